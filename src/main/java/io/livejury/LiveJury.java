@@ -1,0 +1,109 @@
+package io.livejury;
+
+import io.livejury.config.EmbeddedServers;
+import io.livejury.config.Settings;
+import io.livejury.gateway.Auth;
+import io.livejury.gateway.GatewayVerticle;
+import io.livejury.room.RoomEvents;
+import io.livejury.room.RoomHubVerticle;
+import io.livejury.room.RoomRegistry;
+import io.livejury.room.RoomService;
+import io.livejury.verdict.CloserVerticle;
+import io.livejury.vote.BallotCounter;
+import io.livejury.vote.PromptService;
+import io.livejury.vote.TallyVerticle;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One LiveJury node: builds the shared clients and services, then deploys the verticles in order — the
+ * room hub (so sockets can subscribe), the tally broadcaster, the closer, and last the gateway that lets
+ * traffic in. Any number of nodes may run against the same Redis and Postgres.
+ */
+public final class LiveJury {
+
+  private final Vertx vertx;
+  private final int port;
+  private final Redis redis;
+  private final Redis subscriber;
+  private final Pool pg;
+  private final List<String> deployments;
+
+  private LiveJury(Vertx vertx, int port, Redis redis, Redis subscriber, Pool pg, List<String> deployments) {
+    this.vertx = vertx;
+    this.port = port;
+    this.redis = redis;
+    this.subscriber = subscriber;
+    this.pg = pg;
+    this.deployments = deployments;
+  }
+
+  public static Future<LiveJury> start(Vertx vertx, Settings settings) {
+    int port = settings.httpPort() == 0 ? EmbeddedServers.freePort() : settings.httpPort();
+    RedisOptions redisOptions = new RedisOptions()
+        .setConnectionString(settings.redisUrl())
+        .setMaxPoolSize(settings.redisPoolSize())
+        .setMaxPoolWaiting(settings.redisPoolWaiting())
+        .setMaxWaitingHandlers(settings.redisPipeline());
+    Redis redis = Redis.createClient(vertx, redisOptions);
+    Redis subscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
+    Pool pg = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(settings.pgPoolSize()))
+        .connectingTo(PgConnectOptions.fromUri(settings.pgUrl()))
+        .using(vertx)
+        .build();
+
+    Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours());
+    RoomRegistry registry = new RoomRegistry();
+    RoomEvents events = new RoomEvents(redis);
+    RoomService rooms = new RoomService(redis, events);
+    PromptService prompts = new PromptService(redis, rooms, events, settings);
+    BallotCounter ballots = new BallotCounter(redis);
+
+    List<String> deployments = new ArrayList<>();
+    return deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, registry))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs())))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
+            settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(), settings.promptRetentionMs())))
+        .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(),
+            () -> new GatewayVerticle(port, settings, auth, redis, pg, registry, rooms, prompts, ballots)))
+        .map(v -> new LiveJury(vertx, port, redis, subscriber, pg, deployments));
+  }
+
+  private static Future<Void> deploy(Vertx vertx, List<String> deployments, int instances,
+      Supplier<Deployable> verticle) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances))
+        .map(id -> {
+          deployments.add(id);
+          return null;
+        });
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Stops taking traffic first (gateway), then the background verticles, then closes the clients. */
+  public Future<Void> stop() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id));
+    }
+    return chain
+        .eventually(() -> Future.join(redis.close(), subscriber.close(), pg.close()))
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,62 @@
+package io.livejury;
+
+import io.livejury.config.EmbeddedServers;
+import io.livejury.config.Settings;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Starts one LiveJury node, with embedded Redis and Postgres for whichever URL is not configured. */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  public static void main(String[] args) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    boolean needRedis = blank(env.get("LIVEJURY_REDIS_URL"));
+    boolean needPostgres = blank(env.get("LIVEJURY_PG_URL"));
+    if (needRedis || needPostgres) {
+      env.putIfAbsent("LIVEJURY_DEV", "true");
+    }
+    EmbeddedServers embedded = EmbeddedServers.startMissing(needRedis, needPostgres);
+    if (embedded.hasRedis()) {
+      env.put("LIVEJURY_REDIS_URL", embedded.redisUrl());
+    }
+    if (embedded.hasPostgres()) {
+      env.put("LIVEJURY_PG_URL", embedded.pgUrl());
+    }
+    Settings settings = Settings.load(env);
+    if (settings.usesDevSecret()) {
+      LOG.warn("LIVEJURY_JWT_SECRET is not set: tokens are signed with the public development secret");
+    }
+
+    Vertx vertx = Vertx.vertx();
+    LiveJury node;
+    try {
+      node = LiveJury.start(vertx, settings).await();
+    } catch (RuntimeException e) {
+      LOG.error("LiveJury failed to start", e);
+      vertx.close().await();
+      embedded.close();
+      System.exit(1);
+      return;
+    }
+    String host = "0.0.0.0".equals(settings.httpHost()) ? "localhost" : settings.httpHost();
+    System.out.println("LiveJury listening on http://" + host + ":" + node.port());
+
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        node.stop().compose(v -> vertx.close()).await();
+      } finally {
+        embedded.close();
+      }
+    }, "livejury-shutdown"));
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
+}

@@ -1,0 +1,63 @@
+package io.livejury.common;
+
+import io.livejury.model.Prompt;
+import io.livejury.model.Room;
+import io.livejury.model.Verdict;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Map;
+
+/** The server → client WebSocket frames of PROTOCOL.md, encoded once each. */
+public final class Frames {
+
+  public static String welcome(String roomId, String userId, String role, List<JsonObject> openPrompts) {
+    return new JsonObject().put("type", "welcome").put("roomId", roomId).put("userId", userId)
+        .put("role", role).put("openPrompts", new JsonArray(List.copyOf(openPrompts))).encode();
+  }
+
+  public static String room(Room room) {
+    return new JsonObject().put("type", "room").put("room", Json.toJsonObject(room)).encode();
+  }
+
+  public static String prompt(Prompt prompt) {
+    return new JsonObject().put("type", "prompt").put("prompt", Json.toJsonObject(prompt)).encode();
+  }
+
+  public static String tally(String promptId, Map<String, Long> counts, long total) {
+    return new JsonObject().put("type", "tally").put("promptId", promptId)
+        .put("counts", new JsonObject(Map.copyOf(counts))).put("total", total).encode();
+  }
+
+  public static String verdict(Verdict verdict) {
+    return new JsonObject().put("type", "verdict").put("verdict", Json.toJsonObject(verdict)).encode();
+  }
+
+  public static String ack(String ref, String status, String reason) {
+    JsonObject ack = new JsonObject().put("type", "ack").put("ref", ref).put("status", status);
+    if (reason != null && !reason.isEmpty()) {
+      ack.put("reason", reason);
+    }
+    return ack.encode();
+  }
+
+  /** A duplicate ballot's ack also says which option the voter chose the first time. */
+  public static String duplicateAck(String ref, String votedBefore) {
+    return new JsonObject().put("type", "ack").put("ref", ref).put("status", "duplicate")
+        .put("reason", "already voted").put("voted", votedBefore).encode();
+  }
+
+  public static String error(String code, String message, String ref) {
+    JsonObject error = new JsonObject().put("type", "error").put("code", code).put("message", message);
+    if (ref != null) {
+      error.put("ref", ref);
+    }
+    return error.encode();
+  }
+
+  public static final String PONG = new JsonObject().put("type", "pong").encode();
+
+  private Frames() {
+  }
+}

@@ -1,0 +1,78 @@
+package io.livejury.common;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A Lua script from {@code src/main/resources/lua}, read once and called by EVALSHA. The SHA is computed
+ * locally, so no start-up round trip is needed; a server that has not seen the script yet (new, restarted,
+ * flushed) answers NOSCRIPT, and the call is repeated once with EVAL, which also caches it there.
+ */
+public final class LuaScript {
+
+  public static final LuaScript OPEN_PROMPT = load("open_prompt");
+  public static final LuaScript BALLOT = load("ballot");
+  public static final LuaScript CLAIM_DUE = load("claim_due");
+  public static final LuaScript CLOSE_PROMPT = load("close_prompt");
+
+  private final String name;
+  private final String source;
+  private final String sha;
+
+  private LuaScript(String name, String source) {
+    this.name = name;
+    this.source = source;
+    this.sha = sha1(source);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String sha() {
+    return sha;
+  }
+
+  public Future<Response> call(Redis redis, List<String> keys, List<String> args) {
+    return redis.send(request(Command.EVALSHA, sha, keys, args))
+        .recover(err -> err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")
+            ? redis.send(request(Command.EVAL, source, keys, args))
+            : Future.failedFuture(err));
+  }
+
+  private static Request request(Command command, String script, List<String> keys, List<String> args) {
+    Request request = Request.cmd(command).arg(script).arg(keys.size());
+    keys.forEach(request::arg);
+    args.forEach(request::arg);
+    return request;
+  }
+
+  private static LuaScript load(String name) {
+    try (InputStream in = LuaScript.class.getResourceAsStream("/lua/" + name + ".lua")) {
+      return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha1(String text) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

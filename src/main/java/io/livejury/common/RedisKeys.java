@@ -1,0 +1,50 @@
+package io.livejury.common;
+
+/**
+ * Every Redis key and channel LiveJury uses. All keys of one prompt share the hash tag
+ * {@code {p:<promptId>}} and all keys of one room share {@code {r:<roomId>}}, so every script touches one
+ * slot and the layout runs unchanged on Redis Cluster.
+ */
+public final class RedisKeys {
+
+  /** Prompt hash: json, status, roomId, closesAtMs, streamerId, merchantId, verdict. */
+  public static String prompt(String promptId) {
+    return "lj:{p:" + promptId + "}:prompt";
+  }
+
+  /** Hash voter id → option id: the dedupe set, and what a reconnecting viewer voted. */
+  public static String voters(String promptId) {
+    return "lj:{p:" + promptId + "}:voters";
+  }
+
+  /** Hash option id → ballots counted. */
+  public static String counts(String promptId) {
+    return "lj:{p:" + promptId + "}:counts";
+  }
+
+  /** String: the room's JSON. */
+  public static String room(String roomId) {
+    return "lj:{r:" + roomId + "}:room";
+  }
+
+  /** Set of the room's prompt ids still open. */
+  public static String roomOpenPrompts(String roomId) {
+    return "lj:{r:" + roomId + "}:open";
+  }
+
+  /** Sorted set prompt id → deadline (epoch ms), or lease end while a closer holds it. */
+  public static final String DEADLINES = "lj:deadlines";
+
+  /** Stream of decided verdicts, consumed by the penalty side. */
+  public static final String VERDICT_STREAM = "lj:verdicts";
+
+  /** Pub/sub channel carrying a room's events to every node holding sockets in it. */
+  public static String roomChannel(String roomId) {
+    return "lj:room:" + roomId;
+  }
+
+  public static final String ROOM_CHANNEL_PREFIX = "lj:room:";
+
+  private RedisKeys() {
+  }
+}

@@ -1,0 +1,119 @@
+package io.livejury.config;
+
+import io.livejury.verdict.VerdictRule;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Everything LiveJury reads from its environment. Defaults live in {@code livejury-defaults.properties};
+ * an environment variable of the same name overrides each one.
+ */
+public record Settings(
+    String httpHost,
+    int httpPort,
+    int gatewayInstances,
+    String redisUrl,
+    String pgUrl,
+    String jwtSecret,
+    boolean devMode,
+    int tokenHours,
+    int maxFrameBytes,
+    int hardFrameBytes,
+    int maxBodyBytes,
+    int socketBurst,
+    int socketRate,
+    int promptSeconds,
+    int promptMinSeconds,
+    int promptMaxSeconds,
+    long promptRetentionMs,
+    long tallyIntervalMs,
+    long closerIntervalMs,
+    long closerLeaseMs,
+    int closerBatch,
+    VerdictRule verdictRule,
+    int redisPoolSize,
+    int redisPoolWaiting,
+    int redisPipeline,
+    int pgPoolSize) {
+
+  public static final String DEV_JWT_SECRET = "livejury-dev-secret-change-me-in-production";
+
+  /** Reads the defaults resource, then the environment on top of it. */
+  public static Settings load(Map<String, String> env) {
+    Properties p = defaults();
+    env.forEach((k, v) -> {
+      if (k.startsWith("LIVEJURY_") && v != null && !v.isBlank()) {
+        p.setProperty(k, v.trim());
+      }
+    });
+    String redisUrl = p.getProperty("LIVEJURY_REDIS_URL");
+    String pgUrl = p.getProperty("LIVEJURY_PG_URL");
+    boolean embedded = redisUrl == null || pgUrl == null;
+    int gateways = integer(p, "LIVEJURY_GATEWAY_INSTANCES");
+    return new Settings(
+        p.getProperty("LIVEJURY_HTTP_HOST"),
+        integer(p, "LIVEJURY_HTTP_PORT"),
+        gateways > 0 ? gateways : Runtime.getRuntime().availableProcessors(),
+        redisUrl,
+        pgUrl,
+        p.getProperty("LIVEJURY_JWT_SECRET", DEV_JWT_SECRET),
+        Boolean.parseBoolean(p.getProperty("LIVEJURY_DEV", Boolean.toString(embedded))),
+        integer(p, "LIVEJURY_TOKEN_HOURS"),
+        integer(p, "LIVEJURY_MAX_FRAME_BYTES"),
+        integer(p, "LIVEJURY_HARD_FRAME_BYTES"),
+        integer(p, "LIVEJURY_MAX_BODY_BYTES"),
+        integer(p, "LIVEJURY_SOCKET_BURST"),
+        integer(p, "LIVEJURY_SOCKET_RATE"),
+        integer(p, "LIVEJURY_PROMPT_SECONDS"),
+        integer(p, "LIVEJURY_PROMPT_MIN_SECONDS"),
+        integer(p, "LIVEJURY_PROMPT_MAX_SECONDS"),
+        integer(p, "LIVEJURY_PROMPT_RETENTION_HOURS") * 3_600_000L,
+        integer(p, "LIVEJURY_TALLY_INTERVAL_MS"),
+        integer(p, "LIVEJURY_CLOSER_INTERVAL_MS"),
+        integer(p, "LIVEJURY_CLOSER_LEASE_MS"),
+        integer(p, "LIVEJURY_CLOSER_BATCH"),
+        new VerdictRule(
+            integer(p, "LIVEJURY_VERDICT_QUORUM"),
+            decimal(p, "LIVEJURY_VERDICT_Z"),
+            decimal(p, "LIVEJURY_VERDICT_CONDEMN_LOWER"),
+            decimal(p, "LIVEJURY_VERDICT_CLEAR_UPPER")),
+        integer(p, "LIVEJURY_REDIS_POOL"),
+        integer(p, "LIVEJURY_REDIS_POOL_WAITING"),
+        integer(p, "LIVEJURY_REDIS_PIPELINE"),
+        integer(p, "LIVEJURY_PG_POOL"));
+  }
+
+  public boolean usesDevSecret() {
+    return DEV_JWT_SECRET.equals(jwtSecret);
+  }
+
+  private static Properties defaults() {
+    Properties p = new Properties();
+    try (InputStream in = Settings.class.getResourceAsStream("/livejury-defaults.properties")) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return p;
+  }
+
+  private static int integer(Properties p, String key) {
+    try {
+      return Integer.parseInt(p.getProperty(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number, got '" + p.getProperty(key) + "'");
+    }
+  }
+
+  private static double decimal(Properties p, String key) {
+    try {
+      return Double.parseDouble(p.getProperty(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number, got '" + p.getProperty(key) + "'");
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.livejury.gateway;
+
+import io.livejury.common.ApiException;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The one place where failures become the contract's {@code {"error":{"code","message"}}}: API exceptions
+ * keep their status, bad JSON is 400, an unreachable Redis or Postgres is 503, anything else is logged and 500.
+ */
+final class ErrorResponder implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+
+  private static final Map<Integer, String> CODES = Map.of(
+      400, "bad_request", 401, "unauthorized", 403, "forbidden", 404, "not_found", 405, "method_not_allowed",
+      409, "conflict", 413, "too_large", 429, "rate_limited", 503, "unavailable");
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    ApiException error = classify(ctx.failure(), ctx.statusCode());
+    if (error.status() == 500) {
+      LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    if (error.status() == 413) {
+      // The client may still be sending the rest of the body: close instead of reusing a desynchronised connection.
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    ctx.response()
+        .setStatusCode(error.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .end(body(error.code(), error.getMessage()));
+  }
+
+  static String body(String code, String message) {
+    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)).encode();
+  }
+
+  static ApiException classify(Throwable failure, int status) {
+    if (failure instanceof ApiException api) {
+      return api;
+    }
+    if (failure instanceof DecodeException) {
+      return ApiException.badRequest("the body is not valid JSON");
+    }
+    if (failure instanceof IOException) {
+      return new ApiException(503, "unavailable", "a backing store is unavailable, try again shortly");
+    }
+    if (failure == null && CODES.containsKey(status)) {
+      return new ApiException(status, CODES.get(status), defaultMessage(status));
+    }
+    return new ApiException(500, "internal", "something went wrong on our side");
+  }
+
+  private static String defaultMessage(int status) {
+    return switch (status) {
+      case 401 -> "a valid bearer token is required";
+      case 403 -> "this role may not do that";
+      case 404 -> "no such resource";
+      case 405 -> "method not allowed here";
+      case 413 -> "the body is too large";
+      default -> "request failed";
+    };
+  }
+}

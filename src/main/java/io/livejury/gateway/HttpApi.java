@@ -1,0 +1,122 @@
+package io.livejury.gateway;
+
+import io.livejury.common.ApiException;
+import io.livejury.common.Fields;
+import io.livejury.common.Json;
+import io.livejury.config.Settings;
+import io.livejury.model.Principal;
+import io.livejury.model.Role;
+import io.livejury.room.RoomService;
+import io.livejury.vote.PromptService;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.Arrays;
+import java.util.function.Function;
+
+/** The HTTP API of PROTOCOL.md. Handlers return futures; failures all go to {@link ErrorResponder}. */
+final class HttpApi {
+
+  private static final String PRINCIPAL = "principal";
+
+  private final Vertx vertx;
+  private final Settings settings;
+  private final Auth auth;
+  private final RoomService rooms;
+  private final PromptService prompts;
+  private final Health health;
+
+  HttpApi(Vertx vertx, Settings settings, Auth auth, RoomService rooms, PromptService prompts, Health health) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.auth = auth;
+    this.rooms = rooms;
+    this.prompts = prompts;
+    this.health = health;
+  }
+
+  Router router() {
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
+    router.get("/health").handler(ctx -> health.check().onSuccess(report ->
+        reply(ctx, report.getBoolean("ok") ? 200 : 503, report)));
+    if (settings.devMode()) {
+      router.post("/api/dev/token").handler(json(200, this::devToken));
+    }
+    router.route("/api/*").handler(this::authenticate);
+
+    router.post("/api/rooms").handler(json(201, ctx ->
+        rooms.create(caller(ctx, Role.STREAMER, Role.STAFF), body(ctx))));
+    router.get("/api/rooms/:roomId").handler(json(200, ctx -> rooms.get(ctx.pathParam("roomId"))));
+    router.post("/api/rooms/:roomId/end").handler(json(200, ctx ->
+        rooms.end(caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"))));
+    router.post("/api/rooms/:roomId/prompts").handler(json(201, ctx -> {
+      caller(ctx, Role.STAFF);
+      return prompts.open(ctx.pathParam("roomId"), body(ctx));
+    }));
+    router.get("/api/prompts/:promptId").handler(json(200, ctx -> prompts.view(ctx.pathParam("promptId"))));
+
+    router.route("/api/*").handler(ctx -> ctx.fail(404));
+    router.route().failureHandler(new ErrorResponder());
+    return router;
+  }
+
+  private Future<JsonObject> devToken(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    String userId = Fields.requiredText(body, "sub", 64);
+    Role role = Role.fromWire(body.getString("role")).orElseThrow(() ->
+        ApiException.badRequest("role must be viewer, streamer or staff"));
+    String merchantId = Fields.optionalText(body, "merchantId", 64);
+    return Future.succeededFuture(new JsonObject().put("token", auth.issue(userId, role, merchantId)));
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    auth.authenticate(Auth.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)))
+        .onSuccess(principal -> {
+          ctx.put(PRINCIPAL, principal);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The authenticated caller, if their role is one of {@code allowed}; otherwise 403. */
+  private static Principal caller(RoutingContext ctx, Role... allowed) {
+    Principal principal = ctx.get(PRINCIPAL);
+    if (Arrays.stream(allowed).noneMatch(principal::is)) {
+      throw ApiException.forbidden("the " + principal.role().wire() + " role may not do that");
+    }
+    return principal;
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    if (ctx.body().isEmpty()) {
+      throw ApiException.badRequest("a JSON object body is required");
+    }
+    if (!(io.vertx.core.json.Json.decodeValue(ctx.body().buffer()) instanceof JsonObject body)) {
+      throw ApiException.badRequest("the body must be a JSON object");
+    }
+    return body;
+  }
+
+  /** Runs a handler, sending its result as JSON with {@code status}, or its failure to the error responder. */
+  private static Handler<RoutingContext> json(int status, Function<RoutingContext, Future<?>> handler) {
+    return ctx -> Future.<Void>succeededFuture()
+        .compose(v -> handler.apply(ctx))
+        .onSuccess(result -> reply(ctx, status, result))
+        .onFailure(ctx::fail);
+  }
+
+  private static void reply(RoutingContext ctx, int status, Object result) {
+    String body = result instanceof JsonObject json ? json.encode() : Json.encode(result);
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .end(body);
+  }
+}

@@ -1,0 +1,4 @@
+package io.livejury.model;
+
+public record PromptOption(String id, String label) {
+}

@@ -1,0 +1,30 @@
+package io.livejury.model;
+
+import java.util.Map;
+
+/** The audience's decision on a closed prompt. Its id derives from the prompt id: one verdict per prompt. */
+public record Verdict(
+    String id,
+    String promptId,
+    String roomId,
+    String streamerId,
+    String merchantId,
+    String kind,
+    String question,
+    String claim,
+    String outcome,
+    Map<String, Long> counts,
+    long total,
+    double confidence,
+    String decidedAt,
+    String reviewStatus) {
+
+  public static final String INCONCLUSIVE = "INCONCLUSIVE";
+  /** Condemned and inconclusive verdicts wait for staff; cleared ones need no review. */
+  public static final String REVIEW_PENDING = "pending";
+  public static final String REVIEW_NONE = "none";
+
+  public static String idFor(String promptId) {
+    return "v-" + promptId;
+  }
+}

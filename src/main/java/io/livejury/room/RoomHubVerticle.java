@@ -1,0 +1,134 @@
+package io.livejury.room;
+
+import io.livejury.common.Addresses;
+import io.livejury.common.Json;
+import io.livejury.common.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Carries room events from Redis pub/sub to this node's sockets. It holds one subscriber connection,
+ * subscribed to the channel of every room that has a local socket; rooms left empty are unsubscribed by
+ * a periodic sweep. A lost connection is reopened and every channel subscribed again.
+ */
+public final class RoomHubVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RoomHubVerticle.class);
+  private static final long SWEEP_MS = 10_000;
+  private static final long RECONNECT_MS = 500;
+
+  private final Redis subscriber;
+  private final RoomRegistry registry;
+  private final Set<String> subscribed = new HashSet<>();
+  private RedisConnection connection;
+  private boolean stopping;
+
+  public RoomHubVerticle(Redis subscriber, RoomRegistry registry) {
+    this.subscriber = subscriber;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.setPeriodic(SWEEP_MS, id -> sweep());
+    return connect().compose(v -> vertx.eventBus()
+        .<String>localConsumer(Addresses.ROOM_SUBSCRIBE, this::onSubscribeRequest)
+        .completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    return connection == null ? Future.succeededFuture() : connection.close();
+  }
+
+  private Future<Void> connect() {
+    return subscriber.connect().compose(conn -> {
+      connection = conn;
+      conn.handler(this::onMessage);
+      conn.exceptionHandler(err -> LOG.warn("Room subscriber connection failed: {}", err.getMessage()));
+      conn.endHandler(v -> reconnect());
+      return subscribed.isEmpty()
+          ? Future.succeededFuture()
+          : conn.send(withChannels(Request.cmd(Command.SUBSCRIBE), subscribed)).mapEmpty();
+    });
+  }
+
+  private void reconnect() {
+    connection = null;
+    if (stopping) {
+      return;
+    }
+    vertx.setTimer(RECONNECT_MS, id -> connect().onFailure(err -> {
+      LOG.warn("Room subscriber cannot reconnect yet: {}", err.getMessage());
+      reconnect();
+    }));
+  }
+
+  private void onSubscribeRequest(Message<String> request) {
+    String roomId = request.body();
+    if (subscribed.contains(roomId)) {
+      request.reply(true);
+      return;
+    }
+    if (connection == null) {
+      request.fail(503, "room subscriber is reconnecting");
+      return;
+    }
+    connection.send(Request.cmd(Command.SUBSCRIBE).arg(RedisKeys.roomChannel(roomId)))
+        .onSuccess(r -> {
+          subscribed.add(roomId);
+          request.reply(true);
+        })
+        .onFailure(err -> request.fail(503, err.getMessage()));
+  }
+
+  private void sweep() {
+    Set<String> idle = new HashSet<>();
+    for (String roomId : subscribed) {
+      if (registry.find(roomId).isEmpty()) {
+        idle.add(roomId);
+      }
+    }
+    if (idle.isEmpty() || connection == null) {
+      return;
+    }
+    subscribed.removeAll(idle);
+    connection.send(withChannels(Request.cmd(Command.UNSUBSCRIBE), idle))
+        .onFailure(err -> LOG.warn("Unsubscribing idle rooms failed: {}", err.getMessage()));
+  }
+
+  private void onMessage(Response push) {
+    if (push.type() != ResponseType.PUSH && push.type() != ResponseType.MULTI
+        || push.size() < 3 || !"message".equals(push.get(0).toString())) {
+      return;
+    }
+    RoomEvent event = Json.decode(push.get(2).toString(), RoomEvent.class);
+    registry.find(event.roomId()).ifPresent(room -> {
+      if (event.openedPromptId() != null) {
+        room.promptOpened(event.openedPromptId());
+      }
+      if (event.closedPromptId() != null) {
+        room.promptClosed(event.closedPromptId());
+      }
+      event.frames().forEach(frame -> room.deliver(event.audience(), frame));
+    });
+  }
+
+  private static Request withChannels(Request request, Set<String> roomIds) {
+    roomIds.forEach(roomId -> request.arg(RedisKeys.roomChannel(roomId)));
+    return request;
+  }
+}

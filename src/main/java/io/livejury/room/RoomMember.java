@@ -1,0 +1,11 @@
+package io.livejury.room;
+
+/** One socket in a room on this node, as the room hub sees it. */
+public interface RoomMember {
+
+  /** True for the room's own streamer and for staff: they also get warnings and penalties. */
+  boolean moderates();
+
+  /** Queues a text frame for the socket; never blocks. */
+  void send(String frame);
+}

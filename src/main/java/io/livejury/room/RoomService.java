@@ -1,0 +1,85 @@
+package io.livejury.room;
+
+import io.livejury.common.ApiException;
+import io.livejury.common.Fields;
+import io.livejury.common.Frames;
+import io.livejury.common.Ids;
+import io.livejury.common.Json;
+import io.livejury.common.RedisKeys;
+import io.livejury.model.Principal;
+import io.livejury.model.Role;
+import io.livejury.model.Room;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** Live rooms, kept in Redis beside their prompts. */
+public final class RoomService {
+
+  private static final int MAX_TITLE = 200;
+
+  private final Redis redis;
+  private final RoomEvents events;
+
+  public RoomService(Redis redis, RoomEvents events) {
+    this.redis = redis;
+    this.events = events;
+  }
+
+  public Future<Room> create(Principal caller, JsonObject body) {
+    String roomId = body.containsKey("roomId") ? body.getValue("roomId").toString() : Ids.next("r");
+    String streamerId = orElse(Fields.optionalText(body, "streamerId", 64),
+        caller.is(Role.STREAMER) ? caller.userId() : null);
+    String merchantId = orElse(Fields.optionalText(body, "merchantId", 64), caller.merchantId());
+    String title = Fields.requiredText(body, "title", MAX_TITLE);
+    if (!Ids.isValid(roomId)) {
+      return Future.failedFuture(ApiException.badRequest("roomId must be 1-64 letters, digits, '-' or '_'"));
+    }
+    if (streamerId == null || merchantId == null) {
+      return Future.failedFuture(ApiException.badRequest("streamerId and merchantId are required"));
+    }
+    if (caller.is(Role.STREAMER) && (!streamerId.equals(caller.userId())
+        || caller.merchantId() != null && !merchantId.equals(caller.merchantId()))) {
+      return Future.failedFuture(ApiException.forbidden("streamers open rooms for themselves and their merchant only"));
+    }
+    Room room = new Room(roomId, streamerId, merchantId, title, Room.LIVE, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+    return redis.send(Request.cmd(Command.SET).arg(RedisKeys.room(roomId)).arg(Json.encode(room)).arg("NX"))
+        .compose(reply -> reply == null
+            ? Future.failedFuture(ApiException.conflict("room " + roomId + " already exists"))
+            : Future.succeededFuture(room));
+  }
+
+  public Future<Room> end(Principal caller, String roomId) {
+    return get(roomId).compose(room -> {
+      if (caller.is(Role.STREAMER) && !room.streamerId().equals(caller.userId())) {
+        return Future.failedFuture(ApiException.forbidden("streamers end their own rooms only"));
+      }
+      if (!room.isLive()) {
+        return Future.succeededFuture(room);
+      }
+      Room ended = room.ended();
+      return redis.send(Request.cmd(Command.SET).arg(RedisKeys.room(roomId)).arg(Json.encode(ended)))
+          .compose(ok -> events.publish(RoomEvent.toEveryone(roomId, Frames.room(ended))))
+          .map(ended);
+    });
+  }
+
+  public Future<Room> get(String roomId) {
+    if (!Ids.isValid(roomId)) {
+      return Future.failedFuture(ApiException.notFound("room"));
+    }
+    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.room(roomId)))
+        .compose(reply -> reply == null
+            ? Future.failedFuture(ApiException.notFound("room " + roomId))
+            : Future.succeededFuture(Json.decode(reply.toString(), Room.class)));
+  }
+
+  private static String orElse(String value, String fallback) {
+    return value != null ? value : fallback;
+  }
+}

@@ -1,0 +1,132 @@
+package io.livejury.verdict;
+
+import io.livejury.common.Frames;
+import io.livejury.common.Json;
+import io.livejury.common.LuaScript;
+import io.livejury.common.RedisKeys;
+import io.livejury.common.Replies;
+import io.livejury.model.Prompt;
+import io.livejury.model.PromptKind;
+import io.livejury.model.PromptKinds;
+import io.livejury.model.Verdict;
+import io.livejury.room.RoomEvent;
+import io.livejury.room.RoomEvents;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Closes prompts at their deadline and decides their verdicts. Safe with any number of nodes: a node
+ * claims due prompts under a lease (one Lua call), closes each atomically, stores the verdict with HSETNX
+ * (the first decision wins) and appends it to the verdict stream, and only then drops the deadline. A node
+ * that dies midway leaves the deadline in place, so another node finishes the job when the lease runs out,
+ * and a node starting after an outage closes every prompt that fell due meanwhile on its first round.
+ */
+public final class CloserVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CloserVerticle.class);
+
+  private final Redis redis;
+  private final RoomEvents events;
+  private final VerdictRule rule;
+  private final long intervalMs;
+  private final long leaseMs;
+  private final int batch;
+  private final long retentionMs;
+  private boolean closing;
+
+  public CloserVerticle(Redis redis, RoomEvents events, VerdictRule rule, long intervalMs, long leaseMs, int batch,
+      long retentionMs) {
+    this.redis = redis;
+    this.events = events;
+    this.rule = rule;
+    this.intervalMs = intervalMs;
+    this.leaseMs = leaseMs;
+    this.batch = batch;
+    this.retentionMs = retentionMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.setPeriodic(0, intervalMs, id -> round());
+    return Future.succeededFuture();
+  }
+
+  private void round() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    LuaScript.CLAIM_DUE.call(redis, List.of(RedisKeys.DEADLINES), List.of(Long.toString(leaseMs), Integer.toString(batch)))
+        .compose(due -> {
+          List<Future<Void>> closes = new ArrayList<>();
+          for (Response id : due) {
+            closes.add(close(id.toString()).onFailure(err ->
+                LOG.warn("Closing prompt {} failed, retrying after the lease: {}", id, err.getMessage())));
+          }
+          return Future.join(closes);
+        })
+        .onComplete(done -> closing = false);
+  }
+
+  Future<Void> close(String promptId) {
+    List<String> keys = List.of(RedisKeys.prompt(promptId), RedisKeys.counts(promptId), RedisKeys.voters(promptId));
+    return LuaScript.CLOSE_PROMPT.call(redis, keys, List.of(Long.toString(retentionMs)))
+        .compose(reply -> {
+          if (reply == null) {
+            return forget(promptId, null);
+          }
+          Prompt prompt = Json.decode(reply.get(0).toString(), Prompt.class);
+          String stored = reply.get(3).toString();
+          Map<String, Long> counts = Replies.pairs(reply, 4);
+          Future<Verdict> verdict = stored.isEmpty()
+              ? decide(prompt, reply.get(1).toString(), reply.get(2).toString(), counts)
+              : Future.succeededFuture(Json.decode(stored, Verdict.class));
+          return verdict.compose(v -> handOff(prompt, v, counts));
+        });
+  }
+
+  /** Decides, then stores the decision unless another node stored one first; the stored one wins. */
+  private Future<Verdict> decide(Prompt prompt, String streamerId, String merchantId, Map<String, Long> counts) {
+    PromptKind kind = PromptKinds.get(prompt.kind());
+    VerdictRule.Decision decision = rule.decide(kind, counts);
+    Verdict verdict = new Verdict(Verdict.idFor(prompt.id()), prompt.id(), prompt.roomId(), streamerId, merchantId,
+        prompt.kind(), prompt.question(), prompt.claim(), decision.outcome(), counts, Replies.total(counts),
+        decision.confidence(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
+        kind.cleared().equals(decision.outcome()) ? Verdict.REVIEW_NONE : Verdict.REVIEW_PENDING);
+    return redis.send(Request.cmd(Command.HSETNX).arg(RedisKeys.prompt(prompt.id())).arg("verdict").arg(Json.encode(verdict)))
+        .compose(set -> set.toInteger() == 1
+            ? Future.succeededFuture(verdict)
+            : redis.send(Request.cmd(Command.HGET).arg(RedisKeys.prompt(prompt.id())).arg("verdict"))
+                .map(stored -> Json.decode(stored.toString(), Verdict.class)));
+  }
+
+  /** Stream first (the durable hand-off), then the room, then the deadline: a crash repeats, never skips. */
+  private Future<Void> handOff(Prompt prompt, Verdict verdict, Map<String, Long> counts) {
+    return redis.send(Request.cmd(Command.XADD).arg(RedisKeys.VERDICT_STREAM).arg("*")
+            .arg("promptId").arg(prompt.id()).arg("verdict").arg(Json.encode(verdict)))
+        .compose(id -> events.publish(RoomEvent.promptClosed(prompt.roomId(), prompt.id(),
+            Frames.tally(prompt.id(), counts, verdict.total()), Frames.verdict(verdict))))
+        .compose(v -> forget(prompt.id(), prompt.roomId()));
+  }
+
+  private Future<Void> forget(String promptId, String roomId) {
+    List<Request> cleanup = new ArrayList<>();
+    cleanup.add(Request.cmd(Command.ZREM).arg(RedisKeys.DEADLINES).arg(promptId));
+    if (roomId != null) {
+      cleanup.add(Request.cmd(Command.SREM).arg(RedisKeys.roomOpenPrompts(roomId)).arg(promptId));
+    }
+    return redis.batch(cleanup).mapEmpty();
+  }
+}

@@ -1,0 +1,179 @@
+package io.livejury.vote;
+
+import io.livejury.common.ApiException;
+import io.livejury.common.Fields;
+import io.livejury.common.Frames;
+import io.livejury.common.Ids;
+import io.livejury.common.Json;
+import io.livejury.common.LuaScript;
+import io.livejury.common.RedisKeys;
+import io.livejury.common.Replies;
+import io.livejury.config.Settings;
+import io.livejury.model.Prompt;
+import io.livejury.model.PromptKind;
+import io.livejury.model.PromptKinds;
+import io.livejury.model.PromptOption;
+import io.livejury.model.Room;
+import io.livejury.room.RoomEvent;
+import io.livejury.room.RoomEvents;
+import io.livejury.room.RoomService;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Opens prompts (stored in Redis, announced to the room) and reads them back with their live counts. */
+public final class PromptService {
+
+  private static final int MAX_QUESTION = 500;
+  private static final int MAX_CLAIM = 2000;
+  private static final int MAX_LABEL = 60;
+  private static final int MAX_OPTIONS = 8;
+
+  private final Redis redis;
+  private final RoomService rooms;
+  private final RoomEvents events;
+  private final Settings settings;
+
+  public PromptService(Redis redis, RoomService rooms, RoomEvents events, Settings settings) {
+    this.redis = redis;
+    this.rooms = rooms;
+    this.events = events;
+    this.settings = settings;
+  }
+
+  /** Validates a prompt request against the contract, then opens it in the room. */
+  public Future<Prompt> open(String roomId, JsonObject body) {
+    String kindName = body.getString("kind");
+    PromptKind kind = PromptKinds.find(kindName).orElseThrow(() ->
+        ApiException.badRequest("kind must be one of " + PromptKinds.names()));
+    String question = Fields.requiredText(body, "question", MAX_QUESTION);
+    String claim = Fields.optionalText(body, "claim", MAX_CLAIM);
+    List<PromptOption> options = body.containsKey("options") ? options(body.getValue("options"), kind) : kind.options();
+    int seconds = duration(body.getValue("durationSec"));
+    return rooms.get(roomId).compose(room -> {
+      if (!room.isLive()) {
+        return Future.failedFuture(ApiException.conflict("room " + roomId + " has ended"));
+      }
+      Instant opensAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+      Instant closesAt = opensAt.plusSeconds(seconds);
+      Prompt prompt = new Prompt(Ids.next("p"), roomId, kindName, question, claim, options,
+          opensAt.toString(), closesAt.toString(), Prompt.OPEN);
+      return store(prompt, room, closesAt.toEpochMilli()).map(prompt);
+    });
+  }
+
+  private Future<Void> store(Prompt prompt, Room room, long closesAtMs) {
+    List<String> args = new ArrayList<>(List.of(Json.encode(prompt), prompt.roomId(), Long.toString(closesAtMs),
+        room.streamerId(), room.merchantId()));
+    prompt.options().forEach(option -> args.add(option.id()));
+    // The prompt is stored before anything can point at it; the deadline makes sure it gets closed.
+    return LuaScript.OPEN_PROMPT.call(redis, List.of(RedisKeys.prompt(prompt.id()), RedisKeys.counts(prompt.id())), args)
+        .compose(v -> redis.batch(List.of(
+            Request.cmd(Command.ZADD).arg(RedisKeys.DEADLINES).arg(closesAtMs).arg(prompt.id()),
+            Request.cmd(Command.SADD).arg(RedisKeys.roomOpenPrompts(prompt.roomId())).arg(prompt.id()))))
+        .compose(v -> events.publish(RoomEvent.promptOpened(prompt.roomId(), prompt.id(), Frames.prompt(prompt))));
+  }
+
+  /** The prompt as GET /api/prompts/{id} shows it: live status, counts, total, and the verdict once closed. */
+  public Future<JsonObject> view(String promptId) {
+    if (!Ids.isValid(promptId)) {
+      return Future.failedFuture(ApiException.notFound("prompt"));
+    }
+    return redis.batch(List.of(
+            Request.cmd(Command.HMGET).arg(RedisKeys.prompt(promptId)).arg("json").arg("status").arg("verdict"),
+            Request.cmd(Command.HGETALL).arg(RedisKeys.counts(promptId))))
+        .compose(replies -> {
+          Response fields = replies.get(0);
+          if (fields.get(0) == null) {
+            return Future.failedFuture(ApiException.notFound("prompt " + promptId));
+          }
+          Map<String, Long> counts = Replies.counts(replies.get(1));
+          JsonObject view = new JsonObject(fields.get(0).toString())
+              .put("status", fields.get(1).toString())
+              .put("counts", new JsonObject(Map.copyOf(counts)))
+              .put("total", Replies.total(counts));
+          if (fields.get(2) != null) {
+            view.put("verdict", new JsonObject(fields.get(2).toString()));
+          }
+          return Future.succeededFuture(view);
+        });
+  }
+
+  /** The room's open prompts for a joining socket, each with {@code voted} where this user already voted. */
+  public Future<List<JsonObject>> openPrompts(String roomId, String userId) {
+    return redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.roomOpenPrompts(roomId)))
+        .compose(ids -> {
+          if (ids == null || ids.size() == 0) {
+            return Future.succeededFuture(List.of());
+          }
+          List<Request> reads = new ArrayList<>();
+          for (Response id : ids) {
+            reads.add(Request.cmd(Command.HMGET).arg(RedisKeys.prompt(id.toString())).arg("json").arg("status"));
+            reads.add(Request.cmd(Command.HGET).arg(RedisKeys.voters(id.toString())).arg(userId));
+          }
+          return redis.batch(reads).map(replies -> {
+            List<JsonObject> open = new ArrayList<>();
+            for (int i = 0; i < replies.size(); i += 2) {
+              Response fields = replies.get(i);
+              if (fields.get(0) == null || !Prompt.OPEN.equals(fields.get(1).toString())) {
+                continue;
+              }
+              JsonObject prompt = new JsonObject(fields.get(0).toString());
+              Response voted = replies.get(i + 1);
+              if (voted != null) {
+                prompt.put("voted", voted.toString());
+              }
+              open.add(prompt);
+            }
+            return open;
+          });
+        });
+  }
+
+  private int duration(Object value) {
+    if (value == null) {
+      return settings.promptSeconds();
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+        || n.intValue() < settings.promptMinSeconds() || n.intValue() > settings.promptMaxSeconds()) {
+      throw ApiException.badRequest("durationSec must be a whole number from " + settings.promptMinSeconds()
+          + " to " + settings.promptMaxSeconds());
+    }
+    return n.intValue();
+  }
+
+  private static List<PromptOption> options(Object value, PromptKind kind) {
+    if (!(value instanceof JsonArray array) || array.size() < 2 || array.size() > MAX_OPTIONS) {
+      throw ApiException.badRequest("options must be a list of 2 to " + MAX_OPTIONS + " {id, label} objects");
+    }
+    List<PromptOption> options = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (Object item : array) {
+      if (!(item instanceof JsonObject option)) {
+        throw ApiException.badRequest("each option must be an {id, label} object");
+      }
+      String id = option.getValue("id") instanceof String s ? s : null;
+      if (!Ids.isValid(id) || !ids.add(id)) {
+        throw ApiException.badRequest("option ids must be unique and 1-64 letters, digits, '-' or '_'");
+      }
+      options.add(new PromptOption(id, Fields.requiredText(option, "label", MAX_LABEL)));
+    }
+    if (!ids.contains(kind.condemning()) || !ids.contains(kind.clearing())) {
+      throw ApiException.badRequest("options must include '" + kind.condemning() + "' and '" + kind.clearing()
+          + "', the ballots the verdict counts");
+    }
+    return List.copyOf(options);
+  }
+}

@@ -1,0 +1,20 @@
+-- Closes a prompt (once: a second call changes nothing) and returns what the verdict needs.
+-- KEYS[1] prompt hash, KEYS[2] counts hash, KEYS[3] voters hash
+-- ARGV[1] how long the closed prompt stays readable, ms
+-- Returns false for an unknown prompt, else {json, streamerId, merchantId, verdict or '', counts...}
+local p = redis.call('HMGET', KEYS[1], 'status', 'json', 'streamerId', 'merchantId', 'verdict')
+if not p[1] then
+  return false
+end
+if p[1] == 'open' then
+  redis.call('HSET', KEYS[1], 'status', 'closed')
+  for i = 1, 3 do
+    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[1]))
+  end
+end
+local reply = {p[2], p[3], p[4], p[5] or ''}
+local counts = redis.call('HGETALL', KEYS[2])
+for i = 1, #counts do
+  reply[#reply + 1] = counts[i]
+end
+return reply

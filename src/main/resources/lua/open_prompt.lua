@@ -1,0 +1,13 @@
+-- Stores a new prompt and zeroes its counts, in one step so no ballot ever sees half a prompt.
+-- KEYS[1] prompt hash, KEYS[2] counts hash
+-- ARGV[1] prompt JSON, ARGV[2] room id, ARGV[3] closes-at epoch ms, ARGV[4] streamer id,
+-- ARGV[5] merchant id, ARGV[6..] option ids
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'json', ARGV[1], 'status', 'open', 'roomId', ARGV[2], 'closesAtMs', ARGV[3],
+  'streamerId', ARGV[4], 'merchantId', ARGV[5])
+for i = 6, #ARGV do
+  redis.call('HSET', KEYS[2], ARGV[i], 0)
+end
+return 1

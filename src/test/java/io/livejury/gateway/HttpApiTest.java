@@ -1,0 +1,199 @@
+package io.livejury.gateway;
+
+import io.livejury.support.EmbeddedServersExtension;
+import io.livejury.support.Http;
+import io.livejury.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
+class HttpApiTest {
+
+  private static TestNode node;
+  private static Http http;
+  private static String staff;
+
+  @BeforeAll
+  static void start(Vertx vertx) {
+    node = TestNode.start();
+    http = new Http(vertx, node.port());
+    staff = http.token("staff-1", "staff");
+  }
+
+  @AfterAll
+  static void stop() {
+    node.stop();
+  }
+
+  @Test
+  void healthIsUpWhenRedisAndPostgresAnswer(VertxTestContext tc) {
+    Http.Reply health = http.get("/health", null);
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.body().getString("redis")).isEqualTo("up");
+    assertThat(health.body().getString("postgres")).isEqualTo("up");
+    tc.completeNow();
+  }
+
+  @Test
+  void healthIs503WhenPostgresDoesNotAnswer(Vertx vertx, VertxTestContext tc) {
+    TestNode broken = TestNode.start(Map.of("LIVEJURY_PG_URL", "postgresql://postgres:x@127.0.0.1:1/none"));
+    try {
+      Http.Reply health = new Http(vertx, broken.port()).get("/health", null);
+      assertThat(health.status()).isEqualTo(503);
+      assertThat(health.body().getString("postgres")).isEqualTo("down");
+      assertThat(health.body().getString("redis")).isEqualTo("up");
+    } finally {
+      broken.stop();
+    }
+    tc.completeNow();
+  }
+
+  @Test
+  void missingAndForgedTokensAre401(VertxTestContext tc) {
+    assertThat(http.get("/api/prompts/p-1", null).status()).isEqualTo(401);
+    String forged = staff.substring(0, staff.lastIndexOf('.') + 1) + "c2lnbmF0dXJl";
+    Http.Reply reply = http.get("/api/prompts/p-1", forged);
+    assertThat(reply.status()).isEqualTo(401);
+    assertThat(reply.errorCode()).isEqualTo("unauthorized");
+    tc.completeNow();
+  }
+
+  @Test
+  void devTokenNeedsAKnownRole(VertxTestContext tc) {
+    Http.Reply reply = http.post("/api/dev/token", null, new JsonObject().put("sub", "u1").put("role", "admin"));
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.errorCode()).isEqualTo("bad_request");
+    tc.completeNow();
+  }
+
+  @Test
+  void roomsAreCreatedByStreamersForThemselvesOrByStaff(VertxTestContext tc) {
+    String streamer = http.token("streamer-a", "streamer", "merchant-a");
+    Http.Reply own = http.post("/api/rooms", streamer, new JsonObject().put("title", "Spring tea"));
+    assertThat(own.status()).isEqualTo(201);
+    assertThat(own.body().getString("streamerId")).isEqualTo("streamer-a");
+    assertThat(own.body().getString("merchantId")).isEqualTo("merchant-a");
+    assertThat(own.body().getString("status")).isEqualTo("live");
+
+    Http.Reply someoneElses = http.post("/api/rooms", streamer,
+        new JsonObject().put("streamerId", "streamer-b").put("merchantId", "merchant-a").put("title", "x"));
+    assertThat(someoneElses.status()).isEqualTo(403);
+
+    String viewer = http.token("viewer-1", "viewer");
+    assertThat(http.post("/api/rooms", viewer, new JsonObject().put("title", "x")).status()).isEqualTo(403);
+    tc.completeNow();
+  }
+
+  @Test
+  void aRoomIdIsTakenOnce(VertxTestContext tc) {
+    JsonObject room = new JsonObject().put("roomId", "fixed-" + System.nanoTime())
+        .put("streamerId", "s1").put("merchantId", "m1").put("title", "t");
+    assertThat(http.post("/api/rooms", staff, room).status()).isEqualTo(201);
+    Http.Reply again = http.post("/api/rooms", staff, room);
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.errorCode()).isEqualTo("conflict");
+    tc.completeNow();
+  }
+
+  @Test
+  void badBodiesAre400WithAClearMessage(VertxTestContext tc) {
+    Http.Reply malformed = http.send(HttpMethod.POST, "/api/rooms", staff, "{\"title\": ");
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.body().getJsonObject("error").getString("message")).contains("JSON");
+
+    Http.Reply array = http.send(HttpMethod.POST, "/api/rooms", staff, "[1,2]");
+    assertThat(array.status()).isEqualTo(400);
+
+    Http.Reply missing = http.post("/api/rooms", staff, new JsonObject().put("title", "no streamer"));
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.body().getJsonObject("error").getString("message")).contains("streamerId");
+    tc.completeNow();
+  }
+
+  @Test
+  void oversizedBodiesAre413(VertxTestContext tc) {
+    String huge = new JsonObject().put("title", "x".repeat(2_000_000)).encode();
+    Http.Reply reply = http.send(HttpMethod.POST, "/api/rooms", staff, huge);
+    assertThat(reply.status()).isEqualTo(413);
+    assertThat(reply.errorCode()).isEqualTo("too_large");
+    tc.completeNow();
+  }
+
+  @Test
+  void onlyTheRoomsStreamerOrStaffEndIt(VertxTestContext tc) {
+    String owner = http.token("owner-1", "streamer", "m-owner");
+    String other = http.token("other-1", "streamer", "m-other");
+    String roomId = http.post("/api/rooms", owner, new JsonObject().put("title", "t")).body().getString("roomId");
+    assertThat(http.post("/api/rooms/" + roomId + "/end", other, null).status()).isEqualTo(403);
+    Http.Reply ended = http.post("/api/rooms/" + roomId + "/end", owner, null);
+    assertThat(ended.status()).isEqualTo(200);
+    assertThat(ended.body().getString("status")).isEqualTo("ended");
+    assertThat(http.post("/api/rooms/nope-" + System.nanoTime() + "/end", staff, null).status()).isEqualTo(404);
+    tc.completeNow();
+  }
+
+  @Test
+  void promptsAreOpenedByStaffOnlyAndValidated(VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-p");
+    String streamer = http.token("streamer-p", "streamer", "m-streamer-p");
+    JsonObject good = new JsonObject().put("kind", "claim").put("question", "Is it true?");
+    assertThat(http.post("/api/rooms/" + roomId + "/prompts", streamer, good).status()).isEqualTo(403);
+
+    assertThat(http.post("/api/rooms/" + roomId + "/prompts", staff, good.copy().put("kind", "poll")).status())
+        .isEqualTo(400);
+    assertThat(http.post("/api/rooms/" + roomId + "/prompts", staff, good.copy().put("durationSec", 0)).status())
+        .isEqualTo(400);
+    Http.Reply noQuestion = http.post("/api/rooms/" + roomId + "/prompts", staff, new JsonObject().put("kind", "claim"));
+    assertThat(noQuestion.status()).isEqualTo(400);
+    assertThat(noQuestion.body().getJsonObject("error").getString("message")).contains("question");
+    Http.Reply noFalseOption = http.post("/api/rooms/" + roomId + "/prompts", staff, good.copy()
+        .put("options", new JsonArray().add(new JsonObject().put("id", "yes").put("label", "Yes"))
+            .add(new JsonObject().put("id", "no").put("label", "No"))));
+    assertThat(noFalseOption.status()).isEqualTo(400);
+    assertThat(http.post("/api/rooms/nope-" + System.nanoTime() + "/prompts", staff, good).status()).isEqualTo(404);
+
+    Http.Reply opened = http.post("/api/rooms/" + roomId + "/prompts", staff, good);
+    assertThat(opened.status()).isEqualTo(201);
+    JsonObject prompt = opened.body();
+    assertThat(prompt.getString("status")).isEqualTo("open");
+    assertThat(prompt.getJsonArray("options").stream().map(o -> ((JsonObject) o).getString("label")))
+        .containsExactly("属实", "不实", "不确定");
+
+    Http.Reply read = http.get("/api/prompts/" + prompt.getString("id"), streamer);
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.body().getJsonObject("counts").getMap()).containsEntry("true", 0).containsEntry("false", 0);
+    assertThat(read.body().getLong("total")).isZero();
+    assertThat(http.get("/api/prompts/p-unknown", streamer).status()).isEqualTo(404);
+    tc.completeNow();
+  }
+
+  @Test
+  void anEndedRoomTakesNoNewPrompts(VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-e");
+    http.post("/api/rooms/" + roomId + "/end", staff, null);
+    Http.Reply reply = http.post("/api/rooms/" + roomId + "/prompts", staff,
+        new JsonObject().put("kind", "claim").put("question", "Still there?"));
+    assertThat(reply.status()).isEqualTo(409);
+    tc.completeNow();
+  }
+
+  @Test
+  void unknownApiPathsAre404Json(VertxTestContext tc) {
+    Http.Reply reply = http.get("/api/nothing-here", staff);
+    assertThat(reply.status()).isEqualTo(404);
+    assertThat(reply.errorCode()).isEqualTo("not_found");
+    tc.completeNow();
+  }
+}

@@ -1,0 +1,51 @@
+package io.livejury.support;
+
+import io.livejury.LiveJury;
+import io.livejury.config.EmbeddedServers;
+import io.livejury.config.Settings;
+import io.vertx.core.Vertx;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real LiveJury node on the shared embedded servers, tuned to decide quickly, on a free port. Each node
+ * has a Vert.x instance of its own, as separate processes would, so stopping one leaves the others alone.
+ */
+public final class TestNode {
+
+  private final Vertx vertx;
+  private final LiveJury node;
+
+  private TestNode(Vertx vertx, LiveJury node) {
+    this.vertx = vertx;
+    this.node = node;
+  }
+
+  public static TestNode start() {
+    return start(Map.of());
+  }
+
+  public static TestNode start(Map<String, String> overrides) {
+    EmbeddedServers servers = EmbeddedServersExtension.servers();
+    Map<String, String> env = new HashMap<>();
+    env.put("LIVEJURY_REDIS_URL", servers.redisUrl());
+    env.put("LIVEJURY_PG_URL", servers.pgUrl());
+    env.put("LIVEJURY_HTTP_PORT", "0");
+    env.put("LIVEJURY_DEV", "true");
+    env.put("LIVEJURY_GATEWAY_INSTANCES", "2");
+    env.put("LIVEJURY_PROMPT_MIN_SECONDS", "1");
+    env.put("LIVEJURY_CLOSER_INTERVAL_MS", "100");
+    env.putAll(overrides);
+    Vertx vertx = Vertx.vertx();
+    return new TestNode(vertx, LiveJury.start(vertx, Settings.load(env)).await());
+  }
+
+  public int port() {
+    return node.port();
+  }
+
+  public void stop() {
+    node.stop().compose(v -> vertx.close()).await();
+  }
+}

@@ -1,0 +1,122 @@
+package io.livejury.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real WebSocket client in a room that keeps every frame it receives, for tests to wait on and count. */
+public final class TestSocket {
+
+  private static final long WAIT_MS = 15_000;
+
+  private final WebSocket ws;
+  private final List<JsonObject> frames = new ArrayList<>();
+  private volatile boolean closed;
+
+  private TestSocket(WebSocket ws) {
+    this.ws = ws;
+    ws.textMessageHandler(text -> {
+      synchronized (frames) {
+        frames.add(new JsonObject(text));
+        frames.notifyAll();
+      }
+    });
+    ws.closeHandler(v -> {
+      closed = true;
+      synchronized (frames) {
+        frames.notifyAll();
+      }
+    });
+  }
+
+  public static Future<TestSocket> open(WebSocketClient client, int port, String roomId, String token) {
+    return client.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port)
+            .setURI("/ws/rooms/" + roomId + "?token=" + token))
+        .map(TestSocket::new);
+  }
+
+  public static TestSocket connect(Vertx vertx, int port, String roomId, String token) {
+    TestSocket socket = open(client(vertx), port, roomId, token).await();
+    socket.await("welcome");
+    return socket;
+  }
+
+  public static WebSocketClient client(Vertx vertx) {
+    return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
+  }
+
+  public void send(JsonObject frame) {
+    ws.writeTextMessage(frame.encode());
+  }
+
+  public void sendText(String text) {
+    ws.writeTextMessage(text);
+  }
+
+  public void ballot(String ref, String promptId, String option) {
+    send(new JsonObject().put("type", "ballot").put("ref", ref).put("promptId", promptId).put("option", option));
+  }
+
+  /** Waits for the ack of the frame sent with {@code ref}. */
+  public JsonObject ack(String ref) {
+    return await(f -> "ack".equals(f.getString("type")) && ref.equals(f.getString("ref")));
+  }
+
+  public JsonObject await(String type) {
+    return await(f -> type.equals(f.getString("type")));
+  }
+
+  /** The first frame received so far, or within the wait, that matches; fails the test otherwise. */
+  public JsonObject await(Predicate<JsonObject> match) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+    synchronized (frames) {
+      while (true) {
+        for (JsonObject frame : frames) {
+          if (match.test(frame)) {
+            return frame;
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || closed) {
+          throw new AssertionError("no matching frame " + (closed ? "before the socket closed" : "in time")
+              + "; received " + frames);
+        }
+        try {
+          frames.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
+  public List<JsonObject> frames(String type) {
+    synchronized (frames) {
+      return frames.stream().filter(f -> type.equals(f.getString("type"))).toList();
+    }
+  }
+
+  public List<JsonObject> frames() {
+    synchronized (frames) {
+      return List.copyOf(frames);
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  public void close() {
+    ws.close();
+  }
+}
