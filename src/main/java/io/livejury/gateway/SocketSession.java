@@ -11,6 +11,7 @@ import io.livejury.room.RoomMember;
 import io.livejury.room.RoomRegistry;
 import io.livejury.vote.BallotCounter;
 import io.livejury.vote.PromptService;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
@@ -42,6 +43,8 @@ final class SocketSession implements RoomMember {
   private final RateLimiter limiter;
   private final int maxFrameBytes;
   private final List<String> held = new ArrayList<>();
+  /** This socket's ballots reach Redis one after another, so the first one sent is the one counted. */
+  private Future<?> lastBallot = Future.succeededFuture();
   private volatile boolean welcomed;
 
   SocketSession(Vertx vertx, ServerWebSocket ws, Principal principal, Room room, RoomRegistry registry,
@@ -151,7 +154,7 @@ final class SocketSession implements RoomMember {
       send(Frames.ack(ref, "rejected", "a ballot needs a promptId and an option"));
       return;
     }
-    ballots.cast(room.roomId(), principal.userId(), promptId, option)
+    lastBallot = lastBallot.transform(previous -> ballots.cast(room.roomId(), principal.userId(), promptId, option))
         .onSuccess(outcome -> send(outcome.status().equals("duplicate")
             ? Frames.duplicateAck(ref, outcome.detail())
             : Frames.ack(ref, outcome.status(), outcome.detail())))

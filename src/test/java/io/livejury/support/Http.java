@@ -1,16 +1,19 @@
 package io.livejury.support;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
-import java.util.concurrent.TimeUnit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 
-/** A blocking JSON client for tests: call it from the test thread, never from an event loop. */
+/**
+ * A blocking JSON client for tests, on the JDK's own HTTP client: a different implementation from the
+ * server's, as an outside client would be. Call it from the test thread.
+ */
 public final class Http {
 
   public record Reply(int status, JsonObject body) {
@@ -20,11 +23,11 @@ public final class Http {
     }
   }
 
-  private final HttpClient client;
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
   private final int port;
 
-  public Http(Vertx vertx, int port) {
-    this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("localhost").setDefaultPort(port));
+  public Http(int port) {
     this.port = port;
   }
 
@@ -33,24 +36,29 @@ public final class Http {
   }
 
   public Reply get(String path, String token) {
-    return send(HttpMethod.GET, path, token, null);
+    return send("GET", path, token, null);
   }
 
   public Reply post(String path, String token, Object body) {
-    return send(HttpMethod.POST, path, token, body == null ? null : body.toString());
+    return send("POST", path, token, body == null ? null : body.toString());
   }
 
-  public Reply send(HttpMethod method, String path, String token, String body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setURI(path);
+  public Reply send(String method, String path, String token, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        .timeout(Duration.ofSeconds(20))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
-      options.putHeader("Authorization", "Bearer " + token);
+      request.header("Authorization", "Bearer " + token);
     }
-    return client.request(options)
-        .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
-        .compose(response -> response.body().map(buffer -> new Reply(response.statusCode(),
-            buffer.length() == 0 ? new JsonObject() : buffer.toJsonObject())))
-        .timeout(20, TimeUnit.SECONDS)
-        .await();
+    try {
+      HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(response.statusCode(), response.body().isEmpty() ? new JsonObject() : new JsonObject(response.body()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public String token(String userId, String role) {

@@ -1,5 +1,6 @@
 package io.livejury.support;
 
+import io.livejury.common.LuaScript;
 import io.livejury.common.RedisKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +37,20 @@ public final class RedisProbe {
       }
     }
     return verdicts;
+  }
+
+  public String promptStatus(String promptId) {
+    Response status = redis.send(Request.cmd(Command.HGET).arg(RedisKeys.prompt(promptId)).arg("status")).await();
+    return status == null ? null : status.toString();
+  }
+
+  /** Claims due prompts the way a node's closer does, then does nothing more: a node that died mid-close. */
+  public List<String> claimDueAndDie(long leaseMs) {
+    Response claimed = LuaScript.CLAIM_DUE.call(redis, List.of(RedisKeys.DEADLINES),
+        List.of(Long.toString(leaseMs), "1000")).await();
+    List<String> ids = new ArrayList<>();
+    claimed.forEach(id -> ids.add(id.toString()));
+    return ids;
   }
 
   public void close() {

@@ -20,6 +20,7 @@ public final class TestSocket {
 
   private final WebSocket ws;
   private final List<JsonObject> frames = new ArrayList<>();
+  private final List<Long> arrivals = new ArrayList<>();
   private volatile boolean closed;
 
   private TestSocket(WebSocket ws) {
@@ -27,6 +28,7 @@ public final class TestSocket {
     ws.textMessageHandler(text -> {
       synchronized (frames) {
         frames.add(new JsonObject(text));
+        arrivals.add(System.nanoTime());
         frames.notifyAll();
       }
     });
@@ -40,7 +42,7 @@ public final class TestSocket {
 
   public static Future<TestSocket> open(WebSocketClient client, int port, String roomId, String token) {
     return client.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port)
-            .setURI("/ws/rooms/" + roomId + "?token=" + token))
+            .setURI("/ws/rooms/" + roomId + "?token=" + token).setTimeout(15_000))
         .map(TestSocket::new);
   }
 
@@ -50,8 +52,22 @@ public final class TestSocket {
     return socket;
   }
 
+  /** Opens {@code count} viewer sockets in a room at once, each with its own user, and waits for their welcomes. */
+  public static List<TestSocket> viewers(Vertx vertx, Http http, String roomId, String userPrefix, int count) {
+    WebSocketClient client = client(vertx);
+    List<Future<TestSocket>> opening = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      opening.add(open(client, http.port(), roomId, http.token(userPrefix + i, "viewer")));
+    }
+    List<TestSocket> sockets = Future.all(opening).await().list();
+    sockets.forEach(socket -> socket.await("welcome"));
+    return sockets;
+  }
+
   public static WebSocketClient client(Vertx vertx) {
-    return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
+    // WebSockets hold their connection for life, so the per-host connection cap must exceed the socket count.
+    return vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxConnections(50_000).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
   }
 
   public void send(JsonObject frame) {
@@ -103,6 +119,19 @@ public final class TestSocket {
   public List<JsonObject> frames(String type) {
     synchronized (frames) {
       return frames.stream().filter(f -> type.equals(f.getString("type"))).toList();
+    }
+  }
+
+  /** When each frame of a type arrived, in {@link System#nanoTime()} units. */
+  public List<Long> arrivals(String type) {
+    synchronized (frames) {
+      List<Long> times = new ArrayList<>();
+      for (int i = 0; i < frames.size(); i++) {
+        if (type.equals(frames.get(i).getString("type"))) {
+          times.add(arrivals.get(i));
+        }
+      }
+      return times;
     }
   }
 

@@ -1,0 +1,197 @@
+package io.livejury.gateway;
+
+import io.livejury.support.EmbeddedServersExtension;
+import io.livejury.support.Http;
+import io.livejury.support.TestNode;
+import io.livejury.support.TestSocket;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
+class RoomSocketTest {
+
+  private static TestNode node;
+  private static Http http;
+  private static String staff;
+
+  @BeforeAll
+  static void start(Vertx vertx) {
+    node = TestNode.start();
+    http = new Http(node.port());
+    staff = http.token("staff-1", "staff");
+  }
+
+  @AfterAll
+  static void stop() {
+    node.stop();
+  }
+
+  @Test
+  void aPromptFansOutToEverySocketInTheRoomAndNoOther(Vertx vertx, VertxTestContext tc) throws Exception {
+    String roomId = http.createRoom(staff, "streamer-fan");
+    String otherRoom = http.createRoom(staff, "streamer-quiet");
+    List<TestSocket> viewers = TestSocket.viewers(vertx, http, roomId, "fan-viewer-", 150);
+    TestSocket outsider = TestSocket.connect(vertx, node.port(), otherRoom, http.token("outsider", "viewer"));
+
+    String promptId = http.openPrompt(staff, roomId, 30).getString("id");
+
+    Checkpoint received = tc.checkpoint(viewers.size());
+    for (TestSocket viewer : viewers) {
+      vertx.executeBlocking(() -> viewer.await(f -> "prompt".equals(f.getString("type"))
+              && promptId.equals(f.getJsonObject("prompt").getString("id"))))
+          .onComplete(tc.succeeding(frame -> received.flag()));
+    }
+    assertThat(tc.awaitCompletion(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(outsider.frames("prompt")).isEmpty();
+    if (tc.failed()) {
+      throw new AssertionError(tc.causeOfFailure());
+    }
+  }
+
+  @Test
+  void welcomeComesFirstWithTheOpenPromptsAndWhatTheViewerVoted(Vertx vertx, VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-welcome");
+    String promptId = http.openPrompt(staff, roomId, 30).getString("id");
+    String token = http.token("returning-viewer", "viewer");
+
+    TestSocket first = TestSocket.connect(vertx, node.port(), roomId, token);
+    JsonObject welcome = first.frames().get(0);
+    assertThat(welcome.getString("type")).isEqualTo("welcome");
+    assertThat(welcome.getString("userId")).isEqualTo("returning-viewer");
+    assertThat(welcome.getString("role")).isEqualTo("viewer");
+    assertThat(welcome.getJsonArray("openPrompts")).hasSize(1);
+    assertThat(welcome.getJsonArray("openPrompts").getJsonObject(0).getString("voted")).isNull();
+    first.ballot("b1", promptId, "false");
+    assertThat(first.ack("b1").getString("status")).isEqualTo("accepted");
+    first.close();
+
+    TestSocket again = TestSocket.connect(vertx, node.port(), roomId, token);
+    JsonObject rewelcome = again.frames().get(0);
+    assertThat(rewelcome.getJsonArray("openPrompts").getJsonObject(0).getString("id")).isEqualTo(promptId);
+    assertThat(rewelcome.getJsonArray("openPrompts").getJsonObject(0).getString("voted")).isEqualTo("false");
+    tc.completeNow();
+  }
+
+  @Test
+  void everyViewerIsCountedExactlyOnce(Vertx vertx, VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-count");
+    List<TestSocket> viewers = TestSocket.viewers(vertx, http, roomId, "count-viewer-", 120);
+    String promptId = http.openPrompt(staff, roomId, 30).getString("id");
+    String[] options = {"true", "false", "unsure"};
+    for (int i = 0; i < viewers.size(); i++) {
+      viewers.get(i).await("prompt");
+      viewers.get(i).ballot("first", promptId, options[i % 3]);
+      viewers.get(i).ballot("again", promptId, options[(i + 1) % 3]);
+    }
+    for (TestSocket viewer : viewers) {
+      assertThat(viewer.ack("first").getString("status")).isEqualTo("accepted");
+      JsonObject duplicate = viewer.ack("again");
+      assertThat(duplicate.getString("status")).isEqualTo("duplicate");
+    }
+    JsonObject prompt = http.get("/api/prompts/" + promptId, staff).body();
+    assertThat(prompt.getLong("total")).isEqualTo(120);
+    assertThat(prompt.getJsonObject("counts").getMap())
+        .containsEntry("true", 40).containsEntry("false", 40).containsEntry("unsure", 40);
+    tc.completeNow();
+  }
+
+  @Test
+  void aClosedPromptTakesNoBallot(Vertx vertx, VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-late");
+    TestSocket viewer = TestSocket.connect(vertx, node.port(), roomId, http.token("late-viewer", "viewer"));
+    String promptId = http.openPrompt(staff, roomId, 1).getString("id");
+    viewer.await("verdict");
+    viewer.ballot("late", promptId, "true");
+    assertThat(viewer.ack("late").getString("status")).isEqualTo("closed");
+    assertThat(http.get("/api/prompts/" + promptId, staff).body().getLong("total")).isZero();
+    tc.completeNow();
+  }
+
+  @Test
+  void ballotsThatCannotCountAreRejectedWithAReason(Vertx vertx, VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-reject");
+    String otherRoom = http.createRoom(staff, "streamer-elsewhere");
+    String promptId = http.openPrompt(staff, roomId, 30).getString("id");
+    String elsewhere = http.openPrompt(staff, otherRoom, 30).getString("id");
+    TestSocket viewer = TestSocket.connect(vertx, node.port(), roomId, http.token("picky-viewer", "viewer"));
+    TestSocket streamer = TestSocket.connect(vertx, node.port(), roomId,
+        http.token("streamer-reject", "streamer", "m-streamer-reject"));
+
+    viewer.ballot("opt", promptId, "maybe");
+    viewer.ballot("unknown", "p-does-not-exist", "true");
+    viewer.ballot("room", elsewhere, "true");
+    viewer.send(new JsonObject().put("type", "ballot").put("ref", "empty"));
+    streamer.ballot("self", promptId, "true");
+
+    assertThat(viewer.ack("opt").getString("reason")).isEqualTo("unknown_option");
+    assertThat(viewer.ack("unknown").getString("reason")).isEqualTo("unknown_prompt");
+    assertThat(viewer.ack("room").getString("reason")).isEqualTo("wrong_room");
+    assertThat(viewer.ack("empty").getString("status")).isEqualTo("rejected");
+    JsonObject self = streamer.ack("self");
+    assertThat(self.getString("status")).isEqualTo("rejected");
+    assertThat(self.getString("reason")).contains("viewers");
+    assertThat(http.get("/api/prompts/" + promptId, staff).body().getLong("total")).isZero();
+    tc.completeNow();
+  }
+
+  @Test
+  void badFramesGetAnErrorAndTheConnectionStaysOpen(Vertx vertx, VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-bad");
+    TestSocket viewer = TestSocket.connect(vertx, node.port(), roomId, http.token("sloppy-viewer", "viewer"));
+
+    viewer.sendText("{not json");
+    viewer.sendText("[1,2,3]");
+    viewer.send(new JsonObject().put("type", "shout").put("ref", "s1"));
+    viewer.send(new JsonObject().put("type", "ballot").put("ref", "big").put("pad", "x".repeat(20_000)));
+    viewer.send(new JsonObject().put("type", "ping"));
+
+    viewer.await("pong");
+    List<String> codes = viewer.frames("error").stream().map(f -> f.getString("code")).toList();
+    assertThat(codes).containsExactly("bad_json", "bad_frame", "unknown_type", "too_large");
+    assertThat(viewer.frames("error").get(2).getString("ref")).isEqualTo("s1");
+    assertThat(viewer.isClosed()).isFalse();
+    tc.completeNow();
+  }
+
+  @Test
+  void aFloodIsSlowedDownNotDisconnected(Vertx vertx, VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-flood");
+    TestSocket viewer = TestSocket.connect(vertx, node.port(), roomId, http.token("flooder", "viewer"));
+    for (int i = 0; i < 200; i++) {
+      viewer.send(new JsonObject().put("type", "ping").put("ref", "p" + i));
+    }
+    viewer.await(f -> "error".equals(f.getString("type")) && "rate_limited".equals(f.getString("code")));
+    viewer.await(f -> "error".equals(f.getString("type")) && "p199".equals(f.getString("ref"))
+        || "pong".equals(f.getString("type")) && viewer.frames().size() >= 200);
+    assertThat(viewer.frames("pong").size()).isLessThan(200);
+    assertThat(viewer.isClosed()).isFalse();
+    tc.completeNow();
+  }
+
+  @Test
+  void handshakesWithoutAValidTokenOrRoomAreRefused(Vertx vertx, VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-door");
+    String viewer = http.token("door-viewer", "viewer");
+    assertThatThrownBy(() -> TestSocket.connect(vertx, node.port(), roomId, ""))
+        .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(401));
+    assertThatThrownBy(() -> TestSocket.connect(vertx, node.port(), roomId, viewer + "x"))
+        .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(401));
+    assertThatThrownBy(() -> TestSocket.connect(vertx, node.port(), "no-such-room", viewer))
+        .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(404));
+    tc.completeNow();
+  }
+}
