@@ -1,5 +1,6 @@
 package io.livejury;
 
+import io.livejury.common.LuaScript;
 import io.livejury.config.EmbeddedServers;
 import io.livejury.config.Settings;
 import io.livejury.gateway.Auth;
@@ -73,7 +74,8 @@ public final class LiveJury {
     BallotCounter ballots = new BallotCounter(redis);
 
     List<String> deployments = new ArrayList<>();
-    return deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, registry))
+    return LuaScript.preload(redis)
+        .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, registry)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs())))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
             settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(), settings.promptRetentionMs())))

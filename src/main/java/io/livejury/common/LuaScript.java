@@ -27,22 +27,25 @@ public final class LuaScript {
   public static final LuaScript CLAIM_DUE = load("claim_due");
   public static final LuaScript CLOSE_PROMPT = load("close_prompt");
 
-  private final String name;
+  private static final List<LuaScript> ALL = List.of(OPEN_PROMPT, BALLOT, CLAIM_DUE, CLOSE_PROMPT);
+
   private final String source;
   private final String sha;
 
-  private LuaScript(String name, String source) {
-    this.name = name;
+  private LuaScript(String source) {
     this.source = source;
     this.sha = sha1(source);
   }
 
-  public String name() {
-    return name;
-  }
-
-  public String sha() {
-    return sha;
+  /**
+   * Loads every script into the server ahead of the first call, so the first ballots take the EVALSHA fast
+   * path. A server that is not reachable yet is no reason to refuse to start: calls fall back to EVAL.
+   */
+  public static Future<Void> preload(Redis redis) {
+    List<Future<Response>> loads = ALL.stream()
+        .map(script -> redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source)))
+        .toList();
+    return Future.join(loads).<Void>mapEmpty().otherwiseEmpty();
   }
 
   public Future<Response> call(Redis redis, List<String> keys, List<String> args) {
@@ -61,7 +64,7 @@ public final class LuaScript {
 
   private static LuaScript load(String name) {
     try (InputStream in = LuaScript.class.getResourceAsStream("/lua/" + name + ".lua")) {
-      return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,169 @@
+package io.livejury.loadgen;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One live room against a running LiveJury: V viewers join over real WebSockets, staff open a claim
+ * prompt, every viewer votes as soon as the prompt reaches them (a set share "false", the rest "true"),
+ * and the scenario waits for the verdict. It reports prompt fan-out latency (POST sent → frame received,
+ * per socket), ballot ack latency, tally frames per socket and close → verdict latency, and checks that
+ * the verdict counts equal the ballots sent: zero lost, zero double-counted. It runs several rounds on the
+ * same sockets and reports the last, so the figures are of a warmed-up node rather than its first seconds.
+ *
+ * <p>Usage: {@code Scenario [baseUrl] [viewers] [promptSeconds] [falseShare] [resultFile] [rounds]}
+ */
+public final class Scenario {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  public static void main(String[] args) throws Exception {
+    URI base = URI.create(args.length > 0 ? args[0] : "http://localhost:8080");
+    int viewers = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+    double falseShare = args.length > 3 ? Double.parseDouble(args[3]) : 0.7;
+    Path resultFile = args.length > 4 ? Path.of(args[4]) : null;
+    int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 3;
+
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject result = run(vertx, base, viewers, seconds, falseShare, rounds);
+      System.out.println(result.encodePrettily());
+      if (resultFile != null) {
+        Files.createDirectories(resultFile.toAbsolutePath().getParent());
+        Files.writeString(resultFile, result.encodePrettily());
+      }
+      if (!result.getBoolean("correct")) {
+        System.err.println("FAILED: the verdict does not match the ballots sent");
+        System.exit(1);
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  static JsonObject run(Vertx vertx, URI base, int viewerCount, int seconds, double falseShare, int rounds)
+      throws Exception {
+    String staff = token(base, "scenario-staff", "staff");
+    String roomId = post(base, "/api/rooms", staff, new JsonObject().put("streamerId", "scenario-streamer")
+        .put("merchantId", "scenario-merchant").put("title", "Scenario room")).getString("roomId");
+
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
+    long joinStart = System.nanoTime();
+    List<Future<Viewer>> joining = new ArrayList<>();
+    Map<String, Long> sent = new HashMap<>();
+    int falses = (int) Math.round(viewerCount * falseShare);
+    for (int i = 0; i < viewerCount; i++) {
+      String userId = "scenario-viewer-" + i;
+      String option = i < falses ? "false" : "true";
+      sent.merge(option, 1L, Long::sum);
+      joining.add(Viewer.join(client, base.getHost(), base.getPort(), roomId, userId, token(base, userId, "viewer"), option));
+    }
+    List<Viewer> viewers = Future.all(joining).await().list();
+    double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
+    TimeUnit.MILLISECONDS.sleep(500);
+
+    JsonObject result = null;
+    for (int round = 1; round <= rounds; round++) {
+      viewers.forEach(Viewer::reset);
+      result = round(base, staff, roomId, viewers, sent, seconds)
+          .put("round", round).put("rounds", rounds).put("joinSeconds", Math.round(joinSeconds * 100) / 100.0);
+      System.out.printf("round %d: fan-out %s | ack %s | verdict %s%n", round,
+          result.getJsonObject("fanOut").encode(), result.getJsonObject("ack").encode(), result.getBoolean("correct"));
+    }
+    viewers.forEach(Viewer::close);
+    return result;
+  }
+
+  private static JsonObject round(URI base, String staff, String roomId, List<Viewer> viewers, Map<String, Long> sent,
+      int seconds) throws Exception {
+    int viewerCount = viewers.size();
+    long promptSentAt = System.nanoTime();
+    JsonObject prompt = post(base, "/api/rooms/" + roomId + "/prompts", staff, new JsonObject().put("kind", "claim")
+        .put("question", "主播说这款茶能治疗糖尿病，属实吗？").put("durationSec", seconds));
+    long closesAtNanos = promptSentAt + TimeUnit.MILLISECONDS.toNanos(
+        Instant.parse(prompt.getString("closesAt")).toEpochMilli() - System.currentTimeMillis());
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 30L);
+    while (viewers.stream().anyMatch(v -> v.verdict == null) && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    TimeUnit.MILLISECONDS.sleep(300);
+
+    List<Long> fanOut = new ArrayList<>();
+    List<Long> acks = new ArrayList<>();
+    List<Long> closeToVerdict = new ArrayList<>();
+    int accepted = 0;
+    int tallyFrames = 0;
+    boolean oneVerdictEach = true;
+    for (Viewer viewer : viewers) {
+      if (viewer.promptReceivedAt > 0) {
+        fanOut.add(viewer.promptReceivedAt - promptSentAt);
+      }
+      if (viewer.ackReceivedAt > 0) {
+        acks.add(viewer.ackReceivedAt - viewer.ballotSentAt);
+      }
+      if (viewer.verdictReceivedAt > 0) {
+        closeToVerdict.add(Math.max(0, viewer.verdictReceivedAt - closesAtNanos));
+      }
+      accepted += "accepted".equals(viewer.ackStatus) ? 1 : 0;
+      tallyFrames += viewer.tallies.get();
+      oneVerdictEach &= viewer.verdicts.get() == 1;
+    }
+    JsonObject verdict = viewers.get(0).verdict;
+    JsonObject counts = verdict == null ? new JsonObject() : verdict.getJsonObject("counts");
+    boolean correct = verdict != null && oneVerdictEach && accepted == viewerCount
+        && verdict.getLong("total") == viewerCount
+        && sent.entrySet().stream().allMatch(e -> e.getValue().equals(counts.getLong(e.getKey())));
+
+    return new JsonObject()
+        .put("date", Instant.now().toString())
+        .put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
+            + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB max heap (generator)")
+        .put("viewers", viewerCount)
+        .put("promptSeconds", seconds)
+        .put("fanOut", Percentiles.of(fanOut).toJson())
+        .put("ack", Percentiles.of(acks).toJson())
+        .put("closeToVerdict", Percentiles.of(closeToVerdict).toJson())
+        .put("accepted", accepted)
+        .put("tallyFramesPerSocket", Math.round(100.0 * tallyFrames / viewerCount) / 100.0)
+        .put("ballotsSent", new JsonObject(new HashMap<>(sent)))
+        .put("verdict", verdict)
+        .put("correct", correct);
+  }
+
+  private static String token(URI base, String userId, String role) throws IOException, InterruptedException {
+    return post(base, "/api/dev/token", null, new JsonObject().put("sub", userId).put("role", role)).getString("token");
+  }
+
+  private static JsonObject post(URI base, String path, String token, JsonObject body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 300) {
+      throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return new JsonObject(response.body());
+  }
+}
