@@ -1,7 +1,7 @@
 package io.livejury.loadgen;
 
 import io.vertx.core.Future;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +16,7 @@ final class Viewer {
 
   final String userId;
   final String option;
-  private final WebSocket ws;
+  private final ClientWebSocket ws;
   volatile long promptReceivedAt;
   volatile long ballotSentAt;
   volatile long ackReceivedAt;
@@ -26,7 +26,7 @@ final class Viewer {
   final AtomicInteger tallies = new AtomicInteger();
   final AtomicInteger verdicts = new AtomicInteger();
 
-  private Viewer(String userId, String option, WebSocket ws) {
+  private Viewer(String userId, String option, ClientWebSocket ws) {
     this.userId = userId;
     this.option = option;
     this.ws = ws;
@@ -35,9 +35,11 @@ final class Viewer {
 
   static Future<Viewer> join(WebSocketClient client, String host, int port, String roomId, String userId, String token,
       String option) {
-    return client.connect(new WebSocketConnectOptions().setHost(host).setPort(port)
+    // Handlers go on before the connection opens, so the first frames cannot arrive unheard.
+    Viewer viewer = new Viewer(userId, option, client.webSocket());
+    return viewer.ws.connect(new WebSocketConnectOptions().setHost(host).setPort(port)
             .setURI("/ws/rooms/" + roomId + "?token=" + token).setTimeout(30_000))
-        .map(ws -> new Viewer(userId, option, ws));
+        .map(viewer);
   }
 
   private void onFrame(String text) {

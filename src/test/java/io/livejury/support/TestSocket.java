@@ -2,7 +2,7 @@ package io.livejury.support;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -18,12 +18,12 @@ public final class TestSocket {
 
   private static final long WAIT_MS = 15_000;
 
-  private final WebSocket ws;
+  private final ClientWebSocket ws;
   private final List<JsonObject> frames = new ArrayList<>();
   private final List<Long> arrivals = new ArrayList<>();
   private volatile boolean closed;
 
-  private TestSocket(WebSocket ws) {
+  private TestSocket(ClientWebSocket ws) {
     this.ws = ws;
     ws.textMessageHandler(text -> {
       synchronized (frames) {
@@ -40,10 +40,12 @@ public final class TestSocket {
     });
   }
 
+  /** Handlers are set before connecting, so not even the first frame can slip past them. */
   public static Future<TestSocket> open(WebSocketClient client, int port, String roomId, String token) {
-    return client.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port)
+    TestSocket socket = new TestSocket(client.webSocket());
+    return socket.ws.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port)
             .setURI("/ws/rooms/" + roomId + "?token=" + token).setTimeout(15_000))
-        .map(TestSocket::new);
+        .map(socket);
   }
 
   public static TestSocket connect(Vertx vertx, int port, String roomId, String token) {
