@@ -78,7 +78,8 @@ public final class LiveJury {
         .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, registry)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs())))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
-            settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(), settings.promptRetentionMs())))
+            settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(), settings.promptRetentionMs(),
+            settings.verdictStreamMaxLength())))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(),
             () -> new GatewayVerticle(port, settings, auth, redis, pg, registry, rooms, prompts, ballots)))
         .map(v -> new LiveJury(vertx, port, redis, subscriber, pg, deployments));
@@ -102,7 +103,7 @@ public final class LiveJury {
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
-      chain = chain.compose(v -> vertx.undeploy(id));
+      chain = chain.transform(previous -> vertx.undeploy(id));
     }
     return chain
         .eventually(() -> Future.join(redis.close(), subscriber.close(), pg.close()))

@@ -43,8 +43,6 @@ public final class RedisKeys {
     return "lj:room:" + roomId;
   }
 
-  public static final String ROOM_CHANNEL_PREFIX = "lj:room:";
-
   private RedisKeys() {
   }
 }

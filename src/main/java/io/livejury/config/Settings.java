@@ -34,6 +34,7 @@ public record Settings(
     long closerIntervalMs,
     long closerLeaseMs,
     int closerBatch,
+    long verdictStreamMaxLength,
     VerdictRule verdictRule,
     int redisPoolSize,
     int redisPoolWaiting,
@@ -50,18 +51,15 @@ public record Settings(
         p.setProperty(k, v.trim());
       }
     });
-    String redisUrl = p.getProperty("LIVEJURY_REDIS_URL");
-    String pgUrl = p.getProperty("LIVEJURY_PG_URL");
-    boolean embedded = redisUrl == null || pgUrl == null;
     int gateways = integer(p, "LIVEJURY_GATEWAY_INSTANCES");
     return new Settings(
         p.getProperty("LIVEJURY_HTTP_HOST"),
         integer(p, "LIVEJURY_HTTP_PORT"),
         gateways > 0 ? gateways : Runtime.getRuntime().availableProcessors(),
-        redisUrl,
-        pgUrl,
+        p.getProperty("LIVEJURY_REDIS_URL"),
+        p.getProperty("LIVEJURY_PG_URL"),
         p.getProperty("LIVEJURY_JWT_SECRET", DEV_JWT_SECRET),
-        Boolean.parseBoolean(p.getProperty("LIVEJURY_DEV", Boolean.toString(embedded))),
+        Boolean.parseBoolean(p.getProperty("LIVEJURY_DEV")),
         integer(p, "LIVEJURY_TOKEN_HOURS"),
         integer(p, "LIVEJURY_MAX_FRAME_BYTES"),
         integer(p, "LIVEJURY_HARD_FRAME_BYTES"),
@@ -76,6 +74,7 @@ public record Settings(
         integer(p, "LIVEJURY_CLOSER_INTERVAL_MS"),
         integer(p, "LIVEJURY_CLOSER_LEASE_MS"),
         integer(p, "LIVEJURY_CLOSER_BATCH"),
+        integer(p, "LIVEJURY_VERDICT_STREAM_MAXLEN"),
         new VerdictRule(
             integer(p, "LIVEJURY_VERDICT_QUORUM"),
             decimal(p, "LIVEJURY_VERDICT_Z"),

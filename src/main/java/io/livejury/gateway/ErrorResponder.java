@@ -2,6 +2,7 @@ package io.livejury.gateway;
 
 import io.livejury.common.ApiException;
 import io.vertx.core.Handler;
+import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.concurrent.TimeoutException;
 import java.util.Map;
 
 /**
@@ -55,13 +57,24 @@ final class ErrorResponder implements Handler<RoutingContext> {
     if (failure instanceof DecodeException) {
       return ApiException.badRequest("the body is not valid JSON");
     }
-    if (failure instanceof IOException) {
+    if (isOutage(failure)) {
       return new ApiException(503, "unavailable", "a backing store is unavailable, try again shortly");
     }
     if (failure == null && CODES.containsKey(status)) {
       return new ApiException(status, CODES.get(status), defaultMessage(status));
     }
     return new ApiException(500, "internal", "something went wrong on our side");
+  }
+
+  /**
+   * Failures of the backing stores (connection refused or lost, timeouts, a full client queue, Redis
+   * replies such as LOADING) are temporary: 503 tells the client to retry. Programming errors stay 500.
+   */
+  private static boolean isOutage(Throwable failure) {
+    return failure instanceof IOException
+        || failure instanceof VertxException
+        || failure instanceof TimeoutException
+        || failure != null && failure.getClass().getPackageName().startsWith("io.vertx.redis");
   }
 
   private static String defaultMessage(int status) {

@@ -70,9 +70,12 @@ final class HttpApi {
   private Future<JsonObject> devToken(RoutingContext ctx) {
     JsonObject body = body(ctx);
     String userId = Fields.requiredText(body, "sub", 64);
-    Role role = Role.fromWire(body.getString("role")).orElseThrow(() ->
+    Role role = Role.fromWire(body.getValue("role") instanceof String r ? r : null).orElseThrow(() ->
         ApiException.badRequest("role must be viewer, streamer or staff"));
     String merchantId = Fields.optionalText(body, "merchantId", 64);
+    if (role == Role.STREAMER && merchantId == null) {
+      throw ApiException.badRequest("a streamer token needs the streamer's merchantId");
+    }
     return Future.succeededFuture(new JsonObject().put("token", auth.issue(userId, role, merchantId)));
   }
 

@@ -68,7 +68,7 @@ final class SocketSession implements RoomMember {
     vertx.eventBus().request(Addresses.ROOM_SUBSCRIBE, room.roomId())
         .compose(subscribed -> prompts.openPrompts(room.roomId(), principal.userId()))
         .onSuccess(open -> {
-          open.forEach(prompt -> local.promptOpened(prompt.getString("id")));
+          open.forEach(prompt -> local.trackOpen(prompt.getString("id")));
           welcome(Frames.welcome(room.roomId(), principal.userId(), principal.role().wire(), open));
         })
         .onFailure(err -> {
@@ -96,6 +96,14 @@ final class SocketSession implements RoomMember {
     write(frame);
   }
 
+  @Override
+  public void offer(String frame) {
+    if (welcomed && ws.writeQueueFull()) {
+      return; // a slow reader skips tallies: the next one carries the newer counts anyway
+    }
+    send(frame);
+  }
+
   private void welcome(String frame) {
     synchronized (held) {
       write(frame);
@@ -112,6 +120,10 @@ final class SocketSession implements RoomMember {
   }
 
   private void onText(String text) {
+    if (!limiter.tryAcquire()) {
+      send(Frames.error("rate_limited", "too many frames, slow down", null));
+      return;
+    }
     if (text.length() > maxFrameBytes / 4 && text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes) {
       send(Frames.error("too_large", "frames are limited to " + maxFrameBytes + " bytes", null));
       return;
@@ -129,12 +141,6 @@ final class SocketSession implements RoomMember {
     }
     String ref = frame.getValue("ref") == null ? null : frame.getValue("ref").toString();
     String type = frame.getValue("type") instanceof String s ? s : "";
-    if (!limiter.tryAcquire()) {
-      send(type.equals("ballot") || type.equals("report")
-          ? Frames.ack(ref, "rejected", "rate_limited")
-          : Frames.error("rate_limited", "too many frames, slow down", ref));
-      return;
-    }
     switch (type) {
       case "ballot" -> onBallot(ref, frame);
       case "report" -> send(Frames.ack(ref, "rejected", "reports_not_accepted_yet"));

@@ -15,9 +15,4 @@ public record Prompt(
     String status) {
 
   public static final String OPEN = "open";
-  public static final String CLOSED = "closed";
-
-  public Prompt withStatus(String newStatus) {
-    return new Prompt(id, roomId, kind, question, claim, options, opensAt, closesAt, newStatus);
-  }
 }

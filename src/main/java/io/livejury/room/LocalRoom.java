@@ -30,33 +30,48 @@ public final class LocalRoom {
     return members.isEmpty();
   }
 
-  public int size() {
-    return members.size();
-  }
-
-  public void deliver(Audience audience, String frame) {
-    for (RoomMember member : members) {
-      if (audience.includes(member)) {
-        member.send(frame);
+  /**
+   * Room events and tallies come from different event loops; delivering both under the room's lock keeps
+   * a tally read before a prompt closed from reaching a socket after that prompt's final tally and verdict.
+   */
+  public synchronized void deliver(RoomEvent event) {
+    if (event.openedPromptId() != null) {
+      openPrompts.putIfAbsent(event.openedPromptId(), NO_TALLY_SENT);
+    }
+    if (event.closedPromptId() != null) {
+      openPrompts.remove(event.closedPromptId());
+    }
+    for (String frame : event.frames()) {
+      for (RoomMember member : members) {
+        if (event.audience().includes(member)) {
+          member.send(frame);
+        }
       }
     }
   }
 
-  public void promptOpened(String promptId) {
+  /** Sends a tally to everyone if the prompt is still open here and its total moved since the last one. */
+  public synchronized void deliverTally(String promptId, long total, String frame) {
+    Long lastSent = openPrompts.get(promptId);
+    if (lastSent == null || lastSent == total) {
+      return;
+    }
+    openPrompts.put(promptId, total);
+    members.forEach(member -> member.offer(frame));
+  }
+
+  /** Follows the prompts a joining socket found open (their open events may have gone by before it came). */
+  public void trackOpen(String promptId) {
     openPrompts.putIfAbsent(promptId, NO_TALLY_SENT);
   }
 
-  public void promptClosed(String promptId) {
+  /** Stops tracking a prompt found closed by other means than its close event. */
+  public synchronized void untrack(String promptId) {
     openPrompts.remove(promptId);
   }
 
-  /** Open prompt ids → the total last broadcast for each. */
-  public Map<String, Long> openPrompts() {
-    return openPrompts;
-  }
-
-  /** Records a total as sent; false if the prompt closed meanwhile, so the tally must not go out. */
-  public boolean markTallySent(String promptId, long total) {
-    return openPrompts.replace(promptId, total) != null;
+  /** The ids of the open prompts this node follows for the room. */
+  public Set<String> openPromptIds() {
+    return openPrompts.keySet();
   }
 }

@@ -15,13 +15,19 @@ import io.vertx.redis.client.ResponseType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Carries room events from Redis pub/sub to this node's sockets. It holds one subscriber connection,
  * subscribed to the channel of every room that has a local socket; rooms left empty are unsubscribed by
- * a periodic sweep. A lost connection is reopened and every channel subscribed again.
+ * a periodic sweep. A subscription counts only once Redis confirms it, so a socket that reads the room's
+ * state afterwards cannot miss an event in between. A lost connection is replaced and every channel
+ * subscribed again.
  */
 public final class RoomHubVerticle extends VerticleBase {
 
@@ -32,7 +38,9 @@ public final class RoomHubVerticle extends VerticleBase {
   private final Redis subscriber;
   private final RoomRegistry registry;
   private final Set<String> subscribed = new HashSet<>();
+  private final Map<String, List<Message<String>>> awaitingConfirmation = new HashMap<>();
   private RedisConnection connection;
+  private boolean connecting;
   private boolean stopping;
 
   public RoomHubVerticle(Redis subscriber, RoomRegistry registry) {
@@ -55,26 +63,41 @@ public final class RoomHubVerticle extends VerticleBase {
   }
 
   private Future<Void> connect() {
-    return subscriber.connect().compose(conn -> {
-      connection = conn;
-      conn.handler(this::onMessage);
-      conn.exceptionHandler(err -> LOG.warn("Room subscriber connection failed: {}", err.getMessage()));
-      conn.endHandler(v -> reconnect());
-      return subscribed.isEmpty()
-          ? Future.succeededFuture()
-          : conn.send(withChannels(Request.cmd(Command.SUBSCRIBE), subscribed)).mapEmpty();
-    });
+    connecting = true;
+    return subscriber.connect()
+        .compose(conn -> {
+          conn.handler(this::onPush);
+          conn.exceptionHandler(err -> LOG.warn("Room subscriber connection failed: {}", err.getMessage()));
+          conn.endHandler(v -> lost(conn));
+          connection = conn;
+          return subscribed.isEmpty()
+              ? Future.<Void>succeededFuture()
+              : conn.send(withChannels(Request.cmd(Command.SUBSCRIBE), subscribed)).<Void>mapEmpty()
+                  .onFailure(err -> conn.close());
+        })
+        .onComplete(done -> connecting = false);
+  }
+
+  private void lost(RedisConnection conn) {
+    if (connection == conn) {
+      connection = null;
+    }
+    reconnect();
   }
 
   private void reconnect() {
-    connection = null;
-    if (stopping) {
+    if (stopping || connecting || connection != null) {
       return;
     }
-    vertx.setTimer(RECONNECT_MS, id -> connect().onFailure(err -> {
-      LOG.warn("Room subscriber cannot reconnect yet: {}", err.getMessage());
-      reconnect();
-    }));
+    vertx.setTimer(RECONNECT_MS, id -> {
+      if (connection == null && !connecting) {
+        connect().onFailure(err -> {
+          LOG.warn("Room subscriber cannot reconnect yet: {}", err.getMessage());
+          connection = null;
+          reconnect();
+        });
+      }
+    });
   }
 
   private void onSubscribeRequest(Message<String> request) {
@@ -87,12 +110,17 @@ public final class RoomHubVerticle extends VerticleBase {
       request.fail(503, "room subscriber is reconnecting");
       return;
     }
-    connection.send(Request.cmd(Command.SUBSCRIBE).arg(RedisKeys.roomChannel(roomId)))
-        .onSuccess(r -> {
-          subscribed.add(roomId);
-          request.reply(true);
-        })
-        .onFailure(err -> request.fail(503, err.getMessage()));
+    List<Message<String>> waiting = awaitingConfirmation.computeIfAbsent(roomId, id -> new ArrayList<>());
+    waiting.add(request);
+    if (waiting.size() == 1) {
+      connection.send(Request.cmd(Command.SUBSCRIBE).arg(RedisKeys.roomChannel(roomId)))
+          .onFailure(err -> {
+            List<Message<String>> failed = awaitingConfirmation.remove(roomId);
+            if (failed != null) {
+              failed.forEach(m -> m.fail(503, err.getMessage()));
+            }
+          });
+    }
   }
 
   private void sweep() {
@@ -110,21 +138,26 @@ public final class RoomHubVerticle extends VerticleBase {
         .onFailure(err -> LOG.warn("Unsubscribing idle rooms failed: {}", err.getMessage()));
   }
 
-  private void onMessage(Response push) {
-    if (push.type() != ResponseType.PUSH && push.type() != ResponseType.MULTI
-        || push.size() < 3 || !"message".equals(push.get(0).toString())) {
+  private void onPush(Response push) {
+    if (push.type() != ResponseType.PUSH && push.type() != ResponseType.MULTI || push.size() < 3) {
       return;
     }
-    RoomEvent event = Json.decode(push.get(2).toString(), RoomEvent.class);
-    registry.find(event.roomId()).ifPresent(room -> {
-      if (event.openedPromptId() != null) {
-        room.promptOpened(event.openedPromptId());
-      }
-      if (event.closedPromptId() != null) {
-        room.promptClosed(event.closedPromptId());
-      }
-      event.frames().forEach(frame -> room.deliver(event.audience(), frame));
-    });
+    String kind = push.get(0).toString();
+    String channel = push.get(1).toString();
+    if ("subscribe".equals(kind)) {
+      confirmed(channel.substring(RedisKeys.roomChannel("").length()));
+    } else if ("message".equals(kind)) {
+      RoomEvent event = Json.decode(push.get(2).toString(), RoomEvent.class);
+      registry.find(event.roomId()).ifPresent(room -> room.deliver(event));
+    }
+  }
+
+  private void confirmed(String roomId) {
+    subscribed.add(roomId);
+    List<Message<String>> waiting = awaitingConfirmation.remove(roomId);
+    if (waiting != null) {
+      waiting.forEach(request -> request.reply(true));
+    }
   }
 
   private static Request withChannels(Request request, Set<String> roomIds) {

@@ -8,4 +8,7 @@ public interface RoomMember {
 
   /** Queues a text frame for the socket; never blocks. */
   void send(String frame);
+
+  /** Sends a frame that a later one supersedes (a tally), unless the socket is not keeping up. */
+  void offer(String frame);
 }

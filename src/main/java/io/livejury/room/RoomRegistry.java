@@ -35,8 +35,4 @@ public final class RoomRegistry {
   public Collection<LocalRoom> rooms() {
     return rooms.values();
   }
-
-  public int sockets() {
-    return rooms.values().stream().mapToInt(LocalRoom::size).sum();
-  }
 }

@@ -32,7 +32,8 @@ public final class RoomService {
   }
 
   public Future<Room> create(Principal caller, JsonObject body) {
-    String roomId = body.containsKey("roomId") ? body.getValue("roomId").toString() : Ids.next("r");
+    Object requested = body.getValue("roomId");
+    String roomId = requested == null ? Ids.next("r") : requested.toString();
     String streamerId = orElse(Fields.optionalText(body, "streamerId", 64),
         caller.is(Role.STREAMER) ? caller.userId() : null);
     String merchantId = orElse(Fields.optionalText(body, "merchantId", 64), caller.merchantId());
@@ -43,8 +44,7 @@ public final class RoomService {
     if (streamerId == null || merchantId == null) {
       return Future.failedFuture(ApiException.badRequest("streamerId and merchantId are required"));
     }
-    if (caller.is(Role.STREAMER) && (!streamerId.equals(caller.userId())
-        || caller.merchantId() != null && !merchantId.equals(caller.merchantId()))) {
+    if (caller.is(Role.STREAMER) && (!streamerId.equals(caller.userId()) || !merchantId.equals(caller.merchantId()))) {
       return Future.failedFuture(ApiException.forbidden("streamers open rooms for themselves and their merchant only"));
     }
     Room room = new Room(roomId, streamerId, merchantId, title, Room.LIVE, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());

@@ -44,10 +44,11 @@ public final class CloserVerticle extends VerticleBase {
   private final long leaseMs;
   private final int batch;
   private final long retentionMs;
+  private final long streamMaxLength;
   private boolean closing;
 
   public CloserVerticle(Redis redis, RoomEvents events, VerdictRule rule, long intervalMs, long leaseMs, int batch,
-      long retentionMs) {
+      long retentionMs, long streamMaxLength) {
     this.redis = redis;
     this.events = events;
     this.rule = rule;
@@ -55,6 +56,7 @@ public final class CloserVerticle extends VerticleBase {
     this.leaseMs = leaseMs;
     this.batch = batch;
     this.retentionMs = retentionMs;
+    this.streamMaxLength = streamMaxLength;
   }
 
   @Override
@@ -114,7 +116,7 @@ public final class CloserVerticle extends VerticleBase {
 
   /** Stream first (the durable hand-off), then the room, then the deadline: a crash repeats, never skips. */
   private Future<Void> handOff(Prompt prompt, Verdict verdict, Map<String, Long> counts) {
-    return redis.send(Request.cmd(Command.XADD).arg(RedisKeys.VERDICT_STREAM).arg("*")
+    return redis.send(Request.cmd(Command.XADD).arg(RedisKeys.VERDICT_STREAM).arg("MAXLEN").arg("~").arg(streamMaxLength).arg("*")
             .arg("promptId").arg(prompt.id()).arg("verdict").arg(Json.encode(verdict)))
         .compose(id -> events.publish(RoomEvent.promptClosed(prompt.roomId(), prompt.id(),
             Frames.tally(prompt.id(), counts, verdict.total()), Frames.verdict(verdict))))
@@ -122,11 +124,10 @@ public final class CloserVerticle extends VerticleBase {
   }
 
   private Future<Void> forget(String promptId, String roomId) {
-    List<Request> cleanup = new ArrayList<>();
-    cleanup.add(Request.cmd(Command.ZREM).arg(RedisKeys.DEADLINES).arg(promptId));
-    if (roomId != null) {
-      cleanup.add(Request.cmd(Command.SREM).arg(RedisKeys.roomOpenPrompts(roomId)).arg(promptId));
-    }
-    return redis.batch(cleanup).mapEmpty();
+    Future<Response> leftRoom = roomId == null
+        ? Future.succeededFuture()
+        : redis.send(Request.cmd(Command.SREM).arg(RedisKeys.roomOpenPrompts(roomId)).arg(promptId));
+    return leftRoom.compose(v -> redis.send(Request.cmd(Command.ZREM).arg(RedisKeys.DEADLINES).arg(promptId)))
+        .mapEmpty();
   }
 }

@@ -55,7 +55,7 @@ public final class PromptService {
 
   /** Validates a prompt request against the contract, then opens it in the room. */
   public Future<Prompt> open(String roomId, JsonObject body) {
-    String kindName = body.getString("kind");
+    String kindName = body.getValue("kind") instanceof String kind ? kind : null;
     PromptKind kind = PromptKinds.find(kindName).orElseThrow(() ->
         ApiException.badRequest("kind must be one of " + PromptKinds.names()));
     String question = Fields.requiredText(body, "question", MAX_QUESTION);
@@ -78,11 +78,13 @@ public final class PromptService {
     List<String> args = new ArrayList<>(List.of(Json.encode(prompt), prompt.roomId(), Long.toString(closesAtMs),
         room.streamerId(), room.merchantId()));
     prompt.options().forEach(option -> args.add(option.id()));
-    // The prompt is stored before anything can point at it; the deadline makes sure it gets closed.
-    return LuaScript.OPEN_PROMPT.call(redis, List.of(RedisKeys.prompt(prompt.id()), RedisKeys.counts(prompt.id())), args)
-        .compose(v -> redis.batch(List.of(
-            Request.cmd(Command.ZADD).arg(RedisKeys.DEADLINES).arg(closesAtMs).arg(prompt.id()),
-            Request.cmd(Command.SADD).arg(RedisKeys.roomOpenPrompts(prompt.roomId())).arg(prompt.id()))))
+    // The deadline goes first: whatever fails after it, the closer will still close (or forget) the prompt.
+    return redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.DEADLINES).arg(closesAtMs).arg(prompt.id()))
+        .compose(v -> LuaScript.OPEN_PROMPT.call(redis,
+            List.of(RedisKeys.prompt(prompt.id()), RedisKeys.counts(prompt.id())), args))
+        .compose(stored -> stored.toInteger() == 1
+            ? redis.send(Request.cmd(Command.SADD).arg(RedisKeys.roomOpenPrompts(prompt.roomId())).arg(prompt.id()))
+            : Future.failedFuture(new IllegalStateException("prompt id " + prompt.id() + " is already taken")))
         .compose(v -> events.publish(RoomEvent.promptOpened(prompt.roomId(), prompt.id(), Frames.prompt(prompt))));
   }
 
@@ -91,15 +93,16 @@ public final class PromptService {
     if (!Ids.isValid(promptId)) {
       return Future.failedFuture(ApiException.notFound("prompt"));
     }
-    return redis.batch(List.of(
-            Request.cmd(Command.HMGET).arg(RedisKeys.prompt(promptId)).arg("json").arg("status").arg("verdict"),
-            Request.cmd(Command.HGETALL).arg(RedisKeys.counts(promptId))))
-        .compose(replies -> {
-          Response fields = replies.get(0);
+    Future<Response> prompt =
+        redis.send(Request.cmd(Command.HMGET).arg(RedisKeys.prompt(promptId)).arg("json").arg("status").arg("verdict"));
+    Future<Response> counted = redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.counts(promptId)));
+    return Future.all(prompt, counted)
+        .compose(both -> {
+          Response fields = prompt.result();
           if (fields.get(0) == null) {
             return Future.failedFuture(ApiException.notFound("prompt " + promptId));
           }
-          Map<String, Long> counts = Replies.counts(replies.get(1));
+          Map<String, Long> counts = Replies.counts(counted.result());
           JsonObject view = new JsonObject(fields.get(0).toString())
               .put("status", fields.get(1).toString())
               .put("counts", new JsonObject(Map.copyOf(counts)))
@@ -118,20 +121,21 @@ public final class PromptService {
           if (ids == null || ids.size() == 0) {
             return Future.succeededFuture(List.of());
           }
-          List<Request> reads = new ArrayList<>();
+          // One read per key, not a batch: the prompts live in different hash slots on a cluster.
+          List<Future<Response>> reads = new ArrayList<>();
           for (Response id : ids) {
-            reads.add(Request.cmd(Command.HMGET).arg(RedisKeys.prompt(id.toString())).arg("json").arg("status"));
-            reads.add(Request.cmd(Command.HGET).arg(RedisKeys.voters(id.toString())).arg(userId));
+            reads.add(redis.send(Request.cmd(Command.HMGET).arg(RedisKeys.prompt(id.toString())).arg("json").arg("status")));
+            reads.add(redis.send(Request.cmd(Command.HGET).arg(RedisKeys.voters(id.toString())).arg(userId)));
           }
-          return redis.batch(reads).map(replies -> {
+          return Future.all(reads).map(done -> {
             List<JsonObject> open = new ArrayList<>();
-            for (int i = 0; i < replies.size(); i += 2) {
-              Response fields = replies.get(i);
+            for (int i = 0; i < reads.size(); i += 2) {
+              Response fields = reads.get(i).result();
               if (fields.get(0) == null || !Prompt.OPEN.equals(fields.get(1).toString())) {
                 continue;
               }
               JsonObject prompt = new JsonObject(fields.get(0).toString());
-              Response voted = replies.get(i + 1);
+              Response voted = reads.get(i + 1).result();
               if (voted != null) {
                 prompt.put("voted", voted.toString());
               }

@@ -3,7 +3,7 @@ package io.livejury.vote;
 import io.livejury.common.Frames;
 import io.livejury.common.RedisKeys;
 import io.livejury.common.Replies;
-import io.livejury.room.Audience;
+import io.livejury.model.Prompt;
 import io.livejury.room.LocalRoom;
 import io.livejury.room.RoomRegistry;
 import io.vertx.core.Future;
@@ -19,10 +19,15 @@ import java.util.Map;
 
 /**
  * Live tallies, coalesced: every interval this node reads the counts of the open prompts of the rooms it
- * holds sockets in (one pipelined round trip) and sends a {@code tally} frame for each prompt whose total
- * moved. However fast ballots arrive, a socket gets at most one tally per prompt per interval.
+ * holds sockets in (pipelined reads, one per key so the layout stays cluster-safe) and sends a
+ * {@code tally} frame for each prompt whose total moved. However fast ballots arrive, a socket gets at
+ * most one tally per prompt per interval. A prompt found closed is dropped here even if its close event
+ * never reached this node.
  */
 public final class TallyVerticle extends VerticleBase {
+
+  private record Read(LocalRoom room, String promptId, Future<Response> status, Future<Response> counts) {
+  }
 
   private final Redis redis;
   private final RoomRegistry registry;
@@ -45,35 +50,40 @@ public final class TallyVerticle extends VerticleBase {
     if (reading) {
       return; // the previous round is still out: skipping keeps the frame rate bounded under load
     }
-    List<LocalRoom> rooms = new ArrayList<>();
-    List<String> promptIds = new ArrayList<>();
-    List<Request> reads = new ArrayList<>();
+    List<Read> reads = new ArrayList<>();
+    List<Future<Response>> pending = new ArrayList<>();
     for (LocalRoom room : registry.rooms()) {
-      for (String promptId : room.openPrompts().keySet()) {
-        rooms.add(room);
-        promptIds.add(promptId);
-        reads.add(Request.cmd(Command.HGETALL).arg(RedisKeys.counts(promptId)));
+      for (String promptId : room.openPromptIds()) {
+        Read read = new Read(room, promptId,
+            redis.send(Request.cmd(Command.HGET).arg(RedisKeys.prompt(promptId)).arg("status")),
+            redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.counts(promptId))));
+        reads.add(read);
+        pending.add(read.status());
+        pending.add(read.counts());
       }
     }
     if (reads.isEmpty()) {
       return;
     }
     reading = true;
-    redis.batch(reads)
-        .onSuccess(replies -> broadcast(rooms, promptIds, replies))
-        .onComplete(done -> reading = false);
+    Future.join(pending)
+        .onComplete(done -> {
+          reading = false;
+          reads.forEach(TallyVerticle::broadcast);
+        });
   }
 
-  private static void broadcast(List<LocalRoom> rooms, List<String> promptIds, List<Response> replies) {
-    for (int i = 0; i < replies.size(); i++) {
-      LocalRoom room = rooms.get(i);
-      String promptId = promptIds.get(i);
-      Map<String, Long> counts = Replies.counts(replies.get(i));
-      long total = Replies.total(counts);
-      Long lastSent = room.openPrompts().get(promptId);
-      if (lastSent != null && lastSent != total && room.markTallySent(promptId, total)) {
-        room.deliver(Audience.EVERYONE, Frames.tally(promptId, counts, total));
-      }
+  private static void broadcast(Read read) {
+    if (read.status().failed() || read.counts().failed()) {
+      return;
     }
+    Response status = read.status().result();
+    if (status == null || !Prompt.OPEN.equals(status.toString())) {
+      read.room().untrack(read.promptId());
+      return;
+    }
+    Map<String, Long> counts = Replies.counts(read.counts().result());
+    long total = Replies.total(counts);
+    read.room().deliverTally(read.promptId(), total, Frames.tally(read.promptId(), counts, total));
   }
 }

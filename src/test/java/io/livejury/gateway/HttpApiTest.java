@@ -122,6 +122,23 @@ class HttpApiTest {
   }
 
   @Test
+  void fieldsOfTheWrongTypeAre400NotACrash(VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-types");
+    assertThat(http.post("/api/rooms/" + roomId + "/prompts", staff,
+        new JsonObject().put("kind", 7).put("question", "q")).status()).isEqualTo(400);
+    assertThat(http.post("/api/rooms", staff, new JsonObject().putNull("roomId").put("streamerId", "s")
+        .put("merchantId", "m").put("title", "t")).status()).isEqualTo(201);
+    assertThat(http.post("/api/rooms", staff, new JsonObject().put("streamerId", 5).put("merchantId", "m")
+        .put("title", "t")).status()).isEqualTo(400);
+    assertThat(http.post("/api/dev/token", null, new JsonObject().put("sub", "u").put("role", 1)).status())
+        .isEqualTo(400);
+    Http.Reply noMerchant = http.post("/api/dev/token", null, new JsonObject().put("sub", "u").put("role", "streamer"));
+    assertThat(noMerchant.status()).isEqualTo(400);
+    assertThat(noMerchant.body().getJsonObject("error").getString("message")).contains("merchantId");
+    tc.completeNow();
+  }
+
+  @Test
   void oversizedBodiesAre413(VertxTestContext tc) {
     String huge = new JsonObject().put("title", "x".repeat(2_000_000)).encode();
     Http.Reply reply = http.send("POST", "/api/rooms", staff, huge);
