@@ -1,10 +1,16 @@
 package io.livejury;
 
+import io.livejury.common.Ids;
 import io.livejury.common.LuaScript;
 import io.livejury.config.EmbeddedServers;
+import io.livejury.config.Migrations;
 import io.livejury.config.Settings;
 import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
+import io.livejury.penalty.PenaltyLadder;
+import io.livejury.penalty.PenaltyVerticle;
+import io.livejury.penalty.PenaltyWriter;
+import io.livejury.review.ReviewService;
 import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomHubVerticle;
 import io.livejury.room.RoomRegistry;
@@ -37,16 +43,14 @@ public final class LiveJury {
 
   private final Vertx vertx;
   private final int port;
-  private final Redis redis;
-  private final Redis subscriber;
+  private final List<Redis> clients;
   private final Pool pg;
   private final List<String> deployments;
 
-  private LiveJury(Vertx vertx, int port, Redis redis, Redis subscriber, Pool pg, List<String> deployments) {
+  private LiveJury(Vertx vertx, int port, List<Redis> clients, Pool pg, List<String> deployments) {
     this.vertx = vertx;
     this.port = port;
-    this.redis = redis;
-    this.subscriber = subscriber;
+    this.clients = clients;
     this.pg = pg;
     this.deployments = deployments;
   }
@@ -60,6 +64,8 @@ public final class LiveJury {
         .setMaxWaitingHandlers(settings.redisPipeline());
     Redis redis = Redis.createClient(vertx, redisOptions);
     Redis subscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
+    // The verdict consumer blocks on XREADGROUP, so it gets connections of its own.
+    Redis streams = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(4));
     Pool pg = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(settings.pgPoolSize()))
         .connectingTo(PgConnectOptions.fromUri(settings.pgUrl()))
@@ -72,17 +78,25 @@ public final class LiveJury {
     RoomService rooms = new RoomService(redis, events);
     PromptService prompts = new PromptService(redis, rooms, events, settings);
     BallotCounter ballots = new BallotCounter(redis);
+    PenaltyLadder ladder = PenaltyLadder.load();
+    ReviewService reviews = new ReviewService(pg, ladder, events);
+    PenaltyVerticle.Options penaltyOptions = new PenaltyVerticle.Options(Ids.next("node"), settings.penaltyBatch(),
+        settings.penaltyBlockMs(), settings.penaltyReclaimIdleMs(), settings.penaltyReclaimEveryMs(),
+        settings.penaltyExpireEveryMs());
 
     List<String> deployments = new ArrayList<>();
-    return LuaScript.preload(redis)
+    return Migrations.migrateOrKeepTrying(vertx, settings.pgUrl())
+        .compose(v -> LuaScript.preload(redis))
         .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, registry)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs())))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
             settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(), settings.promptRetentionMs(),
             settings.verdictStreamMaxLength())))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new PenaltyVerticle(streams, pg,
+            new PenaltyWriter(pg, ladder), events, penaltyOptions)))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(),
-            () -> new GatewayVerticle(port, settings, auth, redis, pg, registry, rooms, prompts, ballots)))
-        .map(v -> new LiveJury(vertx, port, redis, subscriber, pg, deployments));
+            () -> new GatewayVerticle(port, settings, auth, redis, pg, registry, rooms, prompts, ballots, reviews)))
+        .map(v -> new LiveJury(vertx, port, List.of(redis, subscriber, streams), pg, deployments));
   }
 
   private static Future<Void> deploy(Vertx vertx, List<String> deployments, int instances,
@@ -106,7 +120,12 @@ public final class LiveJury {
       chain = chain.transform(previous -> vertx.undeploy(id));
     }
     return chain
-        .eventually(() -> Future.join(redis.close(), subscriber.close(), pg.close()))
+        .eventually(() -> {
+          List<Future<Void>> closing = new ArrayList<>();
+          clients.forEach(client -> closing.add(client.close()));
+          closing.add(pg.close());
+          return Future.join(closing);
+        })
         .mapEmpty();
   }
 }

@@ -1,5 +1,6 @@
 package io.livejury.common;
 
+import io.livejury.model.Penalty;
 import io.livejury.model.Prompt;
 import io.livejury.model.Room;
 import io.livejury.model.Verdict;
@@ -32,6 +33,10 @@ public final class Frames {
 
   public static String verdict(Verdict verdict) {
     return new JsonObject().put("type", "verdict").put("verdict", Json.toJsonObject(verdict)).encode();
+  }
+
+  public static String penalty(Penalty penalty) {
+    return new JsonObject().put("type", "penalty").put("penalty", Json.toJsonObject(penalty)).encode();
   }
 
   public static String ack(String ref, String status, String reason) {

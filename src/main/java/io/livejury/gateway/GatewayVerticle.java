@@ -1,6 +1,7 @@
 package io.livejury.gateway;
 
 import io.livejury.config.Settings;
+import io.livejury.review.ReviewService;
 import io.livejury.room.RoomRegistry;
 import io.livejury.room.RoomService;
 import io.livejury.vote.BallotCounter;
@@ -25,10 +26,11 @@ public final class GatewayVerticle extends VerticleBase {
   private final RoomService rooms;
   private final PromptService prompts;
   private final BallotCounter ballots;
+  private final ReviewService reviews;
   private final int port;
 
   public GatewayVerticle(int port, Settings settings, Auth auth, Redis redis, Pool pg, RoomRegistry registry, RoomService rooms,
-      PromptService prompts, BallotCounter ballots) {
+      PromptService prompts, BallotCounter ballots, ReviewService reviews) {
     this.settings = settings;
     this.auth = auth;
     this.redis = redis;
@@ -37,12 +39,13 @@ public final class GatewayVerticle extends VerticleBase {
     this.rooms = rooms;
     this.prompts = prompts;
     this.ballots = ballots;
+    this.reviews = reviews;
     this.port = port;
   }
 
   @Override
   public Future<?> start() {
-    HttpApi api = new HttpApi(vertx, settings, auth, rooms, prompts, new Health(redis, pg));
+    HttpApi api = new HttpApi(vertx, settings, auth, rooms, prompts, reviews, new Health(redis, pg));
     SocketGate gate = new SocketGate(vertx, settings, auth, rooms, registry, prompts, ballots);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.httpHost())

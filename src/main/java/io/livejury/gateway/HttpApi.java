@@ -6,6 +6,7 @@ import io.livejury.common.Json;
 import io.livejury.config.Settings;
 import io.livejury.model.Principal;
 import io.livejury.model.Role;
+import io.livejury.review.ReviewService;
 import io.livejury.room.RoomService;
 import io.livejury.vote.PromptService;
 import io.vertx.core.Future;
@@ -30,14 +31,17 @@ final class HttpApi {
   private final Auth auth;
   private final RoomService rooms;
   private final PromptService prompts;
+  private final ReviewService reviews;
   private final Health health;
 
-  HttpApi(Vertx vertx, Settings settings, Auth auth, RoomService rooms, PromptService prompts, Health health) {
+  HttpApi(Vertx vertx, Settings settings, Auth auth, RoomService rooms, PromptService prompts, ReviewService reviews,
+      Health health) {
     this.vertx = vertx;
     this.settings = settings;
     this.auth = auth;
     this.rooms = rooms;
     this.prompts = prompts;
+    this.reviews = reviews;
     this.health = health;
   }
 
@@ -61,6 +65,24 @@ final class HttpApi {
       return prompts.open(ctx.pathParam("roomId"), body(ctx));
     }));
     router.get("/api/prompts/:promptId").handler(json(200, ctx -> prompts.view(ctx.pathParam("promptId"))));
+
+    router.get("/api/verdicts").handler(json(200, ctx -> {
+      caller(ctx, Role.STAFF);
+      return reviews.list(ctx.queryParams().get("status"), ctx.queryParams().get("roomId"),
+          ctx.queryParams().get("limit"), ctx.queryParams().get("cursor"));
+    }));
+    router.get("/api/verdicts/:verdictId").handler(json(200, ctx -> {
+      caller(ctx, Role.STAFF);
+      return reviews.detail(ctx.pathParam("verdictId"));
+    }));
+    router.post("/api/verdicts/:verdictId/review").handler(json(200, ctx ->
+        reviews.review(caller(ctx, Role.STAFF), ctx.pathParam("verdictId"), body(ctx))));
+    router.get("/api/penalties").handler(json(200, ctx -> {
+      caller(ctx, Role.STAFF);
+      return reviews.penalties(ctx.queryParams().get("subject"));
+    }));
+    router.post("/api/penalties/:penaltyId/appeal").handler(json(201, ctx ->
+        reviews.appeal(caller(ctx, Role.STREAMER), ctx.pathParam("penaltyId"), body(ctx))));
 
     router.route("/api/*").handler(ctx -> ctx.fail(404));
     router.route().failureHandler(new ErrorResponder());

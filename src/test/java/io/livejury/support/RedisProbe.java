@@ -53,6 +53,22 @@ public final class RedisProbe {
     return ids;
   }
 
+  /** Appends a verdict to the stream exactly as the closer hands one off. */
+  public void appendVerdict(JsonObject verdict) {
+    redis.send(Request.cmd(Command.XADD).arg(RedisKeys.VERDICT_STREAM).arg("*")
+        .arg("promptId").arg(verdict.getString("promptId")).arg("verdict").arg(verdict.encode())).await();
+  }
+
+  /** Reads new entries as a consumer that then dies: they sit unacknowledged in its pending list. */
+  public int readAsDeadConsumer(String consumer) {
+    Response reply = redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg("penalty").arg(consumer)
+        .arg("COUNT").arg(1000).arg("STREAMS").arg(RedisKeys.VERDICT_STREAM).arg(">")).await();
+    if (reply == null) {
+      return 0;
+    }
+    return reply.containsKey(RedisKeys.VERDICT_STREAM) ? reply.get(RedisKeys.VERDICT_STREAM).size() : reply.get(0).get(1).size();
+  }
+
   public void close() {
     redis.close();
   }

@@ -36,6 +36,9 @@ public final class TestNode {
     env.put("LIVEJURY_GATEWAY_INSTANCES", "2");
     env.put("LIVEJURY_PROMPT_MIN_SECONDS", "1");
     env.put("LIVEJURY_CLOSER_INTERVAL_MS", "100");
+    env.put("LIVEJURY_PENALTY_BLOCK_MS", "200");
+    env.put("LIVEJURY_PENALTY_RECLAIM_IDLE_MS", "1000");
+    env.put("LIVEJURY_PENALTY_RECLAIM_EVERY_MS", "300");
     env.putAll(overrides);
     Vertx vertx = Vertx.vertx();
     return new TestNode(vertx, LiveJury.start(vertx, Settings.load(env)).await());

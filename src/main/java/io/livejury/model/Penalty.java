@@ -1,0 +1,22 @@
+package io.livejury.model;
+
+/** What a false claim costs the streamer. {@code startsAt} is set when the penalty takes effect. */
+public record Penalty(
+    String id,
+    String verdictId,
+    String subject,
+    String level,
+    int offence,
+    String startsAt,
+    String endsAt,
+    String status) {
+
+  public static final String PENDING_REVIEW = "pending_review";
+  public static final String ACTIVE = "active";
+  public static final String LIFTED = "lifted";
+  public static final String EXPIRED = "expired";
+
+  public static String idFor(String verdictId) {
+    return "pn-" + verdictId;
+  }
+}

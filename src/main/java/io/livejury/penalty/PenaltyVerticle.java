@@ -1,0 +1,205 @@
+package io.livejury.penalty;
+
+import io.livejury.common.Frames;
+import io.livejury.common.Json;
+import io.livejury.common.RedisKeys;
+import io.livejury.common.Sql;
+import io.livejury.model.Penalty;
+import io.livejury.model.Verdict;
+import io.livejury.room.RoomEvent;
+import io.livejury.room.RoomEvents;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Consumes the verdict stream durably and turns verdicts into Postgres rows and penalties. It reads as one
+ * consumer of the {@code penalty} group (so any number of nodes share the work), writes each entry in one
+ * transaction and acknowledges it only after the commit. An entry left unacknowledged — Postgres was down,
+ * or the node died between commit and ack — is claimed again after {@code reclaimIdleMs} by whichever node
+ * runs next, and the idempotent write makes the retry harmless. The streamer hears of each new penalty in
+ * real time; a periodic sweep expires timed penalties whose end has passed.
+ */
+public final class PenaltyVerticle extends VerticleBase {
+
+  public static final String GROUP = "penalty";
+  private static final Logger LOG = LoggerFactory.getLogger(PenaltyVerticle.class);
+
+  /** How the consumer is tuned; every number comes from configuration. */
+  public record Options(String consumer, int batch, long blockMs, long reclaimIdleMs, long reclaimEveryMs,
+      long expireEveryMs) {
+  }
+
+  private final Redis streams;
+  private final Pool pg;
+  private final PenaltyWriter writer;
+  private final RoomEvents events;
+  private final Options options;
+  private boolean stopped;
+  private boolean reclaiming;
+  private long lastFailureLog;
+
+  public PenaltyVerticle(Redis streams, Pool pg, PenaltyWriter writer, RoomEvents events, Options options) {
+    this.streams = streams;
+    this.pg = pg;
+    this.writer = writer;
+    this.events = events;
+    this.options = options;
+  }
+
+  @Override
+  public Future<?> start() {
+    return createGroup().onSuccess(v -> {
+      vertx.setPeriodic(options.reclaimEveryMs(), id -> reclaim());
+      vertx.setPeriodic(options.expireEveryMs(), id -> expire());
+      readNext();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    return Future.succeededFuture();
+  }
+
+  /** Starts the group at the beginning of the stream, so verdicts appended before any consumer existed count. */
+  private Future<Void> createGroup() {
+    return streams.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(RedisKeys.VERDICT_STREAM).arg(GROUP).arg("0")
+            .arg("MKSTREAM"))
+        .<Void>mapEmpty()
+        .recover(err -> err.getMessage() != null && err.getMessage().startsWith("BUSYGROUP")
+            ? Future.succeededFuture()
+            : Future.failedFuture(err));
+  }
+
+  private void readNext() {
+    if (stopped) {
+      return;
+    }
+    streams.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(GROUP).arg(options.consumer())
+            .arg("COUNT").arg(options.batch()).arg("BLOCK").arg(options.blockMs())
+            .arg("STREAMS").arg(RedisKeys.VERDICT_STREAM).arg(">"))
+        .compose(reply -> handle(entries(reply)))
+        .onComplete(done -> {
+          if (done.failed()) {
+            logFailure("Reading the verdict stream failed", done.cause());
+            vertx.setTimer(options.blockMs(), id -> readNext());
+          } else {
+            readNext();
+          }
+        });
+  }
+
+  /** Takes over entries idle longer than the reclaim time: this node's own failures and those of dead nodes. */
+  private void reclaim() {
+    if (reclaiming || stopped) {
+      return;
+    }
+    reclaiming = true;
+    streams.send(Request.cmd(Command.XAUTOCLAIM).arg(RedisKeys.VERDICT_STREAM).arg(GROUP).arg(options.consumer())
+            .arg(options.reclaimIdleMs()).arg("0-0").arg("COUNT").arg(options.batch()))
+        .compose(reply -> handle(reply == null || reply.size() < 2 ? List.of() : list(reply.get(1))))
+        .onFailure(err -> logFailure("Reclaiming verdict entries failed", err))
+        .onComplete(done -> reclaiming = false);
+  }
+
+  private Future<Void> handle(List<Response> entries) {
+    List<Future<Void>> writes = new ArrayList<>();
+    for (Response entry : entries) {
+      writes.add(handleEntry(entry));
+    }
+    return Future.join(writes).mapEmpty();
+  }
+
+  private Future<Void> handleEntry(Response entry) {
+    String id = entry.get(0).toString();
+    Response fields = entry.get(1);
+    String json = field(fields, "verdict");
+    if (json == null) {
+      return ack(id); // nothing to write: a malformed or deleted entry must not block the group
+    }
+    Verdict verdict = Json.decode(json, Verdict.class);
+    return writer.record(verdict)
+        .compose(outcome -> ack(id).map(outcome))
+        .onSuccess(outcome -> outcome.penalty().ifPresent(penalty -> notify(verdict.roomId(), penalty)))
+        .onFailure(err -> logFailure("Verdict " + verdict.id() + " not recorded yet, it stays pending", err))
+        .mapEmpty();
+  }
+
+  private Future<Void> ack(String entryId) {
+    return streams.send(Request.cmd(Command.XACK).arg(RedisKeys.VERDICT_STREAM).arg(GROUP).arg(entryId)).mapEmpty();
+  }
+
+  private void expire() {
+    pg.query(Sql.EXPIRE_PENALTIES.text()).execute()
+        .onSuccess(rows -> {
+          for (Row row : rows) {
+            notify(row.getString("room_id"), Rows.penalty(row));
+          }
+        })
+        .onFailure(err -> logFailure("Expiring penalties failed", err));
+  }
+
+  private void notify(String roomId, Penalty penalty) {
+    events.publish(RoomEvent.toModerators(roomId, Frames.penalty(penalty)))
+        .onFailure(err -> LOG.warn("Penalty {} not announced: {}", penalty.id(), err.getMessage()));
+  }
+
+  /** One log line per failure burst: an outage otherwise writes one per entry. */
+  private void logFailure(String what, Throwable err) {
+    long now = System.currentTimeMillis();
+    if (now - lastFailureLog > 5_000) {
+      lastFailureLog = now;
+      LOG.warn("{}: {}", what, err.getMessage());
+    }
+  }
+
+  /** XREADGROUP answers {stream: entries} under RESP3 and [[stream, entries]] under RESP2. */
+  private static List<Response> entries(Response reply) {
+    if (reply == null) {
+      return List.of();
+    }
+    if (reply.containsKey(RedisKeys.VERDICT_STREAM)) {
+      return list(reply.get(RedisKeys.VERDICT_STREAM));
+    }
+    List<Response> entries = new ArrayList<>();
+    for (Response stream : reply) {
+      entries.addAll(list(stream.get(1)));
+    }
+    return entries;
+  }
+
+  private static List<Response> list(Response array) {
+    List<Response> items = new ArrayList<>();
+    if (array != null) {
+      for (Response item : array) {
+        if (item != null && item.size() >= 2 && item.get(1) != null) {
+          items.add(item);
+        }
+      }
+    }
+    return items;
+  }
+
+  private static String field(Response fields, String name) {
+    if (fields.containsKey(name)) {
+      return fields.get(name).toString();
+    }
+    for (int i = 0; i + 1 < fields.size(); i += 2) {
+      if (name.equals(fields.get(i).toString())) {
+        return fields.get(i + 1).toString();
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,69 @@
+package io.livejury.penalty;
+
+import io.livejury.common.Sql;
+import io.livejury.model.Penalty;
+import io.livejury.model.Verdict;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+/**
+ * Writes one verdict and, for an offence, its penalty, in one transaction. The verdict's prompt id is the
+ * idempotency key: a verdict already recorded changes nothing, however often its stream entry comes back.
+ * Offences of one subject are counted under a per-subject advisory lock, so two verdicts about the same
+ * streamer landing at once still climb the ladder one step each.
+ */
+public final class PenaltyWriter {
+
+  /** What a write did: whether the verdict was new, and the penalty it created, if any. */
+  public record Outcome(boolean recorded, Optional<Penalty> penalty) {
+  }
+
+  private final Pool pg;
+  private final PenaltyLadder ladder;
+
+  public PenaltyWriter(Pool pg, PenaltyLadder ladder) {
+    this.pg = pg;
+    this.ladder = ladder;
+  }
+
+  public Future<Outcome> record(Verdict verdict) {
+    return pg.withTransaction(conn -> conn.preparedQuery(Sql.INSERT_VERDICT.text()).execute(Tuple.from(new Object[] {
+            verdict.id(), verdict.promptId(), verdict.roomId(), verdict.streamerId(), verdict.merchantId(),
+            verdict.kind(), verdict.question(), verdict.claim(), verdict.outcome(),
+            new JsonObject(new java.util.LinkedHashMap<>(verdict.counts())), verdict.total(), verdict.confidence(),
+            OffsetDateTime.parse(verdict.decidedAt()), verdict.reviewStatus()}))
+        .compose(inserted -> {
+          if (inserted.rowCount() == 0) {
+            return Future.succeededFuture(new Outcome(false, Optional.empty()));
+          }
+          if (!ladder.isOffence(verdict.outcome())) {
+            return Future.succeededFuture(new Outcome(true, Optional.empty()));
+          }
+          return penalise(conn, verdict).map(penalty -> new Outcome(true, penalty));
+        }));
+  }
+
+  private Future<Optional<Penalty>> penalise(SqlConnection conn, Verdict verdict) {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    return conn.preparedQuery(Sql.LOCK_SUBJECT.text()).execute(Tuple.of(verdict.streamerId()))
+        .compose(locked -> conn.preparedQuery(Sql.COUNT_OFFENCES.text()).execute(Tuple.of(verdict.streamerId(),
+            ladder.offenceOutcomes().toArray(String[]::new), now.minusDays(ladder.windowDays()))))
+        .compose(counted -> {
+          int offence = counted.iterator().next().getLong("offences").intValue();
+          PenaltyLadder.Step step = ladder.step(offence);
+          boolean immediate = !step.needsReview();
+          OffsetDateTime endsAt = immediate && step.days() != null ? now.plusDays(step.days()) : null;
+          return conn.preparedQuery(Sql.INSERT_PENALTY.text()).execute(Tuple.from(new Object[] {
+              Penalty.idFor(verdict.id()), verdict.id(), verdict.streamerId(), step.level(), offence,
+              immediate ? Penalty.ACTIVE : Penalty.PENDING_REVIEW, immediate ? now : null, endsAt}));
+        })
+        .map(rows -> rows.rowCount() == 0 ? Optional.<Penalty>empty() : Optional.of(Rows.penalty(rows.iterator().next())));
+  }
+}

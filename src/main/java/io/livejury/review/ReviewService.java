@@ -1,0 +1,293 @@
+package io.livejury.review;
+
+import io.livejury.common.ApiException;
+import io.livejury.common.Frames;
+import io.livejury.common.Ids;
+import io.livejury.common.Json;
+import io.livejury.common.Sql;
+import io.livejury.model.Appeal;
+import io.livejury.model.Penalty;
+import io.livejury.model.Principal;
+import io.livejury.model.Verdict;
+import io.livejury.penalty.PenaltyLadder;
+import io.livejury.penalty.Rows;
+import io.livejury.room.RoomEvent;
+import io.livejury.room.RoomEvents;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * The governance side: the verdict queue, verdict details with their penalty and audit trail, staff
+ * reviews (confirm / overturn), penalty history and streamer appeals. Every decision is one transaction
+ * that also writes its audit row, and the streamer hears of any penalty change in real time.
+ */
+public final class ReviewService {
+
+  public static final String CONFIRM = "confirm";
+  public static final String OVERTURN = "overturn";
+  public static final String APPEAL = "appeal";
+  private static final int MAX_LIMIT = 200;
+  private static final int MAX_REASON = 2000;
+
+  /** What a decision changed, so the streamer can be told after the commit. */
+  private record Decision(String roomId, Penalty penalty) {
+  }
+
+  private final Pool pg;
+  private final PenaltyLadder ladder;
+  private final RoomEvents events;
+
+  public ReviewService(Pool pg, PenaltyLadder ladder, RoomEvents events) {
+    this.pg = pg;
+    this.ladder = ladder;
+    this.events = events;
+  }
+
+  /** Newest first, filtered by review status and room, in pages joined by an opaque keyset cursor. */
+  public Future<JsonObject> list(String status, String roomId, String limitParam, String cursor) {
+    int limit = limit(limitParam);
+    OffsetDateTime afterTime = null;
+    String afterId = null;
+    if (cursor != null && !cursor.isBlank()) {
+      String[] parts = decodeCursor(cursor);
+      afterTime = OffsetDateTime.parse(parts[0]);
+      afterId = parts[1];
+    }
+    return pg.preparedQuery(Sql.LIST_VERDICTS.text())
+        .execute(Tuple.of(blankToNull(status), blankToNull(roomId), afterTime, afterId, limit + 1))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          Verdict last = null;
+          int seen = 0;
+          for (Row row : rows) {
+            if (++seen > limit) {
+              break;
+            }
+            last = Rows.verdict(row);
+            items.add(Json.toJsonObject(last));
+          }
+          JsonObject page = new JsonObject().put("items", items);
+          if (rows.rowCount() > limit && last != null) {
+            page.put("next", encodeCursor(last));
+          }
+          return page;
+        });
+  }
+
+  /** The verdict with its penalty, its appeal and every review of it, oldest first. */
+  public Future<JsonObject> detail(String verdictId) {
+    return pg.withConnection(conn -> detail(conn, verdictId));
+  }
+
+  private Future<JsonObject> detail(SqlConnection conn, String verdictId) {
+    return conn.preparedQuery(Sql.GET_VERDICT.text()).execute(Tuple.of(verdictId))
+        .compose(rows -> rows.rowCount() == 0
+            ? Future.failedFuture(ApiException.notFound("verdict " + verdictId))
+            : Future.succeededFuture(Json.toJsonObject(Rows.verdict(rows.iterator().next()))))
+        .compose(verdict -> conn.preparedQuery(Sql.PENALTY_OF_VERDICT.text()).execute(Tuple.of(verdictId))
+            .compose(penalties -> {
+              Optional<Penalty> penalty = first(penalties).map(Rows::penalty);
+              penalty.ifPresent(p -> verdict.put("penalty", Json.toJsonObject(p)));
+              return penalty.isEmpty()
+                  ? Future.succeededFuture(verdict)
+                  : conn.preparedQuery(Sql.APPEAL_OF_PENALTY.text()).execute(Tuple.of(penalty.get().id()))
+                      .map(appeals -> {
+                        first(appeals).ifPresent(a -> verdict.put("appeal", Json.toJsonObject(Rows.appeal(a))));
+                        return verdict;
+                      });
+            }))
+        .compose(verdict -> conn.preparedQuery(Sql.REVIEWS_OF_VERDICT.text()).execute(Tuple.of(verdictId))
+            .map(reviews -> {
+              JsonArray trail = new JsonArray();
+              reviews.forEach(row -> trail.add(Json.toJsonObject(Rows.review(row))));
+              return verdict.put("reviews", trail);
+            }));
+  }
+
+  /**
+   * Confirms or overturns a verdict. Confirming starts a pending penalty's clock; overturning lifts the
+   * penalty, which then no longer counts on the ladder. Deciding a verdict already decided is a conflict
+   * unless {@code rereview} says it is meant; an appealed verdict is open for decision again.
+   */
+  public Future<JsonObject> review(Principal staff, String verdictId, JsonObject body) {
+    String action = body.getValue("action") instanceof String a ? a : null;
+    if (!CONFIRM.equals(action) && !OVERTURN.equals(action)) {
+      throw ApiException.badRequest("action must be 'confirm' or 'overturn'");
+    }
+    String reason = io.livejury.common.Fields.requiredText(body, "reason", MAX_REASON);
+    boolean rereview = Boolean.TRUE.equals(body.getValue("rereview"));
+    return pg.withTransaction(conn -> conn.preparedQuery(Sql.LOCK_VERDICT.text()).execute(Tuple.of(verdictId))
+            .compose(rows -> rows.rowCount() == 0
+                ? Future.failedFuture(ApiException.notFound("verdict " + verdictId))
+                : Future.succeededFuture(Rows.verdict(rows.iterator().next())))
+            .compose(verdict -> decide(conn, staff, verdict, action, reason, rereview))
+            .compose(decision -> detail(conn, verdictId).map(view -> {
+              decision.ifPresent(d -> announce(d.roomId(), d.penalty()));
+              return view;
+            })));
+  }
+
+  private Future<Optional<Decision>> decide(SqlConnection conn, Principal staff, Verdict verdict, String action,
+      String reason, boolean rereview) {
+    String current = verdict.reviewStatus();
+    String target = CONFIRM.equals(action) ? "confirmed" : "overturned";
+    boolean decided = "confirmed".equals(current) || "overturned".equals(current);
+    if (decided && !rereview) {
+      throw ApiException.conflict("verdict " + verdict.id() + " is already " + current
+          + "; send \"rereview\": true to decide it again");
+    }
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    return conn.preparedQuery(Sql.PENALTY_OF_VERDICT.text()).execute(Tuple.of(verdict.id()))
+        .compose(rows -> {
+          Optional<Penalty> before = first(rows).map(Rows::penalty);
+          Future<Optional<Penalty>> after = before.isEmpty()
+              ? Future.succeededFuture(Optional.empty())
+              : updatePenalty(conn, before.get(), CONFIRM.equals(action), now).map(Optional::of);
+          return after.compose(changed -> conn.preparedQuery(Sql.SET_REVIEW_STATUS.text())
+                  .execute(Tuple.of(verdict.id(), target))
+                  .compose(v -> "appealed".equals(current)
+                      ? conn.preparedQuery(Sql.DECIDE_APPEAL.text()).execute(Tuple.of(before.get().id(),
+                          CONFIRM.equals(action) ? Appeal.UPHELD : Appeal.GRANTED)).mapEmpty()
+                      : Future.succeededFuture())
+                  .compose(v -> audit(conn, verdict.id(), action, reason, staff.userId(),
+                      state(current, before), state(target, changed)))
+                  .map(v -> changed.map(p -> new Decision(verdict.roomId(), p))));
+        });
+  }
+
+  private Future<Penalty> updatePenalty(SqlConnection conn, Penalty penalty, boolean confirm, OffsetDateTime now) {
+    String status;
+    OffsetDateTime startsAt = penalty.startsAt() == null ? null : OffsetDateTime.parse(penalty.startsAt());
+    OffsetDateTime endsAt = penalty.endsAt() == null ? null : OffsetDateTime.parse(penalty.endsAt());
+    if (confirm) {
+      if (Penalty.ACTIVE.equals(penalty.status()) || Penalty.EXPIRED.equals(penalty.status())) {
+        return Future.succeededFuture(penalty);
+      }
+      // A penalty's clock starts when staff confirm it.
+      status = Penalty.ACTIVE;
+      startsAt = now;
+      Integer days = ladder.steps().stream().filter(s -> s.level().equals(penalty.level())).findFirst()
+          .map(PenaltyLadder.Step::days).orElse(null);
+      endsAt = days == null ? null : now.plusDays(days);
+    } else {
+      if (Penalty.LIFTED.equals(penalty.status())) {
+        return Future.succeededFuture(penalty);
+      }
+      status = Penalty.LIFTED;
+      endsAt = now;
+    }
+    return conn.preparedQuery(Sql.UPDATE_PENALTY.text()).execute(Tuple.of(penalty.id(), status, startsAt, endsAt))
+        .map(rows -> Rows.penalty(rows.iterator().next()));
+  }
+
+  /** A streamer appeals their own penalty, once; the verdict goes back to the staff queue. */
+  public Future<JsonObject> appeal(Principal streamer, String penaltyId, JsonObject body) {
+    String reason = io.livejury.common.Fields.requiredText(body, "reason", MAX_REASON);
+    return pg.withTransaction(conn -> conn.preparedQuery(Sql.PENALTY_WITH_ROOM.text()).execute(Tuple.of(penaltyId))
+        .compose(rows -> {
+          if (rows.rowCount() == 0) {
+            return Future.failedFuture(ApiException.notFound("penalty " + penaltyId));
+          }
+          Penalty penalty = Rows.penalty(rows.iterator().next());
+          if (!penalty.subject().equals(streamer.userId())) {
+            return Future.failedFuture(ApiException.forbidden("streamers appeal their own penalties only"));
+          }
+          return conn.preparedQuery(Sql.INSERT_APPEAL.text())
+              .execute(Tuple.of(Ids.next("ap"), penaltyId, reason, streamer.userId()))
+              .compose(inserted -> inserted.rowCount() == 0
+                  ? Future.failedFuture(ApiException.conflict("penalty " + penaltyId + " has been appealed already"))
+                  : Future.succeededFuture(Rows.appeal(inserted.iterator().next())))
+              .compose(appeal -> conn.preparedQuery(Sql.GET_VERDICT.text()).execute(Tuple.of(penalty.verdictId()))
+                  .map(v -> Rows.verdict(v.iterator().next()))
+                  .compose(verdict -> conn.preparedQuery(Sql.SET_REVIEW_STATUS.text())
+                      .execute(Tuple.of(verdict.id(), "appealed"))
+                      .compose(x -> audit(conn, verdict.id(), APPEAL, reason, streamer.userId(),
+                          state(verdict.reviewStatus(), Optional.of(penalty)),
+                          state("appealed", Optional.of(penalty)))))
+                  .map(x -> new JsonObject().put("id", appeal.id()).put("penaltyId", appeal.penaltyId())
+                      .put("reason", appeal.reason()).put("status", appeal.status()).put("at", appeal.at())));
+        }));
+  }
+
+  public Future<JsonObject> penalties(String subject) {
+    if (subject == null || subject.isBlank()) {
+      throw ApiException.badRequest("subject is required: the streamer whose penalties to list");
+    }
+    return pg.preparedQuery(Sql.PENALTIES_OF_SUBJECT.text()).execute(Tuple.of(subject))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          rows.forEach(row -> items.add(Json.toJsonObject(Rows.penalty(row))));
+          return new JsonObject().put("items", items);
+        });
+  }
+
+  private Future<Void> audit(SqlConnection conn, String verdictId, String action, String reason, String by,
+      JsonObject before, JsonObject after) {
+    return conn.preparedQuery(Sql.INSERT_REVIEW.text())
+        .execute(Tuple.from(new Object[] {Ids.next("rv"), verdictId, action, reason, by, before, after}))
+        .mapEmpty();
+  }
+
+  private void announce(String roomId, Penalty penalty) {
+    events.publish(RoomEvent.toModerators(roomId, Frames.penalty(penalty)));
+  }
+
+  private static JsonObject state(String reviewStatus, Optional<Penalty> penalty) {
+    JsonObject state = new JsonObject().put("reviewStatus", reviewStatus);
+    penalty.ifPresent(p -> state.put("penaltyStatus", p.status()));
+    return state;
+  }
+
+  private static Optional<Row> first(RowSet<Row> rows) {
+    return rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
+  }
+
+  private static int limit(String value) {
+    if (value == null || value.isBlank()) {
+      return 50;
+    }
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException ignored) {
+      // falls through to the error below
+    }
+    throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
+  }
+
+  private static String encodeCursor(Verdict last) {
+    return Base64.getUrlEncoder().withoutPadding()
+        .encodeToString((last.decidedAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String[] decodeCursor(String cursor) {
+    try {
+      String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+      OffsetDateTime.parse(parts[0]);
+      if (parts.length == 2) {
+        return parts;
+      }
+    } catch (RuntimeException ignored) {
+      // falls through to the error below
+    }
+    throw ApiException.badRequest("cursor is not one this API gave out");
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}
