@@ -1,6 +1,9 @@
 package io.livejury.model;
 
-/** What a false claim costs the streamer. {@code startsAt} is set when the penalty takes effect. */
+/**
+ * What a false claim costs the streamer. {@code startsAt} is set when the penalty takes effect;
+ * {@code offence} is which offence of the subject's window it punished; {@code createdAt} when it was set.
+ */
 public record Penalty(
     String id,
     String verdictId,
@@ -9,7 +12,8 @@ public record Penalty(
     int offence,
     String startsAt,
     String endsAt,
-    String status) {
+    String status,
+    String createdAt) {
 
   public static final String PENDING_REVIEW = "pending_review";
   public static final String ACTIVE = "active";

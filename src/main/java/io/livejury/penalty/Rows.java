@@ -27,7 +27,7 @@ public final class Rows {
   public static Penalty penalty(Row row) {
     return new Penalty(row.getString("id"), row.getString("verdict_id"), row.getString("subject"),
         row.getString("level"), row.getInteger("offence"), time(row.getOffsetDateTime("starts_at")),
-        time(row.getOffsetDateTime("ends_at")), row.getString("status"));
+        time(row.getOffsetDateTime("ends_at")), row.getString("status"), time(row.getOffsetDateTime("created_at")));
   }
 
   @SuppressWarnings("unchecked")

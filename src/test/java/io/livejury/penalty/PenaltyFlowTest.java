@@ -270,6 +270,30 @@ class PenaltyFlowTest {
   }
 
   @Test
+  void theStreamerHearsWhenAPenaltyIsConfirmedAndWhenItExpires(Vertx vertx, VertxTestContext tc)
+      throws InterruptedException {
+    String subject = "streamer-expiry";
+    String roomId = http.createRoom(staff, subject);
+    TestSocket streamer = TestSocket.connect(vertx, node.port(), roomId, http.token(subject, "streamer", "m-" + subject));
+    record(verdict(subject, roomId, "FALSE_CLAIM", Instant.now()));
+    JsonObject second = record(verdict(subject, roomId, "FALSE_CLAIM", Instant.now()));
+    String penaltyId = second.getJsonObject("penalty").getString("id");
+    http.post("/api/verdicts/" + second.getString("id") + "/review", staff,
+        new JsonObject().put("action", "confirm").put("reason", "repeat offence"));
+    streamer.await(f -> "penalty".equals(f.getString("type"))
+        && penaltyId.equals(f.getJsonObject("penalty").getString("id"))
+        && "active".equals(f.getJsonObject("penalty").getString("status")));
+
+    pg.execute("UPDATE penalties SET ends_at = now() - interval '1 second' WHERE id = $1", penaltyId);
+    JsonObject expired = streamer.await(f -> "penalty".equals(f.getString("type"))
+        && "expired".equals(f.getJsonObject("penalty").getString("status"))).getJsonObject("penalty");
+    assertThat(expired.getString("id")).isEqualTo(penaltyId);
+    assertThat(http.get("/api/verdicts/" + second.getString("id"), staff).body().getJsonObject("penalty")
+        .getString("status")).isEqualTo("expired");
+    tc.completeNow();
+  }
+
+  @Test
   void theQueueIsNewestFirstInPages(VertxTestContext tc) throws InterruptedException {
     String roomId = "room-pages-" + System.nanoTime();
     List<String> ids = new ArrayList<>();

@@ -22,6 +22,10 @@ public final class PgProbe {
     return pool.preparedQuery(sql).execute(Tuple.from(params)).await().iterator().next().getLong(0);
   }
 
+  public void execute(String sql, Object... params) {
+    pool.preparedQuery(sql).execute(Tuple.from(params)).await();
+  }
+
   public void close() {
     pool.close();
   }

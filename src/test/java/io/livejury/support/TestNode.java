@@ -39,6 +39,7 @@ public final class TestNode {
     env.put("LIVEJURY_PENALTY_BLOCK_MS", "200");
     env.put("LIVEJURY_PENALTY_RECLAIM_IDLE_MS", "1000");
     env.put("LIVEJURY_PENALTY_RECLAIM_EVERY_MS", "300");
+    env.put("LIVEJURY_PENALTY_EXPIRE_EVERY_MS", "300");
     env.putAll(overrides);
     Vertx vertx = Vertx.vertx();
     return new TestNode(vertx, LiveJury.start(vertx, Settings.load(env)).await());
