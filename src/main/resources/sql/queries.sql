@@ -15,8 +15,8 @@ SELECT count(*) AS offences FROM verdicts
 WHERE streamer_id = $1 AND outcome = ANY($2) AND review_status <> 'overturned' AND decided_at > $3;
 
 -- name: INSERT_PENALTY
-INSERT INTO penalties (id, verdict_id, subject, level, offence, status, starts_at, ends_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO penalties (id, verdict_id, subject, level, offence, status, starts_at, ends_at, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp())
 ON CONFLICT (verdict_id) DO NOTHING
 RETURNING *;
 

@@ -6,11 +6,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,8 +27,6 @@ import java.util.concurrent.TimeUnit;
  * <p>Usage: {@code Scenario [baseUrl] [viewers] [promptSeconds] [falseShare] [resultFile] [rounds]}
  */
 public final class Scenario {
-
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   public static void main(String[] args) throws Exception {
     URI base = URI.create(args.length > 0 ? args[0] : "http://localhost:8080");
@@ -61,8 +55,9 @@ public final class Scenario {
 
   static JsonObject run(Vertx vertx, URI base, int viewerCount, int seconds, double falseShare, int rounds)
       throws Exception {
-    String staff = token(base, "scenario-staff", "staff");
-    String roomId = post(base, "/api/rooms", staff, new JsonObject().put("streamerId", "scenario-streamer")
+    Api api = new Api(base);
+    String staff = api.token("scenario-staff", "staff");
+    String roomId = api.post("/api/rooms", staff, new JsonObject().put("streamerId", "scenario-streamer")
         .put("merchantId", "scenario-merchant").put("title", "Scenario room")).getString("roomId");
 
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
@@ -74,7 +69,7 @@ public final class Scenario {
       String userId = "scenario-viewer-" + i;
       String option = i < falses ? "false" : "true";
       sent.merge(option, 1L, Long::sum);
-      joining.add(Viewer.join(client, base.getHost(), base.getPort(), roomId, userId, token(base, userId, "viewer"), option));
+      joining.add(Viewer.join(client, api.host(), api.port(), roomId, userId, api.token(userId, "viewer"), option));
     }
     List<Viewer> viewers = Future.all(joining).await().list();
     double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
@@ -83,7 +78,7 @@ public final class Scenario {
     JsonObject result = null;
     for (int round = 1; round <= rounds; round++) {
       viewers.forEach(Viewer::reset);
-      result = round(base, staff, roomId, viewers, sent, seconds)
+      result = round(api, staff, roomId, viewers, sent, seconds)
           .put("round", round).put("rounds", rounds).put("joinSeconds", Math.round(joinSeconds * 100) / 100.0);
       System.out.printf("round %d: fan-out %s | ack %s | verdict %s%n", round,
           result.getJsonObject("fanOut").encode(), result.getJsonObject("ack").encode(), result.getBoolean("correct"));
@@ -92,11 +87,11 @@ public final class Scenario {
     return result;
   }
 
-  private static JsonObject round(URI base, String staff, String roomId, List<Viewer> viewers, Map<String, Long> sent,
+  private static JsonObject round(Api api, String staff, String roomId, List<Viewer> viewers, Map<String, Long> sent,
       int seconds) throws Exception {
     int viewerCount = viewers.size();
     long promptSentAt = System.nanoTime();
-    JsonObject prompt = post(base, "/api/rooms/" + roomId + "/prompts", staff, new JsonObject().put("kind", "claim")
+    JsonObject prompt = api.post("/api/rooms/" + roomId + "/prompts", staff, new JsonObject().put("kind", "claim")
         .put("question", "主播说这款茶能治疗糖尿病，属实吗？").put("durationSec", seconds));
     long closesAtNanos = promptSentAt + TimeUnit.MILLISECONDS.toNanos(
         Instant.parse(prompt.getString("closesAt")).toEpochMilli() - System.currentTimeMillis());
@@ -147,23 +142,5 @@ public final class Scenario {
         .put("ballotsSent", new JsonObject(new HashMap<>(sent)))
         .put("verdict", verdict)
         .put("correct", correct);
-  }
-
-  private static String token(URI base, String userId, String role) throws IOException, InterruptedException {
-    return post(base, "/api/dev/token", null, new JsonObject().put("sub", userId).put("role", role)).getString("token");
-  }
-
-  private static JsonObject post(URI base, String path, String token, JsonObject body)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() >= 300) {
-      throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
-    }
-    return new JsonObject(response.body());
   }
 }

@@ -1,0 +1,58 @@
+package io.livejury.loadgen;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** The few blocking HTTP calls the load tools make to set a run up and read its results. */
+final class Api {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private final URI base;
+
+  Api(URI base) {
+    this.base = base;
+  }
+
+  String token(String userId, String role) throws IOException, InterruptedException {
+    JsonObject body = new JsonObject().put("sub", userId).put("role", role);
+    if ("streamer".equals(role)) {
+      body.put("merchantId", "m-" + userId);
+    }
+    return post("/api/dev/token", null, body).getString("token");
+  }
+
+  JsonObject post(String path, String token, JsonObject body) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body.encode())),
+        path, token);
+  }
+
+  JsonObject get(String path, String token) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(base.resolve(path)).GET(), path, token);
+  }
+
+  private JsonObject send(HttpRequest.Builder request, String path, String token)
+      throws IOException, InterruptedException {
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 300) {
+      throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return new JsonObject(response.body());
+  }
+
+  String host() {
+    return base.getHost();
+  }
+
+  int port() {
+    return base.getPort();
+  }
+}
