@@ -74,3 +74,16 @@ SELECT * FROM appeals WHERE penalty_id = $1;
 
 -- name: DECIDE_APPEAL
 UPDATE appeals SET status = $2, decided_at = now() WHERE penalty_id = $1 AND status = 'open';
+
+-- name: INSERT_OUTBOX
+INSERT INTO outbox (room_id, frame) VALUES ($1, $2) RETURNING id;
+
+-- name: MARK_OUTBOX_SENT
+UPDATE outbox SET sent_at = now() WHERE id = $1;
+
+-- name: CLAIM_UNSENT_OUTBOX
+SELECT id, room_id, frame FROM outbox
+WHERE sent_at IS NULL AND created_at < now() - make_interval(secs => $1)
+ORDER BY id
+LIMIT $2
+FOR UPDATE SKIP LOCKED;

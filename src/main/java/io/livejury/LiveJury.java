@@ -7,6 +7,7 @@ import io.livejury.config.Migrations;
 import io.livejury.config.Settings;
 import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
+import io.livejury.penalty.Outbox;
 import io.livejury.penalty.PenaltyLadder;
 import io.livejury.penalty.PenaltyVerticle;
 import io.livejury.penalty.PenaltyWriter;
@@ -79,7 +80,8 @@ public final class LiveJury {
     PromptService prompts = new PromptService(redis, rooms, events, settings);
     BallotCounter ballots = new BallotCounter(redis);
     PenaltyLadder ladder = PenaltyLadder.load();
-    ReviewService reviews = new ReviewService(pg, ladder, events);
+    Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000));
+    ReviewService reviews = new ReviewService(pg, ladder, outbox);
     PenaltyVerticle.Options penaltyOptions = new PenaltyVerticle.Options(Ids.next("node"), settings.penaltyBatch(),
         settings.penaltyBlockMs(), settings.penaltyReclaimIdleMs(), settings.penaltyReclaimEveryMs(),
         settings.penaltyExpireEveryMs());
@@ -93,7 +95,7 @@ public final class LiveJury {
             settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(), settings.promptRetentionMs(),
             settings.verdictStreamMaxLength())))
         .compose(v -> deploy(vertx, deployments, 1, () -> new PenaltyVerticle(streams, pg,
-            new PenaltyWriter(pg, ladder), events, penaltyOptions)))
+            new PenaltyWriter(pg, ladder, outbox), outbox, penaltyOptions)))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(),
             () -> new GatewayVerticle(port, settings, auth, redis, pg, registry, rooms, prompts, ballots, reviews)))
         .map(v -> new LiveJury(vertx, port, List.of(redis, subscriber, streams), pg, deployments));

@@ -1,13 +1,9 @@
 package io.livejury.penalty;
 
-import io.livejury.common.Frames;
 import io.livejury.common.Json;
 import io.livejury.common.RedisKeys;
 import io.livejury.common.Sql;
-import io.livejury.model.Penalty;
 import io.livejury.model.Verdict;
-import io.livejury.room.RoomEvent;
-import io.livejury.room.RoomEvents;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Command;
@@ -43,24 +39,27 @@ public final class PenaltyVerticle extends VerticleBase {
   private final Redis streams;
   private final Pool pg;
   private final PenaltyWriter writer;
-  private final RoomEvents events;
+  private final Outbox outbox;
   private final Options options;
   private boolean stopped;
   private boolean reclaiming;
   private long lastFailureLog;
 
-  public PenaltyVerticle(Redis streams, Pool pg, PenaltyWriter writer, RoomEvents events, Options options) {
+  public PenaltyVerticle(Redis streams, Pool pg, PenaltyWriter writer, Outbox outbox, Options options) {
     this.streams = streams;
     this.pg = pg;
     this.writer = writer;
-    this.events = events;
+    this.outbox = outbox;
     this.options = options;
   }
 
   @Override
   public Future<?> start() {
     return createGroup().onSuccess(v -> {
-      vertx.setPeriodic(options.reclaimEveryMs(), id -> reclaim());
+      vertx.setPeriodic(options.reclaimEveryMs(), id -> {
+        reclaim();
+        outbox.relay().onFailure(err -> logFailure("Relaying penalty notices failed", err));
+      });
       vertx.setPeriodic(options.expireEveryMs(), id -> expire());
       readNext();
     });
@@ -131,7 +130,7 @@ public final class PenaltyVerticle extends VerticleBase {
     Verdict verdict = Json.decode(json, Verdict.class);
     return writer.record(verdict)
         .compose(outcome -> ack(id).map(outcome))
-        .onSuccess(outcome -> outcome.penalty().ifPresent(penalty -> notify(verdict.roomId(), penalty)))
+        .onSuccess(outcome -> outcome.notice().ifPresent(outbox::publish))
         .onFailure(err -> logFailure("Verdict " + verdict.id() + " not recorded yet, it stays pending", err))
         .mapEmpty();
   }
@@ -141,18 +140,16 @@ public final class PenaltyVerticle extends VerticleBase {
   }
 
   private void expire() {
-    pg.query(Sql.EXPIRE_PENALTIES.text()).execute()
-        .onSuccess(rows -> {
-          for (Row row : rows) {
-            notify(row.getString("room_id"), Rows.penalty(row));
-          }
-        })
+    pg.withTransaction(conn -> conn.query(Sql.EXPIRE_PENALTIES.text()).execute()
+            .compose(rows -> {
+              List<Future<Outbox.Notice>> notices = new ArrayList<>();
+              for (Row row : rows) {
+                notices.add(outbox.write(conn, row.getString("room_id"), Rows.penalty(row)));
+              }
+              return Future.all(notices);
+            }))
+        .onSuccess(written -> written.<Outbox.Notice>list().forEach(outbox::publish))
         .onFailure(err -> logFailure("Expiring penalties failed", err));
-  }
-
-  private void notify(String roomId, Penalty penalty) {
-    events.publish(RoomEvent.toModerators(roomId, Frames.penalty(penalty)))
-        .onFailure(err -> LOG.warn("Penalty {} not announced: {}", penalty.id(), err.getMessage()));
   }
 
   /** One log line per failure burst: an outage otherwise writes one per entry. */

@@ -21,16 +21,18 @@ import java.util.Optional;
  */
 public final class PenaltyWriter {
 
-  /** What a write did: whether the verdict was new, and the penalty it created, if any. */
-  public record Outcome(boolean recorded, Optional<Penalty> penalty) {
+  /** What a write did: whether the verdict was new, and the notice of the penalty it created, if any. */
+  public record Outcome(boolean recorded, Optional<Outbox.Notice> notice) {
   }
 
   private final Pool pg;
   private final PenaltyLadder ladder;
+  private final Outbox outbox;
 
-  public PenaltyWriter(Pool pg, PenaltyLadder ladder) {
+  public PenaltyWriter(Pool pg, PenaltyLadder ladder, Outbox outbox) {
     this.pg = pg;
     this.ladder = ladder;
+    this.outbox = outbox;
   }
 
   public Future<Outcome> record(Verdict verdict) {
@@ -46,7 +48,9 @@ public final class PenaltyWriter {
           if (!ladder.isOffence(verdict.outcome())) {
             return Future.succeededFuture(new Outcome(true, Optional.empty()));
           }
-          return penalise(conn, verdict).map(penalty -> new Outcome(true, penalty));
+          return penalise(conn, verdict).compose(penalty -> penalty.isEmpty()
+              ? Future.succeededFuture(new Outcome(true, Optional.empty()))
+              : outbox.write(conn, verdict.roomId(), penalty.get()).map(n -> new Outcome(true, Optional.of(n))));
         }));
   }
 

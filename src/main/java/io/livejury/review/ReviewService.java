@@ -1,7 +1,6 @@
 package io.livejury.review;
 
 import io.livejury.common.ApiException;
-import io.livejury.common.Frames;
 import io.livejury.common.Ids;
 import io.livejury.common.Json;
 import io.livejury.common.Sql;
@@ -9,10 +8,9 @@ import io.livejury.model.Appeal;
 import io.livejury.model.Penalty;
 import io.livejury.model.Principal;
 import io.livejury.model.Verdict;
+import io.livejury.penalty.Outbox;
 import io.livejury.penalty.PenaltyLadder;
 import io.livejury.penalty.Rows;
-import io.livejury.room.RoomEvent;
-import io.livejury.room.RoomEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,18 +39,14 @@ public final class ReviewService {
   private static final int MAX_LIMIT = 200;
   private static final int MAX_REASON = 2000;
 
-  /** What a decision changed, so the streamer can be told after the commit. */
-  private record Decision(String roomId, Penalty penalty) {
-  }
-
   private final Pool pg;
   private final PenaltyLadder ladder;
-  private final RoomEvents events;
+  private final Outbox outbox;
 
-  public ReviewService(Pool pg, PenaltyLadder ladder, RoomEvents events) {
+  public ReviewService(Pool pg, PenaltyLadder ladder, Outbox outbox) {
     this.pg = pg;
     this.ladder = ladder;
-    this.events = events;
+    this.outbox = outbox;
   }
 
   /** Newest first, filtered by review status and room, in pages joined by an opaque keyset cursor. */
@@ -133,13 +127,17 @@ public final class ReviewService {
                 ? Future.failedFuture(ApiException.notFound("verdict " + verdictId))
                 : Future.succeededFuture(Rows.verdict(rows.iterator().next())))
             .compose(verdict -> decide(conn, staff, verdict, action, reason, rereview))
-            .compose(decision -> detail(conn, verdictId).map(view -> {
-              decision.ifPresent(d -> announce(d.roomId(), d.penalty()));
-              return view;
-            })));
+            .compose(notice -> detail(conn, verdictId).map(view -> new Decided(view, notice))))
+        .map(decided -> {
+          decided.notice().ifPresent(outbox::publish); // after the commit, so no one hears of a rolled-back change
+          return decided.view();
+        });
   }
 
-  private Future<Optional<Decision>> decide(SqlConnection conn, Principal staff, Verdict verdict, String action,
+  private record Decided(JsonObject view, Optional<Outbox.Notice> notice) {
+  }
+
+  private Future<Optional<Outbox.Notice>> decide(SqlConnection conn, Principal staff, Verdict verdict, String action,
       String reason, boolean rereview) {
     String current = verdict.reviewStatus();
     String target = CONFIRM.equals(action) ? "confirmed" : "overturned";
@@ -163,7 +161,9 @@ public final class ReviewService {
                       : Future.succeededFuture())
                   .compose(v -> audit(conn, verdict.id(), action, reason, staff.userId(),
                       state(current, before), state(target, changed)))
-                  .map(v -> changed.map(p -> new Decision(verdict.roomId(), p))));
+                  .compose(v -> changed.filter(p -> !before.get().equals(p)).isEmpty()
+                      ? Future.succeededFuture(Optional.<Outbox.Notice>empty())
+                      : outbox.write(conn, verdict.roomId(), changed.get()).map(Optional::of)));
         });
   }
 
@@ -238,10 +238,6 @@ public final class ReviewService {
     return conn.preparedQuery(Sql.INSERT_REVIEW.text())
         .execute(Tuple.from(new Object[] {Ids.next("rv"), verdictId, action, reason, by, before, after}))
         .mapEmpty();
-  }
-
-  private void announce(String roomId, Penalty penalty) {
-    events.publish(RoomEvent.toModerators(roomId, Frames.penalty(penalty)));
   }
 
   private static JsonObject state(String reviewStatus, Optional<Penalty> penalty) {

@@ -294,6 +294,22 @@ class PenaltyFlowTest {
   }
 
   @Test
+  void aNoticeWhosePublishFailedIsRelayed(Vertx vertx, VertxTestContext tc) {
+    String subject = "streamer-relay";
+    String roomId = http.createRoom(staff, subject);
+    TestSocket streamer = TestSocket.connect(vertx, node.port(), roomId, http.token(subject, "streamer", "m-" + subject));
+    // As a node leaves it when it dies between the commit and the publish: written, never sent.
+    String frame = new JsonObject().put("type", "penalty").put("penalty", new JsonObject().put("id", "pn-relayed")
+        .put("subject", subject).put("level", "WARNING").put("status", "active")).encode();
+    pg.execute("INSERT INTO outbox (room_id, frame, created_at) VALUES ($1, $2, now() - interval '1 minute')",
+        roomId, frame);
+    JsonObject relayed = streamer.await(f -> "penalty".equals(f.getString("type"))).getJsonObject("penalty");
+    assertThat(relayed.getString("id")).isEqualTo("pn-relayed");
+    assertThat(pg.count("SELECT count(*) FROM outbox WHERE room_id = $1 AND sent_at IS NULL", roomId)).isZero();
+    tc.completeNow();
+  }
+
+  @Test
   void theQueueIsNewestFirstInPages(VertxTestContext tc) throws InterruptedException {
     String roomId = "room-pages-" + System.nanoTime();
     List<String> ids = new ArrayList<>();

@@ -1,0 +1,73 @@
+package io.livejury.penalty;
+
+import io.livejury.common.Frames;
+import io.livejury.common.Sql;
+import io.livejury.model.Penalty;
+import io.livejury.room.RoomEvent;
+import io.livejury.room.RoomEvents;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Penalty notices to a room's streamer, made durable: the notice is written in the same transaction as
+ * the penalty change, published right after the commit, and marked sent. A notice whose publish failed
+ * (Redis hiccup, the node died) is found by {@link #relay} on any node and published again.
+ */
+public final class Outbox {
+
+  /** A notice written but not yet published. */
+  public record Notice(long id, String roomId, String frame) {
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+  private static final int RELAY_BATCH = 100;
+
+  private final Pool pg;
+  private final RoomEvents events;
+  private final long relayAfterSeconds;
+
+  public Outbox(Pool pg, RoomEvents events, long relayAfterSeconds) {
+    this.pg = pg;
+    this.events = events;
+    this.relayAfterSeconds = relayAfterSeconds;
+  }
+
+  /** Writes the notice of a penalty change inside the caller's transaction. */
+  public Future<Notice> write(SqlConnection conn, String roomId, Penalty penalty) {
+    String frame = Frames.penalty(penalty);
+    return conn.preparedQuery(Sql.INSERT_OUTBOX.text()).execute(Tuple.of(roomId, frame))
+        .map(rows -> new Notice(rows.iterator().next().getLong("id"), roomId, frame));
+  }
+
+  /** After the commit: publish to the room's moderators and mark sent; a failure is left to the relay. */
+  public void publish(Notice notice) {
+    events.publish(RoomEvent.toModerators(notice.roomId(), notice.frame()))
+        .compose(v -> pg.preparedQuery(Sql.MARK_OUTBOX_SENT.text()).execute(Tuple.of(notice.id())))
+        .onFailure(err -> LOG.warn("Notice {} not published yet, the relay will retry: {}", notice.id(), err.getMessage()));
+  }
+
+  /** Publishes notices left unsent; rows are locked while being sent, so nodes relaying at once never overlap. */
+  public Future<Void> relay() {
+    return pg.withTransaction(conn -> conn.preparedQuery(Sql.CLAIM_UNSENT_OUTBOX.text())
+        .execute(Tuple.of(relayAfterSeconds, RELAY_BATCH))
+        .compose(rows -> {
+          List<Future<Void>> sent = new ArrayList<>();
+          for (Row row : rows) {
+            long id = row.getLong("id");
+            sent.add(events.publish(RoomEvent.toModerators(row.getString("room_id"), row.getString("frame")))
+                .compose(v -> conn.preparedQuery(Sql.MARK_OUTBOX_SENT.text()).execute(Tuple.of(id)))
+                .mapEmpty());
+          }
+          // Whatever was sent stays marked; a notice that failed again waits for the next round.
+          return Future.join(sent).<Void>mapEmpty().otherwiseEmpty();
+        }));
+  }
+}
