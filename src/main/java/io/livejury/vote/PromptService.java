@@ -26,7 +26,6 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -66,12 +65,25 @@ public final class PromptService {
       if (!room.isLive()) {
         return Future.failedFuture(ApiException.conflict("room " + roomId + " has ended"));
       }
-      Instant opensAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-      Instant closesAt = opensAt.plusSeconds(seconds);
-      Prompt prompt = new Prompt(Ids.next("p"), roomId, kindName, question, claim, options,
-          opensAt.toString(), closesAt.toString(), Prompt.OPEN);
-      return store(prompt, room, closesAt.toEpochMilli()).map(prompt);
+      return redisNow().compose(opensAt -> open(room, kindName, question, claim, options, opensAt, seconds));
     });
+  }
+
+  /**
+   * Redis's clock, not this node's: the ballot script and the closer judge the deadline by it, so every
+   * node agrees on when a prompt closes however far apart their own clocks are.
+   */
+  private Future<Instant> redisNow() {
+    return redis.send(Request.cmd(Command.TIME)).map(time -> Instant.ofEpochSecond(time.get(0).toLong())
+        .plusNanos(time.get(1).toLong() / 1000 * 1_000_000));
+  }
+
+  private Future<Prompt> open(Room room, String kindName, String question, String claim, List<PromptOption> options,
+      Instant opensAt, int seconds) {
+    Instant closesAt = opensAt.plusSeconds(seconds);
+    Prompt prompt = new Prompt(Ids.next("p"), room.roomId(), kindName, question, claim, options,
+        opensAt.toString(), closesAt.toString(), Prompt.OPEN);
+    return store(prompt, room, closesAt.toEpochMilli()).map(prompt);
   }
 
   private Future<Void> store(Prompt prompt, Room room, long closesAtMs) {

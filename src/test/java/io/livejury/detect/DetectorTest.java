@@ -1,0 +1,114 @@
+package io.livejury.detect;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DetectorTest {
+
+  private final Detector detector = new Detector(Lexicon.fromResource());
+
+  private List<String> categories(String text) {
+    return detector.scan(text).stream().map(hit -> hit.rule().category()).toList();
+  }
+
+  private Hit only(String text) {
+    List<Hit> hits = detector.scan(text);
+    assertThat(hits).as("hits for: " + text).hasSize(1);
+    return hits.get(0);
+  }
+
+  @Test
+  void absoluteWordsAreFlagged() {
+    Hit hit = only("这是全网最好的面膜，国家级工艺");
+    assertThat(hit.rule().category()).isEqualTo("extreme_words");
+    assertThat(hit.matched()).containsExactly("最好", "国家级");
+    assertThat(only("This is the best ever blender").rule().category()).isEqualTo("extreme_words");
+  }
+
+  @Test
+  void aMedicalClaimOnFoodIsCriticalAndOnAnythingElseAWarning() {
+    Hit tea = only("我们家这款茶能治疗糖尿病，喝一个月降血糖");
+    assertThat(tea.rule().id()).isEqualTo("medical.food");
+    assertThat(tea.rule().severity()).isEqualTo("critical");
+    assertThat(tea.matched()).contains("治疗", "降血糖");
+
+    Hit gadget = only("这个按摩仪可以治愈颈椎病");
+    assertThat(gadget.rule().id()).isEqualTo("medical.claim");
+    assertThat(gadget.rule().severity()).isEqualTo("warn");
+
+    assertThat(only("This herbal TEA cures diabetes").rule().id()).isEqualTo("medical.food");
+  }
+
+  @Test
+  void priceFraudIsFlagged() {
+    assertThat(categories("原价299，今天直播间只要59，全网最低价！")).contains("price_fraud");
+    assertThat(categories("Lowest price ever, original price was 99")).contains("price_fraud");
+  }
+
+  @Test
+  void fakeScarcityIsFlaggedWithAnyNumber() {
+    Hit hit = only("最后3件了，手慢无！");
+    assertThat(hit.rule().category()).isEqualTo("fake_scarcity");
+    assertThat(hit.matched()).containsExactly("最后#件");
+    assertThat(categories("仅剩12单，库存告急")).containsExactly("fake_scarcity");
+    assertThat(categories("Hurry, only 3 left in stock")).containsExactly("fake_scarcity");
+    assertThat(categories("仅剩３件")).as("full-width digits").containsExactly("fake_scarcity");
+  }
+
+  @Test
+  void steeringBuyersOffThePlatformIsFlagged() {
+    assertThat(only("想要便宜的加我微信，私下交易").rule().category()).isEqualTo("off_platform");
+    assertThat(only("Just add my WeChat and pay me directly").rule().severity()).isEqualTo("critical");
+  }
+
+  @Test
+  void nearMissesStayQuiet() {
+    assertThat(detector.scan("这个茶很好喝")).isEmpty();
+    assertThat(detector.scan("这是我第一次来直播间")).isEmpty();
+    assertThat(detector.scan("最好不要空腹喝")).isEmpty();
+    assertThat(detector.scan("最后一个问题，这个茶怎么泡")).isEmpty();
+    assertThat(detector.scan("我们的茶叶产自云南，口感醇厚")).isEmpty();
+    assertThat(detector.scan("The box is secure and the curtain is blue")).as("'cure' inside 'secure'").isEmpty();
+    assertThat(detector.scan("")).isEmpty();
+  }
+
+  @Test
+  void findsEveryOccurrenceANaiveSearchFinds() {
+    List<String> words = List.of("he", "she", "his", "hers", "治疗", "治", "疗效", "a", "aa");
+    Map<String, List<String>> patterns = new java.util.HashMap<>();
+    words.forEach(w -> patterns.put(w, List.of(w)));
+    AhoCorasick<String> automaton = new AhoCorasick<>(patterns);
+    Random random = new Random(7);
+    String alphabet = "hersia治疗效";
+    for (int round = 0; round < 500; round++) {
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < 30; i++) {
+        text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      List<String> expected = new ArrayList<>();
+      for (int end = 1; end <= text.length(); end++) {
+        for (String word : words) {
+          if (end >= word.length() && text.substring(end - word.length(), end).equals(word)) {
+            expected.add(word + "@" + (end - word.length()));
+          }
+        }
+      }
+      List<String> found = automaton.search(text.toString()).stream().map(m -> m.payload() + "@" + m.start()).toList();
+      assertThat(found).containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
+
+  @Test
+  void aMalformedLexiconLineIsRefusedWithItsLineNumber() {
+    assertThatThrownBy(() -> Lexicon.parse("# comment\nid | cat | warn | a | | \n"))
+        .hasMessageContaining("line 2");
+    assertThatThrownBy(() -> Lexicon.parse("id | cat | loud | a | | | msg\n")).hasMessageContaining("severity");
+  }
+}
