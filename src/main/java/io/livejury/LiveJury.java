@@ -5,6 +5,11 @@ import io.livejury.common.LuaScript;
 import io.livejury.config.EmbeddedServers;
 import io.livejury.config.Migrations;
 import io.livejury.config.Settings;
+import io.livejury.detect.DetectVerticle;
+import io.livejury.detect.Detector;
+import io.livejury.detect.Lexicon;
+import io.livejury.detect.Lexicons;
+import io.livejury.detect.TranscriptService;
 import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
 import io.livejury.penalty.Outbox;
@@ -31,6 +36,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -79,6 +85,12 @@ public final class LiveJury {
     RoomService rooms = new RoomService(redis, events);
     PromptService prompts = new PromptService(redis, rooms, events, settings);
     BallotCounter ballots = new BallotCounter(redis);
+    Lexicons lexicons = new Lexicons(new Detector(settings.lexiconPath() == null
+        ? Lexicon.fromResource() : Lexicon.fromFile(Path.of(settings.lexiconPath()))));
+    TranscriptService transcripts = new TranscriptService(redis, lexicons, rooms, prompts, events,
+        new TranscriptService.Options(settings.transcriptMaxSegments(), settings.transcriptMaxTextChars(),
+            settings.transcriptMaxBytes(), settings.warningRepeatSeconds(), settings.autoPromptCooldownMinutes(),
+            settings.promptSeconds(), settings.autoPromptCategories()));
     PenaltyLadder ladder = PenaltyLadder.load();
     Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000));
     ReviewService reviews = new ReviewService(pg, ladder, outbox);
@@ -96,8 +108,10 @@ public final class LiveJury {
             settings.verdictStreamMaxLength())))
         .compose(v -> deploy(vertx, deployments, 1, () -> new PenaltyVerticle(streams, pg,
             new PenaltyWriter(pg, ladder, outbox), outbox, penaltyOptions)))
-        .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(),
-            () -> new GatewayVerticle(port, settings, auth, redis, pg, registry, rooms, prompts, ballots, reviews)))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,
+            settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
+        .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,
+            auth, redis, pg, registry, rooms, prompts, ballots, reviews, transcripts)))
         .map(v -> new LiveJury(vertx, port, List.of(redis, subscriber, streams), pg, deployments));
   }
 

@@ -4,6 +4,7 @@ import io.livejury.model.Penalty;
 import io.livejury.model.Prompt;
 import io.livejury.model.Room;
 import io.livejury.model.Verdict;
+import io.livejury.model.Warning;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -33,6 +34,10 @@ public final class Frames {
 
   public static String verdict(Verdict verdict) {
     return new JsonObject().put("type", "verdict").put("verdict", Json.toJsonObject(verdict)).encode();
+  }
+
+  public static String warning(Warning warning) {
+    return new JsonObject().put("type", "warning").put("warning", Json.toJsonObject(warning)).encode();
   }
 
   public static String penalty(Penalty penalty) {

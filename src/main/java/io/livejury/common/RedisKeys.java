@@ -32,6 +32,16 @@ public final class RedisKeys {
     return "lj:{r:" + roomId + "}:open";
   }
 
+  /** Set while a rule's warning in a room is not to be repeated (expires after the repeat window). */
+  public static String roomWarned(String roomId, String ruleId) {
+    return "lj:{r:" + roomId + "}:warned:" + ruleId;
+  }
+
+  /** Set while a claim has been put to a room's audience and is not to be asked again (the cool-down). */
+  public static String roomAsked(String roomId, String claimKey) {
+    return "lj:{r:" + roomId + "}:asked:" + claimKey;
+  }
+
   /** Sorted set prompt id → deadline (epoch ms), or lease end while a closer holds it. */
   public static final String DEADLINES = "lj:deadlines";
 

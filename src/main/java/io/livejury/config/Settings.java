@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Everything LiveJury reads from its environment. Defaults live in {@code livejury-defaults.properties};
@@ -41,6 +42,14 @@ public record Settings(
     long penaltyReclaimEveryMs,
     long penaltyExpireEveryMs,
     VerdictRule verdictRule,
+    int transcriptMaxSegments,
+    int transcriptMaxTextChars,
+    int transcriptMaxBytes,
+    int warningRepeatSeconds,
+    int autoPromptCooldownMinutes,
+    Set<String> autoPromptCategories,
+    String lexiconPath,
+    long lexiconReloadMs,
     int redisPoolSize,
     int redisPoolWaiting,
     int redisPipeline,
@@ -90,6 +99,14 @@ public record Settings(
             decimal(p, "LIVEJURY_VERDICT_Z"),
             decimal(p, "LIVEJURY_VERDICT_CONDEMN_LOWER"),
             decimal(p, "LIVEJURY_VERDICT_CLEAR_UPPER")),
+        integer(p, "LIVEJURY_TRANSCRIPT_MAX_SEGMENTS"),
+        integer(p, "LIVEJURY_TRANSCRIPT_MAX_TEXT"),
+        integer(p, "LIVEJURY_TRANSCRIPT_MAX_BYTES"),
+        integer(p, "LIVEJURY_WARNING_REPEAT_SECONDS"),
+        integer(p, "LIVEJURY_AUTO_PROMPT_COOLDOWN_MINUTES"),
+        Set.of(p.getProperty("LIVEJURY_AUTO_PROMPT_CATEGORIES").split("\\s*,\\s*")),
+        p.getProperty("LIVEJURY_LEXICON_PATH"),
+        integer(p, "LIVEJURY_LEXICON_RELOAD_MS"),
         integer(p, "LIVEJURY_REDIS_POOL"),
         integer(p, "LIVEJURY_REDIS_POOL_WAITING"),
         integer(p, "LIVEJURY_REDIS_PIPELINE"),

@@ -1,6 +1,7 @@
 package io.livejury.gateway;
 
 import io.livejury.config.Settings;
+import io.livejury.detect.TranscriptService;
 import io.livejury.review.ReviewService;
 import io.livejury.room.RoomRegistry;
 import io.livejury.room.RoomService;
@@ -27,10 +28,11 @@ public final class GatewayVerticle extends VerticleBase {
   private final PromptService prompts;
   private final BallotCounter ballots;
   private final ReviewService reviews;
+  private final TranscriptService transcripts;
   private final int port;
 
   public GatewayVerticle(int port, Settings settings, Auth auth, Redis redis, Pool pg, RoomRegistry registry, RoomService rooms,
-      PromptService prompts, BallotCounter ballots, ReviewService reviews) {
+      PromptService prompts, BallotCounter ballots, ReviewService reviews, TranscriptService transcripts) {
     this.settings = settings;
     this.auth = auth;
     this.redis = redis;
@@ -40,12 +42,13 @@ public final class GatewayVerticle extends VerticleBase {
     this.prompts = prompts;
     this.ballots = ballots;
     this.reviews = reviews;
+    this.transcripts = transcripts;
     this.port = port;
   }
 
   @Override
   public Future<?> start() {
-    HttpApi api = new HttpApi(vertx, settings, auth, rooms, prompts, reviews, new Health(redis, pg));
+    HttpApi api = new HttpApi(vertx, settings, auth, rooms, prompts, reviews, transcripts, new Health(redis, pg));
     SocketGate gate = new SocketGate(vertx, settings, auth, rooms, registry, prompts, ballots);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.httpHost())

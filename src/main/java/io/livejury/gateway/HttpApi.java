@@ -4,6 +4,7 @@ import io.livejury.common.ApiException;
 import io.livejury.common.Fields;
 import io.livejury.common.Json;
 import io.livejury.config.Settings;
+import io.livejury.detect.TranscriptService;
 import io.livejury.model.Principal;
 import io.livejury.model.Role;
 import io.livejury.review.ReviewService;
@@ -19,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.function.Function;
 
 /** The HTTP API of PROTOCOL.md. Handlers return futures; failures all go to {@link ErrorResponder}. */
@@ -32,16 +34,18 @@ final class HttpApi {
   private final RoomService rooms;
   private final PromptService prompts;
   private final ReviewService reviews;
+  private final TranscriptService transcripts;
   private final Health health;
 
   HttpApi(Vertx vertx, Settings settings, Auth auth, RoomService rooms, PromptService prompts, ReviewService reviews,
-      Health health) {
+      TranscriptService transcripts, Health health) {
     this.vertx = vertx;
     this.settings = settings;
     this.auth = auth;
     this.rooms = rooms;
     this.prompts = prompts;
     this.reviews = reviews;
+    this.transcripts = transcripts;
     this.health = health;
   }
 
@@ -61,9 +65,11 @@ final class HttpApi {
     router.post("/api/rooms/:roomId/end").handler(json(200, ctx ->
         rooms.end(caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"))));
     router.post("/api/rooms/:roomId/prompts").handler(json(201, ctx -> {
-      caller(ctx, Role.STAFF);
-      return prompts.open(ctx.pathParam("roomId"), body(ctx));
+      Principal staff = caller(ctx, Role.STAFF);
+      return prompts.open(ctx.pathParam("roomId"), body(ctx), Map.of("type", "staff", "by", staff.userId()));
     }));
+    router.post("/api/rooms/:roomId/transcript").handler(json(202, ctx -> transcripts.submit(
+        caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"), ctx.body().length(), body(ctx))));
     router.get("/api/prompts/:promptId").handler(json(200, ctx -> prompts.view(ctx.pathParam("promptId"))));
 
     router.get("/api/verdicts").handler(json(200, ctx -> {

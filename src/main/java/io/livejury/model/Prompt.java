@@ -1,8 +1,12 @@
 package io.livejury.model;
 
 import java.util.List;
+import java.util.Map;
 
-/** A question put to a room's audience. {@code claim} is the streamer's words, for claim prompts. */
+/**
+ * A question put to a room's audience. {@code claim} is the streamer's words, for claim prompts;
+ * {@code trigger} records why the audience was asked: {@code {"type":"staff"|"lexicon"|"reports", …}}.
+ */
 public record Prompt(
     String id,
     String roomId,
@@ -12,7 +16,8 @@ public record Prompt(
     List<PromptOption> options,
     String opensAt,
     String closesAt,
-    String status) {
+    String status,
+    Map<String, Object> trigger) {
 
   public static final String OPEN = "open";
 }

@@ -17,7 +17,8 @@ public record Verdict(
     long total,
     double confidence,
     String decidedAt,
-    String reviewStatus) {
+    String reviewStatus,
+    Map<String, Object> trigger) {
 
   public static final String INCONCLUSIVE = "INCONCLUSIVE";
   /** Condemned and inconclusive verdicts wait for staff; cleared ones need no review. */

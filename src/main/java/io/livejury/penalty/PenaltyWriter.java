@@ -40,7 +40,8 @@ public final class PenaltyWriter {
             verdict.id(), verdict.promptId(), verdict.roomId(), verdict.streamerId(), verdict.merchantId(),
             verdict.kind(), verdict.question(), verdict.claim(), verdict.outcome(),
             new JsonObject(new java.util.LinkedHashMap<>(verdict.counts())), verdict.total(), verdict.confidence(),
-            OffsetDateTime.parse(verdict.decidedAt()), verdict.reviewStatus()}))
+            OffsetDateTime.parse(verdict.decidedAt()), verdict.reviewStatus(),
+            verdict.trigger() == null ? null : new JsonObject(verdict.trigger())}))
         .compose(inserted -> {
           if (inserted.rowCount() == 0) {
             return Future.succeededFuture(new Outcome(false, Optional.empty()));

@@ -21,7 +21,8 @@ public final class Rows {
     return new Verdict(row.getString("id"), row.getString("prompt_id"), row.getString("room_id"),
         row.getString("streamer_id"), row.getString("merchant_id"), row.getString("kind"), row.getString("question"),
         row.getString("claim"), row.getString("outcome"), counts, row.getLong("total"), row.getDouble("confidence"),
-        time(row.getOffsetDateTime("decided_at")), row.getString("review_status"));
+        time(row.getOffsetDateTime("decided_at")), row.getString("review_status"),
+        row.getValue("trigger") == null ? null : ((JsonObject) row.getValue("trigger")).getMap());
   }
 
   public static Penalty penalty(Row row) {

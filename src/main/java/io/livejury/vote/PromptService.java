@@ -52,8 +52,8 @@ public final class PromptService {
     this.settings = settings;
   }
 
-  /** Validates a prompt request against the contract, then opens it in the room. */
-  public Future<Prompt> open(String roomId, JsonObject body) {
+  /** Validates a prompt request against the contract, then opens it in the room, recording its trigger. */
+  public Future<Prompt> open(String roomId, JsonObject body, Map<String, Object> trigger) {
     String kindName = body.getValue("kind") instanceof String kind ? kind : null;
     PromptKind kind = PromptKinds.find(kindName).orElseThrow(() ->
         ApiException.badRequest("kind must be one of " + PromptKinds.names()));
@@ -65,7 +65,7 @@ public final class PromptService {
       if (!room.isLive()) {
         return Future.failedFuture(ApiException.conflict("room " + roomId + " has ended"));
       }
-      return redisNow().compose(opensAt -> open(room, kindName, question, claim, options, opensAt, seconds));
+      return redisNow().compose(opensAt -> open(room, kindName, question, claim, options, opensAt, seconds, trigger));
     });
   }
 
@@ -79,10 +79,10 @@ public final class PromptService {
   }
 
   private Future<Prompt> open(Room room, String kindName, String question, String claim, List<PromptOption> options,
-      Instant opensAt, int seconds) {
+      Instant opensAt, int seconds, Map<String, Object> trigger) {
     Instant closesAt = opensAt.plusSeconds(seconds);
     Prompt prompt = new Prompt(Ids.next("p"), room.roomId(), kindName, question, claim, options,
-        opensAt.toString(), closesAt.toString(), Prompt.OPEN);
+        opensAt.toString(), closesAt.toString(), Prompt.OPEN, trigger);
     return store(prompt, room, closesAt.toEpochMilli()).map(prompt);
   }
 

@@ -1,0 +1,148 @@
+package io.livejury.detect;
+
+import io.livejury.support.EmbeddedServersExtension;
+import io.livejury.support.Http;
+import io.livejury.support.TestNode;
+import io.livejury.support.TestSocket;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
+class TranscriptTest {
+
+  private static TestNode node;
+  private static Http http;
+  private static String staff;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(Map.of("LIVEJURY_PROMPT_SECONDS", "2"));
+    http = new Http(node.port());
+    staff = http.token("staff-1", "staff");
+  }
+
+  @AfterAll
+  static void stop() {
+    node.stop();
+  }
+
+  private static JsonObject transcript(String... texts) {
+    JsonArray segments = new JsonArray();
+    for (int i = 0; i < texts.length; i++) {
+      segments.add(new JsonObject().put("id", "seg-" + i).put("startMs", i * 3000).put("endMs", i * 3000 + 2500)
+          .put("text", texts[i]));
+    }
+    return new JsonObject().put("segments", segments);
+  }
+
+  @Test
+  void aCriticalClaimWarnsTheStreamerAndAsksTheAudienceOnce(Vertx vertx, VertxTestContext tc) throws InterruptedException {
+    String streamerId = "streamer-tea";
+    String roomId = http.createRoom(staff, streamerId);
+    String token = http.token(streamerId, "streamer", "m-" + streamerId);
+    TestSocket streamer = TestSocket.connect(vertx, node.port(), roomId, token);
+    TestSocket viewer = TestSocket.connect(vertx, node.port(), roomId, http.token("viewer-tea", "viewer"));
+
+    Http.Reply reply = http.post("/api/rooms/" + roomId + "/transcript", token,
+        transcript("家人们看过来，这款云南普洱口感醇厚", "我们家这款茶能治疗糖尿病，喝一个月降血糖"));
+    assertThat(reply.status()).isEqualTo(202);
+    JsonArray warnings = reply.body().getJsonArray("warnings");
+    assertThat(warnings).hasSize(1);
+    JsonObject warning = warnings.getJsonObject(0);
+    assertThat(warning.getString("severity")).isEqualTo("critical");
+    assertThat(warning.getString("category")).isEqualTo("medical_claim");
+    assertThat(warning.getJsonObject("evidence").getString("segmentId")).isEqualTo("seg-1");
+    assertThat(warning.getJsonObject("evidence").getJsonArray("matched").getList()).contains("治疗", "降血糖");
+    JsonArray prompts = reply.body().getJsonArray("prompts");
+    assertThat(prompts).hasSize(1);
+    JsonObject prompt = prompts.getJsonObject(0);
+    assertThat(prompt.getString("question")).contains("治疗糖尿病").endsWith("属实吗？");
+    assertThat(prompt.getJsonObject("trigger").getString("type")).isEqualTo("lexicon");
+
+    JsonObject pushed = streamer.await("warning").getJsonObject("warning");
+    assertThat(pushed.getString("id")).isEqualTo(warning.getString("id"));
+    viewer.await(f -> "prompt".equals(f.getString("type"))
+        && prompt.getString("id").equals(f.getJsonObject("prompt").getString("id")));
+
+    Http.Reply again = http.post("/api/rooms/" + roomId + "/transcript", token,
+        transcript("再说一遍，这款茶能治疗糖尿病，降血糖"));
+    assertThat(again.status()).isEqualTo(202);
+    assertThat(again.body().getJsonArray("warnings")).as("the same rule is not repeated at once").isEmpty();
+    assertThat(again.body().getJsonArray("prompts")).as("the same claim is not asked twice").isEmpty();
+    TimeUnit.MILLISECONDS.sleep(300);
+    assertThat(viewer.frames("prompt")).hasSize(1);
+    assertThat(viewer.frames("warning")).as("warnings are for the streamer and staff").isEmpty();
+
+    JsonObject verdict = viewer.await("verdict").getJsonObject("verdict");
+    assertThat(verdict.getJsonObject("trigger").getString("ruleId")).isEqualTo("medical.food");
+    tc.completeNow();
+  }
+
+  @Test
+  void anEditedLexiconFileTakesEffectWithoutARestart(VertxTestContext tc) throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("lexicon", ".txt");
+    java.nio.file.Files.writeString(file, "test.one | test_words | warn | 蓝莓 | | | 测试规则一\n");
+    TestNode live = TestNode.start(Map.of("LIVEJURY_LEXICON_PATH", file.toString(), "LIVEJURY_LEXICON_RELOAD_MS", "100"));
+    try {
+      Http liveHttp = new Http(live.port());
+      String roomId = liveHttp.createRoom(staff, "streamer-reload");
+      String path = "/api/rooms/" + roomId + "/transcript";
+      assertThat(liveHttp.post(path, staff, transcript("蓝莓很甜")).body().getJsonArray("warnings")).hasSize(1);
+      assertThat(liveHttp.post(path, staff, transcript("这茶能治疗糖尿病")).body().getJsonArray("warnings")).isEmpty();
+
+      java.nio.file.Files.writeString(file, "test.two | test_words | warn | 草莓 | | | 测试规则二\n");
+      java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+      long deadline = System.currentTimeMillis() + 10_000;
+      JsonArray warnings;
+      do {
+        TimeUnit.MILLISECONDS.sleep(100);
+        warnings = liveHttp.post(path, staff, transcript("草莓很甜")).body().getJsonArray("warnings");
+      } while (warnings.isEmpty() && System.currentTimeMillis() < deadline);
+      assertThat(warnings).hasSize(1);
+      assertThat(warnings.getJsonObject(0).getString("ruleId")).isEqualTo("test.two");
+    } finally {
+      live.stop();
+      java.nio.file.Files.deleteIfExists(file);
+    }
+    tc.completeNow();
+  }
+
+  @Test
+  void harmlessTalkRaisesNothing(VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-calm");
+    Http.Reply reply = http.post("/api/rooms/" + roomId + "/transcript", staff,
+        transcript("这个茶很好喝", "这是我第一次来直播间", "泡的时候水温八十度左右"));
+    assertThat(reply.status()).isEqualTo(202);
+    assertThat(reply.body().getJsonArray("warnings")).isEmpty();
+    assertThat(reply.body().getJsonArray("prompts")).isEmpty();
+    tc.completeNow();
+  }
+
+  @Test
+  void onlyTheRoomsStreamerAndStaffPostTranscriptsAndBadOnesAreRefused(VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-limits");
+    String path = "/api/rooms/" + roomId + "/transcript";
+    assertThat(http.post(path, http.token("viewer-x", "viewer"), transcript("hi")).status()).isEqualTo(403);
+    assertThat(http.post(path, http.token("streamer-y", "streamer", "m-y"), transcript("hi")).status()).isEqualTo(403);
+    assertThat(http.post(path, staff, new JsonObject()).status()).isEqualTo(400);
+    assertThat(http.post(path, staff, transcript("   ")).status()).isEqualTo(400);
+    String[] many = new String[51];
+    java.util.Arrays.fill(many, "好");
+    assertThat(http.post(path, staff, transcript(many)).status()).isEqualTo(413);
+    assertThat(http.post(path, staff, transcript("长".repeat(1001))).status()).isEqualTo(413);
+    assertThat(http.post("/api/rooms/no-room/transcript", staff, transcript("hi")).status()).isEqualTo(404);
+    tc.completeNow();
+  }
+}
