@@ -9,6 +9,7 @@ import io.livejury.detect.DetectVerticle;
 import io.livejury.detect.Detector;
 import io.livejury.detect.Lexicon;
 import io.livejury.detect.Lexicons;
+import io.livejury.detect.ReportService;
 import io.livejury.detect.TranscriptService;
 import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
@@ -91,6 +92,9 @@ public final class LiveJury {
         new TranscriptService.Options(settings.transcriptMaxSegments(), settings.transcriptMaxTextChars(),
             settings.transcriptMaxBytes(), settings.warningRepeatSeconds(), settings.autoPromptCooldownMinutes(),
             settings.promptSeconds(), settings.autoPromptCategories()));
+    ReportService reports = new ReportService(redis, prompts, new ReportService.Options(
+        settings.reportCooldownSeconds(), settings.reportThreshold(), settings.reportWindowSeconds(),
+        settings.promptSeconds()));
     PenaltyLadder ladder = PenaltyLadder.load();
     Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000));
     ReviewService reviews = new ReviewService(pg, ladder, outbox);
@@ -111,7 +115,7 @@ public final class LiveJury {
         .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,
-            auth, redis, pg, registry, rooms, prompts, ballots, reviews, transcripts)))
+            auth, redis, pg, registry, rooms, prompts, ballots, reviews, transcripts, reports)))
         .map(v -> new LiveJury(vertx, port, List.of(redis, subscriber, streams), pg, deployments));
   }
 

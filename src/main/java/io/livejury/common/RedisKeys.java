@@ -42,6 +42,21 @@ public final class RedisKeys {
     return "lj:{r:" + roomId + "}:asked:" + claimKey;
   }
 
+  /** Set while a viewer may not report in the room again. */
+  public static String roomReporter(String roomId, String userId) {
+    return "lj:{r:" + roomId + "}:reported:" + userId;
+  }
+
+  /** Sorted set viewer → time of their report, for one category in one room, over the window. */
+  public static String roomReports(String roomId, String category) {
+    return "lj:{r:" + roomId + "}:reports:" + category;
+  }
+
+  /** Set while a prompt opened by one category of reports holds in the room. */
+  public static String roomReportPrompt(String roomId, String category) {
+    return "lj:{r:" + roomId + "}:report-prompt:" + category;
+  }
+
   /** Sorted set prompt id → deadline (epoch ms), or lease end while a closer holds it. */
   public static final String DEADLINES = "lj:deadlines";
 

@@ -1,6 +1,7 @@
 package io.livejury.gateway;
 
 import io.livejury.config.Settings;
+import io.livejury.detect.ReportService;
 import io.livejury.detect.TranscriptService;
 import io.livejury.review.ReviewService;
 import io.livejury.room.RoomRegistry;
@@ -29,10 +30,11 @@ public final class GatewayVerticle extends VerticleBase {
   private final BallotCounter ballots;
   private final ReviewService reviews;
   private final TranscriptService transcripts;
+  private final ReportService reports;
   private final int port;
 
   public GatewayVerticle(int port, Settings settings, Auth auth, Redis redis, Pool pg, RoomRegistry registry, RoomService rooms,
-      PromptService prompts, BallotCounter ballots, ReviewService reviews, TranscriptService transcripts) {
+      PromptService prompts, BallotCounter ballots, ReviewService reviews, TranscriptService transcripts, ReportService reports) {
     this.settings = settings;
     this.auth = auth;
     this.redis = redis;
@@ -43,13 +45,14 @@ public final class GatewayVerticle extends VerticleBase {
     this.ballots = ballots;
     this.reviews = reviews;
     this.transcripts = transcripts;
+    this.reports = reports;
     this.port = port;
   }
 
   @Override
   public Future<?> start() {
     HttpApi api = new HttpApi(vertx, settings, auth, rooms, prompts, reviews, transcripts, new Health(redis, pg));
-    SocketGate gate = new SocketGate(vertx, settings, auth, rooms, registry, prompts, ballots);
+    SocketGate gate = new SocketGate(vertx, settings, auth, rooms, registry, prompts, ballots, reports);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.httpHost())
         .setPort(port)

@@ -2,6 +2,7 @@ package io.livejury.gateway;
 
 import io.livejury.common.ApiException;
 import io.livejury.config.Settings;
+import io.livejury.detect.ReportService;
 import io.livejury.model.Principal;
 import io.livejury.model.Room;
 import io.livejury.room.RoomRegistry;
@@ -35,9 +36,10 @@ final class SocketGate {
   private final RoomRegistry registry;
   private final PromptService prompts;
   private final BallotCounter ballots;
+  private final ReportService reports;
 
   SocketGate(Vertx vertx, Settings settings, Auth auth, RoomService rooms, RoomRegistry registry,
-      PromptService prompts, BallotCounter ballots) {
+      PromptService prompts, BallotCounter ballots, ReportService reports) {
     this.vertx = vertx;
     this.settings = settings;
     this.auth = auth;
@@ -45,6 +47,7 @@ final class SocketGate {
     this.registry = registry;
     this.prompts = prompts;
     this.ballots = ballots;
+    this.reports = reports;
   }
 
   void handshake(ServerWebSocketHandshake handshake) {
@@ -57,7 +60,7 @@ final class SocketGate {
     auth.authenticate(token(handshake.query()))
         .compose(principal -> rooms.get(roomId).map(room -> new Admission(principal, room)))
         .onSuccess(admitted -> handshake.accept().onSuccess(ws -> new SocketSession(vertx, ws, admitted.principal(),
-            admitted.room(), registry, prompts, ballots,
+            admitted.room(), registry, prompts, ballots, reports,
             new RateLimiter(settings.socketBurst(), settings.socketRate()), settings.maxFrameBytes()).start()))
         .onFailure(err -> {
           if (!(err instanceof ApiException)) {

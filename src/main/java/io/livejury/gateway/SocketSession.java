@@ -3,6 +3,7 @@ package io.livejury.gateway;
 import io.livejury.common.Addresses;
 import io.livejury.common.Frames;
 import io.livejury.common.Ids;
+import io.livejury.detect.ReportService;
 import io.livejury.model.Principal;
 import io.livejury.model.Role;
 import io.livejury.model.Room;
@@ -32,6 +33,7 @@ import java.util.List;
 final class SocketSession implements RoomMember {
 
   private static final Logger LOG = LoggerFactory.getLogger(SocketSession.class);
+  private static final int MAX_REPORT_TEXT = 500;
 
   private final Vertx vertx;
   private final ServerWebSocket ws;
@@ -40,6 +42,7 @@ final class SocketSession implements RoomMember {
   private final RoomRegistry registry;
   private final PromptService prompts;
   private final BallotCounter ballots;
+  private final ReportService reports;
   private final RateLimiter limiter;
   private final int maxFrameBytes;
   private final List<String> held = new ArrayList<>();
@@ -48,7 +51,7 @@ final class SocketSession implements RoomMember {
   private volatile boolean welcomed;
 
   SocketSession(Vertx vertx, ServerWebSocket ws, Principal principal, Room room, RoomRegistry registry,
-      PromptService prompts, BallotCounter ballots, RateLimiter limiter, int maxFrameBytes) {
+      PromptService prompts, BallotCounter ballots, ReportService reports, RateLimiter limiter, int maxFrameBytes) {
     this.vertx = vertx;
     this.ws = ws;
     this.principal = principal;
@@ -56,6 +59,7 @@ final class SocketSession implements RoomMember {
     this.registry = registry;
     this.prompts = prompts;
     this.ballots = ballots;
+    this.reports = reports;
     this.limiter = limiter;
     this.maxFrameBytes = maxFrameBytes;
   }
@@ -143,10 +147,33 @@ final class SocketSession implements RoomMember {
     String type = frame.getValue("type") instanceof String s ? s : "";
     switch (type) {
       case "ballot" -> onBallot(ref, frame);
-      case "report" -> send(Frames.ack(ref, "rejected", "reports_not_accepted_yet"));
+      case "report" -> onReport(ref, frame);
       case "ping" -> send(Frames.PONG);
       default -> send(Frames.error("unknown_type", "unknown frame type '" + type + "'", ref));
     }
+  }
+
+  private void onReport(String ref, JsonObject frame) {
+    if (!principal.is(Role.VIEWER)) {
+      send(Frames.ack(ref, "rejected", "only viewers report"));
+      return;
+    }
+    String category = frame.getValue("category") instanceof String s ? s : null;
+    Object text = frame.getValue("text");
+    if (!ReportService.CATEGORIES.contains(category)) {
+      send(Frames.ack(ref, "rejected", "category must be one of " + ReportService.CATEGORIES));
+      return;
+    }
+    if (text != null && (!(text instanceof String s) || s.length() > MAX_REPORT_TEXT)) {
+      send(Frames.ack(ref, "rejected", "text must be a string of at most " + MAX_REPORT_TEXT + " characters"));
+      return;
+    }
+    reports.report(room.roomId(), principal.userId(), category)
+        .onSuccess(outcome -> send(Frames.ack(ref, outcome.status(), outcome.reason())))
+        .onFailure(err -> {
+          LOG.warn("Report not recorded: {}", err.getMessage());
+          send(Frames.ack(ref, "rejected", "unavailable"));
+        });
   }
 
   private void onBallot(String ref, JsonObject frame) {

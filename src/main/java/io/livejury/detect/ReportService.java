@@ -1,0 +1,71 @@
+package io.livejury.detect;
+
+import io.livejury.common.LuaScript;
+import io.livejury.common.RedisKeys;
+import io.livejury.model.PromptKinds;
+import io.livejury.vote.PromptService;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Viewer reports. A viewer reports at most once per room per cool-down (a flood is acked {@code rejected});
+ * when enough distinct viewers report the same category within the window, the audience is asked: a
+ * claim prompt for {@code false_claim}, an atmosphere prompt for {@code atmosphere}. Reports of category
+ * {@code other} are counted but open nothing. One Lua call per report decides all of it atomically.
+ */
+public final class ReportService {
+
+  public static final List<String> CATEGORIES = List.of("false_claim", "atmosphere", "other");
+  private static final Map<String, String> PROMPT_KIND = Map.of("false_claim", "claim", "atmosphere", "atmosphere");
+  private static final Logger LOG = LoggerFactory.getLogger(ReportService.class);
+
+  /** {@code status} is the ack status; {@code reason} says why a report was rejected. */
+  public record Outcome(String status, String reason) {
+  }
+
+  /** Thresholds and windows, all from configuration. */
+  public record Options(int cooldownSeconds, int threshold, int windowSeconds, int promptSeconds) {
+  }
+
+  private final Redis redis;
+  private final PromptService prompts;
+  private final Options options;
+
+  public ReportService(Redis redis, PromptService prompts, Options options) {
+    this.redis = redis;
+    this.prompts = prompts;
+    this.options = options;
+  }
+
+  public Future<Outcome> report(String roomId, String userId, String category) {
+    String kind = PROMPT_KIND.get(category);
+    long holdSeconds = options.promptSeconds() + options.windowSeconds();
+    return LuaScript.REPORT.call(redis,
+            List.of(RedisKeys.roomReporter(roomId, userId), RedisKeys.roomReports(roomId, category),
+                RedisKeys.roomReportPrompt(roomId, category)),
+            List.of(userId, Integer.toString(options.cooldownSeconds()), Long.toString(options.windowSeconds() * 1000L),
+                Integer.toString(kind == null ? Integer.MAX_VALUE : options.threshold()), Long.toString(holdSeconds)))
+        .map(reply -> {
+          if (reply.get(3).toInteger() == 1) {
+            ask(roomId, kind, category, reply.get(2).toInteger());
+          }
+          return new Outcome(reply.get(0).toString(), reply.get(1).toString());
+        });
+  }
+
+  private void ask(String roomId, String kind, String category, int reporters) {
+    JsonObject request = new JsonObject().put("kind", kind)
+        .put("question", PromptKinds.get(kind).reportQuestion())
+        .put("durationSec", options.promptSeconds());
+    Map<String, Object> trigger = Map.of("type", "reports", "category", category, "reporters", reporters,
+        "windowSeconds", options.windowSeconds());
+    prompts.open(roomId, request, trigger)
+        .onFailure(err -> LOG.warn("Reports in room {} could not open a prompt: {}", roomId, err.getMessage()));
+  }
+}

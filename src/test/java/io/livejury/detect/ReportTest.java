@@ -1,0 +1,101 @@
+package io.livejury.detect;
+
+import io.livejury.support.EmbeddedServersExtension;
+import io.livejury.support.Http;
+import io.livejury.support.TestNode;
+import io.livejury.support.TestSocket;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
+class ReportTest {
+
+  private static TestNode node;
+  private static Http http;
+  private static String staff;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+    http = new Http(node.port());
+    staff = http.token("staff-1", "staff");
+  }
+
+  @AfterAll
+  static void stop() {
+    node.stop();
+  }
+
+  private static void report(TestSocket socket, String ref, String category) {
+    socket.send(new JsonObject().put("type", "report").put("ref", ref).put("category", category)
+        .put("text", "主播说的不对"));
+  }
+
+  @Test
+  void twentyDistinctViewersOpenOnePrompt(Vertx vertx, VertxTestContext tc) throws InterruptedException {
+    String roomId = http.createRoom(staff, "streamer-reported");
+    List<TestSocket> viewers = TestSocket.viewers(vertx, http, roomId, "reporter-", 25);
+    for (int i = 0; i < 19; i++) {
+      report(viewers.get(i), "r", "false_claim");
+      assertThat(viewers.get(i).ack("r").getString("status")).isEqualTo("accepted");
+    }
+    TimeUnit.MILLISECONDS.sleep(300);
+    assertThat(viewers.get(24).frames("prompt")).as("19 reports are not enough").isEmpty();
+
+    for (int i = 19; i < 25; i++) {
+      report(viewers.get(i), "r", "false_claim");
+      assertThat(viewers.get(i).ack("r").getString("status")).isEqualTo("accepted");
+    }
+    JsonObject prompt = viewers.get(0).await("prompt").getJsonObject("prompt");
+    assertThat(prompt.getString("kind")).isEqualTo("claim");
+    assertThat(prompt.getJsonObject("trigger").getString("type")).isEqualTo("reports");
+    assertThat(prompt.getJsonObject("trigger").getInteger("reporters")).isEqualTo(20);
+    TimeUnit.MILLISECONDS.sleep(500);
+    viewers.forEach(v -> assertThat(v.frames("prompt")).hasSize(1));
+    tc.completeNow();
+  }
+
+  @Test
+  void oneViewerFloodingReportsIsRejectedAndOpensNothing(Vertx vertx, VertxTestContext tc) throws InterruptedException {
+    String roomId = http.createRoom(staff, "streamer-flooded");
+    TestSocket flooder = TestSocket.connect(vertx, node.port(), roomId, http.token("flooder-r", "viewer"));
+    for (int i = 0; i < 20; i++) {
+      report(flooder, "r" + i, "atmosphere");
+    }
+    assertThat(flooder.ack("r0").getString("status")).isEqualTo("accepted");
+    for (int i = 1; i < 20; i++) {
+      JsonObject ack = flooder.ack("r" + i);
+      assertThat(ack.getString("status")).isEqualTo("rejected");
+      assertThat(ack.getString("reason")).isEqualTo("rate_limited");
+    }
+    TimeUnit.MILLISECONDS.sleep(500);
+    assertThat(flooder.frames("prompt")).isEmpty();
+    tc.completeNow();
+  }
+
+  @Test
+  void badReportsAreRejectedWithAReason(Vertx vertx, VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-badreports");
+    TestSocket viewer = TestSocket.connect(vertx, node.port(), roomId, http.token("viewer-br", "viewer"));
+    TestSocket streamer = TestSocket.connect(vertx, node.port(), roomId,
+        http.token("streamer-badreports", "streamer", "m-streamer-badreports"));
+    report(viewer, "a", "spam");
+    viewer.send(new JsonObject().put("type", "report").put("ref", "b").put("category", "other").put("text", 42));
+    report(streamer, "c", "false_claim");
+    assertThat(viewer.ack("a").getString("reason")).contains("category");
+    assertThat(viewer.ack("b").getString("reason")).contains("text");
+    assertThat(streamer.ack("c").getString("reason")).contains("viewers");
+    tc.completeNow();
+  }
+}
