@@ -98,16 +98,19 @@ public final class TranscriptService {
     Warning warning = new Warning(Ids.next("w"), room.roomId(), hit.rule().id(), hit.rule().severity(),
         hit.rule().category(), hit.rule().message(), new Warning.Evidence(segment.id(), segment.text(), hit.matched()),
         Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+    // Every hit is answered; only the push to the streamer's screen is held back for repeats.
     return firstWithin(RedisKeys.roomWarned(room.roomId(), hit.rule().id()), options.repeatSeconds())
-        .compose(first -> !first
-            ? Future.succeededFuture(Optional.<Warning>empty())
-            : events.publish(RoomEvent.toModerators(room.roomId(), Frames.warning(warning))).map(Optional.of(warning)));
+        .compose(first -> first
+            ? events.publish(RoomEvent.toModerators(room.roomId(), Frames.warning(warning)))
+            : Future.<Void>succeededFuture())
+        .map(Optional.of(warning));
   }
 
   private Future<Optional<Prompt>> ask(Room room, Segment segment, Hit hit) {
     String claimKey = hit.rule().id() + ":" + String.join(",", hit.matched());
     long holdSeconds = options.promptSeconds() + options.cooldownMinutes() * 60L;
-    return firstWithin(RedisKeys.roomAsked(room.roomId(), claimKey), holdSeconds)
+    String askedKey = RedisKeys.roomAsked(room.roomId(), claimKey);
+    return firstWithin(askedKey, holdSeconds)
         .compose(first -> {
           if (!first) {
             return Future.succeededFuture(Optional.<Prompt>empty());
@@ -122,7 +125,9 @@ public final class TranscriptService {
               .put("question", PromptKinds.get("claim").askAbout(clip(segment.text(), 200)))
               .put("claim", segment.text())
               .put("durationSec", options.promptSeconds());
-          return prompts.open(room.roomId(), request, trigger).map(Optional::of);
+          // A prompt that failed to open must not hold the claim back for the whole cool-down.
+          return prompts.open(room.roomId(), request, trigger).map(Optional::of)
+              .onFailure(err -> redis.send(Request.cmd(Command.DEL).arg(askedKey)));
         });
   }
 

@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -84,13 +85,19 @@ final class HttpApi {
     router.post("/api/verdicts/:verdictId/review").handler(json(200, ctx ->
         reviews.review(caller(ctx, Role.STAFF), ctx.pathParam("verdictId"), body(ctx))));
     router.get("/api/penalties").handler(json(200, ctx -> {
-      caller(ctx, Role.STAFF);
-      return reviews.penalties(ctx.queryParams().get("subject"));
+      Principal caller = caller(ctx, Role.STAFF, Role.STREAMER);
+      String subject = ctx.queryParams().get("subject");
+      if (caller.is(Role.STREAMER) && !caller.userId().equals(subject)) {
+        throw ApiException.forbidden("streamers see their own penalties only");
+      }
+      return reviews.penalties(subject);
     }));
     router.post("/api/penalties/:penaltyId/appeal").handler(json(201, ctx ->
         reviews.appeal(caller(ctx, Role.STREAMER), ctx.pathParam("penaltyId"), body(ctx))));
 
     router.route("/api/*").handler(ctx -> ctx.fail(404));
+    // The pages: from ./webroot when run from a checkout (edit and reload), else from inside the jar.
+    router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     router.route().failureHandler(new ErrorResponder());
     return router;
   }

@@ -1,5 +1,7 @@
 package io.livejury.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * What a false claim costs the streamer. {@code startsAt} is set when the penalty takes effect;
  * {@code offence} is which offence of the subject's window it punished; {@code createdAt} when it was set.
@@ -10,7 +12,7 @@ public record Penalty(
     String subject,
     String level,
     int offence,
-    String startsAt,
+    @JsonInclude(JsonInclude.Include.ALWAYS) String startsAt,
     String endsAt,
     String status,
     String createdAt) {

@@ -92,6 +92,7 @@ public final class PenaltyVerticle extends VerticleBase {
         .onComplete(done -> {
           if (done.failed()) {
             logFailure("Reading the verdict stream failed", done.cause());
+            recreateGroupIfGone(done.cause());
             vertx.setTimer(options.blockMs(), id -> readNext());
           } else {
             readNext();
@@ -99,17 +100,41 @@ public final class PenaltyVerticle extends VerticleBase {
         });
   }
 
-  /** Takes over entries idle longer than the reclaim time: this node's own failures and those of dead nodes. */
+  /**
+   * Takes over entries idle longer than the reclaim time — this node's own failures and those of dead
+   * nodes — following the scan cursor until the pending list has been walked once.
+   */
   private void reclaim() {
     if (reclaiming || stopped) {
       return;
     }
     reclaiming = true;
-    streams.send(Request.cmd(Command.XAUTOCLAIM).arg(RedisKeys.VERDICT_STREAM).arg(GROUP).arg(options.consumer())
-            .arg(options.reclaimIdleMs()).arg("0-0").arg("COUNT").arg(options.batch()))
-        .compose(reply -> handle(reply == null || reply.size() < 2 ? List.of() : list(reply.get(1))))
-        .onFailure(err -> logFailure("Reclaiming verdict entries failed", err))
+    reclaimFrom("0-0")
+        .onFailure(err -> {
+          logFailure("Reclaiming verdict entries failed", err);
+          recreateGroupIfGone(err);
+        })
         .onComplete(done -> reclaiming = false);
+  }
+
+  private Future<Void> reclaimFrom(String cursor) {
+    return streams.send(Request.cmd(Command.XAUTOCLAIM).arg(RedisKeys.VERDICT_STREAM).arg(GROUP)
+            .arg(options.consumer()).arg(options.reclaimIdleMs()).arg(cursor).arg("COUNT").arg(options.batch()))
+        .compose(reply -> {
+          if (reply == null || reply.size() < 2) {
+            return Future.succeededFuture();
+          }
+          String next = reply.get(0).toString();
+          return handle(list(reply.get(1)))
+              .compose(v -> "0-0".equals(next) || stopped ? Future.succeededFuture() : reclaimFrom(next));
+        });
+  }
+
+  /** A Redis that restarted without its data, or was flushed, has lost the group: make it again. */
+  private void recreateGroupIfGone(Throwable err) {
+    if (err.getMessage() != null && err.getMessage().startsWith("NOGROUP")) {
+      createGroup().onFailure(e -> logFailure("Recreating the consumer group failed", e));
+    }
   }
 
   private Future<Void> handle(List<Response> entries) {
@@ -127,7 +152,13 @@ public final class PenaltyVerticle extends VerticleBase {
     if (json == null) {
       return ack(id); // nothing to write: a malformed or deleted entry must not block the group
     }
-    Verdict verdict = Json.decode(json, Verdict.class);
+    Verdict verdict;
+    try {
+      verdict = Json.decode(json, Verdict.class);
+    } catch (RuntimeException e) {
+      LOG.error("Verdict stream entry {} is not a verdict and is skipped: {}", id, json);
+      return ack(id); // it can never be written; holding it would only block the group
+    }
     return writer.record(verdict)
         .compose(outcome -> ack(id).map(outcome))
         .onSuccess(outcome -> outcome.notice().ifPresent(outbox::publish))
@@ -166,7 +197,7 @@ public final class PenaltyVerticle extends VerticleBase {
     if (reply == null) {
       return List.of();
     }
-    if (reply.containsKey(RedisKeys.VERDICT_STREAM)) {
+    if (reply.isMap()) {
       return list(reply.get(RedisKeys.VERDICT_STREAM));
     }
     List<Response> entries = new ArrayList<>();
@@ -189,9 +220,6 @@ public final class PenaltyVerticle extends VerticleBase {
   }
 
   private static String field(Response fields, String name) {
-    if (fields.containsKey(name)) {
-      return fields.get(name).toString();
-    }
     for (int i = 0; i + 1 < fields.size(); i += 2) {
       if (name.equals(fields.get(i).toString())) {
         return fields.get(i + 1).toString();

@@ -21,8 +21,8 @@ import java.util.Optional;
  */
 public final class PenaltyWriter {
 
-  /** What a write did: whether the verdict was new, and the notice of the penalty it created, if any. */
-  public record Outcome(boolean recorded, Optional<Outbox.Notice> notice) {
+  /** What a write did: the notice of the penalty it created, if it created one. */
+  public record Outcome(Optional<Outbox.Notice> notice) {
   }
 
   private final Pool pg;
@@ -44,14 +44,14 @@ public final class PenaltyWriter {
             verdict.trigger() == null ? null : new JsonObject(verdict.trigger())}))
         .compose(inserted -> {
           if (inserted.rowCount() == 0) {
-            return Future.succeededFuture(new Outcome(false, Optional.empty()));
+            return Future.succeededFuture(new Outcome(Optional.empty())); // recorded before: nothing to do
           }
           if (!ladder.isOffence(verdict.outcome())) {
-            return Future.succeededFuture(new Outcome(true, Optional.empty()));
+            return Future.succeededFuture(new Outcome(Optional.empty()));
           }
           return penalise(conn, verdict).compose(penalty -> penalty.isEmpty()
-              ? Future.succeededFuture(new Outcome(true, Optional.empty()))
-              : outbox.write(conn, verdict.roomId(), penalty.get()).map(n -> new Outcome(true, Optional.of(n))));
+              ? Future.succeededFuture(new Outcome(Optional.empty()))
+              : outbox.write(conn, verdict.roomId(), penalty.get()).map(n -> new Outcome(Optional.of(n))));
         }));
   }
 

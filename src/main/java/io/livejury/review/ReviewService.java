@@ -186,7 +186,9 @@ public final class ReviewService {
         return Future.succeededFuture(penalty);
       }
       status = Penalty.LIFTED;
-      endsAt = now;
+      if (!Penalty.EXPIRED.equals(penalty.status())) {
+        endsAt = now; // an expired penalty keeps the end it served
+      }
     }
     return conn.preparedQuery(Sql.UPDATE_PENALTY.text()).execute(Tuple.of(penalty.id(), status, startsAt, endsAt))
         .map(rows -> Rows.penalty(rows.iterator().next()));
@@ -204,12 +206,16 @@ public final class ReviewService {
           if (!penalty.subject().equals(streamer.userId())) {
             return Future.failedFuture(ApiException.forbidden("streamers appeal their own penalties only"));
           }
+          if (!Penalty.PENDING_REVIEW.equals(penalty.status()) && !Penalty.ACTIVE.equals(penalty.status())) {
+            return Future.failedFuture(ApiException.conflict("penalty " + penaltyId + " is " + penalty.status()
+                + ": there is nothing left to appeal"));
+          }
           return conn.preparedQuery(Sql.INSERT_APPEAL.text())
               .execute(Tuple.of(Ids.next("ap"), penaltyId, reason, streamer.userId()))
               .compose(inserted -> inserted.rowCount() == 0
                   ? Future.failedFuture(ApiException.conflict("penalty " + penaltyId + " has been appealed already"))
                   : Future.succeededFuture(Rows.appeal(inserted.iterator().next())))
-              .compose(appeal -> conn.preparedQuery(Sql.GET_VERDICT.text()).execute(Tuple.of(penalty.verdictId()))
+              .compose(appeal -> conn.preparedQuery(Sql.LOCK_VERDICT.text()).execute(Tuple.of(penalty.verdictId()))
                   .map(v -> Rows.verdict(v.iterator().next()))
                   .compose(verdict -> conn.preparedQuery(Sql.SET_REVIEW_STATUS.text())
                       .execute(Tuple.of(verdict.id(), "appealed"))

@@ -73,6 +73,7 @@ class DetectorTest {
     assertThat(detector.scan("这个茶很好喝")).isEmpty();
     assertThat(detector.scan("这是我第一次来直播间")).isEmpty();
     assertThat(detector.scan("最好不要空腹喝")).isEmpty();
+    assertThat(detector.scan("治疗期间可以喝这个茶")).isEmpty();
     assertThat(detector.scan("最后一个问题，这个茶怎么泡")).isEmpty();
     assertThat(detector.scan("我们的茶叶产自云南，口感醇厚")).isEmpty();
     assertThat(detector.scan("The box is secure and the curtain is blue")).as("'cure' inside 'secure'").isEmpty();

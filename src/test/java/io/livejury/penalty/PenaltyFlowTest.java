@@ -250,6 +250,9 @@ class PenaltyFlowTest {
     assertThat(decided.body().getJsonObject("penalty").getString("status")).isEqualTo("lifted");
     assertThat(decided.body().getJsonArray("reviews").stream().map(r -> ((JsonObject) r).getString("action")))
         .containsExactly("appeal", "overturn");
+    String other2 = http.token(subject, "streamer", "m-" + subject);
+    Http.Reply lifted = http.post("/api/penalties/" + penaltyId + "/appeal", other2, new JsonObject().put("reason", "again"));
+    assertThat(lifted.status()).as("a second appeal, and of a lifted penalty").isEqualTo(409);
     tc.completeNow();
   }
 

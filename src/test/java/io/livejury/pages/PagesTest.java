@@ -1,0 +1,134 @@
+package io.livejury.pages;
+
+import io.livejury.support.Browser;
+import io.livejury.support.EmbeddedServersExtension;
+import io.livejury.support.Http;
+import io.livejury.support.TestNode;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The three pages in a real browser, speaking only the public contract: staff ask the audience from the
+ * console, two viewers vote and watch the tally and the verdict, the streamer sees a warning from a
+ * transcript line and the penalty, and staff confirm the verdict. The node lowers the verdict rule's
+ * quorum and bar so two viewers can condemn a claim; everything else is the default configuration.
+ */
+@ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
+class PagesTest {
+
+  private static final Path SHOTS = Path.of("target", "screenshots");
+
+  private static WebElement waitFor(WebDriver driver, By by, Function<WebElement, Boolean> condition) {
+    // Pages re-render as frames arrive, so an element found a moment ago may be gone: look again.
+    return new WebDriverWait(driver, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+        .until(d -> d.findElements(by).stream()
+        .filter(e -> condition.apply(e)).findFirst().orElse(null));
+  }
+
+  private static WebElement waitForText(WebDriver driver, By by, String text) {
+    return waitFor(driver, by, e -> e.getText().contains(text));
+  }
+
+  private static WebElement button(WebDriver driver, String label) {
+    return waitFor(driver, By.tagName("button"), e -> e.getText().contains(label) && e.isDisplayed());
+  }
+
+  @Test
+  void theWholeLoopInABrowser(VertxTestContext tc) {
+    TestNode node = TestNode.start(Map.of("LIVEJURY_VERDICT_QUORUM", "2", "LIVEJURY_VERDICT_CONDEMN_LOWER", "0.3"));
+    try (Browser browser = Browser.start()) {
+      Http http = new Http(node.port());
+      String base = "http://localhost:" + node.port();
+      String run = Long.toString(System.nanoTime(), 36);
+      String streamerId = "streamer-e2e-" + run;
+      String roomId = http.createRoom(http.token("staff-seed", "staff"), streamerId);
+
+      WebDriver streamer = browser.open("streamer",
+          base + "/streamer.html?room=" + roomId + "&user=" + streamerId + "&merchant=m-" + streamerId);
+      waitForText(streamer, By.id("status"), "connected");
+      for (String viewer : new String[] {"viewer1", "viewer2"}) {
+        WebDriver page = browser.open(viewer, base + "/viewer.html?room=" + roomId + "&user=" + viewer + "-" + run);
+        waitForText(page, By.id("status"), "connected");
+      }
+
+      streamer = browser.in("streamer");
+      streamer.findElement(By.name("text")).sendKeys("这款面膜全网最低价，原价299");
+      button(streamer, "发送").click();
+      WebElement warning = waitFor(streamer, By.cssSelector("#warnings li.warn"), e -> true);
+      assertThat(warning.findElement(By.tagName("mark")).getText()).isEqualTo("全网最低");
+
+      WebDriver staff = browser.open("staff", base + "/staff.html?user=staff-e2e");
+      WebElement ask = waitFor(staff, By.id("ask"), WebElement::isDisplayed);
+      ask.findElement(By.name("roomId")).sendKeys(roomId);
+      ask.findElement(By.name("question")).sendKeys("主播说这款茶能治疗糖尿病，属实吗？");
+      ask.findElement(By.name("claim")).sendKeys("这款茶能治疗糖尿病");
+      WebElement duration = ask.findElement(By.name("durationSec"));
+      duration.clear();
+      duration.sendKeys("6");
+      button(staff, "发起").click();
+      waitForText(staff, By.id("ask-result"), "Asked");
+
+      for (String viewer : new String[] {"viewer1", "viewer2"}) {
+        WebDriver page = browser.in(viewer);
+        waitForText(page, By.cssSelector("article.prompt h2"), "治疗糖尿病");
+        button(page, "不实").click();
+        waitForText(page, By.cssSelector(".voted"), "不实");
+      }
+      for (String viewer : new String[] {"viewer1", "viewer2"}) {
+        WebDriver page = browser.in(viewer);
+        waitForText(page, By.cssSelector(".tally .total"), "2 votes");
+        waitForText(page, By.cssSelector(".verdict"), "False claim");
+      }
+      browser.screenshot("viewer1", SHOTS.resolve("viewer.png"));
+
+      streamer = browser.in("streamer");
+      waitForText(streamer, By.cssSelector("#penalties li"), "WARNING");
+      waitForText(streamer, By.cssSelector("#prompts .verdict"), "False claim");
+      browser.screenshot("streamer", SHOTS.resolve("streamer.png"));
+
+      staff = browser.in("staff");
+      WebElement filters = staff.findElement(By.id("filters"));
+      filters.findElement(By.name("roomId")).sendKeys(roomId);
+      button(staff, "查询").click();
+      waitFor(staff, By.cssSelector("#queue button"), e -> e.getText().contains("False claim")).click();
+      waitForText(staff, By.cssSelector("#detail h3"), "治疗糖尿病");
+      staff.findElement(By.cssSelector("#detail textarea")).sendKeys("录像确认主播宣称茶能治病");
+      button(staff, "确认").click();
+      waitForText(staff, By.cssSelector("[data-review]"), "confirmed");
+      waitForText(staff, By.cssSelector("#detail .feed li"), "confirm");
+      browser.screenshot("staff", SHOTS.resolve("staff.png"));
+    } finally {
+      node.stop();
+    }
+    tc.completeNow();
+  }
+
+  @Test
+  void pagesSayWhatWentWrongInPlainWords(VertxTestContext tc) {
+    TestNode node = TestNode.start();
+    try (Browser browser = Browser.start()) {
+      String base = "http://localhost:" + node.port();
+      WebDriver page = browser.open("viewer", base + "/viewer.html?room=no-such-room&user=lost-viewer");
+      waitForText(page, By.id("error"), "Not found");
+      WebDriver expired = browser.open("expired", base + "/viewer.html?room=no-such-room#token=not.a.token");
+      waitForText(expired, By.id("error"), "sign-in expired or is invalid");
+    } finally {
+      node.stop();
+    }
+    tc.completeNow();
+  }
+}

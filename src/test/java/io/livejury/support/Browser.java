@@ -1,0 +1,95 @@
+package io.livejury.support;
+
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Headless Debian Chromium driven through its own chromedriver: no browser download, no network beyond
+ * localhost. Each named tab is one person's page. Where Chromium is missing the tests are skipped, unless
+ * {@code LIVEJURY_BROWSER_TESTS=required} (as in CI), where that is a failure.
+ */
+public final class Browser implements AutoCloseable {
+
+  private static final String CHROMIUM = "/usr/bin/chromium";
+  private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+  private final WebDriver driver;
+  private final Map<String, String> tabs = new HashMap<>();
+
+  private Browser(WebDriver driver) {
+    this.driver = driver;
+  }
+
+  public static Browser start() {
+    boolean present = new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute();
+    if (!present && "required".equals(System.getenv("LIVEJURY_BROWSER_TESTS"))) {
+      throw new IllegalStateException("browser tests are required but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing");
+    }
+    Assumptions.assumeTrue(present, "Chromium not installed: apt-get install chromium chromium-driver");
+    try {
+      Path profile = Files.createTempDirectory("livejury-chromium");
+      ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments(
+          "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+          "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+          "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+          "--disable-backgrounding-occluded-windows", "--window-size=1200,900", "--lang=zh-CN",
+          "--user-data-dir=" + profile);
+      ChromeDriverService service = new ChromeDriverService.Builder()
+          .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+      return new Browser(new ChromeDriver(service, options));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Opens a page in a tab of its own, named for the person using it. */
+  public WebDriver open(String tab, String url) {
+    if (tabs.isEmpty()) {
+      tabs.put(tab, driver.getWindowHandle());
+    } else {
+      driver.switchTo().newWindow(WindowType.TAB);
+      tabs.put(tab, driver.getWindowHandle());
+    }
+    driver.get(url);
+    return driver;
+  }
+
+  /** Brings a person's tab to the front and returns the driver pointed at it. */
+  public WebDriver in(String tab) {
+    driver.switchTo().window(tabs.get(tab));
+    return driver;
+  }
+
+  public void screenshot(String tab, Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      WebDriver page = in(tab);
+      ((JavascriptExecutor) page).executeScript("window.scrollTo(0, 0)");
+      File shot = ((TakesScreenshot) page).getScreenshotAs(OutputType.FILE);
+      Files.copy(shot.toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+  }
+}

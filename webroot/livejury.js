@@ -1,0 +1,237 @@
+// Shared by the three pages: sign-in, the JSON API, a self-healing room socket, and small DOM helpers.
+// It speaks only the public contract (PROTOCOL.md), so platform teams can copy it as an example.
+
+const ERROR_WORDS = {
+  unauthorized: '登录已过期或无效，请重新登录 / Your sign-in expired or is invalid',
+  forbidden: '没有权限这样做 / You are not allowed to do that',
+  not_found: '找不到：房间或记录不存在 / Not found: no such room or record',
+  conflict: '状态冲突 / That conflicts with the current state',
+  too_large: '内容太长 / That is too large',
+  rate_limited: '操作太频繁，请稍后再试 / Too many requests, slow down',
+  unavailable: '服务暂时不可用，请稍后再试 / Service unavailable, try again shortly',
+  bad_request: '输入有误 / Invalid input',
+};
+
+export const OUTCOMES = {
+  FALSE_CLAIM: '不实 / False claim',
+  NOT_FALSE: '属实 / Not false',
+  INCONCLUSIVE: '无定论 / Inconclusive',
+  STAGED: '刻意营造 / Staged',
+  NOT_STAGED: '真实 / Genuine',
+};
+
+export const ACK_WORDS = {
+  accepted: '已计票 / Counted',
+  duplicate: '你已经投过票了 / You already voted',
+  closed: '投票已结束 / Voting has closed',
+  rejected: '未被接受 / Not accepted',
+};
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(ERROR_WORDS[code] ? `${ERROR_WORDS[code]} — ${message}` : message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** The page's query parameters. */
+export const params = new URLSearchParams(location.search);
+
+/**
+ * Signs in with the page's role: a token in the URL fragment (#token=…) is used as is; otherwise, in dev
+ * mode, ?user=… (and &merchant=… for a streamer) gets a token from POST /api/dev/token; otherwise the
+ * sign-in form in the page asks for a token. Resolves to {token, userId}.
+ */
+export async function signIn(role) {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (fragment.get('token')) {
+    return withUser(fragment.get('token'));
+  }
+  const user = params.get('user');
+  if (user) {
+    const body = { sub: user, role };
+    if (params.get('merchant')) body.merchantId = params.get('merchant');
+    const { token } = await api('/api/dev/token', { method: 'POST', body });
+    return { token, userId: user };
+  }
+  return new Promise((resolve) => {
+    const form = document.getElementById('signin');
+    form.hidden = false;
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      form.hidden = true;
+      resolve(withUser(form.elements.token.value.trim()));
+    });
+  });
+}
+
+function withUser(token) {
+  try {
+    const claims = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    return { token, userId: claims.sub };
+  } catch {
+    return { token, userId: '?' };
+  }
+}
+
+/** Calls the JSON API; failures become ApiError with the contract's code and a plain-words message. */
+export async function api(path, { method = 'GET', body, token } = {}) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'unavailable', 'the server cannot be reached');
+  }
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : {};
+  if (!response.ok) {
+    const error = json.error || {};
+    throw new ApiError(response.status, error.code || 'unavailable', error.message || response.statusText);
+  }
+  return json;
+}
+
+/**
+ * A room socket that reconnects by itself with growing pauses (1 s doubling to 15 s). onFrame gets each
+ * parsed frame; onStatus gets 'connecting', 'connected' or 'reconnecting'. A refused handshake (bad token,
+ * unknown room) is reported through onFatal instead of retried forever.
+ */
+export class RoomSocket {
+  constructor(roomId, token, { onFrame, onStatus, onFatal }) {
+    Object.assign(this, { roomId, token, onFrame, onStatus, onFatal, delay: 1000, opened: false });
+    this.connect();
+  }
+
+  connect() {
+    this.onStatus(this.opened ? 'reconnecting' : 'connecting');
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const ws = new WebSocket(`${scheme}://${location.host}/ws/rooms/${encodeURIComponent(this.roomId)}?token=${encodeURIComponent(this.token)}`);
+    let welcomed = false;
+    ws.onmessage = (event) => {
+      const frame = JSON.parse(event.data);
+      if (frame.type === 'welcome') {
+        welcomed = true;
+        this.opened = true;
+        this.delay = 1000;
+        this.onStatus('connected');
+      }
+      this.onFrame(frame);
+    };
+    ws.onclose = () => {
+      this.ws = null;
+      if (!welcomed && !this.opened) {
+        this.checkRoom();
+        return;
+      }
+      this.onStatus('reconnecting');
+      setTimeout(() => this.connect(), this.delay);
+      this.delay = Math.min(this.delay * 2, 15000);
+    };
+    this.ws = ws;
+  }
+
+  /** A first connection that never opened: find out why, in words, before trying again. */
+  async checkRoom() {
+    try {
+      await api(`/api/rooms/${encodeURIComponent(this.roomId)}`, { token: this.token });
+      setTimeout(() => this.connect(), this.delay);
+    } catch (error) {
+      if (error.status === 401 || error.status === 404) {
+        this.onFatal(error);
+      } else {
+        this.onStatus('reconnecting');
+        setTimeout(() => this.connect(), this.delay);
+      }
+    }
+  }
+
+  send(frame) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
+  }
+}
+
+/** Creates an element: el('button', {class: 'x', onclick: f}, 'text', child…). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (key === 'class') node.className = value;
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== undefined && child !== null && child !== false) {
+      node.append(child instanceof Node ? child : String(child));
+    }
+  }
+  return node;
+}
+
+export function showStatus(status) {
+  const node = document.getElementById('status');
+  const words = { connecting: '连接中… / connecting…', connected: '已连接 / connected', reconnecting: '重新连接中… / reconnecting…' };
+  node.textContent = words[status] || status;
+  node.dataset.state = status;
+}
+
+export function showError(error) {
+  const node = document.getElementById('error');
+  node.textContent = error ? error.message : '';
+  node.hidden = !error;
+}
+
+/** Counting down to an ISO time, refreshed every second while the node is in the page. */
+export function countdown(closesAt) {
+  const node = el('span', { class: 'countdown' });
+  const end = Date.parse(closesAt);
+  const tick = () => {
+    const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    node.textContent = left > 0 ? `剩余 ${left} 秒 / ${left}s left` : '即将揭晓 / closing…';
+    if (left > 0 && node.isConnected !== false) setTimeout(tick, 1000);
+  };
+  tick();
+  return node;
+}
+
+/** Tally bars for a prompt's options; update(counts, total) moves them. */
+export function tallyBars(options) {
+  const rows = new Map();
+  const node = el('div', { class: 'tally' });
+  for (const option of options) {
+    const bar = el('span', { class: 'bar' });
+    const count = el('span', { class: 'count' }, '0');
+    rows.set(option.id, { bar, count });
+    node.append(el('div', { class: `tally-row option-${option.id}` }, el('span', { class: 'label' }, option.label),
+      el('span', { class: 'track' }, bar), count));
+  }
+  const total = el('div', { class: 'total' }, '共 0 票 / 0 votes');
+  node.append(total);
+  node.update = (counts, sum) => {
+    for (const [id, row] of rows) {
+      const n = counts[id] || 0;
+      row.bar.style.width = sum ? `${(100 * n) / sum}%` : '0';
+      row.count.textContent = n;
+    }
+    total.textContent = `共 ${sum} 票 / ${sum} votes`;
+  };
+  return node;
+}
+
+/** The sentence with the matched words marked, for warnings. */
+export function highlight(text, matched) {
+  const terms = (matched || []).filter((t) => !t.includes('#')).sort((a, b) => b.length - a.length);
+  if (!terms.length) return [text];
+  const pattern = new RegExp(`(${terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'gi');
+  return text.split(pattern).map((part, i) => (i % 2 ? el('mark', {}, part) : part));
+}
+
+export function percent(value) {
+  return `${Math.round(value * 100)}%`;
+}
