@@ -9,7 +9,7 @@ start_livejury() {
   ensure_jar
   local log
   log=$(mktemp)
-  LIVEJURY_HTTP_PORT=0 java -jar target/livejury.jar >"$log" 2>&1 &
+  LIVEJURY_HTTP_PORT=${LIVEJURY_HTTP_PORT:-0} java -jar target/livejury.jar >"$log" 2>&1 &
   LIVEJURY_PID=$!
   trap 'kill "$LIVEJURY_PID" 2>/dev/null; wait "$LIVEJURY_PID" 2>/dev/null; true' EXIT
   for _ in $(seq 1 120); do

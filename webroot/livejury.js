@@ -194,7 +194,7 @@ export function countdown(closesAt) {
   const tick = () => {
     const left = Math.max(0, Math.round((end - Date.now()) / 1000));
     node.textContent = left > 0 ? `剩余 ${left} 秒 / ${left}s left` : '即将揭晓 / closing…';
-    if (left > 0 && node.isConnected !== false) setTimeout(tick, 1000);
+    if (left > 0) setTimeout(tick, 1000);
   };
   tick();
   return node;
