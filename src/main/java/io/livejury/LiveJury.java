@@ -13,6 +13,8 @@ import io.livejury.detect.ReportService;
 import io.livejury.detect.TranscriptService;
 import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
+import io.livejury.gateway.SocketServices;
+import io.livejury.metrics.Metrics;
 import io.livejury.penalty.Outbox;
 import io.livejury.penalty.PenaltyLadder;
 import io.livejury.penalty.PenaltyVerticle;
@@ -81,7 +83,9 @@ public final class LiveJury {
         .build();
 
     Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours());
+    Metrics metrics = new Metrics();
     RoomRegistry registry = new RoomRegistry();
+    metrics.socketsGauge(registry::sockets);
     RoomEvents events = new RoomEvents(redis);
     RoomService rooms = new RoomService(redis, events);
     PromptService prompts = new PromptService(redis, rooms, events, settings);
@@ -95,6 +99,7 @@ public final class LiveJury {
     ReportService reports = new ReportService(redis, prompts, new ReportService.Options(
         settings.reportCooldownSeconds(), settings.reportThreshold(), settings.reportWindowSeconds(),
         settings.promptSeconds()));
+    SocketServices sockets = new SocketServices(settings, registry, prompts, ballots, reports, metrics);
     PenaltyLadder ladder = PenaltyLadder.load();
     Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000));
     ReviewService reviews = new ReviewService(pg, ladder, outbox);
@@ -106,16 +111,16 @@ public final class LiveJury {
     return Migrations.migrateOrKeepTrying(vertx, settings.pgUrl())
         .compose(v -> LuaScript.preload(redis))
         .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, registry)))
-        .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs())))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs(), metrics)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
             settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(), settings.promptRetentionMs(),
             settings.verdictStreamMaxLength())))
         .compose(v -> deploy(vertx, deployments, 1, () -> new PenaltyVerticle(streams, pg,
-            new PenaltyWriter(pg, ladder, outbox), outbox, penaltyOptions)))
+            new PenaltyWriter(pg, ladder, outbox), outbox, metrics, penaltyOptions)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,
-            auth, redis, pg, registry, rooms, prompts, ballots, reviews, transcripts, reports)))
+            auth, redis, pg, rooms, reviews, transcripts, sockets, metrics)))
         .map(v -> new LiveJury(vertx, port, List.of(redis, subscriber, streams), pg, deployments));
   }
 

@@ -5,6 +5,7 @@ import io.livejury.common.Fields;
 import io.livejury.common.Json;
 import io.livejury.config.Settings;
 import io.livejury.detect.TranscriptService;
+import io.livejury.metrics.Metrics;
 import io.livejury.model.Principal;
 import io.livejury.model.Role;
 import io.livejury.review.ReviewService;
@@ -37,9 +38,11 @@ final class HttpApi {
   private final ReviewService reviews;
   private final TranscriptService transcripts;
   private final Health health;
+  private final Metrics metrics;
 
   HttpApi(Vertx vertx, Settings settings, Auth auth, RoomService rooms, PromptService prompts, ReviewService reviews,
-      TranscriptService transcripts, Health health) {
+      TranscriptService transcripts, Health health, Metrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.settings = settings;
     this.auth = auth;
@@ -53,6 +56,9 @@ final class HttpApi {
   Router router() {
     Router router = Router.router(vertx);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.scrape()));
     router.get("/health").handler(ctx -> health.check().onSuccess(report ->
         reply(ctx, report.getBoolean("ok") ? 200 : 503, report)));
     if (settings.devMode()) {

@@ -1,14 +1,9 @@
 package io.livejury.gateway;
 
 import io.livejury.common.ApiException;
-import io.livejury.config.Settings;
-import io.livejury.detect.ReportService;
 import io.livejury.model.Principal;
 import io.livejury.model.Room;
-import io.livejury.room.RoomRegistry;
 import io.livejury.room.RoomService;
-import io.livejury.vote.BallotCounter;
-import io.livejury.vote.PromptService;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import org.slf4j.Logger;
@@ -30,24 +25,15 @@ final class SocketGate {
   private static final Pattern TOKEN = Pattern.compile("(?:^|&)token=([^&]*)");
 
   private final Vertx vertx;
-  private final Settings settings;
   private final Auth auth;
   private final RoomService rooms;
-  private final RoomRegistry registry;
-  private final PromptService prompts;
-  private final BallotCounter ballots;
-  private final ReportService reports;
+  private final SocketServices services;
 
-  SocketGate(Vertx vertx, Settings settings, Auth auth, RoomService rooms, RoomRegistry registry,
-      PromptService prompts, BallotCounter ballots, ReportService reports) {
+  SocketGate(Vertx vertx, Auth auth, RoomService rooms, SocketServices services) {
     this.vertx = vertx;
-    this.settings = settings;
     this.auth = auth;
     this.rooms = rooms;
-    this.registry = registry;
-    this.prompts = prompts;
-    this.ballots = ballots;
-    this.reports = reports;
+    this.services = services;
   }
 
   void handshake(ServerWebSocketHandshake handshake) {
@@ -59,9 +45,8 @@ final class SocketGate {
     String roomId = path.group(1);
     auth.authenticate(token(handshake.query()))
         .compose(principal -> rooms.get(roomId).map(room -> new Admission(principal, room)))
-        .onSuccess(admitted -> handshake.accept().onSuccess(ws -> new SocketSession(vertx, ws, admitted.principal(),
-            admitted.room(), registry, prompts, ballots, reports,
-            new RateLimiter(settings.socketBurst(), settings.socketRate()), settings.maxFrameBytes()).start()))
+        .onSuccess(admitted -> handshake.accept().onSuccess(ws ->
+            new SocketSession(vertx, ws, admitted.principal(), admitted.room(), services).start()))
         .onFailure(err -> {
           if (!(err instanceof ApiException)) {
             LOG.warn("WebSocket handshake failed: {}", err.getMessage());

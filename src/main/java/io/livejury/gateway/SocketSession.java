@@ -4,6 +4,7 @@ import io.livejury.common.Addresses;
 import io.livejury.common.Frames;
 import io.livejury.common.Ids;
 import io.livejury.detect.ReportService;
+import io.livejury.metrics.Metrics;
 import io.livejury.model.Principal;
 import io.livejury.model.Role;
 import io.livejury.model.Room;
@@ -43,6 +44,7 @@ final class SocketSession implements RoomMember {
   private final PromptService prompts;
   private final BallotCounter ballots;
   private final ReportService reports;
+  private final Metrics metrics;
   private final RateLimiter limiter;
   private final int maxFrameBytes;
   private final List<String> held = new ArrayList<>();
@@ -50,18 +52,18 @@ final class SocketSession implements RoomMember {
   private Future<?> lastBallot = Future.succeededFuture();
   private volatile boolean welcomed;
 
-  SocketSession(Vertx vertx, ServerWebSocket ws, Principal principal, Room room, RoomRegistry registry,
-      PromptService prompts, BallotCounter ballots, ReportService reports, RateLimiter limiter, int maxFrameBytes) {
+  SocketSession(Vertx vertx, ServerWebSocket ws, Principal principal, Room room, SocketServices services) {
     this.vertx = vertx;
     this.ws = ws;
     this.principal = principal;
     this.room = room;
-    this.registry = registry;
-    this.prompts = prompts;
-    this.ballots = ballots;
-    this.reports = reports;
-    this.limiter = limiter;
-    this.maxFrameBytes = maxFrameBytes;
+    this.registry = services.registry();
+    this.prompts = services.prompts();
+    this.ballots = services.ballots();
+    this.reports = services.reports();
+    this.metrics = services.metrics();
+    this.limiter = new RateLimiter(services.settings().socketBurst(), services.settings().socketRate());
+    this.maxFrameBytes = services.settings().maxFrameBytes();
   }
 
   void start() {
@@ -187,13 +189,18 @@ final class SocketSession implements RoomMember {
       send(Frames.ack(ref, "rejected", "a ballot needs a promptId and an option"));
       return;
     }
+    long received = System.nanoTime();
     lastBallot = lastBallot.transform(previous -> ballots.cast(room.roomId(), principal.userId(), promptId, option))
-        .onSuccess(outcome -> send(outcome.status().equals("duplicate")
-            ? Frames.duplicateAck(ref, outcome.detail())
-            : Frames.ack(ref, outcome.status(), outcome.detail())))
+        .onSuccess(outcome -> {
+          send(outcome.status().equals("duplicate")
+              ? Frames.duplicateAck(ref, outcome.detail())
+              : Frames.ack(ref, outcome.status(), outcome.detail()));
+          metrics.ballot(outcome.status(), received);
+        })
         .onFailure(err -> {
           LOG.warn("Ballot not counted: {}", err.getMessage());
           send(Frames.ack(ref, "rejected", "unavailable"));
+          metrics.ballot("unavailable", received);
         });
   }
 }

@@ -3,6 +3,7 @@ package io.livejury.penalty;
 import io.livejury.common.Json;
 import io.livejury.common.RedisKeys;
 import io.livejury.common.Sql;
+import io.livejury.metrics.Metrics;
 import io.livejury.model.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -40,12 +41,15 @@ public final class PenaltyVerticle extends VerticleBase {
   private final Pool pg;
   private final PenaltyWriter writer;
   private final Outbox outbox;
+  private final Metrics metrics;
   private final Options options;
   private boolean stopped;
   private boolean reclaiming;
   private long lastFailureLog;
 
-  public PenaltyVerticle(Redis streams, Pool pg, PenaltyWriter writer, Outbox outbox, Options options) {
+  public PenaltyVerticle(Redis streams, Pool pg, PenaltyWriter writer, Outbox outbox, Metrics metrics,
+      Options options) {
+    this.metrics = metrics;
     this.streams = streams;
     this.pg = pg;
     this.writer = writer;
@@ -58,6 +62,7 @@ public final class PenaltyVerticle extends VerticleBase {
     return createGroup().onSuccess(v -> {
       vertx.setPeriodic(options.reclaimEveryMs(), id -> {
         reclaim();
+        measureStream();
         outbox.relay().onFailure(err -> logFailure("Relaying penalty notices failed", err));
       });
       vertx.setPeriodic(options.expireEveryMs(), id -> expire());
@@ -90,6 +95,9 @@ public final class PenaltyVerticle extends VerticleBase {
             .arg("STREAMS").arg(RedisKeys.VERDICT_STREAM).arg(">"))
         .compose(reply -> handle(entries(reply)))
         .onComplete(done -> {
+          if (stopped) {
+            return; // the node is shutting down; its client is closing under the blocked read
+          }
           if (done.failed()) {
             logFailure("Reading the verdict stream failed", done.cause());
             recreateGroupIfGone(done.cause());
@@ -128,6 +136,13 @@ public final class PenaltyVerticle extends VerticleBase {
           return handle(list(reply.get(1)))
               .compose(v -> "0-0".equals(next) || stopped ? Future.succeededFuture() : reclaimFrom(next));
         });
+  }
+
+  private void measureStream() {
+    Future<Response> length = streams.send(Request.cmd(Command.XLEN).arg(RedisKeys.VERDICT_STREAM));
+    Future<Response> pending = streams.send(Request.cmd(Command.XPENDING).arg(RedisKeys.VERDICT_STREAM).arg(GROUP));
+    Future.all(length, pending).onSuccess(done -> metrics.verdictStream(length.result().toLong(),
+        pending.result() == null || pending.result().size() == 0 ? 0 : pending.result().get(0).toLong()));
   }
 
   /** A Redis that restarted without its data, or was flushed, has lost the group: make it again. */

@@ -30,6 +30,10 @@ public final class LocalRoom {
     return members.isEmpty();
   }
 
+  public int size() {
+    return members.size();
+  }
+
   /**
    * Room events and tallies come from different event loops; delivering both under the room's lock keeps
    * a tally read before a prompt closed from reaching a socket after that prompt's final tally and verdict.
@@ -50,14 +54,18 @@ public final class LocalRoom {
     }
   }
 
-  /** Sends a tally to everyone if the prompt is still open here and its total moved since the last one. */
-  public synchronized void deliverTally(String promptId, long total, String frame) {
+  /**
+   * Sends a tally to everyone if the prompt is still open here and its total moved since the last one;
+   * returns how many sockets it went to.
+   */
+  public synchronized int deliverTally(String promptId, long total, String frame) {
     Long lastSent = openPrompts.get(promptId);
     if (lastSent == null || lastSent == total) {
-      return;
+      return 0;
     }
     openPrompts.put(promptId, total);
     members.forEach(member -> member.offer(frame));
+    return members.size();
   }
 
   /** Follows the prompts a joining socket found open (their open events may have gone by before it came). */

@@ -35,4 +35,8 @@ public final class RoomRegistry {
   public Collection<LocalRoom> rooms() {
     return rooms.values();
   }
+
+  public int sockets() {
+    return rooms.values().stream().mapToInt(LocalRoom::size).sum();
+  }
 }

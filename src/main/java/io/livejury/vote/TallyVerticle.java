@@ -3,6 +3,7 @@ package io.livejury.vote;
 import io.livejury.common.Frames;
 import io.livejury.common.RedisKeys;
 import io.livejury.common.Replies;
+import io.livejury.metrics.Metrics;
 import io.livejury.model.Prompt;
 import io.livejury.room.LocalRoom;
 import io.livejury.room.RoomRegistry;
@@ -32,12 +33,14 @@ public final class TallyVerticle extends VerticleBase {
   private final Redis redis;
   private final RoomRegistry registry;
   private final long intervalMs;
+  private final Metrics metrics;
   private boolean reading;
 
-  public TallyVerticle(Redis redis, RoomRegistry registry, long intervalMs) {
+  public TallyVerticle(Redis redis, RoomRegistry registry, long intervalMs, Metrics metrics) {
     this.redis = redis;
     this.registry = registry;
     this.intervalMs = intervalMs;
+    this.metrics = metrics;
   }
 
   @Override
@@ -69,11 +72,11 @@ public final class TallyVerticle extends VerticleBase {
     Future.join(pending)
         .onComplete(done -> {
           reading = false;
-          reads.forEach(TallyVerticle::broadcast);
+          reads.forEach(this::broadcast);
         });
   }
 
-  private static void broadcast(Read read) {
+  private void broadcast(Read read) {
     if (read.status().failed() || read.counts().failed()) {
       return;
     }
@@ -84,6 +87,6 @@ public final class TallyVerticle extends VerticleBase {
     }
     Map<String, Long> counts = Replies.counts(read.counts().result());
     long total = Replies.total(counts);
-    read.room().deliverTally(read.promptId(), total, Frames.tally(read.promptId(), counts, total));
+    metrics.tallyFrames(read.room().deliverTally(read.promptId(), total, Frames.tally(read.promptId(), counts, total)));
   }
 }

@@ -106,7 +106,21 @@ class RoomSocketTest {
     assertThat(prompt.getLong("total")).isEqualTo(120);
     assertThat(prompt.getJsonObject("counts").getMap())
         .containsEntry("true", 40).containsEntry("false", 40).containsEntry("unsure", 40);
+
+    String metrics = http.text("/metrics");
+    assertThat(metric(metrics, "livejury_ballots_total{outcome=\"accepted\"}")).isGreaterThanOrEqualTo(120);
+    assertThat(metric(metrics, "livejury_ballots_total{outcome=\"duplicate\"}")).isGreaterThanOrEqualTo(120);
+    assertThat(metric(metrics, "livejury_sockets")).isGreaterThanOrEqualTo(120);
+    assertThat(metric(metrics, "livejury_ballot_ack_seconds_count")).isGreaterThanOrEqualTo(240);
+    assertThat(metrics).contains("livejury_ballot_ack_seconds_bucket", "livejury_verdict_stream_length");
     tc.completeNow();
+  }
+
+  /** The value of one sample line of Prometheus text. */
+  private static double metric(String text, String sample) {
+    return text.lines().filter(line -> line.startsWith(sample + " ")).findFirst()
+        .map(line -> Double.parseDouble(line.substring(sample.length() + 1).trim()))
+        .orElseThrow(() -> new AssertionError("no sample " + sample + " in\n" + text));
   }
 
   @Test

@@ -35,6 +35,19 @@ public final class Http {
     return port;
   }
 
+  /** A plain-text GET, for /metrics. */
+  public String text(String path) {
+    try {
+      return CLIENT.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Reply get(String path, String token) {
     return send("GET", path, token, null);
   }
