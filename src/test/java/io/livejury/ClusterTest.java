@@ -12,6 +12,7 @@ import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -135,15 +136,10 @@ class ClusterTest {
     tc.completeNow();
   }
 
-  private static JsonObject awaitClosed(Http http, String token, String promptId) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < deadline) {
-      JsonObject prompt = http.get("/api/prompts/" + promptId, token).body();
-      if ("closed".equals(prompt.getString("status")) && prompt.containsKey("verdict")) {
-        return prompt;
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    throw new AssertionError("prompt " + promptId + " was not closed in time");
+  private static JsonObject awaitClosed(Http http, String token, String promptId) {
+    return http.awaitGet("/api/prompts/" + promptId, token,
+        reply -> "closed".equals(reply.body().getString("status")) && reply.body().containsKey("verdict"),
+        Duration.ofSeconds(10), "prompt " + promptId + " was not closed in time").body();
   }
+
 }

@@ -67,17 +67,8 @@ class PenaltyFlowTest {
     return verdict(subject, "room-" + subject, outcome, Instant.now());
   }
 
-  /** Waits until the verdict is in Postgres and returns it as staff see it. */
-  private static JsonObject recorded(String verdictId) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (System.currentTimeMillis() < deadline) {
-      Http.Reply reply = http.get("/api/verdicts/" + verdictId, staff);
-      if (reply.status() == 200) {
-        return reply.body();
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-    throw new AssertionError("verdict " + verdictId + " never reached Postgres");
+  private static JsonObject recorded(String verdictId) {
+    return http.awaitVerdict(verdictId, staff, Duration.ofSeconds(15));
   }
 
   private static JsonObject record(JsonObject verdict) throws InterruptedException {

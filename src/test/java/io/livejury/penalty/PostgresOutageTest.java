@@ -13,6 +13,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ class PostgresOutageTest {
 
       proxy.up();
       for (String promptId : prompts) {
-        JsonObject verdict = awaitRecorded(http, staff, "v-" + promptId);
+        JsonObject verdict = http.awaitVerdict("v-" + promptId, staff, Duration.ofSeconds(30));
         assertThat(verdict.getString("promptId")).isEqualTo(promptId);
       }
       JsonObject page = http.get("/api/verdicts?roomId=" + roomId, staff).body();
@@ -64,17 +65,5 @@ class PostgresOutageTest {
       proxy.down();
     }
     tc.completeNow();
-  }
-
-  private static JsonObject awaitRecorded(Http http, String staff, String verdictId) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      Http.Reply reply = http.get("/api/verdicts/" + verdictId, staff);
-      if (reply.status() == 200) {
-        return reply.body();
-      }
-      TimeUnit.MILLISECONDS.sleep(200);
-    }
-    throw new AssertionError(verdictId + " did not land after Postgres came back");
   }
 }

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 /**
  * A blocking JSON client for tests, on the JDK's own HTTP client: a different implementation from the
@@ -72,6 +73,33 @@ public final class Http {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Polls a GET until its answer satisfies {@code until}; fails the test with {@code what} if it never does. */
+  public Reply awaitGet(String path, String token, Predicate<Reply> until, Duration within,
+      String what) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      Reply reply = get(path, token);
+      if (until.test(reply)) {
+        return reply;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + "; last answer: " + reply);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** Waits for a verdict to reach Postgres and returns it as staff see it. */
+  public JsonObject awaitVerdict(String verdictId, String staffToken, Duration within) {
+    return awaitGet("/api/verdicts/" + verdictId, staffToken, reply -> reply.status() == 200, within,
+        "verdict " + verdictId + " never reached Postgres").body();
   }
 
   public String token(String userId, String role) {
