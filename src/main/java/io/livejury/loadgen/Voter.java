@@ -1,0 +1,106 @@
+package io.livejury.loadgen;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+
+/**
+ * A load-test viewer with a plan: the option it votes, whether it sends a second (duplicate) ballot, and
+ * whether it votes only after the prompt has closed. It records when the prompt, each ack and the verdict
+ * arrive, so the load test can measure latencies and check every count afterwards.
+ */
+final class Voter {
+
+  /** What this viewer does when a prompt arrives. */
+  record Plan(String option, boolean duplicate, boolean late) {
+  }
+
+  final String userId;
+  final Plan plan;
+  private final Vertx vertx;
+  private final ClientWebSocket ws;
+  volatile long connectedAt;
+  volatile String promptId;
+  volatile long promptAt;
+  volatile long ballotSentAt;
+  volatile long ackAt;
+  volatile String firstAck;
+  volatile String secondAck;
+  volatile long verdictAt;
+  volatile JsonObject verdict;
+  volatile int tallies;
+  volatile int verdicts;
+
+  private Voter(Vertx vertx, String userId, Plan plan, ClientWebSocket ws) {
+    this.vertx = vertx;
+    this.userId = userId;
+    this.plan = plan;
+    this.ws = ws;
+    ws.textMessageHandler(this::onFrame);
+  }
+
+  static Future<Voter> join(Vertx vertx, WebSocketClient client, String host, int port, String roomId, String userId,
+      String token, Plan plan) {
+    Voter voter = new Voter(vertx, userId, plan, client.webSocket());
+    return voter.ws.connect(new WebSocketConnectOptions().setHost(host).setPort(port)
+            .setURI("/ws/rooms/" + roomId + "?token=" + token).setTimeout(60_000))
+        .map(ws -> {
+          voter.connectedAt = System.nanoTime();
+          return voter;
+        });
+  }
+
+  /** Called from the socket's event loop only, so the plain fields need no more than volatile. */
+  private void onFrame(String text) {
+    long now = System.nanoTime();
+    JsonObject frame = new JsonObject(text);
+    switch (frame.getString("type")) {
+      case "prompt" -> {
+        promptAt = now;
+        JsonObject prompt = frame.getJsonObject("prompt");
+        promptId = prompt.getString("id");
+        if (plan.late()) {
+          long wait = Instant.parse(prompt.getString("closesAt")).toEpochMilli() - System.currentTimeMillis() + 1_000;
+          vertx.setTimer(Math.max(1, wait), id -> vote("first"));
+        } else {
+          vote("first");
+        }
+      }
+      case "ack" -> {
+        if ("first".equals(frame.getString("ref"))) {
+          ackAt = now;
+          firstAck = frame.getString("status");
+          if (plan.duplicate()) {
+            vote("second");
+          }
+        } else {
+          secondAck = frame.getString("status");
+        }
+      }
+      case "tally" -> tallies++;
+      case "verdict" -> {
+        verdictAt = now;
+        verdict = frame.getJsonObject("verdict");
+        verdicts++;
+      }
+      default -> { }
+    }
+  }
+
+  private void vote(String ref) {
+    if ("first".equals(ref)) {
+      ballotSentAt = System.nanoTime();
+    }
+    ws.writeTextMessage(new JsonObject().put("type", "ballot").put("ref", ref).put("promptId", promptId)
+        .put("option", plan.option()).encode());
+  }
+
+  void close() {
+    ws.close();
+  }
+}
