@@ -52,6 +52,9 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(port)
         .setMaxWebSocketFrameSize(settings.hardFrameBytes())
         .setMaxWebSocketMessageSize(settings.hardFrameBytes())
+        // Frames are small JSON: compression would cost a deflater per socket and CPU per frame for little gain.
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false)
         .setTcpNoDelay(true);
     return vertx.createHttpServer(options)
         .requestHandler(api.router())

@@ -32,6 +32,21 @@ final class Api {
         path, token);
   }
 
+  /** Sends a POST without waiting, so a run can open many prompts at the same moment. */
+  java.util.concurrent.CompletableFuture<JsonObject> postAsync(String path, String token, JsonObject body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+      if (response.statusCode() >= 300) {
+        throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return new JsonObject(response.body());
+    });
+  }
+
   JsonObject get(String path, String token) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET(), path, token);
   }
