@@ -31,9 +31,11 @@ import java.util.concurrent.TimeUnit;
  * share voting only after the deadline. It reports connect rate, prompt fan-out, ballot ack latency,
  * accepted ballots per second, tally frames per socket per second, close → verdict and verdict → penalty,
  * and checks that every verdict's counts equal the ballots its room had accepted: zero lost, zero doubled.
+ * It votes several rounds on the same sockets (voters start afresh each round) and reports the last, so
+ * the figures are of a node past its JIT warm-up rather than its first seconds.
  *
  * <p>Arguments are {@code key=value}: url, sockets, rooms, seconds, falseShare, duplicateShare, lateShare,
- * addresses, result (a path without extension: .json and .svg are written).
+ * addresses, rounds, silent (true: viewers only watch, to time fan-out alone), result (a path without extension: .json and .svg are written).
  */
 public final class LoadTest {
 
@@ -51,12 +53,14 @@ public final class LoadTest {
     double duplicateShare = Double.parseDouble(a.getOrDefault("duplicateShare", "0.05"));
     double lateShare = Double.parseDouble(a.getOrDefault("lateShare", "0.02"));
     int addresses = Integer.parseInt(a.getOrDefault("addresses", "4"));
+    int rounds = Integer.parseInt(a.getOrDefault("rounds", "2"));
+    boolean silent = Boolean.parseBoolean(a.getOrDefault("silent", "false"));
     String result = a.get("result");
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
     try {
       JsonObject report = run(vertx, new Api(base), sockets, rooms, seconds, falseShare, duplicateShare, lateShare,
-          addresses);
+          addresses, rounds, silent);
       System.out.println(report.encodePrettily());
       if (result != null) {
         Path json = Path.of(result + ".json");
@@ -75,7 +79,7 @@ public final class LoadTest {
   }
 
   static JsonObject run(Vertx vertx, Api api, int socketCount, int roomCount, int seconds, double falseShare,
-      double duplicateShare, double lateShare, int addressCount) throws Exception {
+      double duplicateShare, double lateShare, int addressCount, int rounds, boolean silent) throws Exception {
     String run = Long.toString(System.currentTimeMillis(), 36);
     String staff = api.token("load-staff", "staff");
     JWTAuth minter = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
@@ -109,7 +113,8 @@ public final class LoadTest {
         String userId = "load-" + run + "-v" + i;
         double roll = random.nextDouble();
         Voter.Plan plan = new Voter.Plan(random.nextDouble() < falseShare ? "false" : "true",
-            roll < duplicateShare, roll >= duplicateShare && roll < duplicateShare + lateShare);
+            !silent && roll < duplicateShare, !silent && roll >= duplicateShare && roll < duplicateShare + lateShare,
+            silent);
         String roomId = roomIds.get(i % roomCount);
         String token = minter.generateToken(new JsonObject().put("sub", userId).put("role", "viewer"),
             new JWTOptions().setExpiresInMinutes(60));
@@ -123,6 +128,21 @@ public final class LoadTest {
     }
     double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
     TimeUnit.SECONDS.sleep(1);
+
+    JsonObject report = null;
+    for (int round = 1; round <= rounds; round++) {
+      voters.forEach(Voter::reset);
+      report = round(api, staff, voters, roomOf, roomIds, streamerOf, connectSeconds, seconds)
+          .put("round", round).put("rounds", rounds);
+      System.out.printf("round %d: fan-out %s | ack %s | correct %s%n", round, report.getJsonObject("fanOut").encode(),
+          report.getJsonObject("ack").encode(), report.getBoolean("correct"));
+    }
+    voters.forEach(Voter::close);
+    return report;
+  }
+
+  private static JsonObject round(Api api, String staff, List<Voter> voters, Map<Voter, String> roomOf,
+      List<String> roomIds, Map<String, String> streamerOf, double connectSeconds, int seconds) throws Exception {
 
     Map<String, Long> promptSentAt = new HashMap<>();
     Map<String, Long> closesAt = new HashMap<>();
@@ -140,7 +160,9 @@ public final class LoadTest {
           Instant.parse(prompt.getString("closesAt")).toEpochMilli() - System.currentTimeMillis()));
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 60L);
-    while (System.nanoTime() < deadline && voters.stream().anyMatch(v -> v.verdict == null)) {
+    // Done when every socket has its verdict and every ballot (late ones included) its answer.
+    while (System.nanoTime() < deadline && voters.stream().anyMatch(v -> v.verdict == null
+        || !v.plan.silent() && v.firstAck == null || v.plan.duplicate() && v.secondAck == null)) {
       TimeUnit.SECONDS.sleep(1);
       long acks = voters.stream().filter(v -> v.firstAck != null).count();
       long verdicts = voters.stream().filter(v -> v.verdict != null).count();
@@ -182,8 +204,8 @@ public final class LoadTest {
         closeToVerdict.add(Math.max(0, voter.verdictAt - closesAt.get(roomId)));
       }
       tallyFrames += voter.tallies;
-      String expected = voter.plan.late() ? "closed" : "accepted";
-      if (!expected.equals(voter.firstAck)) {
+      String expected = voter.plan.silent() ? null : voter.plan.late() ? "closed" : "accepted";
+      if (!java.util.Objects.equals(expected, voter.firstAck)) {
         problems.add(voter.userId + " got " + voter.firstAck + " instead of " + expected);
       }
       if (voter.plan.duplicate() && !"duplicate".equals(voter.secondAck)) {

@@ -16,8 +16,8 @@ import java.time.Instant;
  */
 final class Voter {
 
-  /** What this viewer does when a prompt arrives. */
-  record Plan(String option, boolean duplicate, boolean late) {
+  /** What this viewer does when a prompt arrives; a silent viewer only watches. */
+  record Plan(String option, boolean duplicate, boolean late, boolean silent) {
   }
 
   final String userId;
@@ -64,6 +64,9 @@ final class Voter {
         promptAt = now;
         JsonObject prompt = frame.getJsonObject("prompt");
         promptId = prompt.getString("id");
+        if (plan.silent()) {
+          return;
+        }
         if (plan.late()) {
           long wait = Instant.parse(prompt.getString("closesAt")).toEpochMilli() - System.currentTimeMillis() + 1_000;
           vertx.setTimer(Math.max(1, wait), id -> vote("first"));
@@ -98,6 +101,20 @@ final class Voter {
     }
     ws.writeTextMessage(new JsonObject().put("type", "ballot").put("ref", ref).put("promptId", promptId)
         .put("option", plan.option()).encode());
+  }
+
+  /** Forgets the previous prompt before the next round on the same socket. */
+  void reset() {
+    promptId = null;
+    promptAt = 0;
+    ballotSentAt = 0;
+    ackAt = 0;
+    firstAck = null;
+    secondAck = null;
+    verdictAt = 0;
+    verdict = null;
+    tallies = 0;
+    verdicts = 0;
   }
 
   void close() {
