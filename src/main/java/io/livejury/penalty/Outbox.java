@@ -29,6 +29,8 @@ public final class Outbox {
 
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
   private static final int RELAY_BATCH = 100;
+  /** Sent notices are kept this long for inspection, then deleted. */
+  private static final long KEEP_SENT_SECONDS = 24 * 3600;
 
   private final Pool pg;
   private final RoomEvents events;
@@ -52,6 +54,11 @@ public final class Outbox {
     events.publish(RoomEvent.toModerators(notice.roomId(), notice.frame()))
         .compose(v -> pg.preparedQuery(Sql.MARK_OUTBOX_SENT.text()).execute(Tuple.of(notice.id())))
         .onFailure(err -> LOG.warn("Notice {} not published yet, the relay will retry: {}", notice.id(), err.getMessage()));
+  }
+
+  /** Deletes notices sent more than a day ago, so the table holds only what may still matter. */
+  public Future<Void> purge() {
+    return pg.preparedQuery(Sql.PURGE_SENT_OUTBOX.text()).execute(Tuple.of(KEEP_SENT_SECONDS)).mapEmpty();
   }
 
   /** Publishes notices left unsent; rows are locked while being sent, so nodes relaying at once never overlap. */

@@ -65,7 +65,10 @@ public final class PenaltyVerticle extends VerticleBase {
         measureStream();
         outbox.relay().onFailure(err -> logFailure("Relaying penalty notices failed", err));
       });
-      vertx.setPeriodic(options.expireEveryMs(), id -> expire());
+      vertx.setPeriodic(options.expireEveryMs(), id -> {
+        expire();
+        outbox.purge().onFailure(err -> logFailure("Purging sent notices failed", err));
+      });
       readNext();
     });
   }

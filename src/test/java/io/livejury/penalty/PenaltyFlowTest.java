@@ -308,6 +308,22 @@ class PenaltyFlowTest {
   }
 
   @Test
+  void noticesSentLongAgoArePurgedAndUnsentOnesKept(VertxTestContext tc) throws InterruptedException {
+    String roomId = "room-purge-" + System.nanoTime();
+    pg.execute("INSERT INTO outbox (room_id, frame, created_at, sent_at) VALUES ($1, '{}', now() - interval '3 days', "
+        + "now() - interval '2 days')", roomId);
+    pg.execute("INSERT INTO outbox (room_id, frame, created_at, sent_at) VALUES ($1, '{}', now(), now())", roomId);
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (pg.count("SELECT count(*) FROM outbox WHERE room_id = $1", roomId) > 1) {
+      assertThat(System.currentTimeMillis()).as("the day-old notice is purged").isLessThan(deadline);
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    assertThat(pg.count("SELECT count(*) FROM outbox WHERE room_id = $1 AND sent_at > now() - interval '1 hour'", roomId))
+        .as("a fresh notice stays").isEqualTo(1);
+    tc.completeNow();
+  }
+
+  @Test
   void theQueueIsNewestFirstInPages(VertxTestContext tc) throws InterruptedException {
     String roomId = "room-pages-" + System.nanoTime();
     List<String> ids = new ArrayList<>();
