@@ -47,7 +47,12 @@ UPDATE verdicts SET review_status = $2 WHERE id = $1;
 SELECT * FROM penalties WHERE verdict_id = $1;
 
 -- name: UPDATE_PENALTY
-UPDATE penalties SET status = $2, starts_at = $3, ends_at = $4 WHERE id = $1 RETURNING *;
+UPDATE penalties SET level = $2, offence = $3, status = $4, starts_at = $5, ends_at = $6 WHERE id = $1 RETURNING *;
+
+-- name: COUNT_OFFENCES_UNTIL
+SELECT count(*) AS offences FROM verdicts
+WHERE streamer_id = $1 AND outcome = ANY($2) AND (review_status <> 'overturned' OR id = $5)
+  AND decided_at > $3 AND decided_at <= $4;
 
 -- name: REVIEWS_OF_VERDICT
 SELECT * FROM reviews WHERE verdict_id = $1 ORDER BY at, id;

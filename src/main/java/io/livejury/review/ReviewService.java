@@ -152,7 +152,7 @@ public final class ReviewService {
           Optional<Penalty> before = first(rows).map(Rows::penalty);
           Future<Optional<Penalty>> after = before.isEmpty()
               ? Future.succeededFuture(Optional.empty())
-              : updatePenalty(conn, before.get(), CONFIRM.equals(action), now).map(Optional::of);
+              : updatePenalty(conn, verdict, before.get(), CONFIRM.equals(action), now).map(Optional::of);
           return after.compose(changed -> conn.preparedQuery(Sql.SET_REVIEW_STATUS.text())
                   .execute(Tuple.of(verdict.id(), target))
                   .compose(v -> "appealed".equals(current)
@@ -167,30 +167,40 @@ public final class ReviewService {
         });
   }
 
-  private Future<Penalty> updatePenalty(SqlConnection conn, Penalty penalty, boolean confirm, OffsetDateTime now) {
-    String status;
-    OffsetDateTime startsAt = penalty.startsAt() == null ? null : OffsetDateTime.parse(penalty.startsAt());
-    OffsetDateTime endsAt = penalty.endsAt() == null ? null : OffsetDateTime.parse(penalty.endsAt());
+  /**
+   * Confirming starts the penalty's clock at its level as of now: offences overturned since it was set no
+   * longer count, so the ladder is climbed again for this verdict. Overturning lifts it.
+   */
+  private Future<Penalty> updatePenalty(SqlConnection conn, Verdict verdict, Penalty penalty, boolean confirm,
+      OffsetDateTime now) {
     if (confirm) {
       if (Penalty.ACTIVE.equals(penalty.status()) || Penalty.EXPIRED.equals(penalty.status())) {
         return Future.succeededFuture(penalty);
       }
-      // A penalty's clock starts when staff confirm it.
-      status = Penalty.ACTIVE;
-      startsAt = now;
-      Integer days = ladder.steps().stream().filter(s -> s.level().equals(penalty.level())).findFirst()
-          .map(PenaltyLadder.Step::days).orElse(null);
-      endsAt = days == null ? null : now.plusDays(days);
-    } else {
-      if (Penalty.LIFTED.equals(penalty.status())) {
-        return Future.succeededFuture(penalty);
-      }
-      status = Penalty.LIFTED;
-      if (!Penalty.EXPIRED.equals(penalty.status())) {
-        endsAt = now; // an expired penalty keeps the end it served
-      }
+      OffsetDateTime decided = OffsetDateTime.parse(verdict.decidedAt());
+      return conn.preparedQuery(Sql.COUNT_OFFENCES_UNTIL.text())
+          .execute(Tuple.from(new Object[] {verdict.streamerId(), ladder.offenceOutcomes().toArray(String[]::new),
+              decided.minusDays(ladder.windowDays()), decided, verdict.id()}))
+          .compose(rows -> {
+            int offence = Math.max(1, rows.iterator().next().getLong("offences").intValue());
+            PenaltyLadder.Step step = ladder.step(offence);
+            return update(conn, penalty, step.level(), offence, Penalty.ACTIVE, now,
+                step.days() == null ? null : now.plusDays(step.days()));
+          });
     }
-    return conn.preparedQuery(Sql.UPDATE_PENALTY.text()).execute(Tuple.of(penalty.id(), status, startsAt, endsAt))
+    if (Penalty.LIFTED.equals(penalty.status())) {
+      return Future.succeededFuture(penalty);
+    }
+    OffsetDateTime startsAt = penalty.startsAt() == null ? null : OffsetDateTime.parse(penalty.startsAt());
+    // An expired penalty keeps the end it served; anything else ends now.
+    OffsetDateTime endsAt = Penalty.EXPIRED.equals(penalty.status()) ? OffsetDateTime.parse(penalty.endsAt()) : now;
+    return update(conn, penalty, penalty.level(), penalty.offence(), Penalty.LIFTED, startsAt, endsAt);
+  }
+
+  private static Future<Penalty> update(SqlConnection conn, Penalty penalty, String level, int offence, String status,
+      OffsetDateTime startsAt, OffsetDateTime endsAt) {
+    return conn.preparedQuery(Sql.UPDATE_PENALTY.text())
+        .execute(Tuple.from(new Object[] {penalty.id(), level, offence, status, startsAt, endsAt}))
         .map(rows -> Rows.penalty(rows.iterator().next()));
   }
 

@@ -264,6 +264,24 @@ class PenaltyFlowTest {
   }
 
   @Test
+  void confirmingSetsTheLevelAsOfNowWhenAnEarlierOffenceWasOverturned(VertxTestContext tc) throws InterruptedException {
+    String subject = "streamer-recount";
+    JsonObject first = record(verdict(subject, "FALSE_CLAIM"));
+    JsonObject second = record(verdict(subject, "FALSE_CLAIM"));
+    assertThat(second.getJsonObject("penalty").getString("level")).isEqualTo("DELIST_3D");
+    http.post("/api/verdicts/" + first.getString("id") + "/review", staff,
+        new JsonObject().put("action", "overturn").put("reason", "the first claim was true"));
+    Http.Reply confirmed = http.post("/api/verdicts/" + second.getString("id") + "/review", staff,
+        new JsonObject().put("action", "confirm").put("reason", "the second claim was false"));
+    JsonObject penalty = confirmed.body().getJsonObject("penalty");
+    assertThat(penalty.getString("level")).as("now the first offence in the window").isEqualTo("WARNING");
+    assertThat(penalty.getInteger("offence")).isEqualTo(1);
+    assertThat(penalty.getString("status")).isEqualTo("active");
+    assertThat(penalty.getString("endsAt")).isNull();
+    tc.completeNow();
+  }
+
+  @Test
   void theStreamerHearsWhenAPenaltyIsConfirmedAndWhenItExpires(Vertx vertx, VertxTestContext tc)
       throws InterruptedException {
     String subject = "streamer-expiry";
