@@ -78,6 +78,30 @@ class ClusterTest {
   }
 
   @Test
+  void promptsAndVerdictsPublishedWhileTheSubscriberIsDownStillReachTheSockets(Vertx vertx, VertxTestContext tc) {
+    TestNode node = TestNode.start();
+    RedisProbe redis = new RedisProbe(vertx);
+    try {
+      Http http = new Http(node.port());
+      String staff = http.token("staff-1", "staff");
+      String roomId = http.createRoom(staff, "streamer-blip");
+      TestSocket viewer = TestSocket.connect(vertx, node.port(), roomId, http.token("blip-viewer", "viewer"));
+      String before = http.openPrompt(staff, roomId, 1).getString("id");
+      viewer.await("prompt");
+
+      redis.killSubscribers();
+      String during = http.openPrompt(staff, roomId, 30).getString("id");
+      viewer.await(f -> "prompt".equals(f.getString("type")) && during.equals(f.getJsonObject("prompt").getString("id")));
+      viewer.await(f -> "verdict".equals(f.getString("type"))
+          && before.equals(f.getJsonObject("verdict").getString("promptId")));
+    } finally {
+      node.stop();
+      redis.close();
+    }
+    tc.completeNow();
+  }
+
+  @Test
   void aNodeStartingAfterAnOutageClosesTheOverduePrompts(Vertx vertx, VertxTestContext tc) throws InterruptedException {
     RedisProbe redis = new RedisProbe(vertx);
     TestNode first = TestNode.start();

@@ -1,8 +1,11 @@
 package io.livejury.room;
 
 import io.livejury.common.Addresses;
+import io.livejury.common.Frames;
 import io.livejury.common.Json;
 import io.livejury.common.RedisKeys;
+import io.livejury.model.Prompt;
+import io.livejury.model.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -27,15 +30,18 @@ import java.util.Set;
  * subscribed to the channel of every room that has a local socket; rooms left empty are unsubscribed by
  * a periodic sweep. A subscription counts only once Redis confirms it, so a socket that reads the room's
  * state afterwards cannot miss an event in between. A lost connection is replaced and every channel
- * subscribed again.
+ * subscribed again; then each room's prompts are read back from Redis, so a prompt that opened or closed
+ * while the connection was down still reaches the sockets (a frame may arrive twice, never not at all).
  */
 public final class RoomHubVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoomHubVerticle.class);
   private static final long SWEEP_MS = 10_000;
   private static final long RECONNECT_MS = 500;
+  private static final long RESYNC_AFTER_MS = 250;
 
   private final Redis subscriber;
+  private final Redis redis;
   private final RoomRegistry registry;
   private final Set<String> subscribed = new HashSet<>();
   private final Map<String, List<Message<String>>> awaitingConfirmation = new HashMap<>();
@@ -43,8 +49,9 @@ public final class RoomHubVerticle extends VerticleBase {
   private boolean connecting;
   private boolean stopping;
 
-  public RoomHubVerticle(Redis subscriber, RoomRegistry registry) {
+  public RoomHubVerticle(Redis subscriber, Redis redis, RoomRegistry registry) {
     this.subscriber = subscriber;
+    this.redis = redis;
     this.registry = registry;
   }
 
@@ -73,6 +80,7 @@ public final class RoomHubVerticle extends VerticleBase {
           return subscribed.isEmpty()
               ? Future.<Void>succeededFuture()
               : conn.send(withChannels(Request.cmd(Command.SUBSCRIBE), subscribed)).<Void>mapEmpty()
+                  .onSuccess(v -> vertx.setTimer(RESYNC_AFTER_MS, id -> Set.copyOf(subscribed).forEach(this::resync)))
                   .onFailure(err -> conn.close());
         })
         .onComplete(done -> connecting = false);
@@ -157,6 +165,36 @@ public final class RoomHubVerticle extends VerticleBase {
     List<Message<String>> waiting = awaitingConfirmation.remove(roomId);
     if (waiting != null) {
       waiting.forEach(request -> request.reply(true));
+    }
+  }
+
+  /** Delivers what the room's sockets missed: prompts opened meanwhile, and the verdicts of those closed. */
+  private void resync(String roomId) {
+    registry.find(roomId).ifPresent(room -> redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.roomOpenPrompts(roomId)))
+        .onSuccess(open -> {
+          Set<String> ids = new HashSet<>(room.openPromptIds());
+          if (open != null) {
+            open.forEach(id -> ids.add(id.toString()));
+          }
+          ids.forEach(promptId -> redis.send(Request.cmd(Command.HMGET).arg(RedisKeys.prompt(promptId))
+                  .arg("json").arg("status").arg("verdict"))
+              .onSuccess(fields -> catchUp(room, promptId, fields)));
+        })
+        .onFailure(err -> LOG.warn("Room {} not resynchronised: {}", roomId, err.getMessage())));
+  }
+
+  private static void catchUp(LocalRoom room, String promptId, Response fields) {
+    if (fields == null || fields.get(0) == null) {
+      return;
+    }
+    boolean tracked = room.openPromptIds().contains(promptId);
+    if (Prompt.OPEN.equals(fields.get(1).toString()) && !tracked) {
+      room.deliver(RoomEvent.promptOpened(room.roomId(), promptId,
+          Frames.prompt(Json.decode(fields.get(0).toString(), Prompt.class))));
+    } else if (!Prompt.OPEN.equals(fields.get(1).toString()) && tracked && fields.get(2) != null) {
+      Verdict verdict = Json.decode(fields.get(2).toString(), Verdict.class);
+      room.deliver(RoomEvent.promptClosed(room.roomId(), promptId,
+          Frames.tally(promptId, verdict.counts(), verdict.total()), Frames.verdict(verdict)));
     }
   }
 

@@ -69,6 +69,11 @@ public final class RedisProbe {
     return reply.containsKey(RedisKeys.VERDICT_STREAM) ? reply.get(RedisKeys.VERDICT_STREAM).size() : reply.get(0).get(1).size();
   }
 
+  /** Drops every pub/sub connection, as a network blip or a Redis failover would. */
+  public void killSubscribers() {
+    redis.send(Request.cmd(Command.CLIENT).arg("KILL").arg("TYPE").arg("pubsub")).await();
+  }
+
   public void close() {
     redis.close();
   }
