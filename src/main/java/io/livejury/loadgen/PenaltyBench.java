@@ -60,7 +60,7 @@ public final class PenaltyBench {
     String run = Long.toString(System.currentTimeMillis(), 36);
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
     List<String> roomIds = new ArrayList<>();
-    List<Future<Viewer>> joining = new ArrayList<>();
+    List<Future<Voter>> joining = new ArrayList<>();
     for (int r = 0; r < rooms; r++) {
       String streamer = "bench-" + run + "-streamer-" + r;
       String roomId = api.post("/api/rooms", staff, new JsonObject().put("streamerId", streamer)
@@ -68,10 +68,11 @@ public final class PenaltyBench {
       roomIds.add(roomId);
       for (int v = 0; v < viewersPerRoom; v++) {
         String userId = "bench-" + run + "-viewer-" + r + "-" + v;
-        joining.add(Viewer.join(client, api.host(), api.port(), roomId, userId, api.token(userId, "viewer"), "false"));
+        joining.add(Voter.join(vertx, client, api.host(), api.port(), roomId, userId, api.token(userId, "viewer"),
+            new Voter.Plan("false", false, false, false)));
       }
     }
-    List<Viewer> viewers = Future.all(joining).await().list();
+    List<Voter> viewers = Future.all(joining).await().list();
     TimeUnit.MILLISECONDS.sleep(500);
 
     long openStart = System.nanoTime();
@@ -105,7 +106,7 @@ public final class PenaltyBench {
         cursor = page.getString("next");
       } while (cursor != null);
     }
-    viewers.forEach(Viewer::close);
+    viewers.forEach(Voter::close);
 
     List<Long> handOff = new ArrayList<>();
     penalties.forEach((verdictId, penalty) -> {

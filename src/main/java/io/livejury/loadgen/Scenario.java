@@ -62,32 +62,33 @@ public final class Scenario {
 
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
     long joinStart = System.nanoTime();
-    List<Future<Viewer>> joining = new ArrayList<>();
+    List<Future<Voter>> joining = new ArrayList<>();
     Map<String, Long> sent = new HashMap<>();
     int falses = (int) Math.round(viewerCount * falseShare);
     for (int i = 0; i < viewerCount; i++) {
       String userId = "scenario-viewer-" + i;
       String option = i < falses ? "false" : "true";
       sent.merge(option, 1L, Long::sum);
-      joining.add(Viewer.join(client, api.host(), api.port(), roomId, userId, api.token(userId, "viewer"), option));
+      joining.add(Voter.join(vertx, client, api.host(), api.port(), roomId, userId, api.token(userId, "viewer"),
+          new Voter.Plan(option, false, false, false)));
     }
-    List<Viewer> viewers = Future.all(joining).await().list();
+    List<Voter> viewers = Future.all(joining).await().list();
     double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
     TimeUnit.MILLISECONDS.sleep(500);
 
     JsonObject result = null;
     for (int round = 1; round <= rounds; round++) {
-      viewers.forEach(Viewer::reset);
+      viewers.forEach(Voter::reset);
       result = round(api, staff, roomId, viewers, sent, seconds)
           .put("round", round).put("rounds", rounds).put("joinSeconds", Math.round(joinSeconds * 100) / 100.0);
       System.out.printf("round %d: fan-out %s | ack %s | verdict %s%n", round,
           result.getJsonObject("fanOut").encode(), result.getJsonObject("ack").encode(), result.getBoolean("correct"));
     }
-    viewers.forEach(Viewer::close);
+    viewers.forEach(Voter::close);
     return result;
   }
 
-  private static JsonObject round(Api api, String staff, String roomId, List<Viewer> viewers, Map<String, Long> sent,
+  private static JsonObject round(Api api, String staff, String roomId, List<Voter> viewers, Map<String, Long> sent,
       int seconds) throws Exception {
     int viewerCount = viewers.size();
     long promptSentAt = System.nanoTime();
@@ -108,19 +109,19 @@ public final class Scenario {
     int accepted = 0;
     int tallyFrames = 0;
     boolean oneVerdictEach = true;
-    for (Viewer viewer : viewers) {
-      if (viewer.promptReceivedAt > 0) {
-        fanOut.add(viewer.promptReceivedAt - promptSentAt);
+    for (Voter viewer : viewers) {
+      if (viewer.promptAt > 0) {
+        fanOut.add(viewer.promptAt - promptSentAt);
       }
-      if (viewer.ackReceivedAt > 0) {
-        acks.add(viewer.ackReceivedAt - viewer.ballotSentAt);
+      if (viewer.ackAt > 0) {
+        acks.add(viewer.ackAt - viewer.ballotSentAt);
       }
-      if (viewer.verdictReceivedAt > 0) {
-        closeToVerdict.add(Math.max(0, viewer.verdictReceivedAt - closesAtNanos));
+      if (viewer.verdictAt > 0) {
+        closeToVerdict.add(Math.max(0, viewer.verdictAt - closesAtNanos));
       }
-      accepted += "accepted".equals(viewer.ackStatus) ? 1 : 0;
-      tallyFrames += viewer.tallies.get();
-      oneVerdictEach &= viewer.verdicts.get() == 1;
+      accepted += "accepted".equals(viewer.firstAck) ? 1 : 0;
+      tallyFrames += viewer.tallies;
+      oneVerdictEach &= viewer.verdicts == 1;
     }
     JsonObject verdict = viewers.get(0).verdict;
     JsonObject counts = verdict == null ? new JsonObject() : verdict.getJsonObject("counts");

@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
- * A load-test viewer with a plan: the option it votes, whether it sends a second (duplicate) ballot, and
+ * A simulated viewer with a plan: the option it votes, whether it sends a second (duplicate) ballot, and
  * whether it votes only after the prompt has closed. It records when the prompt, each ack and the verdict
  * arrive, so the load test can measure latencies and check every count afterwards.
  */
