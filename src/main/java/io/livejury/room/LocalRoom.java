@@ -3,6 +3,7 @@ package io.livejury.room;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /** The sockets this node holds in one room, and the room's open prompts with the last total each was told. */
 public final class LocalRoom {
@@ -58,13 +59,14 @@ public final class LocalRoom {
    * Sends a tally to everyone if the prompt is still open here and its total moved since the last one;
    * returns how many sockets it went to.
    */
-  public synchronized int deliverTally(String promptId, long total, String frame) {
+  public synchronized int deliverTally(String promptId, long total, Supplier<String> frame) {
     Long lastSent = openPrompts.get(promptId);
     if (lastSent == null || lastSent == total) {
       return 0;
     }
     openPrompts.put(promptId, total);
-    members.forEach(member -> member.offer(frame));
+    String encoded = frame.get();
+    members.forEach(member -> member.offer(encoded));
     return members.size();
   }
 

@@ -87,6 +87,7 @@ public final class TallyVerticle extends VerticleBase {
     }
     Map<String, Long> counts = Replies.counts(read.counts().result());
     long total = Replies.total(counts);
-    metrics.tallyFrames(read.room().deliverTally(read.promptId(), total, Frames.tally(read.promptId(), counts, total)));
+    metrics.tallyFrames(read.room().deliverTally(read.promptId(), total,
+        () -> Frames.tally(read.promptId(), counts, total)));
   }
 }
