@@ -3,6 +3,7 @@ package io.livejury;
 import io.livejury.config.EmbeddedServers;
 import io.livejury.config.Settings;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,8 @@ public final class Main {
       LOG.warn("LIVEJURY_JWT_SECRET is not set: tokens are signed with the public development secret");
     }
 
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    LOG.info("Transport: {}", vertx.isNativeTransportEnabled() ? "native epoll" : "NIO");
     LiveJury node;
     try {
       node = LiveJury.start(vertx, settings).await();

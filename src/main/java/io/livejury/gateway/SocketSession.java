@@ -13,6 +13,7 @@ import io.livejury.room.RoomMember;
 import io.livejury.room.RoomRegistry;
 import io.livejury.vote.BallotCounter;
 import io.livejury.vote.PromptService;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
@@ -37,6 +38,7 @@ final class SocketSession implements RoomMember {
   private static final int MAX_REPORT_TEXT = 500;
 
   private final Vertx vertx;
+  private final Context context;
   private final ServerWebSocket ws;
   private final Principal principal;
   private final Room room;
@@ -54,6 +56,7 @@ final class SocketSession implements RoomMember {
 
   SocketSession(Vertx vertx, ServerWebSocket ws, Principal principal, Room room, SocketServices services) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.ws = ws;
     this.principal = principal;
     this.room = room;
@@ -87,6 +90,11 @@ final class SocketSession implements RoomMember {
   @Override
   public boolean moderates() {
     return principal.is(Role.STAFF) || principal.is(Role.STREAMER) && principal.userId().equals(room.streamerId());
+  }
+
+  @Override
+  public Context context() {
+    return context;
   }
 
   @Override

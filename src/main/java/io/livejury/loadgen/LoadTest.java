@@ -57,7 +57,8 @@ public final class LoadTest {
     boolean silent = Boolean.parseBoolean(a.getOrDefault("silent", "false"));
     String result = a.get("result");
 
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+        .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
     try {
       JsonObject report = run(vertx, new Api(base), sockets, rooms, seconds, falseShare, duplicateShare, lateShare,
           addresses, rounds, silent);

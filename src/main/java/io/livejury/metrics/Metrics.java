@@ -27,6 +27,12 @@ public final class Metrics {
       .minimumExpectedValue(Duration.ofMillis(1))
       .maximumExpectedValue(Duration.ofSeconds(5))
       .register(registry);
+  private final Timer roomFanOut = Timer.builder("livejury_room_fanout")
+      .description("Time to hand one room event to every local socket of the room")
+      .publishPercentileHistogram()
+      .minimumExpectedValue(Duration.ofMillis(1))
+      .maximumExpectedValue(Duration.ofSeconds(5))
+      .register(registry);
   private final Counter tallyFrames = Counter.builder("livejury_tally_frames")
       .description("Tally frames written to sockets").register(registry);
   private final AtomicLong streamLength = new AtomicLong();
@@ -47,6 +53,10 @@ public final class Metrics {
     ballots.computeIfAbsent(outcome, o -> Counter.builder("livejury_ballots").tag("outcome", o)
         .description("Ballots answered, by ack status").register(registry)).increment();
     ackLatency.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void roomFanOut(long startedNanos) {
+    roomFanOut.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
   }
 
   public void tallyFrames(int sent) {

@@ -1,18 +1,29 @@
 package io.livejury.room;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** The sockets this node holds in one room, and the room's open prompts with the last total each was told. */
+/**
+ * The sockets this node holds in one room, grouped by the event loop each belongs to, and the room's open
+ * prompts with the last total each was told. A frame for the room is handed to each event loop once and
+ * written there to its sockets, so no thread writes to sockets it does not own and the caller is free at
+ * once: with 10,000 sockets that is a handful of tasks instead of 10,000.
+ */
 public final class LocalRoom {
 
   /** Marks an open prompt whose tally this node has not sent yet. */
   public static final long NO_TALLY_SENT = -1;
 
   private final String roomId;
-  private final Set<RoomMember> members = ConcurrentHashMap.newKeySet();
+  private final Map<Context, Set<RoomMember>> membersByLoop = new ConcurrentHashMap<>();
   private final Map<String, Long> openPrompts = new ConcurrentHashMap<>();
 
   LocalRoom(String roomId) {
@@ -23,36 +34,57 @@ public final class LocalRoom {
     return roomId;
   }
 
-  Set<RoomMember> members() {
-    return members;
+  void add(RoomMember member) {
+    membersByLoop.computeIfAbsent(member.context(), loop -> ConcurrentHashMap.newKeySet()).add(member);
+  }
+
+  void remove(RoomMember member) {
+    membersByLoop.computeIfPresent(member.context(), (loop, members) -> {
+      members.remove(member);
+      return members.isEmpty() ? null : members;
+    });
   }
 
   public boolean isEmpty() {
-    return members.isEmpty();
+    return membersByLoop.isEmpty();
   }
 
   public int size() {
-    return members.size();
+    int size = 0;
+    for (Set<RoomMember> members : membersByLoop.values()) {
+      size += members.size();
+    }
+    return size;
   }
 
   /**
-   * Room events and tallies come from different event loops; delivering both under the room's lock keeps
-   * a tally read before a prompt closed from reaching a socket after that prompt's final tally and verdict.
+   * Room events and tallies come from different event loops; handing both over under the room's lock keeps
+   * a tally read before a prompt closed from reaching a socket after that prompt's final tally and verdict
+   * (each event loop runs the tasks it is given in order). Completes once every socket has been written to.
    */
-  public synchronized void deliver(RoomEvent event) {
+  public synchronized Future<Void> deliver(RoomEvent event) {
     if (event.openedPromptId() != null) {
       openPrompts.putIfAbsent(event.openedPromptId(), NO_TALLY_SENT);
     }
     if (event.closedPromptId() != null) {
       openPrompts.remove(event.closedPromptId());
     }
-    for (String frame : event.frames()) {
-      for (RoomMember member : members) {
-        if (event.audience().includes(member)) {
-          member.send(frame);
+    List<Future<Void>> written = new ArrayList<>(membersByLoop.size());
+    membersByLoop.forEach((loop, members) -> {
+      Promise<Void> done = Promise.promise();
+      written.add(done.future());
+      loop.runOnContext(v -> {
+        for (String frame : event.frames()) {
+          for (RoomMember member : members) {
+            if (event.audience().includes(member)) {
+              member.send(frame);
+            }
+          }
         }
-      }
-    }
+        done.complete();
+      });
+    });
+    return Future.all(written).mapEmpty();
   }
 
   /**
@@ -66,8 +98,13 @@ public final class LocalRoom {
     }
     openPrompts.put(promptId, total);
     String encoded = frame.get();
-    members.forEach(member -> member.offer(encoded));
-    return members.size();
+    int sent = 0;
+    for (Map.Entry<Context, Set<RoomMember>> group : membersByLoop.entrySet()) {
+      Set<RoomMember> members = group.getValue();
+      sent += members.size();
+      group.getKey().runOnContext(v -> members.forEach(member -> member.offer(encoded)));
+    }
+    return sent;
   }
 
   /** Follows the prompts a joining socket found open (their open events may have gone by before it came). */

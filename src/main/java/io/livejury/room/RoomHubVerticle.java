@@ -4,6 +4,7 @@ import io.livejury.common.Addresses;
 import io.livejury.common.Frames;
 import io.livejury.common.Json;
 import io.livejury.common.RedisKeys;
+import io.livejury.metrics.Metrics;
 import io.livejury.model.Prompt;
 import io.livejury.model.Verdict;
 import io.vertx.core.Future;
@@ -43,16 +44,18 @@ public final class RoomHubVerticle extends VerticleBase {
   private final Redis subscriber;
   private final Redis redis;
   private final RoomRegistry registry;
+  private final Metrics metrics;
   private final Set<String> subscribed = new HashSet<>();
   private final Map<String, List<Message<String>>> awaitingConfirmation = new HashMap<>();
   private RedisConnection connection;
   private boolean connecting;
   private boolean stopping;
 
-  public RoomHubVerticle(Redis subscriber, Redis redis, RoomRegistry registry) {
+  public RoomHubVerticle(Redis subscriber, Redis redis, RoomRegistry registry, Metrics metrics) {
     this.subscriber = subscriber;
     this.redis = redis;
     this.registry = registry;
+    this.metrics = metrics;
   }
 
   @Override
@@ -155,8 +158,9 @@ public final class RoomHubVerticle extends VerticleBase {
     if ("subscribe".equals(kind)) {
       confirmed(channel.substring(RedisKeys.roomChannel("").length()));
     } else if ("message".equals(kind)) {
+      long received = System.nanoTime();
       RoomEvent event = Json.decode(push.get(2).toString(), RoomEvent.class);
-      registry.find(event.roomId()).ifPresent(room -> room.deliver(event));
+      registry.find(event.roomId()).ifPresent(room -> room.deliver(event).onComplete(written -> metrics.roomFanOut(received)));
     }
   }
 

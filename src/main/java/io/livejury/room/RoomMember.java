@@ -1,10 +1,15 @@
 package io.livejury.room;
 
+import io.vertx.core.Context;
+
 /** One socket in a room on this node, as the room hub sees it. */
 public interface RoomMember {
 
   /** True for the room's own streamer and for staff: they also get warnings and penalties. */
   boolean moderates();
+
+  /** The event loop that owns the socket: room frames are written to it from there. */
+  Context context();
 
   /** Queues a text frame for the socket; never blocks. */
   void send(String frame);

@@ -16,14 +16,14 @@ public final class RoomRegistry {
   public LocalRoom join(String roomId, RoomMember member) {
     return rooms.compute(roomId, (id, room) -> {
       LocalRoom joined = room == null ? new LocalRoom(id) : room;
-      joined.members().add(member);
+      joined.add(member);
       return joined;
     });
   }
 
   public void leave(String roomId, RoomMember member) {
     rooms.computeIfPresent(roomId, (id, room) -> {
-      room.members().remove(member);
+      room.remove(member);
       return room.isEmpty() ? null : room;
     });
   }
