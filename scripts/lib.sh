@@ -1,23 +1,77 @@
 # Shared by the benchmark scripts: build the jar if needed and start LiveJury on embedded servers.
-# After start_livejury, $LIVEJURY_URL is the node's base URL and $LIVEJURY_LOG its log; it is stopped
-# when the script exits.
+# After start_livejury, $LIVEJURY_URL is the node's base URL, $LIVEJURY_LOG its log and $LIVEJURY_PID its
+# process. start_nodes N starts N nodes on one Redis and one Postgres (the first node's embedded ones) and
+# sets $LIVEJURY_URLS and $LIVEJURY_PIDS (comma-separated). Nodes are stopped when the script exits.
+
+LIVEJURY_ALL_PIDS=()
+trap 'stop_nodes' EXIT
 
 ensure_jar() {
   [ -f target/livejury.jar ] || mvn -B -q -DskipTests package
 }
 
-start_livejury() {
-  ensure_jar
-  LIVEJURY_LOG=$(mktemp)
-  local log=$LIVEJURY_LOG
-  LIVEJURY_HTTP_PORT=${LIVEJURY_HTTP_PORT:-0} java -jar target/livejury.jar >"$log" 2>&1 &
-  LIVEJURY_PID=$!
-  trap 'kill "$LIVEJURY_PID" 2>/dev/null; wait "$LIVEJURY_PID" 2>/dev/null || true' EXIT
-  for _ in $(seq 1 120); do
-    LIVEJURY_URL=$(grep -o 'http://[^ ]*' "$log" | head -n 1 || true)
-    [ -n "$LIVEJURY_URL" ] && { echo "LiveJury started at $LIVEJURY_URL"; return 0; }
-    kill -0 "$LIVEJURY_PID" 2>/dev/null || { cat "$log"; return 1; }
+# start_node <log> [env assignments...]: starts one node and waits for its URL; sets NODE_URL and NODE_PID.
+start_node() {
+  local log=$1; shift
+  env LIVEJURY_HTTP_PORT="${LIVEJURY_HTTP_PORT:-0}" "$@" java ${LIVEJURY_JAVA_OPTS:-} -jar target/livejury.jar >"$log" 2>&1 &
+  NODE_PID=$!
+  LIVEJURY_ALL_PIDS+=("$NODE_PID")
+  for _ in $(seq 1 240); do
+    NODE_URL=$(grep -o 'http://[^ ]*' "$log" | head -n 1 || true)
+    [ -n "$NODE_URL" ] && { NODE_URL=${NODE_URL/localhost/127.0.0.1}; echo "LiveJury started at $NODE_URL"; return 0; }
+    kill -0 "$NODE_PID" 2>/dev/null || { cat "$log"; return 1; }
     sleep 0.5
   done
   echo "LiveJury did not start"; cat "$log"; return 1
+}
+
+start_livejury() {
+  ensure_jar
+  LIVEJURY_LOG=$(mktemp)
+  start_node "$LIVEJURY_LOG"
+  LIVEJURY_URL=$NODE_URL
+  LIVEJURY_PID=$NODE_PID
+}
+
+start_nodes() {
+  local count=$1
+  start_livejury
+  LIVEJURY_URLS=$LIVEJURY_URL
+  LIVEJURY_PIDS=$LIVEJURY_PID
+  local redis pg
+  redis=$(grep -o 'Embedded Redis on port [0-9]*' "$LIVEJURY_LOG" | grep -o '[0-9]*$')
+  pg=$(grep -o 'Embedded Postgres on port [0-9]*' "$LIVEJURY_LOG" | grep -o '[0-9]*$')
+  for _ in $(seq 2 "$count"); do
+    start_node "$(mktemp)" LIVEJURY_DEV=true LIVEJURY_REDIS_URL="redis://127.0.0.1:$redis" \
+      LIVEJURY_PG_URL="postgresql://postgres:postgres@127.0.0.1:$pg/postgres"
+    LIVEJURY_URLS="$LIVEJURY_URLS,$NODE_URL"
+    LIVEJURY_PIDS="$LIVEJURY_PIDS,$NODE_PID"
+  done
+}
+
+stop_nodes() {
+  for p in "${LIVEJURY_ALL_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${LIVEJURY_ALL_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  LIVEJURY_ALL_PIDS=()
+}
+
+# run_loadtest <sockets> [LoadTest key=value args...]: one generator process per 18,000 sockets unless $PARTS says (a process
+# holds at most ~19,000 descriptors here), lined up through a shared directory; the first one reports.
+run_loadtest() {
+  local sockets=$1; shift
+  local parts=${PARTS:-$(( (sockets + 17999) / 18000 ))}
+  local barrier run pids=()
+  barrier=$(mktemp -d)
+  run=$(date +%s%N | cut -c6-14)
+  for part in $(seq 1 $((parts - 1))); do
+    java -Xss512k -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=$part/$parts" \
+      "run=$run" "barrier=$barrier" "$@" >"$barrier/part-$part.log" 2>&1 &
+    pids+=($!)
+  done
+  local status=0
+  java -Xss512k -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=0/$parts" \
+    "run=$run" "barrier=$barrier" "$@" || status=$?
+  for p in "${pids[@]}"; do wait "$p" || { echo "a generator part failed:"; tail -5 "$barrier"/part-*.log; status=1; }; done
+  rm -rf "$barrier"
+  return $status
 }

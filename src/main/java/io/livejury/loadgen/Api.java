@@ -51,6 +51,20 @@ final class Api {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET(), path, token);
   }
 
+  String text(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 300) {
+      throw new IllegalStateException(path + " answered " + response.statusCode());
+    }
+    return response.body();
+  }
+
+  @Override
+  public String toString() {
+    return base.toString();
+  }
+
   private JsonObject send(HttpRequest.Builder request, String path, String token)
       throws IOException, InterruptedException {
     if (token != null) {

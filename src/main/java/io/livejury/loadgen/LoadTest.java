@@ -1,5 +1,6 @@
 package io.livejury.loadgen;
 
+import io.livejury.common.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -12,63 +13,89 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Load generator: N viewer sockets over M rooms on a running LiveJury node, spread over several loopback
- * source addresses (one address runs out of ports near 28k). Every room gets a claim prompt at once; each
- * viewer votes the moment it arrives, with a set share voting "false", a share sending a duplicate and a
- * share voting only after the deadline. It reports connect rate, prompt fan-out, ballot ack latency,
- * accepted ballots per second, tally frames per socket per second, close → verdict and verdict → penalty,
- * and checks that every verdict's counts equal the ballots its room had accepted: zero lost, zero doubled.
- * It votes several rounds on the same sockets (voters start afresh each round) and reports the last, so
- * the figures are of a node past its JIT warm-up rather than its first seconds.
+ * Load generator: N viewer sockets over M rooms on one or more running LiveJury nodes (each room's sockets
+ * spread over every node), from several loopback source addresses (one address runs out of ports near
+ * 28k) and, past one process's descriptor limit, from several processes started as parts of one run.
+ * Every room gets a claim prompt at once; each viewer votes the moment it arrives, with a set share voting
+ * "false", a share sending a duplicate and a share voting only after the deadline. The lead part reports
+ * connect rate, prompt fan-out, ballot ack latency, accepted ballots per second, tally frames per socket per
+ * second, close → verdict and verdict → penalty row, the sockets each node holds and its live heap per
+ * socket, and checks that every verdict's counts equal the ballots its room had accepted: zero lost, zero
+ * doubled. Rounds repeat on the same sockets and the last is reported, so the figures are of nodes past
+ * their JIT warm-up.
  *
- * <p>Arguments are {@code key=value}: url, sockets, rooms, seconds, falseShare, duplicateShare, lateShare,
- * addresses, rounds, silent (true: viewers only watch, to time fan-out alone), result (a path without extension: .json and .svg are written).
+ * <p>Arguments are {@code key=value}: url (comma-separated nodes), sockets, rooms, seconds, falseShare,
+ * duplicateShare, lateShare, addresses, rounds, silent (true: viewers only watch, to time fan-out alone),
+ * pids (the nodes' process ids, in url order, to measure heap), result (a path without extension: .json and
+ * .svg are written), and for a run over several processes part (i/n), run (an id all parts share) and
+ * barrier (a directory all parts share).
  */
 public final class LoadTest {
 
-  public static void main(String[] args) throws Exception {
-    Map<String, String> a = new HashMap<>();
-    for (String arg : args) {
-      String[] kv = arg.split("=", 2);
-      a.put(kv[0], kv.length > 1 ? kv[1] : "");
-    }
-    URI base = URI.create(a.getOrDefault("url", "http://127.0.0.1:8080"));
-    int sockets = Integer.parseInt(a.getOrDefault("sockets", "2000"));
-    int rooms = Integer.parseInt(a.getOrDefault("rooms", "20"));
-    int seconds = Integer.parseInt(a.getOrDefault("seconds", "10"));
-    double falseShare = Double.parseDouble(a.getOrDefault("falseShare", "0.7"));
-    double duplicateShare = Double.parseDouble(a.getOrDefault("duplicateShare", "0.05"));
-    double lateShare = Double.parseDouble(a.getOrDefault("lateShare", "0.02"));
-    int addresses = Integer.parseInt(a.getOrDefault("addresses", "4"));
-    int rounds = Integer.parseInt(a.getOrDefault("rounds", "2"));
-    boolean silent = Boolean.parseBoolean(a.getOrDefault("silent", "false"));
-    String result = a.get("result");
+  private static final int CONNECTING_AT_ONCE = 400;
 
+  record Options(List<URI> nodes, int sockets, int rooms, int seconds, double falseShare, double duplicateShare,
+      double lateShare, int addresses, int rounds, boolean silent, List<Long> pids, String result, String run,
+      Barrier barrier) {
+
+    static Options parse(String[] args) {
+      Map<String, String> a = new HashMap<>();
+      for (String arg : args) {
+        String[] kv = arg.split("=", 2);
+        a.put(kv[0], kv.length > 1 ? kv[1] : "");
+      }
+      String[] part = a.getOrDefault("part", "0/1").split("/");
+      int parts = Integer.parseInt(part[1]);
+      return new Options(
+          Arrays.stream(a.getOrDefault("url", "http://127.0.0.1:8080").split(",")).map(URI::create).toList(),
+          Integer.parseInt(a.getOrDefault("sockets", "2000")),
+          Integer.parseInt(a.getOrDefault("rooms", "20")),
+          Integer.parseInt(a.getOrDefault("seconds", "10")),
+          Double.parseDouble(a.getOrDefault("falseShare", "0.7")),
+          Double.parseDouble(a.getOrDefault("duplicateShare", "0.05")),
+          Double.parseDouble(a.getOrDefault("lateShare", "0.02")),
+          Integer.parseInt(a.getOrDefault("addresses", "4")),
+          Integer.parseInt(a.getOrDefault("rounds", "2")),
+          Boolean.parseBoolean(a.getOrDefault("silent", "false")),
+          a.containsKey("pids") ? Arrays.stream(a.get("pids").split(",")).map(Long::parseLong).toList() : List.of(),
+          a.get("result"),
+          a.getOrDefault("run", Long.toString(System.currentTimeMillis(), 36)),
+          parts == 1 ? Barrier.single() : new Barrier(Path.of(a.get("barrier")), Integer.parseInt(part[0]), parts));
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options = Options.parse(args);
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
         .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
     try {
-      JsonObject report = run(vertx, new Api(base), sockets, rooms, seconds, falseShare, duplicateShare, lateShare,
-          addresses, rounds, silent);
+      JsonObject report = new LoadTest(vertx, options).run();
+      if (!options.barrier().lead()) {
+        return;
+      }
       System.out.println(report.encodePrettily());
-      if (result != null) {
-        Path json = Path.of(result + ".json");
+      if (options.result() != null) {
+        Path json = Path.of(options.result() + ".json");
         Files.createDirectories(json.toAbsolutePath().getParent());
         Files.writeString(json, report.encodePrettily());
-        Files.writeString(Path.of(result + ".svg"), Chart.ackLatency(report));
-        System.out.println("result written to " + json + " and " + result + ".svg");
+        Files.writeString(Path.of(options.result() + ".svg"), Chart.ackLatency(report));
+        System.out.println("result written to " + json + " and " + options.result() + ".svg");
       }
       if (!report.getBoolean("correct")) {
         System.err.println("FAILED: " + report.getJsonArray("problems").encode());
@@ -79,201 +106,197 @@ public final class LoadTest {
     }
   }
 
-  static JsonObject run(Vertx vertx, Api api, int socketCount, int roomCount, int seconds, double falseShare,
-      double duplicateShare, double lateShare, int addressCount, int rounds, boolean silent) throws Exception {
-    String run = Long.toString(System.currentTimeMillis(), 36);
-    String staff = api.token("load-staff", "staff");
-    JWTAuth minter = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
-        .setAlgorithm("HS256").setBuffer(System.getenv().getOrDefault("LIVEJURY_JWT_SECRET",
-            "livejury-dev-secret-change-me-in-production"))));
-    List<String> roomIds = new ArrayList<>();
-    Map<String, String> streamerOf = new HashMap<>();
-    for (int r = 0; r < roomCount; r++) {
-      String streamer = "load-" + run + "-streamer-" + r;
-      String roomId = api.post("/api/rooms", staff, new JsonObject().put("roomId", "load-" + run + "-" + r)
-          .put("streamerId", streamer).put("merchantId", "m-" + streamer).put("title", "Load room " + r))
-          .getString("roomId");
-      roomIds.add(roomId);
-      streamerOf.put(roomId, streamer);
-    }
+  private final Vertx vertx;
+  private final Options o;
+  private final Barrier barrier;
+  private final List<Api> nodes;
+  private final List<String> roomIds = new ArrayList<>();
+  private final Map<String, String> streamerOf = new HashMap<>();
+  private final List<Voter> voters = new ArrayList<>();
+  private String staff;
 
-    // Viewers spread over loopback source addresses, joined a bounded number at a time.
-    List<WebSocketClient> clients = new ArrayList<>();
-    for (int i = 0; i < addressCount; i++) {
-      clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
-          .setLocalAddress("127.0.0." + (i + 1))));
+  private LoadTest(Vertx vertx, Options options) {
+    this.vertx = vertx;
+    this.o = options;
+    this.barrier = options.barrier();
+    this.nodes = options.nodes().stream().map(Api::new).toList();
+    for (int r = 0; r < o.rooms(); r++) {
+      roomIds.add("load-" + o.run() + "-" + r);
+      streamerOf.put(roomIds.get(r), "load-" + o.run() + "-streamer-" + r);
     }
-    Random random = new Random(7);
-    List<Voter> voters = new ArrayList<>();
-    Map<Voter, String> roomOf = new HashMap<>();
+  }
+
+  private JsonObject run() throws Exception {
+    staff = nodes.get(0).token("load-staff", "staff");
+    Map<Long, Long> heapBefore = new HashMap<>();
+    if (barrier.lead()) {
+      for (long pid : o.pids()) {
+        heapBefore.put(pid, NodeProbe.liveHeapBytes(pid));
+      }
+      createRooms();
+    }
+    barrier.await("rooms", 600);
     long connectStart = System.nanoTime();
-    int inFlight = 400;
-    for (int start = 0; start < socketCount; start += inFlight) {
-      List<Future<Voter>> batch = new ArrayList<>();
-      for (int i = start; i < Math.min(socketCount, start + inFlight); i++) {
-        String userId = "load-" + run + "-v" + i;
-        double roll = random.nextDouble();
-        Voter.Plan plan = new Voter.Plan(random.nextDouble() < falseShare ? "false" : "true",
-            !silent && roll < duplicateShare, !silent && roll >= duplicateShare && roll < duplicateShare + lateShare,
-            silent);
-        String roomId = roomIds.get(i % roomCount);
-        String token = minter.generateToken(new JsonObject().put("sub", userId).put("role", "viewer"),
-            new JWTOptions().setExpiresInMinutes(60));
-        batch.add(Voter.join(vertx, clients.get(i % addressCount), api.host(), api.port(), roomId, userId, token, plan)
-            .onSuccess(v -> roomOf.put(v, roomId)));
-      }
-      voters.addAll(Future.all(batch).await().list());
-      if ((start / inFlight) % 10 == 9 || start + inFlight >= socketCount) {
-        System.out.printf("connected %d/%d sockets%n", voters.size(), socketCount);
-      }
-    }
+    connect();
+    barrier.await("connected", 1800);
     double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+    JsonArray nodeFigures = barrier.lead() ? nodeFigures(heapBefore) : null;
     TimeUnit.SECONDS.sleep(1);
 
     JsonObject report = null;
-    for (int round = 1; round <= rounds; round++) {
+    for (int round = 1; round <= o.rounds(); round++) {
       voters.forEach(Voter::reset);
-      report = round(api, staff, voters, roomOf, roomIds, streamerOf, connectSeconds, seconds)
-          .put("round", round).put("rounds", rounds);
-      System.out.printf("round %d: fan-out %s | ack %s | correct %s%n", round, report.getJsonObject("fanOut").encode(),
-          report.getJsonObject("ack").encode(), report.getBoolean("correct"));
+      barrier.await("round-" + round, 600);
+      report = round(round);
+      if (report != null) {
+        report.put("round", round).put("rounds", o.rounds());
+        System.out.printf("round %d: fan-out %s | ack %s | correct %s%n", round, report.getJsonObject("fanOut").encode(),
+            report.getJsonObject("ack").encode(), report.getBoolean("correct"));
+      }
     }
+    if (barrier.lead()) {
+      for (int i = 0; i < nodes.size(); i++) {
+        nodeFigures.getJsonObject(i).put("socketsHeldAtEnd", NodeProbe.sockets(nodes.get(i)));
+      }
+      report.put("connectPerSecond", Math.round(o.sockets() / connectSeconds))
+          .put("nodes", nodeFigures)
+          .put("generatorProcesses", barrier.parts());
+    }
+    barrier.await("done", 600);
     voters.forEach(Voter::close);
     return report;
   }
 
-  private static JsonObject round(Api api, String staff, List<Voter> voters, Map<Voter, String> roomOf,
-      List<String> roomIds, Map<String, String> streamerOf, double connectSeconds, int seconds) throws Exception {
+  private void createRooms() throws IOException, InterruptedException {
+    for (int r = 0; r < o.rooms(); r++) {
+      String streamer = streamerOf.get(roomIds.get(r));
+      nodes.get(0).post("/api/rooms", staff, new JsonObject().put("roomId", roomIds.get(r))
+          .put("streamerId", streamer).put("merchantId", "m-" + streamer).put("title", "Load room " + r));
+    }
+  }
 
+  /**
+   * Socket j is in room j mod rooms, on node (j div rooms) mod nodes, so every room spans every node; this
+   * part opens the sockets j with j mod parts equal to its number.
+   */
+  private void connect() {
+    JWTAuth minter = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm("HS256").setBuffer(System.getenv().getOrDefault("LIVEJURY_JWT_SECRET",
+            "livejury-dev-secret-change-me-in-production"))));
+    List<WebSocketClient> clients = new ArrayList<>();
+    for (int i = 0; i < o.addresses(); i++) {
+      clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
+          .setLocalAddress("127.0.0." + (i + 1))));
+    }
+    Random random = new Random(7);
+    List<Future<Voter>> batch = new ArrayList<>();
+    int mine = 0;
+    for (int j = 0; j < o.sockets(); j++) {
+      double optionRoll = random.nextDouble();
+      double roll = random.nextDouble();
+      if (j % barrier.parts() != barrier.part()) {
+        continue;
+      }
+      String userId = "load-" + o.run() + "-v" + j;
+      Voter.Plan plan = new Voter.Plan(optionRoll < o.falseShare() ? "false" : "true",
+          !o.silent() && roll < o.duplicateShare(),
+          !o.silent() && roll >= o.duplicateShare() && roll < o.duplicateShare() + o.lateShare(), o.silent());
+      Api node = nodes.get((j / o.rooms()) % nodes.size());
+      String token = minter.generateToken(new JsonObject().put("sub", userId).put("role", "viewer"),
+          new JWTOptions().setExpiresInMinutes(120));
+      batch.add(Voter.join(vertx, clients.get(mine++ % clients.size()), node.host(), node.port(),
+          roomIds.get(j % o.rooms()), userId, token, plan));
+      if (batch.size() == CONNECTING_AT_ONCE) {
+        voters.addAll(Future.all(batch).await().list());
+        batch.clear();
+        if (voters.size() % (10 * CONNECTING_AT_ONCE) == 0) {
+          System.out.printf("%sconnected %d sockets%n", prefix(), voters.size());
+        }
+      }
+    }
+    voters.addAll(Future.all(batch).await().list());
+    System.out.printf("%sconnected %d sockets%n", prefix(), voters.size());
+  }
+
+  /** Sockets and live heap per node, read once every part has connected. */
+  private JsonArray nodeFigures(Map<Long, Long> heapBefore) throws IOException, InterruptedException {
+    JsonArray figures = new JsonArray();
+    for (int i = 0; i < nodes.size(); i++) {
+      long held = NodeProbe.sockets(nodes.get(i));
+      JsonObject node = new JsonObject().put("url", nodes.get(i).toString()).put("socketsHeld", held);
+      if (i < o.pids().size()) {
+        long pid = o.pids().get(i);
+        long after = NodeProbe.liveHeapBytes(pid);
+        node.put("liveHeapBeforeBytes", heapBefore.get(pid)).put("liveHeapAfterBytes", after)
+            .put("heapPerSocketBytes", held == 0 ? 0 : (after - heapBefore.get(pid)) / held);
+      }
+      figures.add(node);
+      System.out.printf("node %s holds %s%n", nodes.get(i), node.encode());
+    }
+    return figures;
+  }
+
+  /** One vote on every socket; the lead part opens the prompts and returns the round's report, others null. */
+  private JsonObject round(int round) throws Exception {
     Map<String, Long> promptSentAt = new HashMap<>();
     Map<String, Long> closesAt = new HashMap<>();
-    // Every room's prompt goes out at the same moment, as when a platform asks many rooms at once.
-    long votingStart = System.nanoTime();
-    Map<String, java.util.concurrent.CompletableFuture<JsonObject>> opening = new HashMap<>();
-    for (String roomId : roomIds) {
-      promptSentAt.put(roomId, System.nanoTime());
-      opening.put(roomId, api.postAsync("/api/rooms/" + roomId + "/prompts", staff, new JsonObject()
-          .put("kind", "claim").put("question", "主播说这款茶能治疗糖尿病，属实吗？").put("durationSec", seconds)));
+    if (barrier.lead()) {
+      // Every room's prompt goes out at the same moment, as when a platform asks many rooms at once.
+      Map<String, CompletableFuture<JsonObject>> opening = new HashMap<>();
+      for (String roomId : roomIds) {
+        promptSentAt.put(roomId, System.nanoTime());
+        opening.put(roomId, nodes.get(0).postAsync("/api/rooms/" + roomId + "/prompts", staff, new JsonObject()
+            .put("kind", "claim").put("question", "主播说这款茶能治疗糖尿病，属实吗？").put("durationSec", o.seconds())));
+      }
+      for (String roomId : roomIds) {
+        JsonObject prompt = opening.get(roomId).get(30, TimeUnit.SECONDS);
+        closesAt.put(roomId, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+            Instant.parse(prompt.getString("closesAt")).toEpochMilli() - System.currentTimeMillis()));
+      }
     }
-    for (String roomId : roomIds) {
-      JsonObject prompt = opening.get(roomId).get(30, TimeUnit.SECONDS);
-      closesAt.put(roomId, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
-          Instant.parse(prompt.getString("closesAt")).toEpochMilli() - System.currentTimeMillis()));
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 60L);
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.SECONDS.toNanos(o.seconds() + 60L);
     // Done when every socket has its verdict and every ballot (late ones included) its answer.
     while (System.nanoTime() < deadline && voters.stream().anyMatch(v -> v.verdict == null
         || !v.plan.silent() && v.firstAck == null || v.plan.duplicate() && v.secondAck == null)) {
       TimeUnit.SECONDS.sleep(1);
       long acks = voters.stream().filter(v -> v.firstAck != null).count();
       long verdicts = voters.stream().filter(v -> v.verdict != null).count();
-      System.out.printf("t+%ds acks %d/%d verdicts %d/%d%n", (System.nanoTime() - votingStart) / 1_000_000_000L,
+      System.out.printf("%st+%ds acks %d/%d verdicts %d/%d%n", prefix(), (System.nanoTime() - start) / 1_000_000_000L,
           acks, voters.size(), verdicts, voters.size());
     }
     TimeUnit.SECONDS.sleep(1);
-    return measure(api, staff, voters, roomOf, roomIds, streamerOf, promptSentAt, closesAt, connectSeconds, seconds,
-        votingStart);
+    List<Voter.Outcome> outcomes = new ArrayList<>(voters.stream().map(Voter::outcome).toList());
+    if (!barrier.lead()) {
+      barrier.put("outcomes-" + round, Json.encode(outcomes));
+      barrier.await("outcomes-" + round, o.seconds() + 300L);
+      return null;
+    }
+    barrier.await("outcomes-" + round, o.seconds() + 300L);
+    for (int part = 1; part < barrier.parts(); part++) {
+      outcomes.addAll(Arrays.asList(Json.decode(barrier.get("outcomes-" + round, part), Voter.Outcome[].class)));
+    }
+    return LoadReport.of(outcomes, roomIds, promptSentAt, closesAt, o.seconds(), penaltyDelays(outcomes));
   }
 
-  private static JsonObject measure(Api api, String staff, List<Voter> voters, Map<Voter, String> roomOf,
-      List<String> roomIds, Map<String, String> streamerOf, Map<String, Long> promptSentAt, Map<String, Long> closesAt,
-      double connectSeconds, int seconds, long votingStart) throws Exception {
-    List<Long> fanOut = new ArrayList<>();
-    List<Long> acks = new ArrayList<>();
-    List<Long> closeToVerdict = new ArrayList<>();
-    TreeMap<Long, List<Long>> acksBySecond = new TreeMap<>();
-    Map<String, Map<String, Long>> accepted = new HashMap<>();
-    JsonArray problems = new JsonArray();
-    long firstBallot = Long.MAX_VALUE;
-    long lastAck = 0;
-    long acceptedTotal = 0;
-    long tallyFrames = 0;
-    for (Voter voter : voters) {
-      String roomId = roomOf.get(voter);
-      if (voter.promptAt > 0) {
-        fanOut.add(voter.promptAt - promptSentAt.get(roomId));
-      }
-      if (voter.ackAt > 0 && !voter.plan.late()) {
-        long latency = voter.ackAt - voter.ballotSentAt;
-        acks.add(latency);
-        acksBySecond.computeIfAbsent((voter.ballotSentAt - votingStart) / 1_000_000_000L, s -> new ArrayList<>())
-            .add(latency);
-        firstBallot = Math.min(firstBallot, voter.ballotSentAt);
-        lastAck = Math.max(lastAck, voter.ackAt);
-      }
-      if (voter.verdictAt > 0) {
-        closeToVerdict.add(Math.max(0, voter.verdictAt - closesAt.get(roomId)));
-      }
-      tallyFrames += voter.tallies;
-      String expected = voter.plan.silent() ? null : voter.plan.late() ? "closed" : "accepted";
-      if (!java.util.Objects.equals(expected, voter.firstAck)) {
-        problems.add(voter.userId + " got " + voter.firstAck + " instead of " + expected);
-      }
-      if (voter.plan.duplicate() && !"duplicate".equals(voter.secondAck)) {
-        problems.add(voter.userId + " duplicate got " + voter.secondAck);
-      }
-      if (voter.verdicts != 1) {
-        problems.add(voter.userId + " saw " + voter.verdicts + " verdicts");
-      }
-      if ("accepted".equals(voter.firstAck)) {
-        acceptedTotal++;
-        accepted.computeIfAbsent(roomId, r -> new HashMap<>()).merge(voter.plan.option(), 1L, Long::sum);
-      }
-    }
-    Map<String, JsonObject> verdictOf = new HashMap<>();
-    for (Voter voter : voters) {
-      if (voter.verdict != null) {
-        verdictOf.put(roomOf.get(voter), voter.verdict);
-      }
-    }
-    for (String roomId : roomIds) {
-      JsonObject verdict = verdictOf.get(roomId);
-      Map<String, Long> counted = accepted.getOrDefault(roomId, Map.of());
-      if (verdict == null) {
-        problems.add(roomId + " has no verdict");
-        continue;
-      }
-      JsonObject counts = verdict.getJsonObject("counts");
-      for (String option : List.of("true", "false", "unsure")) {
-        if (counts.getLong(option, 0L) != counted.getOrDefault(option, 0L).longValue()) {
-          problems.add(roomId + " counted " + counts.getLong(option) + " '" + option + "' but " + counted.get(option)
-              + " were accepted");
-        }
-      }
-    }
-    List<Long> handOff = new ArrayList<>();
-    for (String roomId : roomIds) {
-      JsonObject verdict = verdictOf.get(roomId);
-      if (verdict == null || !"FALSE_CLAIM".equals(verdict.getString("outcome"))) {
-        continue;
-      }
-      for (Object p : api.get("/api/penalties?subject=" + streamerOf.get(roomId), staff).getJsonArray("items")) {
+  /** Verdict decided → penalty row written, for each room whose claim was found false. */
+  private Map<String, Duration> penaltyDelays(List<Voter.Outcome> outcomes) throws IOException, InterruptedException {
+    Map<String, Duration> delays = new HashMap<>();
+    for (Map.Entry<String, JsonObject> condemned : LoadReport.condemned(outcomes).entrySet()) {
+      JsonObject verdict = condemned.getValue();
+      for (Object p : nodes.get(0).get("/api/penalties?subject=" + streamerOf.get(condemned.getKey()), staff)
+          .getJsonArray("items")) {
         JsonObject penalty = (JsonObject) p;
         if (penalty.getString("verdictId").equals(verdict.getString("id"))) {
-          handOff.add(java.time.Duration.between(Instant.parse(verdict.getString("decidedAt")),
-              Instant.parse(penalty.getString("createdAt"))).toNanos());
+          delays.put(condemned.getKey(), Duration.between(Instant.parse(verdict.getString("decidedAt")),
+              Instant.parse(penalty.getString("createdAt"))));
         }
       }
     }
-    JsonArray series = new JsonArray();
-    acksBySecond.forEach((second, latencies) -> series.add(Percentiles.of(latencies).toJson().put("second", second)));
-    double votingSeconds = Math.max(0.001, (lastAck - firstBallot) / 1e9);
-    return new JsonObject()
-        .put("date", Instant.now().toString())
-        .put("machine", Runtime.getRuntime().availableProcessors() + " cores (generator and node share them)")
-        .put("sockets", voters.size())
-        .put("rooms", roomIds.size())
-        .put("promptSeconds", seconds)
-        .put("connectPerSecond", Math.round(voters.size() / connectSeconds))
-        .put("fanOut", Percentiles.of(fanOut).toJson())
-        .put("ack", Percentiles.of(acks).toJson())
-        .put("acceptedBallots", acceptedTotal)
-        .put("acceptedPerSecond", Math.round(acks.size() / votingSeconds))
-        .put("tallyFramesPerSocketPerSecond", Math.round(100.0 * tallyFrames / voters.size() / seconds) / 100.0)
-        .put("closeToVerdict", Percentiles.of(closeToVerdict).toJson())
-        .put("verdictToPenaltyRow", Percentiles.of(handOff).toJson())
-        .put("ackBySecond", series)
-        .put("problems", problems)
-        .put("correct", problems.isEmpty());
+    return delays;
+  }
+
+  private String prefix() {
+    return barrier.parts() == 1 ? "" : "part " + barrier.part() + ": ";
   }
 }

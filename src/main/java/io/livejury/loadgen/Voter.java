@@ -20,7 +20,16 @@ final class Voter {
   record Plan(String option, boolean duplicate, boolean late, boolean silent) {
   }
 
+  /**
+   * What one viewer saw in a round, with nanosecond times of {@link System#nanoTime()}; on Linux that clock is
+   * the same for every process on the machine, so the outcomes of several generator processes can be merged.
+   */
+  record Outcome(String userId, String roomId, Plan plan, long promptAt, long ballotSentAt, long ackAt,
+      String firstAck, String secondAck, long verdictAt, String verdict, int tallies, int verdicts) {
+  }
+
   final String userId;
+  final String roomId;
   final Plan plan;
   private final Vertx vertx;
   private final ClientWebSocket ws;
@@ -36,9 +45,10 @@ final class Voter {
   volatile int tallies;
   volatile int verdicts;
 
-  private Voter(Vertx vertx, String userId, Plan plan, ClientWebSocket ws) {
+  private Voter(Vertx vertx, String userId, String roomId, Plan plan, ClientWebSocket ws) {
     this.vertx = vertx;
     this.userId = userId;
+    this.roomId = roomId;
     this.plan = plan;
     this.ws = ws;
     ws.textMessageHandler(this::onFrame);
@@ -46,7 +56,7 @@ final class Voter {
 
   static Future<Voter> join(Vertx vertx, WebSocketClient client, String host, int port, String roomId, String userId,
       String token, Plan plan) {
-    Voter voter = new Voter(vertx, userId, plan, client.webSocket());
+    Voter voter = new Voter(vertx, userId, roomId, plan, client.webSocket());
     return voter.ws.connect(new WebSocketConnectOptions().setHost(host).setPort(port)
             .setURI("/ws/rooms/" + roomId + "?token=" + token).setTimeout(60_000))
         .map(ws -> {
@@ -101,6 +111,11 @@ final class Voter {
     }
     ws.writeTextMessage(new JsonObject().put("type", "ballot").put("ref", ref).put("promptId", promptId)
         .put("option", plan.option()).encode());
+  }
+
+  Outcome outcome() {
+    return new Outcome(userId, roomId, plan, promptAt, ballotSentAt, ackAt, firstAck, secondAck, verdictAt,
+        verdict == null ? null : verdict.encode(), tallies, verdicts);
   }
 
   /** Forgets the previous prompt before the next round on the same socket. */
