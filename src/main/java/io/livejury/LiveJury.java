@@ -14,6 +14,7 @@ import io.livejury.detect.TranscriptService;
 import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
 import io.livejury.gateway.SocketServices;
+import io.livejury.metrics.MeteredRedis;
 import io.livejury.metrics.Metrics;
 import io.livejury.penalty.Outbox;
 import io.livejury.penalty.PenaltyLadder;
@@ -72,7 +73,8 @@ public final class LiveJury {
         .setMaxPoolSize(settings.redisPoolSize())
         .setMaxPoolWaiting(settings.redisPoolWaiting())
         .setMaxWaitingHandlers(settings.redisPipeline());
-    Redis redis = Redis.createClient(vertx, redisOptions);
+    Metrics metrics = new Metrics();
+    Redis redis = new MeteredRedis(Redis.createClient(vertx, redisOptions), metrics);
     Redis subscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
     // The verdict consumer blocks on XREADGROUP, so it gets connections of its own.
     Redis streams = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(4));
@@ -83,7 +85,6 @@ public final class LiveJury {
         .build();
 
     Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours());
-    Metrics metrics = new Metrics();
     RoomRegistry registry = new RoomRegistry();
     metrics.socketsGauge(registry::sockets);
     RoomEvents events = new RoomEvents(redis);

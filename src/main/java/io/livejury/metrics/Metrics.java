@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 
 import java.time.Duration;
 import java.util.Map;
@@ -15,24 +16,19 @@ import java.util.function.Supplier;
 
 /**
  * This node's meters, exposed as Prometheus text at {@code GET /metrics}: sockets held, ballots by
- * outcome, ballot ack latency, tally frames sent, and the verdict stream's length and pending entries.
+ * outcome, ballot ack latency, room fan-out time, Redis and Postgres call latency, tally frames sent, and
+ * the verdict stream's length and pending entries.
  */
 public final class Metrics {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter> ballots = new ConcurrentHashMap<>();
-  private final Timer ackLatency = Timer.builder("livejury_ballot_ack")
-      .description("Ballot received to ack sent, after Redis counted it")
-      .publishPercentileHistogram()
-      .minimumExpectedValue(Duration.ofMillis(1))
-      .maximumExpectedValue(Duration.ofSeconds(5))
+  private final Map<String, Timer> redisCalls = new ConcurrentHashMap<>();
+  private final Map<String, Timer> pgCalls = new ConcurrentHashMap<>();
+  private final Timer ackLatency = latency("livejury_ballot_ack", "Ballot received to ack sent, after Redis counted it")
       .register(registry);
-  private final Timer roomFanOut = Timer.builder("livejury_room_fanout")
-      .description("Time to hand one room event to every local socket of the room")
-      .publishPercentileHistogram()
-      .minimumExpectedValue(Duration.ofMillis(1))
-      .maximumExpectedValue(Duration.ofSeconds(5))
-      .register(registry);
+  private final Timer roomFanOut = latency("livejury_room_fanout",
+      "Room event received to written to every local socket of the room").register(registry);
   private final Counter tallyFrames = Counter.builder("livejury_tally_frames")
       .description("Tally frames written to sockets").register(registry);
   private final AtomicLong streamLength = new AtomicLong();
@@ -53,6 +49,25 @@ public final class Metrics {
     ballots.computeIfAbsent(outcome, o -> Counter.builder("livejury_ballots").tag("outcome", o)
         .description("Ballots answered, by ack status").register(registry)).increment();
     ackLatency.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** One Redis command answered (or failed), by command name. */
+  public void redisCall(String command, long startedNanos) {
+    redisCalls.computeIfAbsent(command, c -> latency("livejury_redis_call", "Redis command sent to answer received")
+        .tag("command", c).register(registry)).record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** One Postgres call (a transaction counts as one), by what it was for. */
+  public <T> Future<T> pgCall(String operation, Supplier<Future<T>> call) {
+    long startedNanos = System.nanoTime();
+    return call.get().andThen(done -> pgCalls.computeIfAbsent(operation, o -> latency("livejury_pg_call",
+            "Postgres call or transaction started to finished").tag("operation", o).register(registry))
+        .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS));
+  }
+
+  private static Timer.Builder latency(String name, String description) {
+    return Timer.builder(name).description(description).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(5));
   }
 
   public void roomFanOut(long startedNanos) {

@@ -63,7 +63,8 @@ public final class PenaltyVerticle extends VerticleBase {
       vertx.setPeriodic(options.reclaimEveryMs(), id -> {
         reclaim();
         measureStream();
-        outbox.relay().onFailure(err -> logFailure("Relaying penalty notices failed", err));
+        metrics.pgCall("outbox_relay", outbox::relay)
+            .onFailure(err -> logFailure("Relaying penalty notices failed", err));
       });
       vertx.setPeriodic(options.expireEveryMs(), id -> {
         expire();
@@ -177,7 +178,7 @@ public final class PenaltyVerticle extends VerticleBase {
       LOG.error("Verdict stream entry {} is not a verdict and is skipped: {}", id, json);
       return ack(id); // it can never be written; holding it would only block the group
     }
-    return writer.record(verdict)
+    return metrics.pgCall("verdict_write", () -> writer.record(verdict))
         .compose(outcome -> ack(id).map(outcome))
         .onSuccess(outcome -> outcome.notice().ifPresent(outbox::publish))
         .onFailure(err -> logFailure("Verdict " + verdict.id() + " not recorded yet, it stays pending", err))

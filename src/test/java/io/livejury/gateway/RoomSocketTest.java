@@ -112,6 +112,8 @@ class RoomSocketTest {
     assertThat(metric(metrics, "livejury_ballots_total{outcome=\"duplicate\"}")).isGreaterThanOrEqualTo(120);
     assertThat(metric(metrics, "livejury_sockets")).isGreaterThanOrEqualTo(120);
     assertThat(metric(metrics, "livejury_ballot_ack_seconds_count")).isGreaterThanOrEqualTo(240);
+    assertThat(metric(metrics, "livejury_redis_call_seconds_count{command=\"evalsha\"}")).isGreaterThanOrEqualTo(240);
+    assertThat(metric(metrics, "livejury_room_fanout_seconds_count")).isGreaterThanOrEqualTo(1);
     assertThat(metrics).contains("livejury_ballot_ack_seconds_bucket", "livejury_verdict_stream_length");
     tc.completeNow();
   }

@@ -89,6 +89,8 @@ class PenaltyFlowTest {
     assertThat(stored.getJsonObject("penalty").getString("status")).isEqualTo("active");
     assertThat(stored.getString("outcome")).isEqualTo("FALSE_CLAIM");
     assertThat(stored.getJsonObject("counts").getLong("false")).isEqualTo(90);
+    // Both deliveries went through a transaction; /metrics times each.
+    assertThat(http.text("/metrics")).containsPattern("livejury_pg_call_seconds_count\\{operation=\"verdict_write\"} [2-9]");
     tc.completeNow();
   }
 
