@@ -62,6 +62,9 @@ final class LoadReport {
       if (viewer.plan().duplicate() && !"duplicate".equals(viewer.secondAck())) {
         problems.add(viewer.userId() + " duplicate got " + viewer.secondAck());
       }
+      if (viewer.dropped() != null) {
+        problems.add(viewer.userId() + " was dropped by the node: " + viewer.dropped());
+      }
       if (viewer.tallies() < 1) {
         problems.add(viewer.userId() + " saw no tally (the final one goes to every socket before the verdict)");
       }

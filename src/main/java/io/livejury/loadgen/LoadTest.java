@@ -262,8 +262,10 @@ public final class LoadTest {
       TimeUnit.SECONDS.sleep(1);
       long acks = voters.stream().filter(v -> v.firstAck != null).count();
       long verdicts = voters.stream().filter(v -> v.verdict != null).count();
-      System.out.printf("%st+%ds acks %d/%d verdicts %d/%d%n", prefix(), (System.nanoTime() - start) / 1_000_000_000L,
-          acks, voters.size(), verdicts, voters.size());
+      List<String> dropped = voters.stream().map(v -> v.dropped).filter(java.util.Objects::nonNull).toList();
+      System.out.printf("%st+%ds acks %d/%d verdicts %d/%d%s%n", prefix(), (System.nanoTime() - start) / 1_000_000_000L,
+          acks, voters.size(), verdicts, voters.size(),
+          dropped.isEmpty() ? "" : " dropped " + dropped.size() + " (" + dropped.get(0) + ")");
     }
     TimeUnit.SECONDS.sleep(1);
     List<Voter.Outcome> outcomes = new ArrayList<>(voters.stream().map(Voter::outcome).toList());

@@ -25,13 +25,15 @@ final class Voter {
    * the same for every process on the machine, so the outcomes of several generator processes can be merged.
    */
   record Outcome(String userId, String roomId, Plan plan, long promptAt, long ballotSentAt, long ackAt,
-      String firstAck, String secondAck, long verdictAt, String verdict, int tallies, int verdicts) {
+      String firstAck, String secondAck, long verdictAt, String verdict, int tallies, int verdicts, String dropped) {
   }
 
   final String userId;
   final String roomId;
   final Plan plan;
   private final Vertx vertx;
+  /** Vert.x closes a client, and every socket it opened, once the client is unreachable: each socket keeps it. */
+  private final WebSocketClient client;
   private final ClientWebSocket ws;
   volatile long connectedAt;
   volatile String promptId;
@@ -44,19 +46,28 @@ final class Voter {
   volatile JsonObject verdict;
   volatile int tallies;
   volatile int verdicts;
+  /** Why the node closed this socket, if it did: a socket held through the run stays null. */
+  volatile String dropped;
+  private volatile boolean closing;
 
-  private Voter(Vertx vertx, String userId, String roomId, Plan plan, ClientWebSocket ws) {
+  private Voter(Vertx vertx, String userId, String roomId, Plan plan, WebSocketClient client) {
     this.vertx = vertx;
+    this.client = client;
     this.userId = userId;
     this.roomId = roomId;
     this.plan = plan;
-    this.ws = ws;
+    this.ws = client.webSocket();
     ws.textMessageHandler(this::onFrame);
+    ws.closeHandler(v -> {
+      if (!closing) {
+        dropped = "closed with " + ws.closeStatusCode() + " " + ws.closeReason();
+      }
+    });
   }
 
   static Future<Voter> join(Vertx vertx, WebSocketClient client, String host, int port, String roomId, String userId,
       String token, Plan plan) {
-    Voter voter = new Voter(vertx, userId, roomId, plan, client.webSocket());
+    Voter voter = new Voter(vertx, userId, roomId, plan, client);
     return voter.ws.connect(new WebSocketConnectOptions().setHost(host).setPort(port)
             .setURI("/ws/rooms/" + roomId + "?token=" + token).setTimeout(60_000))
         .map(ws -> {
@@ -115,7 +126,7 @@ final class Voter {
 
   Outcome outcome() {
     return new Outcome(userId, roomId, plan, promptAt, ballotSentAt, ackAt, firstAck, secondAck, verdictAt,
-        verdict == null ? null : verdict.encode(), tallies, verdicts);
+        verdict == null ? null : verdict.encode(), tallies, verdicts, dropped);
   }
 
   /** Forgets the previous prompt before the next round on the same socket. */
@@ -133,6 +144,7 @@ final class Voter {
   }
 
   void close() {
+    closing = true;
     ws.close();
   }
 }

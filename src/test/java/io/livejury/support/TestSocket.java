@@ -18,13 +18,16 @@ public final class TestSocket {
 
   private static final long WAIT_MS = 15_000;
 
+  /** Vert.x closes a client, and every socket it opened, once the client is unreachable: each socket keeps it. */
+  private final WebSocketClient client;
   private final ClientWebSocket ws;
   private final List<JsonObject> frames = new ArrayList<>();
   private final List<Long> arrivals = new ArrayList<>();
   private volatile boolean closed;
 
-  private TestSocket(ClientWebSocket ws) {
-    this.ws = ws;
+  private TestSocket(WebSocketClient client) {
+    this.client = client;
+    this.ws = client.webSocket();
     ws.textMessageHandler(text -> {
       synchronized (frames) {
         frames.add(new JsonObject(text));
@@ -42,7 +45,7 @@ public final class TestSocket {
 
   /** Handlers are set before connecting, so not even the first frame can slip past them. */
   public static Future<TestSocket> open(WebSocketClient client, int port, String roomId, String token) {
-    TestSocket socket = new TestSocket(client.webSocket());
+    TestSocket socket = new TestSocket(client);
     return socket.ws.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port)
             .setURI("/ws/rooms/" + roomId + "?token=" + token).setTimeout(15_000))
         .map(socket);
