@@ -64,12 +64,12 @@ run_loadtest() {
   barrier=$(mktemp -d)
   run=$(date +%s%N | cut -c6-14)
   for part in $(seq 1 $((parts - 1))); do
-    java -Xss512k -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=$part/$parts" \
+    java -Xss512k ${LOADTEST_JAVA_OPTS:-} -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=$part/$parts" \
       "run=$run" "barrier=$barrier" "$@" >"$barrier/part-$part.log" 2>&1 &
     pids+=($!)
   done
   local status=0
-  java -Xss512k -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=0/$parts" \
+  java -Xss512k ${LOADTEST_JAVA_OPTS:-} -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=0/$parts" \
     "run=$run" "barrier=$barrier" "$@" || status=$?
   for p in "${pids[@]}"; do wait "$p" || { echo "a generator part failed:"; tail -5 "$barrier"/part-*.log; status=1; }; done
   rm -rf "$barrier"

@@ -2,6 +2,7 @@ package io.livejury;
 
 import io.livejury.common.Ids;
 import io.livejury.common.LuaScript;
+import io.livejury.common.PipelinedRedis;
 import io.livejury.config.EmbeddedServers;
 import io.livejury.config.Migrations;
 import io.livejury.config.Settings;
@@ -74,7 +75,7 @@ public final class LiveJury {
         .setMaxPoolWaiting(settings.redisPoolWaiting())
         .setMaxWaitingHandlers(settings.redisPipeline());
     Metrics metrics = new Metrics();
-    Redis redis = new MeteredRedis(Redis.createClient(vertx, redisOptions), metrics);
+    Redis redis = new MeteredRedis(new PipelinedRedis(Redis.createClient(vertx, redisOptions)), metrics);
     Redis subscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
     // The verdict consumer blocks on XREADGROUP, so it gets connections of its own.
     Redis streams = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(4));
