@@ -2,6 +2,8 @@
 # After start_livejury, $LIVEJURY_URL is the node's base URL, $LIVEJURY_LOG its log and $LIVEJURY_PID its
 # process. start_nodes N starts N nodes on one Redis and one Postgres (the first node's embedded ones) and
 # sets $LIVEJURY_URLS and $LIVEJURY_PIDS (comma-separated). Nodes are stopped when the script exits.
+# JVM options: $LIVEJURY_JAVA_OPTS for nodes, $LOADTEST_JAVA_OPTS for the generator (both default to
+# ParallelGC, as in the Dockerfile).
 
 LIVEJURY_ALL_PIDS=()
 trap 'stop_nodes' EXIT
@@ -13,7 +15,7 @@ ensure_jar() {
 # start_node <log> [env assignments...]: starts one node and waits for its URL; sets NODE_URL and NODE_PID.
 start_node() {
   local log=$1; shift
-  env LIVEJURY_HTTP_PORT="${LIVEJURY_HTTP_PORT:-0}" "$@" java ${LIVEJURY_JAVA_OPTS:-} -jar target/livejury.jar >"$log" 2>&1 &
+  env LIVEJURY_HTTP_PORT="${LIVEJURY_HTTP_PORT:-0}" "$@" java ${LIVEJURY_JAVA_OPTS:--XX:+UseParallelGC} -jar target/livejury.jar >"$log" 2>&1 &
   NODE_PID=$!
   LIVEJURY_ALL_PIDS+=("$NODE_PID")
   for _ in $(seq 1 240); do
@@ -64,12 +66,12 @@ run_loadtest() {
   barrier=$(mktemp -d)
   run=$(date +%s%N | cut -c6-14)
   for part in $(seq 1 $((parts - 1))); do
-    java -Xss512k ${LOADTEST_JAVA_OPTS:-} -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=$part/$parts" \
+    java -Xss512k ${LOADTEST_JAVA_OPTS:--XX:+UseParallelGC} -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=$part/$parts" \
       "run=$run" "barrier=$barrier" "$@" >"$barrier/part-$part.log" 2>&1 &
     pids+=($!)
   done
   local status=0
-  java -Xss512k ${LOADTEST_JAVA_OPTS:-} -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=0/$parts" \
+  java -Xss512k ${LOADTEST_JAVA_OPTS:--XX:+UseParallelGC} -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=0/$parts" \
     "run=$run" "barrier=$barrier" "$@" || status=$?
   for p in "${pids[@]}"; do wait "$p" || { echo "a generator part failed:"; tail -5 "$barrier"/part-*.log; status=1; }; done
   rm -rf "$barrier"
