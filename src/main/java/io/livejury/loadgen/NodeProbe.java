@@ -12,20 +12,27 @@ import java.util.regex.Pattern;
  */
 final class NodeProbe {
 
-  private static final Pattern USED = Pattern.compile("used (\\d+)K");
+  /** "used 1234K" of each heap generation; Metaspace and class space lines are not heap. */
+  private static final Pattern USED = Pattern.compile("(?m)^(?!\\s*(?:Metaspace|class space)).*?used (\\d+)K");
   private static final Pattern SOCKETS = Pattern.compile("(?m)^livejury_sockets(?:\\{[^}]*})? ([0-9.eE+]+)$");
 
   private NodeProbe() {
   }
 
-  /** Live heap bytes of the JVM with this process id, after a full collection. */
+  /** Live heap bytes of the JVM with this process id, after a full collection, summed over its generations. */
   static long liveHeapBytes(long pid) throws IOException, InterruptedException {
     jcmd(pid, "GC.run");
     Matcher used = USED.matcher(jcmd(pid, "GC.heap_info"));
-    if (!used.find()) {
+    long kib = 0;
+    boolean found = false;
+    while (used.find()) {
+      kib += Long.parseLong(used.group(1));
+      found = true;
+    }
+    if (!found) {
       throw new IllegalStateException("jcmd GC.heap_info of " + pid + " shows no heap use");
     }
-    return Long.parseLong(used.group(1)) * 1024;
+    return kib * 1024;
   }
 
   static long sockets(Api node) throws IOException, InterruptedException {
