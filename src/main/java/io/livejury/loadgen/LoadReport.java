@@ -37,6 +37,7 @@ final class LoadReport {
     long lastAck = 0;
     long acceptedTotal = 0;
     long tallyFrames = 0;
+    int tallyPeak = 0;
     for (Voter.Outcome viewer : outcomes) {
       String roomId = viewer.roomId();
       if (viewer.promptAt() > 0) {
@@ -55,6 +56,7 @@ final class LoadReport {
         verdictOf.put(roomId, new JsonObject(viewer.verdict()));
       }
       tallyFrames += viewer.tallies();
+      tallyPeak = Math.max(tallyPeak, viewer.tallyPeak());
       String expected = viewer.plan().silent() ? null : viewer.plan().late() ? "closed" : "accepted";
       if (!Objects.equals(expected, viewer.firstAck())) {
         problems.add(viewer.userId() + " got " + viewer.firstAck() + " instead of " + expected);
@@ -105,6 +107,7 @@ final class LoadReport {
         .put("acceptedBallots", acceptedTotal)
         .put("acceptedPerSecond", Math.round(acks.size() / votingSeconds))
         .put("tallyFramesPerSocketPerSecond", Math.round(100.0 * tallyFrames / outcomes.size() / promptSeconds) / 100.0)
+        .put("tallyFramesPerSocketPeakInOneSecond", tallyPeak)
         .put("closeToVerdict", Percentiles.of(closeToVerdict).toJson())
         .put("verdictToPenaltyRow", Percentiles.of(verdictToPenalty.values().stream().map(Duration::toNanos).toList()).toJson())
         .put("ackBySecond", series)

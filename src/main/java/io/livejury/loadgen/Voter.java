@@ -25,7 +25,8 @@ final class Voter {
    * the same for every process on the machine, so the outcomes of several generator processes can be merged.
    */
   record Outcome(String userId, String roomId, Plan plan, long promptAt, long ballotSentAt, long ackAt,
-      String firstAck, String secondAck, long verdictAt, String verdict, int tallies, int verdicts, String dropped) {
+      String firstAck, String secondAck, long verdictAt, String verdict, int tallies, int tallyPeak, int verdicts,
+      String dropped) {
   }
 
   final String userId;
@@ -45,6 +46,10 @@ final class Voter {
   volatile long verdictAt;
   volatile JsonObject verdict;
   volatile int tallies;
+  /** The most tally frames this socket got within one clock second. */
+  volatile int tallyPeak;
+  private long tallySecond;
+  private int talliesThisSecond;
   volatile int verdicts;
   /** Why the node closed this socket, if it did: a socket held through the run stays null. */
   volatile String dropped;
@@ -106,7 +111,14 @@ final class Voter {
           secondAck = frame.getString("status");
         }
       }
-      case "tally" -> tallies++;
+      case "tally" -> {
+        tallies++;
+        if (now / 1_000_000_000L != tallySecond) {
+          tallySecond = now / 1_000_000_000L;
+          talliesThisSecond = 0;
+        }
+        tallyPeak = Math.max(tallyPeak, ++talliesThisSecond);
+      }
       case "verdict" -> {
         verdictAt = now;
         verdict = frame.getJsonObject("verdict");
@@ -126,7 +138,7 @@ final class Voter {
 
   Outcome outcome() {
     return new Outcome(userId, roomId, plan, promptAt, ballotSentAt, ackAt, firstAck, secondAck, verdictAt,
-        verdict == null ? null : verdict.encode(), tallies, verdicts, dropped);
+        verdict == null ? null : verdict.encode(), tallies, tallyPeak, verdicts, dropped);
   }
 
   /** Forgets the previous prompt before the next round on the same socket. */
@@ -140,6 +152,9 @@ final class Voter {
     verdictAt = 0;
     verdict = null;
     tallies = 0;
+    tallyPeak = 0;
+    tallySecond = 0;
+    talliesThisSecond = 0;
     verdicts = 0;
   }
 
