@@ -152,6 +152,10 @@ public final class LoadTest {
         report.put("round", round).put("rounds", o.rounds());
         System.out.printf("round %d: fan-out %s | ack %s | correct %s%n", round, report.getJsonObject("fanOut").encode(),
             report.getJsonObject("ack").encode(), report.getBoolean("correct"));
+        JsonArray problems = report.getJsonArray("problems");
+        if (!problems.isEmpty()) {
+          System.out.printf("  %d problems, first: %s%n", problems.size(), problems.stream().limit(3).toList());
+        }
       }
     }
     if (barrier.lead()) {
