@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * second, close → verdict and verdict → penalty row, the sockets each node holds and its live heap per
  * socket, and checks that every verdict's counts equal the ballots its room had accepted: zero lost, zero
  * doubled. Rounds repeat on the same sockets and the last is reported, so the figures are of nodes past
- * their JIT warm-up.
+ * their JIT warm-up; every round's main figures are listed too, to show how much they vary.
  *
  * <p>Arguments are {@code key=value}: url (comma-separated nodes), sockets, rooms, seconds, falseShare,
  * duplicateShare, lateShare, addresses, rounds, silent (true: viewers only watch, to time fan-out alone),
@@ -144,12 +144,16 @@ public final class LoadTest {
     TimeUnit.SECONDS.sleep(1);
 
     JsonObject report = null;
+    JsonArray everyRound = new JsonArray();
     for (int round = 1; round <= o.rounds(); round++) {
       voters.forEach(Voter::reset);
       barrier.await("round-" + round, 600);
       report = round(round);
       if (report != null) {
         report.put("round", round).put("rounds", o.rounds());
+        everyRound.add(new JsonObject().put("round", round).put("fanOut", report.getJsonObject("fanOut"))
+            .put("ack", report.getJsonObject("ack")).put("acceptedPerSecond", report.getLong("acceptedPerSecond"))
+            .put("correct", report.getBoolean("correct")));
         System.out.printf("round %d: fan-out %s | ack %s | correct %s%n", round, report.getJsonObject("fanOut").encode(),
             report.getJsonObject("ack").encode(), report.getBoolean("correct"));
         JsonArray problems = report.getJsonArray("problems");
@@ -164,7 +168,8 @@ public final class LoadTest {
       }
       report.put("connectPerSecond", Math.round(o.sockets() / connectSeconds))
           .put("nodes", nodeFigures)
-          .put("generatorProcesses", barrier.parts());
+          .put("generatorProcesses", barrier.parts())
+          .put("everyRound", everyRound);
     }
     barrier.await("done", 600);
     voters.forEach(Voter::close);
