@@ -39,6 +39,7 @@ final class SocketSession implements RoomMember {
 
   private final Vertx vertx;
   private final Context context;
+  private final Thread eventLoop;
   private final ServerWebSocket ws;
   private final Principal principal;
   private final Room room;
@@ -57,6 +58,7 @@ final class SocketSession implements RoomMember {
   SocketSession(Vertx vertx, ServerWebSocket ws, Principal principal, Room room, SocketServices services) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
+    this.eventLoop = Thread.currentThread();
     this.ws = ws;
     this.principal = principal;
     this.room = room;
@@ -90,6 +92,11 @@ final class SocketSession implements RoomMember {
   @Override
   public boolean moderates() {
     return principal.is(Role.STAFF) || principal.is(Role.STREAMER) && principal.userId().equals(room.streamerId());
+  }
+
+  @Override
+  public Thread eventLoop() {
+    return eventLoop;
   }
 
   @Override

@@ -12,10 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The sockets this node holds in one room, grouped by the event loop each belongs to, and the room's open
- * prompts with the last total each was told. A frame for the room is handed to each event loop once and
- * written there to its sockets, so no thread writes to sockets it does not own and the caller is free at
- * once: with 10,000 sockets that is a handful of tasks instead of 10,000.
+ * The sockets this node holds in one room, grouped by the event-loop thread each belongs to, and the room's
+ * open prompts with the last total each was told. A frame for the room is handed to each event loop once
+ * and written there to its sockets, so no thread writes to sockets it does not own and the caller is free
+ * at once: with 10,000 sockets that is a handful of tasks instead of 10,000. Groups are keyed by thread,
+ * not context: every socket's handshake ran on a context of its own.
  */
 public final class LocalRoom {
 
@@ -23,7 +24,11 @@ public final class LocalRoom {
   public static final long NO_TALLY_SENT = -1;
 
   private final String roomId;
-  private final Map<Context, Set<RoomMember>> membersByLoop = new ConcurrentHashMap<>();
+  private final Map<Thread, Loop> membersByLoop = new ConcurrentHashMap<>();
+
+  /** One event loop's sockets in the room, and a context of that loop to run the writes on. */
+  private record Loop(Context context, Set<RoomMember> members) {
+  }
   private final Map<String, Long> openPrompts = new ConcurrentHashMap<>();
 
   LocalRoom(String roomId) {
@@ -35,13 +40,14 @@ public final class LocalRoom {
   }
 
   void add(RoomMember member) {
-    membersByLoop.computeIfAbsent(member.context(), loop -> ConcurrentHashMap.newKeySet()).add(member);
+    membersByLoop.computeIfAbsent(member.eventLoop(), thread -> new Loop(member.context(),
+        ConcurrentHashMap.newKeySet())).members().add(member);
   }
 
   void remove(RoomMember member) {
-    membersByLoop.computeIfPresent(member.context(), (loop, members) -> {
-      members.remove(member);
-      return members.isEmpty() ? null : members;
+    membersByLoop.computeIfPresent(member.eventLoop(), (thread, loop) -> {
+      loop.members().remove(member);
+      return loop.members().isEmpty() ? null : loop;
     });
   }
 
@@ -51,8 +57,8 @@ public final class LocalRoom {
 
   public int size() {
     int size = 0;
-    for (Set<RoomMember> members : membersByLoop.values()) {
-      size += members.size();
+    for (Loop loop : membersByLoop.values()) {
+      size += loop.members().size();
     }
     return size;
   }
@@ -70,12 +76,12 @@ public final class LocalRoom {
       openPrompts.remove(event.closedPromptId());
     }
     List<Future<Void>> written = new ArrayList<>(membersByLoop.size());
-    membersByLoop.forEach((loop, members) -> {
+    membersByLoop.values().forEach(loop -> {
       Promise<Void> done = Promise.promise();
       written.add(done.future());
-      loop.runOnContext(v -> {
+      loop.context().runOnContext(v -> {
         for (String frame : event.frames()) {
-          for (RoomMember member : members) {
+          for (RoomMember member : loop.members()) {
             if (event.audience().includes(member)) {
               member.send(frame);
             }
@@ -99,10 +105,9 @@ public final class LocalRoom {
     openPrompts.put(promptId, total);
     String encoded = frame.get();
     int sent = 0;
-    for (Map.Entry<Context, Set<RoomMember>> group : membersByLoop.entrySet()) {
-      Set<RoomMember> members = group.getValue();
-      sent += members.size();
-      group.getKey().runOnContext(v -> members.forEach(member -> member.offer(encoded)));
+    for (Loop loop : membersByLoop.values()) {
+      sent += loop.members().size();
+      loop.context().runOnContext(v -> loop.members().forEach(member -> member.offer(encoded)));
     }
     return sent;
   }

@@ -8,7 +8,10 @@ public interface RoomMember {
   /** True for the room's own streamer and for staff: they also get warnings and penalties. */
   boolean moderates();
 
-  /** The event loop that owns the socket: room frames are written to it from there. */
+  /** The event-loop thread that owns the socket: room frames are written to it from there. */
+  Thread eventLoop();
+
+  /** A context on that event loop. */
   Context context();
 
   /** Queues a text frame for the socket; never blocks. */
