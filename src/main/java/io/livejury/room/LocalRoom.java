@@ -25,11 +25,11 @@ public final class LocalRoom {
 
   private final String roomId;
   private final Map<Thread, Loop> membersByLoop = new ConcurrentHashMap<>();
+  private final Map<String, Long> openPrompts = new ConcurrentHashMap<>();
 
   /** One event loop's sockets in the room, and a context of that loop to run the writes on. */
   private record Loop(Context context, Set<RoomMember> members) {
   }
-  private final Map<String, Long> openPrompts = new ConcurrentHashMap<>();
 
   LocalRoom(String roomId) {
     this.roomId = roomId;
