@@ -70,9 +70,10 @@ public final class TestSocket {
   }
 
   public static WebSocketClient client(Vertx vertx) {
-    // WebSockets hold their connection for life, so the per-host connection cap must exceed the socket count.
+    // WebSockets hold their connection for life, so the per-host connection cap must exceed the socket count;
+    // a node that stops answering gets one second to finish a close handshake before the connection is dropped.
     return vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxConnections(50_000).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
+        .setMaxConnections(50_000).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20).setClosingTimeout(1));
   }
 
   public void send(JsonObject frame) {
