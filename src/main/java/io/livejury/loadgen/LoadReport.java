@@ -92,6 +92,9 @@ final class LoadReport {
               + counted.get(option) + " were accepted");
         }
       }
+      if ("FALSE_CLAIM".equals(verdict.getString("outcome")) && !verdictToPenalty.containsKey(roomId)) {
+        problems.add(roomId + " was found false but no penalty row names its verdict");
+      }
     }
     JsonArray series = new JsonArray();
     acksBySecond.forEach((second, latencies) -> series.add(Percentiles.of(latencies).toJson().put("second", second)));

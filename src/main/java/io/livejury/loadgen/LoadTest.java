@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,7 @@ import java.util.concurrent.TimeUnit;
 public final class LoadTest {
 
   private static final int CONNECTING_AT_ONCE = 400;
+  private static final int PENALTY_WAIT_SECONDS = 10;
 
   record Options(List<URI> nodes, int sockets, int rooms, int seconds, double falseShare, double duplicateShare,
       double lateShare, int addresses, int rounds, boolean silent, List<Long> pids, String result, String run,
@@ -290,21 +292,36 @@ public final class LoadTest {
     return LoadReport.of(outcomes, roomIds, promptSentAt, closesAt, o.seconds(), penaltyDelays(outcomes));
   }
 
-  /** Verdict decided → penalty row written, for each room whose claim was found false. */
+  /**
+   * Verdict decided → penalty row written, for each room whose claim was found false. The row is written
+   * after the verdict frame reaches the viewers, so each room is asked again until its row is there.
+   */
   private Map<String, Duration> penaltyDelays(List<Voter.Outcome> outcomes) throws IOException, InterruptedException {
     Map<String, Duration> delays = new HashMap<>();
-    for (Map.Entry<String, JsonObject> condemned : LoadReport.condemned(outcomes).entrySet()) {
-      JsonObject verdict = condemned.getValue();
-      for (Object p : nodes.get(0).get("/api/penalties?subject=" + streamerOf.get(condemned.getKey()), staff)
-          .getJsonArray("items")) {
-        JsonObject penalty = (JsonObject) p;
-        if (penalty.getString("verdictId").equals(verdict.getString("id"))) {
-          delays.put(condemned.getKey(), Duration.between(Instant.parse(verdict.getString("decidedAt")),
-              Instant.parse(penalty.getString("createdAt"))));
+    Map<String, JsonObject> condemned = LoadReport.condemned(outcomes);
+    long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(PENALTY_WAIT_SECONDS);
+    while (delays.size() < condemned.size() && System.nanoTime() < giveUpAt) {
+      for (Map.Entry<String, JsonObject> room : condemned.entrySet()) {
+        if (!delays.containsKey(room.getKey())) {
+          penaltyRow(room.getValue(), streamerOf.get(room.getKey())).ifPresent(createdAt -> delays.put(room.getKey(),
+              Duration.between(Instant.parse(room.getValue().getString("decidedAt")), createdAt)));
         }
+      }
+      if (delays.size() < condemned.size()) {
+        TimeUnit.MILLISECONDS.sleep(100);
       }
     }
     return delays;
+  }
+
+  private Optional<Instant> penaltyRow(JsonObject verdict, String streamerId) throws IOException, InterruptedException {
+    for (Object p : nodes.get(0).get("/api/penalties?subject=" + streamerId, staff).getJsonArray("items")) {
+      JsonObject penalty = (JsonObject) p;
+      if (penalty.getString("verdictId").equals(verdict.getString("id"))) {
+        return Optional.of(Instant.parse(penalty.getString("createdAt")));
+      }
+    }
+    return Optional.empty();
   }
 
   private String prefix() {
