@@ -4,6 +4,8 @@
 # sets $LIVEJURY_URLS and $LIVEJURY_PIDS (comma-separated). Nodes are stopped when the script exits.
 # JVM options: $LIVEJURY_JAVA_OPTS for nodes, $LOADTEST_JAVA_OPTS for the generator (both default to
 # ParallelGC, as in the Dockerfile).
+# Cores: NODE_CPUS=0 LOADGEN_CPUS=1 (taskset lists) give the nodes cores of their own; the generator and
+# the embedded Redis and Postgres then run on LOADGEN_CPUS, so the node's figures are its cores' alone.
 
 LIVEJURY_ALL_PIDS=()
 trap 'stop_nodes' EXIT
@@ -15,7 +17,8 @@ ensure_jar() {
 # start_node <log> [env assignments...]: starts one node and waits for its URL; sets NODE_URL and NODE_PID.
 start_node() {
   local log=$1; shift
-  env LIVEJURY_HTTP_PORT="${LIVEJURY_HTTP_PORT:-0}" "$@" java ${LIVEJURY_JAVA_OPTS:--XX:+UseParallelGC} -jar target/livejury.jar >"$log" 2>&1 &
+  env LIVEJURY_HTTP_PORT="${LIVEJURY_HTTP_PORT:-0}" "$@" ${NODE_CPUS:+taskset -c "$NODE_CPUS"} \
+    java ${LIVEJURY_JAVA_OPTS:--XX:+UseParallelGC} -jar target/livejury.jar >"$log" 2>&1 &
   NODE_PID=$!
   LIVEJURY_ALL_PIDS+=("$NODE_PID")
   for _ in $(seq 1 240); do
@@ -33,6 +36,19 @@ start_livejury() {
   start_node "$LIVEJURY_LOG"
   LIVEJURY_URL=$NODE_URL
   LIVEJURY_PID=$NODE_PID
+  [ -z "${NODE_CPUS:-}" ] || move_servers_to "${LOADGEN_CPUS:?set LOADGEN_CPUS beside NODE_CPUS}"
+}
+
+# The embedded Redis and Postgres start as children of the first node and inherit its cores: move every
+# thread of theirs (Postgres forks a process per connection, so its children too) to the given cores.
+move_servers_to() {
+  local cpus=$1 port pid
+  for port in $(grep -o 'Embedded \(Redis\|Postgres\) on port [0-9]*' "$LIVEJURY_LOG" | grep -o '[0-9]*$'); do
+    pid=$(ss -Hltnp "sport = :$port" | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)
+    [ -n "$pid" ] || { echo "no process listens on port $port"; return 1; }
+    for p in "$pid" $(pgrep -P "$pid"); do taskset -a -pc "$cpus" "$p" >/dev/null; done
+  done
+  echo "embedded Redis and Postgres moved to cores $cpus, nodes on cores $NODE_CPUS"
 }
 
 start_nodes() {
@@ -66,12 +82,12 @@ run_loadtest() {
   barrier=$(mktemp -d)
   run=$(date +%s%N | cut -c6-14)
   for part in $(seq 1 $((parts - 1))); do
-    java -Xss512k ${LOADTEST_JAVA_OPTS:--XX:+UseParallelGC} -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=$part/$parts" \
+    ${LOADGEN_CPUS:+taskset -c "$LOADGEN_CPUS"} java -Xss512k ${LOADTEST_JAVA_OPTS:--XX:+UseParallelGC} -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=$part/$parts" \
       "run=$run" "barrier=$barrier" "$@" >"$barrier/part-$part.log" 2>&1 &
     pids+=($!)
   done
   local status=0
-  java -Xss512k ${LOADTEST_JAVA_OPTS:--XX:+UseParallelGC} -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=0/$parts" \
+  ${LOADGEN_CPUS:+taskset -c "$LOADGEN_CPUS"} java -Xss512k ${LOADTEST_JAVA_OPTS:--XX:+UseParallelGC} -cp target/livejury.jar io.livejury.loadgen.LoadTest "sockets=$sockets" "part=0/$parts" \
     "run=$run" "barrier=$barrier" "$@" || status=$?
   for p in "${pids[@]}"; do wait "$p" || { echo "a generator part failed:"; tail -5 "$barrier"/part-*.log; status=1; }; done
   rm -rf "$barrier"

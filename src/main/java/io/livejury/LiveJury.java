@@ -113,7 +113,8 @@ public final class LiveJury {
     return Migrations.migrateOrKeepTrying(vertx, settings.pgUrl())
         .compose(v -> LuaScript.preload(redis))
         .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, redis, registry, metrics)))
-        .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs(), metrics)))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs(),
+            settings.tallyFramesPerSecond(), metrics)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
             settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(), settings.promptRetentionMs(),
             settings.verdictStreamMaxLength())))

@@ -32,6 +32,7 @@ public record Settings(
     int promptMaxSeconds,
     long promptRetentionMs,
     long tallyIntervalMs,
+    int tallyFramesPerSecond,
     long closerIntervalMs,
     long closerLeaseMs,
     int closerBatch,
@@ -87,7 +88,8 @@ public record Settings(
         integer(p, "LIVEJURY_PROMPT_MIN_SECONDS"),
         integer(p, "LIVEJURY_PROMPT_MAX_SECONDS"),
         integer(p, "LIVEJURY_PROMPT_RETENTION_HOURS") * 3_600_000L,
-        integer(p, "LIVEJURY_TALLY_INTERVAL_MS"),
+        positive(p, "LIVEJURY_TALLY_INTERVAL_MS"),
+        positive(p, "LIVEJURY_TALLY_FRAMES_PER_SECOND"),
         integer(p, "LIVEJURY_CLOSER_INTERVAL_MS"),
         integer(p, "LIVEJURY_CLOSER_LEASE_MS"),
         integer(p, "LIVEJURY_CLOSER_BATCH"),
@@ -139,6 +141,14 @@ public record Settings(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " must be a whole number, got '" + p.getProperty(key) + "'");
     }
+  }
+
+  private static int positive(Properties p, String key) {
+    int value = integer(p, key);
+    if (value < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1, got " + value);
+    }
+    return value;
   }
 
   private static double decimal(Properties p, String key) {

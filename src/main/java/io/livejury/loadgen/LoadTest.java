@@ -43,6 +43,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Arguments are {@code key=value}: url (comma-separated nodes), sockets, rooms, seconds, falseShare,
  * duplicateShare, lateShare, addresses, rounds, silent (true: viewers only watch, to time fan-out alone),
+ * rate (ballots per second offered at a steady pace, split over the parts; 0, the default, is a burst: every
+ * viewer votes the moment its prompt arrives) and paceAfterMs (how long after the first prompt the paced
+ * ballots start, for the fan-out to finish),
  * pids (the nodes' process ids, in url order, to measure heap), result (a path without extension: .json and
  * .svg are written), and for a run over several processes part (i/n), run (an id all parts share) and
  * barrier (a directory all parts share).
@@ -53,8 +56,8 @@ public final class LoadTest {
   private static final int PENALTY_WAIT_SECONDS = 10;
 
   record Options(List<URI> nodes, int sockets, int rooms, int seconds, double falseShare, double duplicateShare,
-      double lateShare, int addresses, int rounds, boolean silent, List<Long> pids, String result, String run,
-      Barrier barrier) {
+      double lateShare, int addresses, int rounds, boolean silent, double rate, long paceAfterMs, List<Long> pids,
+      String result, String run, Barrier barrier) {
 
     static Options parse(String[] args) {
       Map<String, String> a = new HashMap<>();
@@ -75,6 +78,8 @@ public final class LoadTest {
           Integer.parseInt(a.getOrDefault("addresses", "4")),
           Integer.parseInt(a.getOrDefault("rounds", "2")),
           Boolean.parseBoolean(a.getOrDefault("silent", "false")),
+          Double.parseDouble(a.getOrDefault("rate", "0")),
+          Long.parseLong(a.getOrDefault("paceAfterMs", "2000")),
           a.containsKey("pids") ? Arrays.stream(a.get("pids").split(",")).map(Long::parseLong).toList() : List.of(),
           a.get("result"),
           a.getOrDefault("run", Long.toString(System.currentTimeMillis(), 36)),
@@ -112,6 +117,7 @@ public final class LoadTest {
   private final Options o;
   private final Barrier barrier;
   private final List<Api> nodes;
+  private final Pacer pacer;
   private final List<String> roomIds = new ArrayList<>();
   private final Map<String, String> streamerOf = new HashMap<>();
   private final List<Voter> voters = new ArrayList<>();
@@ -122,6 +128,7 @@ public final class LoadTest {
     this.o = options;
     this.barrier = options.barrier();
     this.nodes = options.nodes().stream().map(Api::new).toList();
+    this.pacer = o.rate() > 0 ? new Pacer(o.rate() / barrier.parts(), o.paceAfterMs()) : Pacer.BURST;
     for (int r = 0; r < o.rooms(); r++) {
       roomIds.add("load-" + o.run() + "-" + r);
       streamerOf.put(roomIds.get(r), "load-" + o.run() + "-streamer-" + r);
@@ -149,10 +156,11 @@ public final class LoadTest {
     JsonArray everyRound = new JsonArray();
     for (int round = 1; round <= o.rounds(); round++) {
       voters.forEach(Voter::reset);
+      pacer.reset();
       barrier.await("round-" + round, 600);
       report = round(round);
       if (report != null) {
-        report.put("round", round).put("rounds", o.rounds());
+        report.put("round", round).put("rounds", o.rounds()).put("pacedBallotsPerSecond", o.rate());
         everyRound.add(new JsonObject().put("round", round).put("fanOut", report.getJsonObject("fanOut"))
             .put("ack", report.getJsonObject("ack")).put("acceptedPerSecond", report.getLong("acceptedPerSecond"))
             .put("correct", report.getBoolean("correct")));
@@ -216,7 +224,7 @@ public final class LoadTest {
       String token = minter.generateToken(new JsonObject().put("sub", userId).put("role", "viewer"),
           new JWTOptions().setExpiresInMinutes(120));
       batch.add(Voter.join(vertx, clients.get(mine++ % clients.size()), node.host(), node.port(),
-          roomIds.get(j % o.rooms()), userId, token, plan));
+          roomIds.get(j % o.rooms()), userId, token, plan, pacer, voters.size() + batch.size()));
       if (batch.size() == CONNECTING_AT_ONCE) {
         voters.addAll(Future.all(batch).await().list());
         batch.clear();

@@ -8,10 +8,11 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A simulated viewer with a plan: the option it votes, whether it sends a second (duplicate) ballot, and
- * whether it votes only after the prompt has closed. It records when the prompt, each ack and the verdict
+ * whether it votes only after the prompt has closed; on time, it votes when its {@link Pacer} says. It records when the prompt, each ack and the verdict
  * arrive, so the load test can measure latencies and check every count afterwards.
  */
 final class Voter {
@@ -36,6 +37,9 @@ final class Voter {
   final String userId;
   final String roomId;
   final Plan plan;
+  private final Pacer pacer;
+  /** This viewer's place in its process's ballot schedule. */
+  private final int slot;
   private final Vertx vertx;
   /** Vert.x closes a client, and every socket it opened, once the client is unreachable: each socket keeps it. */
   private final WebSocketClient client;
@@ -59,8 +63,10 @@ final class Voter {
   volatile String dropped;
   private volatile boolean closing;
 
-  private Voter(Vertx vertx, String userId, String roomId, Plan plan, WebSocketClient client) {
+  private Voter(Vertx vertx, String userId, String roomId, Plan plan, Pacer pacer, int slot, WebSocketClient client) {
     this.vertx = vertx;
+    this.pacer = pacer;
+    this.slot = slot;
     this.client = client;
     this.userId = userId;
     this.roomId = roomId;
@@ -75,8 +81,8 @@ final class Voter {
   }
 
   static Future<Voter> join(Vertx vertx, WebSocketClient client, String host, int port, String roomId, String userId,
-      String token, Plan plan) {
-    Voter voter = new Voter(vertx, userId, roomId, plan, client);
+      String token, Plan plan, Pacer pacer, int slot) {
+    Voter voter = new Voter(vertx, userId, roomId, plan, pacer, slot, client);
     return voter.ws.connect(new WebSocketConnectOptions().setHost(host).setPort(port)
             .setURI("/ws/rooms/" + roomId + "?token=" + token).setTimeout(60_000))
         .map(ws -> {
@@ -131,9 +137,11 @@ final class Voter {
     if (plan.silent()) {
       return;
     }
-    if (plan.late()) {
-      long wait = Instant.parse(closesAt).toEpochMilli() - System.currentTimeMillis() + 1_000;
-      vertx.setTimer(Math.max(1, wait), timer -> vote("first"));
+    long wait = plan.late()
+        ? Instant.parse(closesAt).toEpochMilli() - System.currentTimeMillis() + 1_000
+        : TimeUnit.NANOSECONDS.toMillis(pacer.sendAt(slot, now) - now);
+    if (wait > 0) {
+      vertx.setTimer(wait, timer -> vote("first"));
     } else {
       vote("first");
     }
