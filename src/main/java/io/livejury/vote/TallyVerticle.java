@@ -74,12 +74,12 @@ public final class TallyVerticle extends VerticleBase {
       vertx.setTimer(intervalMs, id -> tick());
       return;
     }
+    // A failed read only skips its prompt; whatever happens, the next round is scheduled.
     Future.join(pending)
-        .onComplete(done -> {
-          int frames = 0;
-          for (Read read : reads) {
-            frames += broadcast(read);
-          }
+        .recover(someReadFailed -> Future.succeededFuture())
+        .map(done -> reads.stream().mapToInt(this::broadcast).sum())
+        .onComplete(sent -> {
+          int frames = sent.succeeded() ? sent.result() : 0;
           metrics.tallyFrames(frames);
           vertx.setTimer(pauseAfter(frames, intervalMs, framesPerSecond), id -> tick());
         });

@@ -51,7 +51,7 @@ class TallyBudgetTest {
       assertThat(rounds).as("tally rounds while the votes came in").hasSizeGreaterThanOrEqualTo(3);
       for (int i = 1; i < rounds.size(); i++) {
         assertThat(rounds.get(i) - rounds.get(i - 1)).as("gap before tally " + i)
-            .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(900));
+            .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(800));
       }
       tc.completeNow();
     } finally {
