@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A simulated viewer with a plan: the option it votes, whether it sends a second (duplicate) ballot, and
- * whether it votes only after the prompt has closed; on time, it votes when its {@link Pacer} says. It records when the prompt, each ack and the verdict
- * arrive, so the load test can measure latencies and check every count afterwards.
+ * whether it votes only after the prompt has closed; on time, it votes when its {@link Pacer} says. It
+ * records when the prompt, each ack and the verdict arrive, so the load test can measure latencies and
+ * check every count afterwards.
  */
 final class Voter {
 
