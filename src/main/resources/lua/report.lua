@@ -1,20 +1,29 @@
 -- Records one viewer report and tells whether it tips the room over the threshold, atomically, so that
--- however many reports arrive at once exactly one of them opens the prompt.
+-- however many reports arrive at once exactly one of them opens the prompt. The latest texts are kept
+-- with the reports, so the prompt a threshold opens can show staff what the viewers wrote.
 -- KEYS[1] the reporter's cool-down key, KEYS[2] the room's recent reporters of this category (sorted set),
--- KEYS[3] set while a prompt opened by reports of this category holds
--- ARGV[1] reporter id, ARGV[2] cool-down s, ARGV[3] window ms, ARGV[4] threshold, ARGV[5] hold s
--- Returns {status, reason, distinct reporters in the window, 1 if this report opens a prompt else 0}
+-- KEYS[3] set while a prompt opened by reports of this category holds, KEYS[4] the latest texts (list)
+-- ARGV[1] reporter id, ARGV[2] cool-down s, ARGV[3] window ms, ARGV[4] threshold, ARGV[5] hold s,
+-- ARGV[6] the report's text ('' for none), ARGV[7] how many texts to keep
+-- Returns {status, reason, distinct reporters in the window, 1 if this report opens a prompt else 0,
+--          the kept texts, newest first, when it opens one}
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[2])) then
-  return {'rejected', 'rate_limited', 0, 0}
+  return {'rejected', 'rate_limited', 0, 0, {}}
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZADD', KEYS[2], now, ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3]))
 redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[3]))
+if ARGV[6] ~= '' and tonumber(ARGV[7]) > 0 then
+  redis.call('LPUSH', KEYS[4], ARGV[6])
+  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[7]) - 1)
+  redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[3]))
+end
 local count = redis.call('ZCARD', KEYS[2])
 if count >= tonumber(ARGV[4]) and redis.call('SET', KEYS[3], '1', 'NX', 'EX', tonumber(ARGV[5])) then
-  redis.call('DEL', KEYS[2])
-  return {'accepted', '', count, 1}
+  local texts = redis.call('LRANGE', KEYS[4], 0, -1)
+  redis.call('DEL', KEYS[2], KEYS[4])
+  return {'accepted', '', count, 1, texts}
 end
-return {'accepted', '', count, 0}
+return {'accepted', '', count, 0, {}}

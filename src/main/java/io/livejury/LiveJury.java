@@ -100,7 +100,7 @@ public final class LiveJury {
             settings.promptSeconds(), settings.autoPromptCategories()));
     ReportService reports = new ReportService(redis, prompts, new ReportService.Options(
         settings.reportCooldownSeconds(), settings.reportThreshold(), settings.reportWindowSeconds(),
-        settings.promptSeconds()));
+        settings.promptSeconds(), settings.reportTextsKept()));
     SocketServices sockets = new SocketServices(settings, registry, prompts, ballots, reports, metrics);
     PenaltyLadder ladder = PenaltyLadder.load();
     Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000));

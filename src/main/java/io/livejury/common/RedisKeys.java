@@ -52,6 +52,11 @@ public final class RedisKeys {
     return "lj:{r:" + roomId + "}:reports:" + category;
   }
 
+  /** List of the latest report texts of one category in one room, newest first, over the window. */
+  public static String roomReportTexts(String roomId, String category) {
+    return "lj:{r:" + roomId + "}:report-texts:" + category;
+  }
+
   /** Set while a prompt opened by one category of reports holds in the room. */
   public static String roomReportPrompt(String roomId, String category) {
     return "lj:{r:" + roomId + "}:report-prompt:" + category;

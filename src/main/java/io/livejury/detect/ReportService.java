@@ -10,6 +10,7 @@ import io.vertx.redis.client.Redis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +18,9 @@ import java.util.Map;
  * Viewer reports. A viewer reports at most once per room per cool-down (a flood is acked {@code rejected});
  * when enough distinct viewers report the same category within the window, the audience is asked: a
  * claim prompt for {@code false_claim}, an atmosphere prompt for {@code atmosphere}. Reports of category
- * {@code other} are counted but open nothing. One Lua call per report decides all of it atomically.
+ * {@code other} are counted but open nothing. One Lua call per report decides all of it atomically. The
+ * latest report texts ride along: the prompt a threshold opens carries them in its trigger, and so does
+ * its verdict, for staff reviewing it.
  */
 public final class ReportService {
 
@@ -30,7 +33,7 @@ public final class ReportService {
   }
 
   /** Thresholds and windows, all from configuration. */
-  public record Options(int cooldownSeconds, int threshold, int windowSeconds, int promptSeconds) {
+  public record Options(int cooldownSeconds, int threshold, int windowSeconds, int promptSeconds, int textsKept) {
   }
 
   private final Redis redis;
@@ -43,28 +46,32 @@ public final class ReportService {
     this.options = options;
   }
 
-  public Future<Outcome> report(String roomId, String userId, String category) {
+  /** {@code text} may be null: a report without words still counts. */
+  public Future<Outcome> report(String roomId, String userId, String category, String text) {
     String kind = PROMPT_KIND.get(category);
     long holdSeconds = options.promptSeconds() + options.windowSeconds();
     return LuaScript.REPORT.call(redis,
             List.of(RedisKeys.roomReporter(roomId, userId), RedisKeys.roomReports(roomId, category),
-                RedisKeys.roomReportPrompt(roomId, category)),
+                RedisKeys.roomReportPrompt(roomId, category), RedisKeys.roomReportTexts(roomId, category)),
             List.of(userId, Integer.toString(options.cooldownSeconds()), Long.toString(options.windowSeconds() * 1000L),
-                Integer.toString(kind == null ? Integer.MAX_VALUE : options.threshold()), Long.toString(holdSeconds)))
+                Integer.toString(kind == null ? Integer.MAX_VALUE : options.threshold()), Long.toString(holdSeconds),
+                text == null ? "" : text.strip(), Integer.toString(options.textsKept())))
         .map(reply -> {
           if (reply.get(3).toInteger() == 1) {
-            ask(roomId, kind, category, reply.get(2).toInteger());
+            List<String> texts = new ArrayList<>();
+            reply.get(4).forEach(t -> texts.add(t.toString()));
+            ask(roomId, kind, category, reply.get(2).toInteger(), texts);
           }
           return new Outcome(reply.get(0).toString(), reply.get(1).toString());
         });
   }
 
-  private void ask(String roomId, String kind, String category, int reporters) {
+  private void ask(String roomId, String kind, String category, int reporters, List<String> texts) {
     JsonObject request = new JsonObject().put("kind", kind)
         .put("question", PromptKinds.get(kind).reportQuestion())
         .put("durationSec", options.promptSeconds());
     Map<String, Object> trigger = Map.of("type", "reports", "category", category, "reporters", reporters,
-        "windowSeconds", options.windowSeconds());
+        "windowSeconds", options.windowSeconds(), "texts", texts);
     prompts.open(roomId, request, trigger)
         .onFailure(err -> LOG.warn("Reports in room {} could not open a prompt: {}", roomId, err.getMessage()));
   }

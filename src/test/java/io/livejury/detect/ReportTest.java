@@ -38,8 +38,12 @@ class ReportTest {
   }
 
   private static void report(TestSocket socket, String ref, String category) {
+    report(socket, ref, category, "主播说的不对");
+  }
+
+  private static void report(TestSocket socket, String ref, String category, String text) {
     socket.send(new JsonObject().put("type", "report").put("ref", ref).put("category", category)
-        .put("text", "主播说的不对"));
+        .put("text", text));
   }
 
   @Test
@@ -54,13 +58,18 @@ class ReportTest {
     assertThat(viewers.get(24).frames("prompt")).as("19 reports are not enough").isEmpty();
 
     for (int i = 19; i < 25; i++) {
-      report(viewers.get(i), "r", "false_claim");
+      report(viewers.get(i), "r", "false_claim", "第" + i + "个举报：茶不能治糖尿病");
       assertThat(viewers.get(i).ack("r").getString("status")).isEqualTo("accepted");
     }
     JsonObject prompt = viewers.get(0).await("prompt").getJsonObject("prompt");
     assertThat(prompt.getString("kind")).isEqualTo("claim");
     assertThat(prompt.getJsonObject("trigger").getString("type")).isEqualTo("reports");
     assertThat(prompt.getJsonObject("trigger").getInteger("reporters")).isEqualTo(20);
+    // The twentieth report opened it; the five latest texts, newest first, go with it for staff to read.
+    assertThat(prompt.getJsonObject("trigger").getJsonArray("texts").getList()).containsExactly(
+        "第19个举报：茶不能治糖尿病", "主播说的不对", "主播说的不对", "主播说的不对", "主播说的不对");
+    assertThat(http.get("/api/prompts/" + prompt.getString("id"), staff).body()
+        .getJsonObject("trigger").getJsonArray("texts")).hasSize(5);
     TimeUnit.MILLISECONDS.sleep(500);
     viewers.forEach(v -> assertThat(v.frames("prompt")).hasSize(1));
     tc.completeNow();
