@@ -1,5 +1,5 @@
 -- Closes a prompt (once: a second call changes nothing) and returns what the verdict needs.
--- KEYS[1] prompt hash, KEYS[2] counts hash, KEYS[3] voters hash
+-- KEYS[1] prompt hash, KEYS[2] counts hash, KEYS[3] voters hash, KEYS[4] per-second counts
 -- ARGV[1] how long the closed prompt stays readable, ms
 -- Returns false for an unknown prompt, else {json, streamerId, merchantId, verdict or '', counts...}
 local p = redis.call('HMGET', KEYS[1], 'status', 'json', 'streamerId', 'merchantId', 'verdict')
@@ -8,7 +8,7 @@ if not p[1] then
 end
 if p[1] == 'open' then
   redis.call('HSET', KEYS[1], 'status', 'closed')
-  for i = 1, 3 do
+  for i = 1, 4 do
     redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[1]))
   end
 end

@@ -17,6 +17,11 @@ public final class RedisKeys {
     return "lj:{p:" + promptId + "}:voters";
   }
 
+  /** Hash {@code <epoch second>:<option id>} → ballots counted in that second: how the vote went, for staff. */
+  public static String curve(String promptId) {
+    return "lj:{p:" + promptId + "}:curve";
+  }
+
   /** Hash option id → ballots counted. */
   public static String counts(String promptId) {
     return "lj:{p:" + promptId + "}:counts";

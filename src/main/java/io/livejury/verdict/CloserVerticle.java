@@ -83,7 +83,8 @@ public final class CloserVerticle extends VerticleBase {
   }
 
   Future<Void> close(String promptId) {
-    List<String> keys = List.of(RedisKeys.prompt(promptId), RedisKeys.counts(promptId), RedisKeys.voters(promptId));
+    List<String> keys = List.of(RedisKeys.prompt(promptId), RedisKeys.counts(promptId), RedisKeys.voters(promptId),
+        RedisKeys.curve(promptId));
     return LuaScript.CLOSE_PROMPT.call(redis, keys, List.of(Long.toString(retentionMs)))
         .compose(reply -> {
           if (reply == null) {

@@ -25,7 +25,8 @@ public final class BallotCounter {
 
   public Future<Outcome> cast(String roomId, String voterId, String promptId, String optionId) {
     return LuaScript.BALLOT.call(redis,
-            List.of(RedisKeys.prompt(promptId), RedisKeys.voters(promptId), RedisKeys.counts(promptId)),
+            List.of(RedisKeys.prompt(promptId), RedisKeys.voters(promptId), RedisKeys.counts(promptId),
+                RedisKeys.curve(promptId)),
             List.of(voterId, optionId, roomId))
         .map(reply -> new Outcome(reply.get(0).toString(), reply.get(1).toString()));
   }

@@ -31,6 +31,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** Opens prompts (stored in Redis, announced to the room) and reads them back with their live counts. */
 public final class PromptService {
@@ -100,7 +101,10 @@ public final class PromptService {
         .compose(v -> events.publish(RoomEvent.promptOpened(prompt.roomId(), prompt.id(), Frames.prompt(prompt))));
   }
 
-  /** The prompt as GET /api/prompts/{id} shows it: live status, counts, total, and the verdict once closed. */
+  /**
+   * The prompt as GET /api/prompts/{id} shows it: live status, counts, total, the verdict once closed, and
+   * the curve — the ballots counted in each second, for staff judging how a vote went.
+   */
   public Future<JsonObject> view(String promptId) {
     if (!Ids.isValid(promptId)) {
       return Future.failedFuture(ApiException.notFound("prompt"));
@@ -108,7 +112,8 @@ public final class PromptService {
     Future<Response> prompt =
         redis.send(Request.cmd(Command.HMGET).arg(RedisKeys.prompt(promptId)).arg("json").arg("status").arg("verdict"));
     Future<Response> counted = redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.counts(promptId)));
-    return Future.all(prompt, counted)
+    Future<Response> perSecond = redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.curve(promptId)));
+    return Future.all(prompt, counted, perSecond)
         .compose(both -> {
           Response fields = prompt.result();
           if (fields.get(0) == null) {
@@ -118,12 +123,27 @@ public final class PromptService {
           JsonObject view = new JsonObject(fields.get(0).toString())
               .put("status", fields.get(1).toString())
               .put("counts", new JsonObject(Map.copyOf(counts)))
-              .put("total", Replies.total(counts));
+              .put("total", Replies.total(counts))
+              .put("curve", curve(Replies.counts(perSecond.result())));
           if (fields.get(2) != null) {
             view.put("verdict", new JsonObject(fields.get(2).toString()));
           }
           return Future.succeededFuture(view);
         });
+  }
+
+  /** {@code <epoch second>:<option> → ballots} as {@code [{"at", "counts"}…]} in time order. */
+  static JsonArray curve(Map<String, Long> perSecondAndOption) {
+    Map<Long, Map<String, Long>> bySecond = new TreeMap<>();
+    perSecondAndOption.forEach((field, ballots) -> {
+      int colon = field.indexOf(':');
+      bySecond.computeIfAbsent(Long.parseLong(field.substring(0, colon)), second -> new TreeMap<>())
+          .put(field.substring(colon + 1), ballots);
+    });
+    JsonArray curve = new JsonArray();
+    bySecond.forEach((second, counts) -> curve.add(new JsonObject()
+        .put("at", Instant.ofEpochSecond(second).toString()).put("counts", new JsonObject(new TreeMap<>(counts)))));
+    return curve;
   }
 
   /** The room's open prompts for a joining socket, each with {@code voted} where this user already voted. */

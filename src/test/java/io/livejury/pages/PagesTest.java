@@ -106,6 +106,9 @@ class PagesTest {
       button(staff, "查询").click();
       waitFor(staff, By.cssSelector("#queue button"), e -> e.getText().contains("False claim")).click();
       waitForText(staff, By.cssSelector("#detail h3"), "治疗糖尿病");
+      // The two "false" ballots, drawn second by second under the tally.
+      waitFor(staff, By.cssSelector("#detail .curve"), e -> !e.findElements(By.cssSelector(".seg.option-false")).isEmpty()
+          && e.findElements(By.cssSelector(".seg.option-true")).isEmpty());
       staff.findElement(By.cssSelector("#detail textarea")).sendKeys("录像确认主播宣称茶能治病");
       button(staff, "确认").click();
       waitForText(staff, By.cssSelector("[data-review]"), "confirmed");

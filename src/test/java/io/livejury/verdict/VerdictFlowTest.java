@@ -6,6 +6,7 @@ import io.livejury.support.RedisProbe;
 import io.livejury.support.TestNode;
 import io.livejury.support.TestSocket;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -14,7 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,6 +99,19 @@ class VerdictFlowTest {
     JsonObject prompt = http.get("/api/prompts/" + promptId, staff).body();
     assertThat(prompt.getString("status")).isEqualTo("closed");
     assertThat(prompt.getJsonObject("verdict").getString("outcome")).isEqualTo("FALSE_CLAIM");
+
+    // The curve: the ballots of each second, in time order, adding up to the verdict's counts.
+    JsonArray curve = prompt.getJsonArray("curve");
+    assertThat(curve.size()).as("ballots came in over about two seconds").isBetween(2, 6);
+    Map<String, Long> summed = new HashMap<>();
+    String previous = "";
+    for (int i = 0; i < curve.size(); i++) {
+      JsonObject second = curve.getJsonObject(i);
+      assertThat(second.getString("at")).isGreaterThan(previous);
+      previous = second.getString("at");
+      second.getJsonObject("counts").forEach(e -> summed.merge(e.getKey(), ((Number) e.getValue()).longValue(), Long::sum));
+    }
+    assertThat(summed).containsExactlyInAnyOrderEntriesOf(Map.of("false", 140L, "true", 60L));
     tc.completeNow();
   }
 
