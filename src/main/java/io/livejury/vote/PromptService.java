@@ -114,7 +114,7 @@ public final class PromptService {
     Future<Response> counted = redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.counts(promptId)));
     Future<Response> perSecond = redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.curve(promptId)));
     return Future.all(prompt, counted, perSecond)
-        .compose(both -> {
+        .compose(read -> {
           Response fields = prompt.result();
           if (fields.get(0) == null) {
             return Future.failedFuture(ApiException.notFound("prompt " + promptId));
@@ -134,15 +134,15 @@ public final class PromptService {
 
   /** {@code <epoch second>:<option> → ballots} as {@code [{"at", "counts"}…]} in time order. */
   static JsonArray curve(Map<String, Long> perSecondAndOption) {
-    Map<Long, Map<String, Long>> bySecond = new TreeMap<>();
+    Map<Long, JsonObject> bySecond = new TreeMap<>();
     perSecondAndOption.forEach((field, ballots) -> {
       int colon = field.indexOf(':');
-      bySecond.computeIfAbsent(Long.parseLong(field.substring(0, colon)), second -> new TreeMap<>())
+      bySecond.computeIfAbsent(Long.parseLong(field.substring(0, colon)), second -> new JsonObject())
           .put(field.substring(colon + 1), ballots);
     });
     JsonArray curve = new JsonArray();
-    bySecond.forEach((second, counts) -> curve.add(new JsonObject()
-        .put("at", Instant.ofEpochSecond(second).toString()).put("counts", new JsonObject(new TreeMap<>(counts)))));
+    bySecond.forEach((second, counts) ->
+        curve.add(new JsonObject().put("at", Instant.ofEpochSecond(second).toString()).put("counts", counts)));
     return curve;
   }
 

@@ -35,11 +35,9 @@ class RoomSocketTest {
     staff = http.token("staff-1", "staff");
   }
 
-  /** Sockets leave before the node stops, as viewers do: the node then has none of its own to close. */
   @AfterAll
   static void stop(Vertx vertx) {
-    vertx.close().await();
-    node.stop();
+    node.stopAfter(vertx);
   }
 
   @Test

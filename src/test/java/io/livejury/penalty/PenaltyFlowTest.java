@@ -46,13 +46,11 @@ class PenaltyFlowTest {
     pg = new PgProbe(vertx);
   }
 
-  /** Sockets leave before the node stops, as viewers do: the node then has none of its own to close. */
   @AfterAll
   static void stop(Vertx vertx) {
     redis.close();
     pg.close();
-    vertx.close().await();
-    node.stop();
+    node.stopAfter(vertx);
   }
 
   private static JsonObject verdict(String subject, String roomId, String outcome, Instant decidedAt) {

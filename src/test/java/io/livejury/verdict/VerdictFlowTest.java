@@ -39,12 +39,10 @@ class VerdictFlowTest {
     redis = new RedisProbe(vertx);
   }
 
-  /** Sockets leave before the node stops, as viewers do: the node then has none of its own to close. */
   @AfterAll
   static void stop(Vertx vertx) {
     redis.close();
-    vertx.close().await();
-    node.stop();
+    node.stopAfter(vertx);
   }
 
   @Test

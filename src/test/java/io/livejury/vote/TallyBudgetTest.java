@@ -55,8 +55,7 @@ class TallyBudgetTest {
       }
       tc.completeNow();
     } finally {
-      vertx.close().await();
-      node.stop();
+      node.stopAfter(vertx);
     }
   }
 
