@@ -15,6 +15,7 @@ import io.livejury.detect.TranscriptService;
 import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
 import io.livejury.gateway.SocketServices;
+import io.livejury.gateway.UserSockets;
 import io.livejury.metrics.MeteredRedis;
 import io.livejury.metrics.Metrics;
 import io.livejury.penalty.Outbox;
@@ -101,7 +102,8 @@ public final class LiveJury {
     ReportService reports = new ReportService(redis, prompts, new ReportService.Options(
         settings.reportCooldownSeconds(), settings.reportThreshold(), settings.reportWindowSeconds(),
         settings.promptSeconds(), settings.reportTextsKept()));
-    SocketServices sockets = new SocketServices(settings, registry, prompts, ballots, reports, metrics);
+    SocketServices sockets = new SocketServices(settings, registry, prompts, ballots, reports,
+        new UserSockets(settings.socketPolicy().perUser()), metrics);
     PenaltyLadder ladder = PenaltyLadder.load();
     Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000));
     ReviewService reviews = new ReviewService(pg, ladder, outbox);

@@ -1,5 +1,6 @@
 package io.livejury.config;
 
+import io.livejury.gateway.SocketPolicy;
 import io.livejury.verdict.VerdictRule;
 
 import java.io.IOException;
@@ -58,7 +59,8 @@ public record Settings(
     int redisPoolSize,
     int redisPoolWaiting,
     int redisPipeline,
-    int pgPoolSize) {
+    int pgPoolSize,
+    SocketPolicy socketPolicy) {
 
   public static final String DEV_JWT_SECRET = "livejury-dev-secret-change-me-in-production";
 
@@ -120,7 +122,16 @@ public record Settings(
         integer(p, "LIVEJURY_REDIS_POOL"),
         integer(p, "LIVEJURY_REDIS_POOL_WAITING"),
         integer(p, "LIVEJURY_REDIS_PIPELINE"),
-        integer(p, "LIVEJURY_PG_POOL"));
+        integer(p, "LIVEJURY_PG_POOL"),
+        new SocketPolicy(
+            positive(p, "LIVEJURY_SOCKET_BACKLOG_BYTES"),
+            positive(p, "LIVEJURY_SOCKET_STUCK_SECONDS"),
+            positive(p, "LIVEJURY_SOCKET_PING_SECONDS"),
+            positive(p, "LIVEJURY_SOCKET_IDLE_SECONDS"),
+            positive(p, "LIVEJURY_SOCKETS_PER_USER"),
+            positive(p, "LIVEJURY_HANDSHAKE_TIMEOUT_SECONDS"),
+            positive(p, "LIVEJURY_HTTP_IDLE_SECONDS"),
+            list(p, "LIVEJURY_ALLOWED_ORIGINS")));
   }
 
   public boolean usesDevSecret() {
@@ -143,6 +154,12 @@ public record Settings(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " must be a whole number, got '" + p.getProperty(key) + "'");
     }
+  }
+
+  /** A comma-separated setting; empty means an empty set. */
+  private static Set<String> list(Properties p, String key) {
+    String value = p.getProperty(key, "").trim();
+    return value.isEmpty() ? Set.of() : Set.of(value.split("\\s*,\\s*"));
   }
 
   private static int positive(Properties p, String key) {

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.redis.client.Redis;
+import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 
 /**
@@ -47,6 +48,8 @@ public final class GatewayVerticle extends VerticleBase {
     HttpApi api = new HttpApi(vertx, settings, auth, rooms, sockets.prompts(), reviews, transcripts,
         new Health(redis, pg), metrics);
     SocketGate gate = new SocketGate(vertx, auth, rooms, sockets);
+    HandshakeDeadline deadline = new HandshakeDeadline(vertx, settings.socketPolicy().handshakeSeconds(), metrics);
+    Router router = api.router();
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.httpHost())
         .setPort(port)
@@ -55,10 +58,22 @@ public final class GatewayVerticle extends VerticleBase {
         // Frames are small JSON: compression would cost a deflater per socket and CPU per frame for little gain.
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false)
-        .setTcpNoDelay(true);
+        .setTcpNoDelay(true)
+        // Without h2c a connection is an HTTP/1 connection from its first byte, so the handshake deadline
+        // starts at accept; with it, Vert.x waits to see whether a preface comes, and a silent client waits too.
+        .setHttp2ClearTextEnabled(false)
+        // Sockets are kept busy by pings, so this closes only HTTP connections left idle.
+        .setIdleTimeout(settings.socketPolicy().httpIdleSeconds());
     return vertx.createHttpServer(options)
-        .requestHandler(api.router())
-        .webSocketHandshakeHandler(gate::handshake)
+        .connectionHandler(deadline::watch)
+        .requestHandler(request -> {
+          deadline.passed(request.connection().remoteAddress());
+          router.handle(request);
+        })
+        .webSocketHandshakeHandler(handshake -> {
+          deadline.passed(handshake.remoteAddress());
+          gate.handshake(handshake);
+        })
         .listen();
   }
 }

@@ -4,19 +4,26 @@ import io.livejury.common.ApiException;
 import io.livejury.model.Principal;
 import io.livejury.model.Room;
 import io.livejury.room.RoomService;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Decides WebSocket handshakes on {@code /ws/rooms/{roomId}?token=…}: the token must be valid (401) and the
- * room must exist (404) before the upgrade is accepted and a {@link SocketSession} takes over.
+ * Decides WebSocket handshakes on {@code /ws/rooms/{roomId}?token=…}: a browser's Origin must be the node's
+ * own or an allowed one (403), the token must be valid (401), the room must exist (404) and the user may hold
+ * only so many sockets on the node (429) before the upgrade is accepted and a {@link SocketSession} takes over.
  */
 final class SocketGate {
 
@@ -28,12 +35,16 @@ final class SocketGate {
   private final Auth auth;
   private final RoomService rooms;
   private final SocketServices services;
+  private final SocketKeeper keeper;
+  private final Set<String> allowedOrigins;
 
   SocketGate(Vertx vertx, Auth auth, RoomService rooms, SocketServices services) {
     this.vertx = vertx;
     this.auth = auth;
     this.rooms = rooms;
     this.services = services;
+    this.keeper = new SocketKeeper(vertx);
+    this.allowedOrigins = services.settings().socketPolicy().allowedOrigins();
   }
 
   void handshake(ServerWebSocketHandshake handshake) {
@@ -42,17 +53,54 @@ final class SocketGate {
       handshake.reject(404);
       return;
     }
+    if (!originAllowed(handshake)) {
+      handshake.reject(403);
+      return;
+    }
     String roomId = path.group(1);
     auth.authenticate(token(handshake.query()))
         .compose(principal -> rooms.get(roomId).map(room -> new Admission(principal, room)))
-        .onSuccess(admitted -> handshake.accept().onSuccess(ws ->
-            new SocketSession(vertx, ws, admitted.principal(), admitted.room(), services).start()))
+        .compose(admitted -> services.users().tryAcquire(admitted.principal().userId())
+            ? Future.succeededFuture(admitted)
+            : Future.failedFuture(new ApiException(429, "rate_limited", "too many sockets for one user")))
+        .onSuccess(admitted -> handshake.accept()
+            .onSuccess(ws -> {
+              SocketSession[] session = new SocketSession[1];
+              session[0] = new SocketSession(vertx, ws, admitted.principal(), admitted.room(), services, () -> {
+                services.users().release(admitted.principal().userId());
+                keeper.remove(session[0]);
+              });
+              keeper.add(session[0]);
+              session[0].start();
+            })
+            .onFailure(err -> services.users().release(admitted.principal().userId())))
         .onFailure(err -> {
           if (!(err instanceof ApiException)) {
             LOG.warn("WebSocket handshake failed: {}", err.getMessage());
           }
           handshake.reject(err instanceof ApiException api ? api.status() : 503);
         });
+  }
+
+  /**
+   * A browser always sends Origin: a page of another site holding a stolen token is refused. The node's own
+   * origin (same host and port as the request) and the configured ones pass; so do clients that send none.
+   */
+  private boolean originAllowed(ServerWebSocketHandshake handshake) {
+    String origin = handshake.headers().get(HttpHeaders.ORIGIN);
+    if (origin == null || allowedOrigins.contains("*") || allowedOrigins.contains(origin)) {
+      return true;
+    }
+    HostAndPort authority = handshake.authority();
+    try {
+      URI uri = new URI(origin);
+      int defaultPort = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+      int originPort = uri.getPort() < 0 ? defaultPort : uri.getPort();
+      int hostPort = authority.port() < 0 ? (handshake.isSsl() ? 443 : 80) : authority.port();
+      return uri.getHost() != null && uri.getHost().equalsIgnoreCase(authority.host()) && originPort == hostPort;
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 
   private record Admission(Principal principal, Room room) {

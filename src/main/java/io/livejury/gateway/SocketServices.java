@@ -14,5 +14,6 @@ public record SocketServices(
     PromptService prompts,
     BallotCounter ballots,
     ReportService reports,
+    UserSockets users,
     Metrics metrics) {
 }

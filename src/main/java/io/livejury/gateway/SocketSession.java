@@ -16,6 +16,8 @@ import io.livejury.vote.PromptService;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -26,16 +28,20 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One accepted socket in a room. It joins the room on this node, sends {@code welcome} (holding back room
  * events that arrive before it, so welcome is always first), then answers the client's frames. A bad frame
- * gets an {@code error} or a rejected {@code ack}; the connection stays open.
+ * gets an {@code error} or a rejected {@code ack}; the connection stays open. What it queues for a client
+ * that does not read is bounded (see {@link #write}); the socket's own {@link SocketKeeper} pings it and
+ * closes it once it is silent or stuck.
  */
 final class SocketSession implements RoomMember {
 
   private static final Logger LOG = LoggerFactory.getLogger(SocketSession.class);
   private static final int MAX_REPORT_TEXT = 500;
+  private static final Buffer PING = Buffer.buffer();
 
   private final Vertx vertx;
   private final Context context;
@@ -50,12 +56,25 @@ final class SocketSession implements RoomMember {
   private final Metrics metrics;
   private final RateLimiter limiter;
   private final int maxFrameBytes;
+  private final int backlogLimit;
+  private final long stuckNanos;
+  private final long pingNanos;
+  private final long idleNanos;
+  private final Runnable onClose;
   private final List<String> held = new ArrayList<>();
+  /** When the socket stopped taking writes (nanoTime), 0 while it keeps up; touched on its event loop only. */
+  private long unwritableSince;
+  /** Characters of must-arrive frames written since the socket stopped taking writes. */
+  private long backlog;
+  private long lastRead;
+  private long lastPing;
+  private boolean closing;
   /** This socket's ballots reach Redis one after another, so the first one sent is the one counted. */
   private Future<?> lastBallot = Future.succeededFuture();
   private volatile boolean welcomed;
 
-  SocketSession(Vertx vertx, ServerWebSocket ws, Principal principal, Room room, SocketServices services) {
+  SocketSession(Vertx vertx, ServerWebSocket ws, Principal principal, Room room, SocketServices services,
+      Runnable onClose) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.eventLoop = Thread.currentThread();
@@ -69,12 +88,32 @@ final class SocketSession implements RoomMember {
     this.metrics = services.metrics();
     this.limiter = new RateLimiter(services.settings().socketBurst(), services.settings().socketRate());
     this.maxFrameBytes = services.settings().maxFrameBytes();
+    SocketPolicy policy = services.settings().socketPolicy();
+    this.backlogLimit = policy.backlogBytes();
+    this.stuckNanos = TimeUnit.SECONDS.toNanos(policy.stuckSeconds());
+    this.pingNanos = TimeUnit.SECONDS.toNanos(policy.pingSeconds());
+    this.idleNanos = TimeUnit.SECONDS.toNanos(policy.idleSeconds());
+    this.onClose = onClose;
+    this.lastRead = System.nanoTime();
+    this.lastPing = lastRead;
   }
 
   void start() {
     ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(data -> send(Frames.error("bad_frame", "frames are JSON text", null)));
-    ws.closeHandler(v -> registry.leave(room.roomId(), this));
+    ws.binaryMessageHandler(data -> {
+      lastRead = System.nanoTime();
+      reply(Frames.error("bad_frame", "frames are JSON text", null));
+    });
+    ws.pongHandler(data -> lastRead = System.nanoTime());
+    ws.drainHandler(v -> {
+      unwritableSince = 0;
+      backlog = 0;
+    });
+    ws.exceptionHandler(this::onFailure);
+    ws.closeHandler(v -> {
+      registry.leave(room.roomId(), this);
+      onClose.run();
+    });
     LocalRoom local = registry.join(room.roomId(), this);
     vertx.eventBus().request(Addresses.ROOM_SUBSCRIBE, room.roomId())
         .compose(subscribed -> prompts.openPrompts(room.roomId(), principal.userId()))
@@ -87,6 +126,32 @@ final class SocketSession implements RoomMember {
           ws.writeTextMessage(Frames.error("unavailable", "the room cannot be joined right now, reconnect shortly", null));
           ws.close((short) 1011, "unavailable");
         });
+  }
+
+  /**
+   * Runs once a second on the socket's event loop: pings it when due, and closes it if it went silent for
+   * the idle time or has taken no write for the stuck time.
+   */
+  void check(long now) {
+    if (closing) {
+      return;
+    }
+    if (now - lastRead > idleNanos) {
+      shed("idle", SocketPolicy.IDLE);
+      return;
+    }
+    if (ws.writeQueueFull()) {
+      if (unwritableSince == 0) {
+        unwritableSince = now;
+      } else if (now - unwritableSince > stuckNanos) {
+        shed("slow_consumer", SocketPolicy.SLOW_CONSUMER);
+      }
+      return;
+    }
+    if (now - lastPing >= pingNanos) {
+      lastPing = now;
+      ws.writePing(PING);
+    }
   }
 
   @Override
@@ -120,7 +185,8 @@ final class SocketSession implements RoomMember {
   @Override
   public void offer(String frame) {
     if (welcomed && ws.writeQueueFull()) {
-      return; // a slow reader skips tallies: the next one carries the newer counts anyway
+      metrics.frameDropped(); // a slow reader skips tallies: the next one carries the newer counts anyway
+      return;
     }
     send(frame);
   }
@@ -134,39 +200,92 @@ final class SocketSession implements RoomMember {
     }
   }
 
+  /**
+   * Writes a frame that must arrive (ack, prompt, verdict, warning, penalty). While the socket does not read,
+   * such frames still queue, but only up to the backlog limit: past it the socket is closed, so one stuck
+   * client cannot pin the node's memory. It may reconnect, and its welcome carries what it missed.
+   */
   private void write(String frame) {
-    if (!ws.isClosed()) {
-      ws.writeTextMessage(frame);
+    if (closing || ws.isClosed()) {
+      return;
+    }
+    if (ws.writeQueueFull()) {
+      if (unwritableSince == 0) {
+        unwritableSince = System.nanoTime();
+      }
+      backlog += frame.length();
+      if (backlog > backlogLimit) {
+        shed("slow_consumer", SocketPolicy.SLOW_CONSUMER);
+        return;
+      }
+    }
+    ws.writeTextMessage(frame);
+  }
+
+  /** Writes an answer the client can do without (pong, error notes): dropped while the socket does not read. */
+  private void reply(String frame) {
+    if (ws.writeQueueFull()) {
+      metrics.frameDropped();
+      return;
+    }
+    send(frame);
+  }
+
+  /** Closes the socket on the node's own decision, once, counting why. */
+  private void shed(String reason, short code) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    metrics.connectionClosed(reason);
+    ws.close(code, reason);
+  }
+
+  private void onFailure(Throwable err) {
+    // A message past the hard limit: Vert.x stops assembling it and reports it here; tell the client why.
+    if (err instanceof CorruptedWebSocketFrameException
+        || err instanceof IllegalStateException && String.valueOf(err.getMessage()).contains("max message size")) {
+      shed("too_big", SocketPolicy.TOO_BIG);
+    } else {
+      LOG.debug("Socket failure in room {}: {}", room.roomId(), err.getMessage());
     }
   }
 
   private void onText(String text) {
-    if (!limiter.tryAcquire()) {
-      send(Frames.error("rate_limited", "too many frames, slow down", null));
-      return;
-    }
+    lastRead = System.nanoTime();
+    // Taken before anything else so a flood pays for its parse at most, never for Redis.
+    boolean allowed = limiter.tryAcquire();
     if (text.length() > maxFrameBytes / 4 && text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes) {
-      send(Frames.error("too_large", "frames are limited to " + maxFrameBytes + " bytes", null));
+      reply(Frames.error("too_large", "frames are limited to " + maxFrameBytes + " bytes", null));
       return;
     }
     JsonObject frame;
     try {
       if (!(Json.decodeValue(text) instanceof JsonObject object)) {
-        send(Frames.error("bad_frame", "a frame is a JSON object with a type", null));
+        reply(Frames.error("bad_frame", "a frame is a JSON object with a type", null));
         return;
       }
       frame = object;
     } catch (DecodeException e) {
-      send(Frames.error("bad_json", "the frame is not valid JSON", null));
+      reply(Frames.error("bad_json", "the frame is not valid JSON", null));
       return;
     }
     String ref = frame.getValue("ref") == null ? null : frame.getValue("ref").toString();
     String type = frame.getValue("type") instanceof String s ? s : "";
+    if (!allowed) {
+      // Every ballot and report gets its ack, even a refused one, so a client always knows where it stands.
+      if ("ballot".equals(type) || "report".equals(type)) {
+        send(Frames.ack(ref, "rejected", "rate_limited"));
+      } else {
+        reply(Frames.error("rate_limited", "too many frames, slow down", ref));
+      }
+      return;
+    }
     switch (type) {
       case "ballot" -> onBallot(ref, frame);
       case "report" -> onReport(ref, frame);
-      case "ping" -> send(Frames.PONG);
-      default -> send(Frames.error("unknown_type", "unknown frame type '" + type + "'", ref));
+      case "ping" -> reply(Frames.PONG);
+      default -> reply(Frames.error("unknown_type", "unknown frame type '" + type + "'", ref));
     }
   }
 

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * This node's meters, exposed as Prometheus text at {@code GET /metrics}: sockets held, ballots by
- * outcome, ballot ack latency, room fan-out time, Redis and Postgres call latency, tally frames sent, and
+ * outcome, ballot ack latency, connections closed by the node and frames dropped for slow readers, room fan-out time, Redis and Postgres call latency, tally frames sent, and
  * the verdict stream's length and pending entries.
  */
 public final class Metrics {
@@ -31,6 +31,10 @@ public final class Metrics {
       "Room event received to written to every local socket of the room").register(registry);
   private final Counter tallyFrames = Counter.builder("livejury_tally_frames")
       .description("Tally frames written to sockets").register(registry);
+  private final Map<String, Counter> closes = new ConcurrentHashMap<>();
+  private final Counter droppedFrames = Counter.builder("livejury_frames_dropped")
+      .description("Frames not written because the socket was not reading (tallies, pongs, error replies)")
+      .register(registry);
   private final AtomicLong streamLength = new AtomicLong();
   private final AtomicLong streamPending = new AtomicLong();
 
@@ -72,6 +76,16 @@ public final class Metrics {
 
   public void roomFanOut(long startedNanos) {
     roomFanOut.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A connection the node closed on its own, by why: slow_consumer, idle, too_big, handshake_timeout. */
+  public void connectionClosed(String reason) {
+    closes.computeIfAbsent(reason, r -> Counter.builder("livejury_connections_closed").tag("reason", r)
+        .description("Connections the node closed itself, by reason").register(registry)).increment();
+  }
+
+  public void frameDropped() {
+    droppedFrames.increment();
   }
 
   public void tallyFrames(int sent) {

@@ -1,0 +1,260 @@
+package io.livejury.gateway;
+
+import io.livejury.support.EmbeddedServersExtension;
+import io.livejury.support.Http;
+import io.livejury.support.RawSocket;
+import io.livejury.support.TestNode;
+import io.livejury.support.TestSocket;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Clients that try to cost the node more than a viewer should: sockets that stop reading, floods, oversized
+ * messages, connections that never finish a handshake or go silent, many sockets on one account, and pages
+ * of other sites. Each is measured from the outside: what the client sees and what {@code /metrics} counts.
+ */
+@ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
+class HostileSocketTest {
+
+  private static TestNode node;
+  private static Http http;
+  private static String staff;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(Map.of(
+        "LIVEJURY_SOCKET_STUCK_SECONDS", "2",
+        "LIVEJURY_SOCKET_PING_SECONDS", "1",
+        "LIVEJURY_SOCKET_IDLE_SECONDS", "3",
+        "LIVEJURY_HANDSHAKE_TIMEOUT_SECONDS", "1",
+        "LIVEJURY_SOCKETS_PER_USER", "5",
+        "LIVEJURY_ALLOWED_ORIGINS", "https://shop.example"));
+    http = new Http(node.port());
+    staff = http.token("staff-hostile", "staff");
+  }
+
+  @AfterAll
+  static void stop(Vertx vertx) {
+    node.stopAfter(vertx);
+  }
+
+  @Test
+  void aSocketThatStopsReadingWhilePingingIsClosedAndHonestOnesCarryOn(Vertx vertx) {
+    String roomId = http.createRoom(staff, "streamer-stuck");
+    TestSocket honest = TestSocket.connect(vertx, node.port(), roomId, http.token("stuck-honest", "viewer"));
+    double shedBefore = closes("slow_consumer");
+    double droppedBefore = metric("livejury_frames_dropped_total");
+
+    // 15-byte pings, thousands per write, never reading: their pongs and rate_limited notes pile up.
+    byte[] pings = RawSocket.repeated(RawSocket.textFrame("{\"type\":\"ping\"}"), 20_000);
+    try (RawSocket stuck = RawSocket.upgrade(node.port(), roomId, http.token("stuck-pinger", "viewer"), 4096)) {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (closes("slow_consumer") == shedBefore && System.nanoTime() < until && stuck.write(pings)) {
+        waitUntil(() -> false, 50);
+      }
+    }
+
+    waitUntil(() -> closes("slow_consumer") > shedBefore, 5_000);
+    assertThat(closes("slow_consumer")).isEqualTo(shedBefore + 1);
+    assertThat(metric("livejury_frames_dropped_total")).isGreaterThan(droppedBefore);
+    String promptId = http.openPrompt(staff, roomId, 30).getString("id");
+    honest.await(f -> "prompt".equals(f.getString("type")) && promptId.equals(f.getJsonObject("prompt").getString("id")));
+    assertThat(honest.isClosed()).isFalse();
+  }
+
+  @Test
+  void framesThatMustArriveQueueOnlyUpToTheBacklogThenTheSocketIsClosed() {
+    String roomId = http.createRoom(staff, "streamer-backlog");
+    String promptId = http.openPrompt(staff, roomId, 60).getString("id");
+    double shedBefore = closes("slow_consumer");
+
+    // Every ballot is answered with an ack that may not be dropped, so these fill the backlog.
+    byte[] ballots = RawSocket.repeated(RawSocket.textFrame(new JsonObject().put("type", "ballot").put("ref", "b")
+        .put("promptId", promptId).put("option", "false").encode()), 5_000);
+    try (RawSocket stuck = RawSocket.upgrade(node.port(), roomId, http.token("backlog-voter", "viewer"), 4096)) {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (closes("slow_consumer") == shedBefore && System.nanoTime() < until && stuck.write(ballots)) {
+        waitUntil(() -> false, 50);
+      }
+    }
+    waitUntil(() -> closes("slow_consumer") > shedBefore, 5_000);
+    assertThat(closes("slow_consumer")).isEqualTo(shedBefore + 1);
+  }
+
+  @Test
+  void everyBallotOfABurstGetsItsOwnAckEvenPastTheFloodLimit(Vertx vertx) {
+    String roomId = http.createRoom(staff, "streamer-burst");
+    String promptId = http.openPrompt(staff, roomId, 60).getString("id");
+    TestSocket viewer = TestSocket.connect(vertx, node.port(), roomId, http.token("burst-voter", "viewer"));
+    int ballots = 5_000;
+    for (int i = 0; i < ballots; i++) {
+      viewer.ballot("r" + i, promptId, "false");
+    }
+    waitUntil(() -> viewer.frames("ack").size() >= ballots, 30_000);
+    waitUntil(() -> false, 300); // anything more than one ack per ballot would show up now
+
+    List<JsonObject> acks = viewer.frames("ack");
+    assertThat(acks).hasSize(ballots);
+    assertThat(acks.stream().map(a -> a.getString("ref")).distinct().count()).isEqualTo(ballots);
+    Map<String, Integer> byOutcome = new HashMap<>();
+    acks.forEach(a -> byOutcome.merge(a.getString("status") + "/" + a.getString("reason", ""), 1, Integer::sum));
+    assertThat(byOutcome.get("accepted/")).isEqualTo(1);
+    assertThat(byOutcome.keySet()).containsOnly("accepted/", "duplicate/already voted", "rejected/rate_limited");
+    assertThat(byOutcome.get("rejected/rate_limited")).isGreaterThan(ballots - 200);
+    assertThat(viewer.frames("error")).isEmpty();
+    assertThat(viewer.isClosed()).isFalse();
+  }
+
+  @Test
+  void aMessagePastTheHardLimitClosesWith1009WhetherSentWholeOrInFragments(Vertx vertx) throws Exception {
+    String roomId = http.createRoom(staff, "streamer-big");
+    WebSocket whole = raw(vertx, roomId, http.token("big-whole", "viewer"), null);
+    CompletableFuture<Short> wholeClosed = new CompletableFuture<>();
+    whole.closeHandler(v -> wholeClosed.complete(whole.closeStatusCode()));
+    whole.writeTextMessage("x".repeat(70 * 1024));
+    assertThat(wholeClosed.get(15, TimeUnit.SECONDS)).isEqualTo((short) 1009);
+
+    WebSocket fragmented = raw(vertx, roomId, http.token("big-fragments", "viewer"), null);
+    CompletableFuture<Short> fragmentsClosed = new CompletableFuture<>();
+    fragmented.closeHandler(v -> fragmentsClosed.complete(fragmented.closeStatusCode()));
+    String piece = "y".repeat(30 * 1024);
+    fragmented.writeFrame(WebSocketFrame.textFrame(piece, false));
+    fragmented.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(piece), false));
+    fragmented.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(piece), false));
+    fragmented.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(piece), true));
+    assertThat(fragmentsClosed.get(15, TimeUnit.SECONDS)).isEqualTo((short) 1009);
+    assertThat(closes("too_big")).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void oneUserHoldsAtMostTheCapOfSocketsOnANode(Vertx vertx) {
+    String roomId = http.createRoom(staff, "streamer-cap");
+    String token = http.token("many-tabs", "viewer");
+    List<TestSocket> tabs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      tabs.add(TestSocket.connect(vertx, node.port(), roomId, token));
+    }
+    assertThatThrownBy(() -> TestSocket.connect(vertx, node.port(), roomId, token))
+        .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(429));
+    // Another user is not affected, and a closed tab frees its place.
+    TestSocket.connect(vertx, node.port(), roomId, http.token("one-tab", "viewer")).close();
+    tabs.get(0).close();
+    waitUntil(() -> tabs.get(0).isClosed(), 5_000);
+    waitUntil(() -> {
+      try {
+        TestSocket.connect(vertx, node.port(), roomId, token);
+        return true;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }, 5_000);
+  }
+
+  @Test
+  void connectionsThatNeverFinishAHandshakeAreClosed() throws Exception {
+    double before = closes("handshake_timeout");
+    try (Socket silent = new Socket("127.0.0.1", node.port());
+         Socket trickler = new Socket("127.0.0.1", node.port())) {
+      silent.setSoTimeout(5_000);
+      trickler.setSoTimeout(300);
+      OutputStream out = trickler.getOutputStream();
+      byte[] request = ("GET /ws/rooms/x?token=y HTTP/1.1\r\nHost: localhost\r\n").getBytes(StandardCharsets.US_ASCII);
+      boolean trickleClosed = false;
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      for (int i = 0; i < request.length && System.nanoTime() < until && !trickleClosed; i++) {
+        try {
+          out.write(request[i]);
+          out.flush();
+          trickleClosed = trickler.getInputStream().read() == -1;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+          // no answer yet: keep trickling
+        } catch (java.io.IOException reset) {
+          trickleClosed = true;
+        }
+      }
+      assertThat(trickleClosed).as("a connection trickling a byte every 300 ms is closed").isTrue();
+      assertThat(silent.getInputStream().read()).as("a silent connection is closed").isEqualTo(-1);
+    }
+    assertThat(closes("handshake_timeout")).isEqualTo(before + 2);
+  }
+
+  @Test
+  void aSocketThatAnswersNoPingIsClosedAsIdleWhileOneThatDoesStays(Vertx vertx) throws Exception {
+    String roomId = http.createRoom(staff, "streamer-idle");
+    TestSocket honest = TestSocket.connect(vertx, node.port(), roomId, http.token("idle-honest", "viewer"));
+    double before = closes("idle");
+    try (RawSocket silent = RawSocket.upgrade(node.port(), roomId, http.token("idle-silent", "viewer"), 65536)) {
+      // Never answers a ping, never sends a frame.
+      waitUntil(() -> closes("idle") > before, 8_000);
+    }
+    assertThat(closes("idle")).isEqualTo(before + 1);
+    assertThat(honest.isClosed()).isFalse();
+  }
+
+  @Test
+  void aPageOfAnotherSiteCannotOpenASocketWithAStolenToken(Vertx vertx) throws Exception {
+    String roomId = http.createRoom(staff, "streamer-origin");
+    String token = http.token("origin-viewer", "viewer");
+    assertThatThrownBy(() -> raw(vertx, roomId, token, "https://evil.example"))
+        .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(403));
+    raw(vertx, roomId, token, "https://shop.example").close();
+    raw(vertx, roomId, token, "http://localhost:" + node.port()).close();
+    raw(vertx, roomId, token, null).close();
+  }
+
+  /** A WebSocket without {@link TestSocket}'s bookkeeping: the test decides when it reads and what it sends. */
+  private static WebSocket raw(Vertx vertx, String roomId, String token, String origin) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(node.port())
+        .setURI("/ws/rooms/" + roomId + "?token=" + token).setTimeout(10_000).setAllowOriginHeader(origin != null);
+    if (origin != null) {
+      options.addHeader("Origin", origin);
+    }
+    return TestSocket.client(vertx).connect(options).await();
+  }
+
+  private static double closes(String reason) {
+    return metric("livejury_connections_closed_total{reason=\"" + reason + "\"}");
+  }
+
+  private static double metric(String sample) {
+    return http.text("/metrics").lines().filter(line -> line.startsWith(sample + " ")).findFirst()
+        .map(line -> Double.parseDouble(line.substring(sample.length() + 1).trim()))
+        .orElse(0.0);
+  }
+
+  private static void waitUntil(BooleanSupplier done, long ms) {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    while (!done.getAsBoolean() && System.nanoTime() < until) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}
