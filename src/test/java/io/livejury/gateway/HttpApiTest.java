@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -135,6 +136,27 @@ class HttpApiTest {
     Http.Reply noMerchant = http.post("/api/dev/token", null, new JsonObject().put("sub", "u").put("role", "streamer"));
     assertThat(noMerchant.status()).isEqualTo(400);
     assertThat(noMerchant.body().getJsonObject("error").getString("message")).contains("merchantId");
+    tc.completeNow();
+  }
+
+  @Test
+  void jsonOverAKilobyteIsReadAsJsonWhateverFormTypeItIsSentAs(VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-curl");
+    String claim = "这款茶能治疗糖尿病，".repeat(150);
+    String body = new JsonObject().put("kind", "claim").put("question", "主播说的属实吗？").put("claim", claim)
+        .put("durationSec", 30).encode();
+    assertThat(body.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(4_000);
+    String cut = body.substring(0, 1_500);
+    for (String type : new String[] {"application/json", "application/x-www-form-urlencoded",
+        "application/x-www-form-urlencoded; charset=utf-8", "multipart/form-data; boundary=x"}) {
+      Http.Reply opened = http.send("POST", "/api/rooms/" + roomId + "/prompts", staff, body, type);
+      assertThat(opened.status()).as(type).isEqualTo(201);
+      assertThat(opened.body().getString("claim")).as(type).isEqualTo(claim);
+      Http.Reply broken = http.send("POST", "/api/rooms/" + roomId + "/prompts", staff, cut, type);
+      assertThat(broken.status()).as(type).isEqualTo(400);
+      assertThat(broken.errorCode()).as(type).isEqualTo("bad_request");
+      assertThat(broken.body().getJsonObject("error").getString("message")).as(type).contains("JSON");
+    }
     tc.completeNow();
   }
 

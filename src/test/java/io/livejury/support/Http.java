@@ -58,11 +58,19 @@ public final class Http {
   }
 
   public Reply send(String method, String path, String token, String body) {
+    return send(method, path, token, body, null);
+  }
+
+  /** Sends {@code body} under the content type given ({@code null}: no Content-Type header, as before). */
+  public Reply send(String method, String path, String token, String body, String contentType) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
         .timeout(Duration.ofSeconds(20))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
     }
     try {
       HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
