@@ -11,7 +11,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 
-/** The server → client WebSocket frames of PROTOCOL.md, encoded once each. */
+/**
+ * The server → client WebSocket frames of PROTOCOL.md, encoded once each. A room frame goes to viewers and
+ * streamer alike, so prompts and verdicts travel without the report texts that only staff may read.
+ */
 public final class Frames {
 
   public static String welcome(String roomId, String userId, String role, List<JsonObject> openPrompts) {
@@ -24,7 +27,7 @@ public final class Frames {
   }
 
   public static String prompt(Prompt prompt) {
-    return new JsonObject().put("type", "prompt").put("prompt", Json.toJsonObject(prompt)).encode();
+    return new JsonObject().put("type", "prompt").put("prompt", Json.toJsonObject(prompt.forRoom())).encode();
   }
 
   public static String tally(String promptId, Map<String, Long> counts, long total) {
@@ -33,7 +36,7 @@ public final class Frames {
   }
 
   public static String verdict(Verdict verdict) {
-    return new JsonObject().put("type", "verdict").put("verdict", Json.toJsonObject(verdict)).encode();
+    return new JsonObject().put("type", "verdict").put("verdict", Json.toJsonObject(verdict.forRoom())).encode();
   }
 
   public static String warning(Warning warning) {

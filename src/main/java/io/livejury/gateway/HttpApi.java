@@ -80,7 +80,8 @@ final class HttpApi {
     }));
     router.post("/api/rooms/:roomId/transcript").handler(json(202, ctx -> transcripts.submit(
         caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"), ctx.body().length(), body(ctx))));
-    router.get("/api/prompts/:promptId").handler(json(200, ctx -> prompts.view(ctx.pathParam("promptId"))));
+    router.get("/api/prompts/:promptId").handler(json(200, ctx ->
+        prompts.view(ctx.pathParam("promptId"), ctx.<Principal>get(PRINCIPAL).is(Role.STAFF))));
 
     router.get("/api/verdicts").handler(json(200, ctx -> {
       caller(ctx, Role.STAFF);

@@ -14,6 +14,7 @@ import io.livejury.model.PromptKind;
 import io.livejury.model.PromptKinds;
 import io.livejury.model.PromptOption;
 import io.livejury.model.Room;
+import io.livejury.model.Trigger;
 import io.livejury.room.RoomEvent;
 import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomService;
@@ -103,9 +104,10 @@ public final class PromptService {
 
   /**
    * The prompt as GET /api/prompts/{id} shows it: live status, counts, total, the verdict once closed, and
-   * the curve — the ballots counted in each second, for staff judging how a vote went.
+   * the curve — the ballots counted in each second, for staff judging how a vote went. The viewers' report
+   * texts in its trigger are shown only {@code withReportTexts} (to staff).
    */
-  public Future<JsonObject> view(String promptId) {
+  public Future<JsonObject> view(String promptId, boolean withReportTexts) {
     if (!Ids.isValid(promptId)) {
       return Future.failedFuture(ApiException.notFound("prompt"));
     }
@@ -128,7 +130,7 @@ public final class PromptService {
           if (fields.get(2) != null) {
             view.put("verdict", new JsonObject(fields.get(2).toString()));
           }
-          return Future.succeededFuture(view);
+          return Future.succeededFuture(withReportTexts ? view : Trigger.forRoom(view));
         });
   }
 
@@ -146,7 +148,10 @@ public final class PromptService {
     return curve;
   }
 
-  /** The room's open prompts for a joining socket, each with {@code voted} where this user already voted. */
+  /**
+   * The room's open prompts for a joining socket, each with {@code voted} where this user already voted,
+   * without the report texts (the welcome goes to viewers and streamers too).
+   */
   public Future<List<JsonObject>> openPrompts(String roomId, String userId) {
     return redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.roomOpenPrompts(roomId)))
         .compose(ids -> {
@@ -166,7 +171,7 @@ public final class PromptService {
               if (fields.get(0) == null || !Prompt.OPEN.equals(fields.get(1).toString())) {
                 continue;
               }
-              JsonObject prompt = new JsonObject(fields.get(0).toString());
+              JsonObject prompt = Trigger.forRoom(new JsonObject(fields.get(0).toString()));
               Response voted = reads.get(i + 1).result();
               if (voted != null) {
                 prompt.put("voted", voted.toString());
