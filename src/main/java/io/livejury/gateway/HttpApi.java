@@ -72,8 +72,10 @@ final class HttpApi {
     router.post("/api/rooms").handler(json(201, ctx ->
         rooms.create(caller(ctx, Role.STREAMER, Role.STAFF), body(ctx))));
     router.get("/api/rooms/:roomId").handler(json(200, ctx -> rooms.get(ctx.pathParam("roomId"))));
+    // Also for a room ended before: a close that failed half-way is finished by ending again.
     router.post("/api/rooms/:roomId/end").handler(json(200, ctx ->
-        rooms.end(caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"))));
+        rooms.end(caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"))
+            .compose(room -> prompts.closeNow(room.roomId()).map(room))));
     router.post("/api/rooms/:roomId/prompts").handler(json(201, ctx -> {
       Principal staff = caller(ctx, Role.STAFF);
       return prompts.open(ctx.pathParam("roomId"), body(ctx), Map.of("type", "staff", "by", staff.userId()));

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * Decides WebSocket handshakes on {@code /ws/rooms/{roomId}?token=…}: the token must be valid (401) and the
- * room must exist (404) before the upgrade is accepted and a {@link SocketSession} takes over.
+ * room must exist (404) and be live (410) before the upgrade is accepted and a {@link SocketSession} takes over.
  */
 final class SocketGate {
 
@@ -44,7 +44,7 @@ final class SocketGate {
     }
     String roomId = path.group(1);
     auth.authenticate(token(handshake.query()))
-        .compose(principal -> rooms.get(roomId).map(room -> new Admission(principal, room)))
+        .compose(principal -> rooms.live(roomId).map(room -> new Admission(principal, room)))
         .onSuccess(admitted -> handshake.accept().onSuccess(ws ->
             new SocketSession(vertx, ws, admitted.principal(), admitted.room(), services).start()))
         .onFailure(err -> {

@@ -183,6 +183,33 @@ public final class PromptService {
         });
   }
 
+  /**
+   * Closes the room's open prompts now, through the closer's normal path: each deadline moves to now, so
+   * ballots are refused from here on and the closer decides each prompt from the ballots counted so far —
+   * a streamer cannot escape a verdict by ending the room.
+   */
+  public Future<Void> closeNow(String roomId) {
+    return redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.roomOpenPrompts(roomId)))
+        .compose(ids -> {
+          List<Future<Response>> closing = new ArrayList<>();
+          if (ids != null) {
+            for (Response id : ids) {
+              closing.add(closePromptNow(id.toString()));
+            }
+          }
+          return Future.all(closing).mapEmpty();
+        });
+  }
+
+  private Future<Response> closePromptNow(String promptId) {
+    return LuaScript.CLOSE_NOW.call(redis, List.of(RedisKeys.prompt(promptId)), List.of())
+        .compose(deadline -> deadline.toLong() == 0
+            ? Future.succeededFuture(deadline)
+            // XX: a prompt the closer has finished with is not brought back; LT: no deadline moves later.
+            : redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.DEADLINES).arg("XX").arg("LT")
+                .arg(deadline.toLong()).arg(promptId)));
+  }
+
   private int duration(Object value) {
     if (value == null) {
       return settings.promptSeconds();

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -195,6 +197,60 @@ class RoomSocketTest {
         || "pong".equals(f.getString("type")) && viewer.frames().size() >= 200);
     assertThat(viewer.frames("pong").size()).isLessThan(200);
     assertThat(viewer.isClosed()).isFalse();
+    tc.completeNow();
+  }
+
+  @Test
+  void endingARoomClosesItsPromptsWithAVerdictRefusesBallotsAndNewSockets(Vertx vertx, VertxTestContext tc)
+      throws InterruptedException {
+    String roomId = http.createRoom(staff, "streamer-ending");
+    String streamer = http.token("streamer-ending", "streamer", "m-streamer-ending");
+    List<TestSocket> viewers = TestSocket.viewers(vertx, http, roomId, "ending-viewer-", 4);
+    String first = http.openPrompt(staff, roomId, 600).getString("id");
+    String second = http.openPrompt(staff, roomId, 600).getString("id");
+    String[] firstBallots = {"false", "false", "true"};
+    for (int i = 0; i < firstBallots.length; i++) {
+      viewers.get(i).ballot("first", first, firstBallots[i]);
+      assertThat(viewers.get(i).ack("first").getString("status")).isEqualTo("accepted");
+    }
+    viewers.get(0).ballot("second", second, "unsure");
+    assertThat(viewers.get(0).ack("second").getString("status")).isEqualTo("accepted");
+
+    Http.Reply ended = http.post("/api/rooms/" + roomId + "/end", streamer, null);
+    assertThat(ended.status()).isEqualTo(200);
+    assertThat(ended.body().getString("status")).isEqualTo("ended");
+    TestSocket last = viewers.get(3);
+    last.ballot("after-first", first, "false");
+    last.ballot("after-second", second, "false");
+    assertThat(last.ack("after-first").getString("status")).isEqualTo("closed");
+    assertThat(last.ack("after-second").getString("status")).isEqualTo("closed");
+
+    for (TestSocket viewer : viewers) {
+      JsonObject firstVerdict = viewer.await(f -> "verdict".equals(f.getString("type"))
+          && first.equals(f.getJsonObject("verdict").getString("promptId"))).getJsonObject("verdict");
+      assertThat(firstVerdict.getJsonObject("counts").getMap())
+          .containsExactlyInAnyOrderEntriesOf(Map.of("true", 1, "false", 2, "unsure", 0));
+      assertThat(firstVerdict.getLong("total")).isEqualTo(3);
+      JsonObject secondVerdict = viewer.await(f -> "verdict".equals(f.getString("type"))
+          && second.equals(f.getJsonObject("verdict").getString("promptId"))).getJsonObject("verdict");
+      assertThat(secondVerdict.getJsonObject("counts").getMap())
+          .containsExactlyInAnyOrderEntriesOf(Map.of("true", 0, "false", 0, "unsure", 1));
+      assertThat(secondVerdict.getLong("total")).isEqualTo(1);
+    }
+    last.ballot("after-verdict", first, "true");
+    assertThat(last.ack("after-verdict").getString("status")).isEqualTo("closed");
+    JsonObject read = http.get("/api/prompts/" + first, staff).body();
+    assertThat(read.getString("status")).isEqualTo("closed");
+    assertThat(read.getLong("total")).isEqualTo(3);
+    assertThat(http.awaitVerdict("v-" + first, staff, Duration.ofSeconds(15)).getLong("total")).isEqualTo(3);
+    assertThat(http.awaitVerdict("v-" + second, staff, Duration.ofSeconds(15)).getLong("total")).isEqualTo(1);
+
+    assertThatThrownBy(() -> TestSocket.connect(vertx, node.port(), roomId, http.token("too-late", "viewer")))
+        .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(410));
+    // Ending again changes nothing: each prompt was decided once.
+    assertThat(http.post("/api/rooms/" + roomId + "/end", staff, null).status()).isEqualTo(200);
+    TimeUnit.MILLISECONDS.sleep(500);
+    viewers.forEach(viewer -> assertThat(viewer.frames("verdict")).hasSize(2));
     tc.completeNow();
   }
 
