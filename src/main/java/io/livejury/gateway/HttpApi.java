@@ -20,6 +20,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.XFrameHandler;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -57,6 +58,7 @@ final class HttpApi {
 
   Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(new SecurityHeaders()).handler(XFrameHandler.create(XFrameHandler.DENY));
     router.route("/api/*").handler(HttpApi::jsonWhateverFormType);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
     router.get("/metrics").handler(ctx -> ctx.response()
@@ -108,8 +110,15 @@ final class HttpApi {
         reviews.appeal(caller(ctx, Role.STREAMER), ctx.pathParam("penaltyId"), body(ctx))));
 
     router.route("/api/*").handler(ctx -> ctx.fail(404));
-    // The pages: from ./webroot when run from a checkout (edit and reload), else from inside the jar.
-    router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    // The pages: from ./webroot when run from a checkout, else from inside the jar. They are revalidated on
+    // every load (no-cache, answered 304 by Last-Modified while unchanged), so an edit shows on the next
+    // reload: the handler's own default would be "immutable" for a day. Files are not taken as read-only,
+    // so their dates are read again on each request instead of being cached.
+    router.route().handler(ctx -> {
+      ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+      ctx.next();
+    });
+    router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html").setFilesReadOnly(false));
     router.route().failureHandler(new ErrorResponder());
     return router;
   }

@@ -114,6 +114,11 @@ class PagesTest {
       waitForText(staff, By.cssSelector("[data-review]"), "confirmed");
       waitForText(staff, By.cssSelector("#detail .feed li"), "confirm");
       browser.screenshot("staff", SHOTS.resolve("staff.png"));
+      // The drawn curve has height: its columns are sized through the CSSOM, which the policy allows.
+      assertThat(staff.findElement(By.cssSelector("#detail .curve .seg")).getSize().getHeight()).isPositive();
+      for (String tab : new String[] {"streamer", "viewer1", "viewer2", "staff"}) {
+        assertThat(browser.violations(tab)).as(tab).isEmpty();
+      }
     } finally {
       node.stop();
     }
