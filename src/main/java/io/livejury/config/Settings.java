@@ -58,7 +58,9 @@ public record Settings(
     int redisPoolSize,
     int redisPoolWaiting,
     int redisPipeline,
-    int pgPoolSize) {
+    int pgPoolSize,
+    Integer adminPort,
+    String adminHost) {
 
   public static final String DEV_JWT_SECRET = "livejury-dev-secret-change-me-in-production";
 
@@ -120,7 +122,14 @@ public record Settings(
         integer(p, "LIVEJURY_REDIS_POOL"),
         integer(p, "LIVEJURY_REDIS_POOL_WAITING"),
         integer(p, "LIVEJURY_REDIS_PIPELINE"),
-        integer(p, "LIVEJURY_PG_POOL"));
+        integer(p, "LIVEJURY_PG_POOL"),
+        p.getProperty("LIVEJURY_ADMIN_PORT", "").isBlank() ? null : port(p, "LIVEJURY_ADMIN_PORT"),
+        p.getProperty("LIVEJURY_ADMIN_HOST"));
+  }
+
+  /** True when /metrics has a port of its own and stays off the public one. */
+  public boolean hasAdminPort() {
+    return adminPort != null;
   }
 
   public boolean usesDevSecret() {
@@ -143,6 +152,14 @@ public record Settings(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " must be a whole number, got '" + p.getProperty(key) + "'");
     }
+  }
+
+  private static int port(Properties p, String key) {
+    int value = integer(p, key);
+    if (value < 0 || value > 65_535) {
+      throw new IllegalArgumentException(key + " must be a port from 0 to 65535, got " + value);
+    }
+    return value;
   }
 
   private static int positive(Properties p, String key) {

@@ -61,11 +61,10 @@ final class HttpApi {
     router.route().handler(new SecurityHeaders()).handler(XFrameHandler.create(XFrameHandler.DENY));
     router.route("/api/*").handler(HttpApi::jsonWhateverFormType);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-        .end(metrics.scrape()));
-    router.get("/health").handler(ctx -> health.check().onSuccess(report ->
-        reply(ctx, report.getBoolean("ok") ? 200 : 503, report)));
+    if (!settings.hasAdminPort()) {
+      router.get("/metrics").handler(scrape(metrics));
+    }
+    router.get("/health").handler(check(health));
     if (settings.devMode()) {
       router.post("/api/dev/token").handler(json(200, this::devToken));
     }
@@ -121,6 +120,27 @@ final class HttpApi {
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html").setFilesReadOnly(false));
     router.route().failureHandler(new ErrorResponder());
     return router;
+  }
+
+  /** The admin port's answers: /metrics and /health, with the same headers and errors as the public port. */
+  static Router admin(Vertx vertx, Metrics metrics, Health health) {
+    Router router = Router.router(vertx);
+    router.route().handler(new SecurityHeaders()).handler(XFrameHandler.create(XFrameHandler.DENY));
+    router.get("/metrics").handler(scrape(metrics));
+    router.get("/health").handler(check(health));
+    router.route().handler(ctx -> ctx.fail(404));
+    router.route().failureHandler(new ErrorResponder());
+    return router;
+  }
+
+  private static Handler<RoutingContext> scrape(Metrics metrics) {
+    return ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.scrape());
+  }
+
+  private static Handler<RoutingContext> check(Health health) {
+    return ctx -> health.check().onSuccess(report -> reply(ctx, report.getBoolean("ok") ? 200 : 503, report));
   }
 
   /**
