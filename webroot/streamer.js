@@ -24,10 +24,13 @@ function addPrompt(prompt) {
   document.getElementById('no-prompts')?.remove();
   const tally = tallyBars(prompt.options);
   const verdict = el('div', { class: 'verdict', hidden: true });
-  const node = el('article', { 'data-prompt': prompt.id }, el('h3', {}, prompt.question), countdown(prompt.closesAt), tally, verdict);
+  const clock = countdown(prompt.closesAt);
+  const node = el('article', { 'data-prompt': prompt.id }, el('h3', {}, prompt.question), clock, tally, verdict);
   document.getElementById('prompts').prepend(node);
-  const entry = { tally, verdict };
+  const entry = { tally, verdict, clock };
   prompts.set(prompt.id, entry);
+  // The votes already cast, at once: a tally frame comes only when the count next moves.
+  if (prompt.counts) tally.update(prompt.counts, prompt.total);
   return entry;
 }
 
@@ -35,6 +38,7 @@ function showVerdict(v) {
   const entry = prompts.get(v.promptId);
   if (!entry) return;
   entry.tally.update(v.counts, v.total);
+  entry.clock.stop();
   entry.verdict.hidden = false;
   entry.verdict.className = `verdict ${v.outcome}`;
   entry.verdict.textContent = `结果 / Verdict: ${OUTCOMES[v.outcome] || v.outcome} · 置信度 / confidence ${percent(v.confidence)}`;

@@ -17,15 +17,16 @@ function card(prompt) {
     onclick: () => vote(prompt, option),
   }, option.label));
   const tally = tallyBars(prompt.options);
+  const clock = countdown(prompt.closesAt);
   const voted = el('p', { class: 'voted', 'aria-live': 'polite' });
   const verdict = el('div', { class: 'verdict', hidden: true });
   const node = el('article', { class: 'card prompt', 'data-prompt': prompt.id },
     el('h2', {}, prompt.question),
     prompt.claim ? el('p', { class: 'muted' }, `主播原话 / Streamer said: “${prompt.claim}”`) : null,
-    countdown(prompt.closesAt),
+    clock,
     el('div', { class: 'options', role: 'group', 'aria-label': '选项 / Options' }, buttons),
     voted, tally, verdict);
-  const entry = { prompt, node, buttons, tally, voted, verdict };
+  const entry = { prompt, node, buttons, tally, voted, verdict, clock };
   cards.set(prompt.id, entry);
   document.getElementById('idle').hidden = true;
   document.getElementById('prompts').prepend(node);
@@ -69,6 +70,7 @@ function onVerdict(verdict) {
   const entry = cards.get(verdict.promptId);
   if (!entry) return;
   entry.tally.update(verdict.counts, verdict.total);
+  entry.clock.stop();
   entry.buttons.forEach((b) => { b.disabled = true; });
   entry.verdict.hidden = false;
   entry.verdict.className = `verdict ${verdict.outcome}`;
@@ -82,6 +84,8 @@ function onFrame(frame) {
     case 'welcome':
       for (const prompt of frame.openPrompts) {
         const entry = card(prompt);
+        // The votes already cast, at once: a tally frame comes only when the count next moves.
+        if (prompt.counts) entry.tally.update(prompt.counts, prompt.total);
         if (prompt.voted) markVoted(entry, prompt.voted);
       }
       break;

@@ -133,7 +133,8 @@ public final class LiveJury {
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,
             auth, redis, pg, rooms, reviews, transcripts, sockets, metrics)))
         .compose(v -> adminPort == NO_ADMIN_PORT ? Future.<Void>succeededFuture()
-            : deploy(vertx, deployments, 1, () -> new AdminVerticle(settings.adminHost(), adminPort, metrics, redis, pg)))
+            : deploy(vertx, deployments, 1, () ->
+                new AdminVerticle(settings.adminHost(), adminPort, metrics, redis, pg)))
         .map(v -> new LiveJury(vertx, port, adminPort, List.of(redis, subscriber, streams), pg, deployments));
   }
 

@@ -8,6 +8,7 @@ import io.livejury.model.Warning;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +18,12 @@ import java.util.Map;
  */
 public final class Frames {
 
-  public static String welcome(String roomId, String userId, String role, List<JsonObject> openPrompts) {
+  /** {@code serverTime} lets the client correct its own clock: a countdown by a phone's clock can be far off. */
+  public static String welcome(String roomId, String userId, String role, Instant serverTime,
+      List<JsonObject> openPrompts) {
     return new JsonObject().put("type", "welcome").put("roomId", roomId).put("userId", userId)
-        .put("role", role).put("openPrompts", new JsonArray(List.copyOf(openPrompts))).encode();
+        .put("role", role).put("serverTime", serverTime.toString())
+        .put("openPrompts", new JsonArray(List.copyOf(openPrompts))).encode();
   }
 
   public static String room(Room room) {
@@ -28,6 +32,12 @@ public final class Frames {
 
   public static String prompt(Prompt prompt) {
     return new JsonObject().put("type", "prompt").put("prompt", Json.toJsonObject(prompt.forRoom())).encode();
+  }
+
+  /** A new prompt's frame, with the server's time as it goes out, for clients to keep their clock right. */
+  public static String prompt(Prompt prompt, Instant serverTime) {
+    return new JsonObject().put("type", "prompt").put("serverTime", serverTime.toString())
+        .put("prompt", Json.toJsonObject(prompt.forRoom())).encode();
   }
 
   public static String tally(String promptId, Map<String, Long> counts, long total) {

@@ -99,7 +99,10 @@ public final class PromptService {
         .compose(stored -> stored.toInteger() == 1
             ? redis.send(Request.cmd(Command.SADD).arg(RedisKeys.roomOpenPrompts(prompt.roomId())).arg(prompt.id()))
             : Future.failedFuture(new IllegalStateException("prompt id " + prompt.id() + " is already taken")))
-        .compose(v -> events.publish(RoomEvent.promptOpened(prompt.roomId(), prompt.id(), Frames.prompt(prompt))));
+        // Its server time is when it opened, by Redis's clock, which judges its deadline; a few ms go by before
+        // the frame leaves, which a countdown cannot show.
+        .compose(v -> events.publish(RoomEvent.promptOpened(prompt.roomId(), prompt.id(),
+            Frames.prompt(prompt, Instant.parse(prompt.opensAt())))));
   }
 
   /**
@@ -149,11 +152,13 @@ public final class PromptService {
   }
 
   /**
-   * The room's open prompts for a joining socket, each with {@code voted} where this user already voted,
-   * without the report texts (the welcome goes to viewers and streamers too).
+   * The room's open prompts for a joining socket, each with its current counts and total (a reloaded page
+   * shows the votes already cast at once) and {@code voted} where this user already voted, without the
+   * report texts (the welcome goes to viewers and streamers too); and the time they were read, by Redis.
    */
-  public Future<List<JsonObject>> openPrompts(String roomId, String userId) {
-    return redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.roomOpenPrompts(roomId)))
+  public Future<OpenPrompts> openPrompts(String roomId, String userId) {
+    Future<Instant> now = redisNow();
+    Future<List<JsonObject>> open = redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.roomOpenPrompts(roomId)))
         .compose(ids -> {
           if (ids == null || ids.size() == 0) {
             return Future.succeededFuture(List.of());
@@ -163,10 +168,11 @@ public final class PromptService {
           for (Response id : ids) {
             reads.add(redis.send(Request.cmd(Command.HMGET).arg(RedisKeys.prompt(id.toString())).arg("json").arg("status")));
             reads.add(redis.send(Request.cmd(Command.HGET).arg(RedisKeys.voters(id.toString())).arg(userId)));
+            reads.add(redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.counts(id.toString()))));
           }
           return Future.all(reads).map(done -> {
-            List<JsonObject> open = new ArrayList<>();
-            for (int i = 0; i < reads.size(); i += 2) {
+            List<JsonObject> found = new ArrayList<>();
+            for (int i = 0; i < reads.size(); i += 3) {
               Response fields = reads.get(i).result();
               if (fields.get(0) == null || !Prompt.OPEN.equals(fields.get(1).toString())) {
                 continue;
@@ -176,11 +182,13 @@ public final class PromptService {
               if (voted != null) {
                 prompt.put("voted", voted.toString());
               }
-              open.add(prompt);
+              Map<String, Long> counts = Replies.counts(reads.get(i + 2).result());
+              found.add(prompt.put("counts", new JsonObject(Map.copyOf(counts))).put("total", Replies.total(counts)));
             }
-            return open;
+            return found;
           });
         });
+    return Future.all(now, open).map(done -> new OpenPrompts(now.result(), open.result()));
   }
 
   /**

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -75,16 +76,38 @@ class RoomSocketTest {
     assertThat(welcome.getString("type")).isEqualTo("welcome");
     assertThat(welcome.getString("userId")).isEqualTo("returning-viewer");
     assertThat(welcome.getString("role")).isEqualTo("viewer");
+    assertThat(Duration.between(Instant.parse(welcome.getString("serverTime")), Instant.now()).abs())
+        .isLessThan(Duration.ofSeconds(1));
     assertThat(welcome.getJsonArray("openPrompts")).hasSize(1);
-    assertThat(welcome.getJsonArray("openPrompts").getJsonObject(0).getString("voted")).isNull();
+    JsonObject found = welcome.getJsonArray("openPrompts").getJsonObject(0);
+    assertThat(found.getString("voted")).isNull();
+    assertThat(found.getJsonObject("counts").getMap())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("true", 0, "false", 0, "unsure", 0));
+    assertThat(found.getLong("total")).isZero();
+    JsonObject later = http.openPrompt(staff, roomId, 30);
+    JsonObject announced = first.await(f -> "prompt".equals(f.getString("type")));
+    assertThat(announced.getJsonObject("prompt").getString("id")).isEqualTo(later.getString("id"));
+    assertThat(announced.getString("serverTime")).isEqualTo(later.getString("opensAt"));
+
     first.ballot("b1", promptId, "false");
     assertThat(first.ack("b1").getString("status")).isEqualTo("accepted");
+    List<TestSocket> others = TestSocket.viewers(vertx, http, roomId, "welcome-other-", 2);
+    others.get(0).ballot("b", promptId, "true");
+    others.get(1).ballot("b", promptId, "false");
+    others.forEach(other -> assertThat(other.ack("b").getString("status")).isEqualTo("accepted"));
     first.close();
 
     TestSocket again = TestSocket.connect(vertx, node.port(), roomId, token);
     JsonObject rewelcome = again.frames().get(0);
-    assertThat(rewelcome.getJsonArray("openPrompts").getJsonObject(0).getString("id")).isEqualTo(promptId);
-    assertThat(rewelcome.getJsonArray("openPrompts").getJsonObject(0).getString("voted")).isEqualTo("false");
+    assertThat(Duration.between(Instant.parse(rewelcome.getString("serverTime")), Instant.now()).abs())
+        .isLessThan(Duration.ofSeconds(1));
+    assertThat(rewelcome.getJsonArray("openPrompts")).hasSize(2);
+    JsonObject refound = rewelcome.getJsonArray("openPrompts").stream().map(JsonObject.class::cast)
+        .filter(p -> promptId.equals(p.getString("id"))).findFirst().orElseThrow();
+    assertThat(refound.getString("voted")).isEqualTo("false");
+    assertThat(refound.getJsonObject("counts").getMap())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("true", 1, "false", 2, "unsure", 0));
+    assertThat(refound.getLong("total")).isEqualTo(3);
     tc.completeNow();
   }
 

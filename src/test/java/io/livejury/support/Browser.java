@@ -65,6 +65,11 @@ public final class Browser implements AutoCloseable {
    * Content-Security-Policy violations it meets, for {@link #violations}.
    */
   public WebDriver open(String tab, String url) {
+    return open(tab, url, 0);
+  }
+
+  /** Opens a page in a tab whose device clock ({@code Date.now()}) runs {@code clockSkewMs} ahead (or behind). */
+  public WebDriver open(String tab, String url, long clockSkewMs) {
     if (tabs.isEmpty()) {
       tabs.put(tab, driver.getWindowHandle());
     } else {
@@ -74,6 +79,9 @@ public final class Browser implements AutoCloseable {
     beforeEveryDocument("window.cspViolations = [];"
         + "document.addEventListener('securitypolicyviolation', (e) =>"
         + " window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));");
+    if (clockSkewMs != 0) {
+      beforeEveryDocument("{ const deviceNow = Date.now.bind(Date); Date.now = () => deviceNow() + " + clockSkewMs + "; }");
+    }
     driver.get(url);
     return driver;
   }
