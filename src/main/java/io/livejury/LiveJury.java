@@ -12,6 +12,7 @@ import io.livejury.detect.Lexicon;
 import io.livejury.detect.Lexicons;
 import io.livejury.detect.ReportService;
 import io.livejury.detect.TranscriptService;
+import io.livejury.gateway.AdminVerticle;
 import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
 import io.livejury.gateway.SocketServices;
@@ -54,15 +55,20 @@ import java.util.function.Supplier;
  */
 public final class LiveJury {
 
+  /** {@link #adminPort()} of a node that serves /metrics on its public port. */
+  public static final int NO_ADMIN_PORT = -1;
+
   private final Vertx vertx;
   private final int port;
+  private final int adminPort;
   private final List<Redis> clients;
   private final Pool pg;
   private final List<String> deployments;
 
-  private LiveJury(Vertx vertx, int port, List<Redis> clients, Pool pg, List<String> deployments) {
+  private LiveJury(Vertx vertx, int port, int adminPort, List<Redis> clients, Pool pg, List<String> deployments) {
     this.vertx = vertx;
     this.port = port;
+    this.adminPort = adminPort;
     this.clients = clients;
     this.pg = pg;
     this.deployments = deployments;
@@ -70,6 +76,8 @@ public final class LiveJury {
 
   public static Future<LiveJury> start(Vertx vertx, Settings settings) {
     int port = settings.httpPort() == 0 ? EmbeddedServers.freePort() : settings.httpPort();
+    int adminPort = !settings.hasAdminPort() ? NO_ADMIN_PORT
+        : settings.adminPort() == 0 ? EmbeddedServers.freePort() : settings.adminPort();
     RedisOptions redisOptions = new RedisOptions()
         .setConnectionString(settings.redisUrl())
         .setMaxPoolSize(settings.redisPoolSize())
@@ -126,7 +134,10 @@ public final class LiveJury {
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,
             auth, redis, pg, rooms, reviews, transcripts, sockets, metrics)))
-        .map(v -> new LiveJury(vertx, port, List.of(redis, subscriber, streams), pg, deployments));
+        .compose(v -> adminPort == NO_ADMIN_PORT ? Future.<Void>succeededFuture()
+            : deploy(vertx, deployments, 1, () ->
+                new AdminVerticle(settings.adminHost(), adminPort, metrics, redis, pg)))
+        .map(v -> new LiveJury(vertx, port, adminPort, List.of(redis, subscriber, streams), pg, deployments));
   }
 
   private static Future<Void> deploy(Vertx vertx, List<String> deployments, int instances,
@@ -140,6 +151,11 @@ public final class LiveJury {
 
   public int port() {
     return port;
+  }
+
+  /** The port /metrics is served on when it has one of its own, else {@link #NO_ADMIN_PORT}. */
+  public int adminPort() {
+    return adminPort;
   }
 
   /** Stops taking traffic first (gateway), then the background verticles, then closes the clients. */

@@ -48,6 +48,9 @@ public final class Main {
     }
     String host = "0.0.0.0".equals(settings.httpHost()) ? "localhost" : settings.httpHost();
     System.out.println("LiveJury listening on http://" + host + ":" + node.port());
+    if (node.adminPort() != LiveJury.NO_ADMIN_PORT) {
+      LOG.info("Metrics on http://{}:{}/metrics only", settings.adminHost(), node.adminPort());
+    }
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

@@ -60,7 +60,9 @@ public record Settings(
     int redisPoolWaiting,
     int redisPipeline,
     int pgPoolSize,
-    SocketPolicy socketPolicy) {
+    SocketPolicy socketPolicy,
+    Integer adminPort,
+    String adminHost) {
 
   public static final String DEV_JWT_SECRET = "livejury-dev-secret-change-me-in-production";
 
@@ -131,7 +133,14 @@ public record Settings(
             positive(p, "LIVEJURY_SOCKETS_PER_USER"),
             positive(p, "LIVEJURY_HANDSHAKE_TIMEOUT_SECONDS"),
             positive(p, "LIVEJURY_HTTP_IDLE_SECONDS"),
-            list(p, "LIVEJURY_ALLOWED_ORIGINS")));
+            list(p, "LIVEJURY_ALLOWED_ORIGINS")),
+        p.getProperty("LIVEJURY_ADMIN_PORT", "").isBlank() ? null : port(p, "LIVEJURY_ADMIN_PORT"),
+        p.getProperty("LIVEJURY_ADMIN_HOST"));
+  }
+
+  /** True when /metrics has a port of its own and stays off the public one. */
+  public boolean hasAdminPort() {
+    return adminPort != null;
   }
 
   public boolean usesDevSecret() {
@@ -160,6 +169,14 @@ public record Settings(
   private static Set<String> list(Properties p, String key) {
     String value = p.getProperty(key, "").trim();
     return value.isEmpty() ? Set.of() : Set.of(value.split("\\s*,\\s*"));
+  }
+
+  private static int port(Properties p, String key) {
+    int value = integer(p, key);
+    if (value < 0 || value > 65_535) {
+      throw new IllegalArgumentException(key + " must be a port from 0 to 65535, got " + value);
+    }
+    return value;
   }
 
   private static int positive(Properties p, String key) {
