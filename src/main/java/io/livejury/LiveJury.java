@@ -88,7 +88,7 @@ public final class LiveJury {
     Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours());
     RoomRegistry registry = new RoomRegistry();
     metrics.socketsGauge(registry::sockets);
-    RoomEvents events = new RoomEvents(redis);
+    RoomEvents events = new RoomEvents(redis, settings.roomEventsMaxLength(), settings.roomEventsExpiryMs());
     RoomService rooms = new RoomService(redis, events);
     PromptService prompts = new PromptService(redis, rooms, events, settings);
     BallotCounter ballots = new BallotCounter(redis);
@@ -112,7 +112,9 @@ public final class LiveJury {
     List<String> deployments = new ArrayList<>();
     return Migrations.migrateOrKeepTrying(vertx, settings.pgUrl())
         .compose(v -> LuaScript.preload(redis))
-        .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, redis, registry, metrics)))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, redis, registry, metrics,
+            new RoomHubVerticle.Options(settings.roomEventsCatchUpBatch(), settings.roomEventsMaxLength(),
+                settings.subscriberCheckMs(), settings.subscriberCheckTimeoutMs(), settings.subscriberReconnectMs()))))
         .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs(),
             settings.tallyFramesPerSecond(), metrics)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),

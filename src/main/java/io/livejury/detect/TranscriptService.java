@@ -101,7 +101,7 @@ public final class TranscriptService {
     // Every hit is answered; only the push to the streamer's screen is held back for repeats.
     return firstWithin(RedisKeys.roomWarned(room.roomId(), hit.rule().id()), options.repeatSeconds())
         .compose(first -> first
-            ? events.publish(RoomEvent.toModerators(room.roomId(), Frames.warning(warning)))
+            ? events.publish(RoomEvent.toModerators(room.roomId(), Frames.warning(warning))).<Void>mapEmpty()
             : Future.<Void>succeededFuture())
         .map(Optional.of(warning));
   }

@@ -98,7 +98,8 @@ public final class PromptService {
         .compose(stored -> stored.toInteger() == 1
             ? redis.send(Request.cmd(Command.SADD).arg(RedisKeys.roomOpenPrompts(prompt.roomId())).arg(prompt.id()))
             : Future.failedFuture(new IllegalStateException("prompt id " + prompt.id() + " is already taken")))
-        .compose(v -> events.publish(RoomEvent.promptOpened(prompt.roomId(), prompt.id(), Frames.prompt(prompt))));
+        .compose(v -> events.publish(RoomEvent.promptOpened(prompt.roomId(), prompt.id(), Frames.prompt(prompt))))
+        .mapEmpty();
   }
 
   /**
