@@ -103,7 +103,8 @@ public final class LiveJury {
         settings.promptSeconds(), settings.reportTextsKept()));
     SocketServices sockets = new SocketServices(settings, registry, prompts, ballots, reports, metrics);
     PenaltyLadder ladder = PenaltyLadder.load();
-    Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000));
+    Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000),
+        settings.outboxRetryHours());
     ReviewService reviews = new ReviewService(pg, ladder, outbox);
     PenaltyVerticle.Options penaltyOptions = new PenaltyVerticle.Options(Ids.next("node"), settings.penaltyBatch(),
         settings.penaltyBlockMs(), settings.penaltyReclaimIdleMs(), settings.penaltyReclaimEveryMs(),
