@@ -96,8 +96,9 @@ export async function api(path, { method = 'GET', body, token } = {}) {
 
 /**
  * A room socket that reconnects by itself with growing pauses (1 s doubling to 15 s). onFrame gets each
- * parsed frame; onStatus gets 'connecting', 'connected' or 'reconnecting'. A refused handshake (bad token,
- * unknown room) is reported through onFatal instead of retried forever.
+ * parsed frame; onStatus gets 'connecting', 'connected' or 'reconnecting', and 'degraded' with the server's
+ * own words while it has lost its store (a `service` frame; 'connected' again once it says ok). A refused
+ * handshake (bad token, unknown room) is reported through onFatal instead of retried forever.
  */
 export class RoomSocket {
   constructor(roomId, token, { onFrame, onStatus, onFatal }) {
@@ -117,6 +118,8 @@ export class RoomSocket {
         this.opened = true;
         this.delay = 1000;
         this.onStatus('connected');
+      } else if (frame.type === 'service') {
+        this.onStatus(frame.status === 'degraded' ? 'degraded' : 'connected', frame.message);
       }
       this.onFrame(frame);
     };
@@ -174,10 +177,13 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-export function showStatus(status) {
+export function showStatus(status, message) {
   const node = document.getElementById('status');
-  const words = { connecting: '连接中… / connecting…', connected: '已连接 / connected', reconnecting: '重新连接中… / reconnecting…' };
-  node.textContent = words[status] || status;
+  const words = {
+    connecting: '连接中… / connecting…', connected: '已连接 / connected', reconnecting: '重新连接中… / reconnecting…',
+    degraded: '服务暂时异常，消息会延迟 / Service degraded',
+  };
+  node.textContent = status === 'degraded' && message ? `${words.degraded}: ${message}` : words[status] || status;
   node.dataset.state = status;
 }
 
