@@ -474,7 +474,7 @@ public final class RoomHubVerticle extends VerticleBase {
     }
     return redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.roomOpenPrompts(roomId)))
         .compose(open -> {
-          Set<String> ids = new HashSet<>(room.openPromptIds());
+          Set<String> ids = room.awaitingClose();
           if (open != null) {
             open.forEach(id -> ids.add(id.toString()));
           }
@@ -493,11 +493,11 @@ public final class RoomHubVerticle extends VerticleBase {
     if (fields == null || fields.get(0) == null) {
       return;
     }
-    boolean tracked = room.openPromptIds().contains(promptId);
-    if (Prompt.OPEN.equals(fields.get(1).toString()) && !tracked) {
+    boolean open = Prompt.OPEN.equals(fields.get(1).toString());
+    if (open && !room.openPromptIds().contains(promptId)) {
       room.deliver(RoomEvent.promptOpened(room.roomId(), promptId,
           Frames.prompt(Json.decode(fields.get(0).toString(), Prompt.class))));
-    } else if (!Prompt.OPEN.equals(fields.get(1).toString()) && tracked && fields.get(2) != null) {
+    } else if (!open && fields.get(2) != null && room.awaitingClose().contains(promptId)) {
       Verdict verdict = Json.decode(fields.get(2).toString(), Verdict.class);
       room.deliver(RoomEvent.promptClosed(room.roomId(), promptId,
           Frames.tally(promptId, verdict.counts(), verdict.total()), Frames.verdict(verdict)));

@@ -93,6 +93,8 @@ class SubscriberGapTest {
       }
       assertThat(streamer.frames("penalty")).as("penalty frames").hasSize(1);
       assertThat(viewers.get(0).frames("penalty")).as("penalties are for the streamer").isEmpty();
+      assertThat(redis.roomEvents(roomId)).as("the room's stream: prompt opened, prompt closed, penalty; no tallies")
+          .isEqualTo(3);
       tc.completeNow();
     } finally {
       redis.close();
@@ -134,6 +136,57 @@ class SubscriberGapTest {
       assertThat(viewer.frames("prompt")).hasSize(1);
       assertThat(streamer.frames("prompt")).hasSize(1);
       assertThat(viewer.frames("warning")).as("warnings are for the streamer and staff").isEmpty();
+      tc.completeNow();
+    } finally {
+      redis.close();
+      node.stopAfter(vertx);
+    }
+  }
+
+  @Test
+  void aGapLongerThanTheStreamFallsBackToReadingThePromptsBack(Vertx vertx, VertxTestContext tc)
+      throws InterruptedException {
+    TestNode node = TestNode.start(Map.of("LIVEJURY_ROOM_EVENTS_MAXLEN", "10",
+        "LIVEJURY_SUBSCRIBER_RECONNECT_MS", "5000"));
+    RedisProbe redis = new RedisProbe(vertx);
+    try {
+      Http http = new Http(node.port());
+      String staff = http.token("staff-1", "staff");
+      String streamerId = "streamer-gap-trim-" + System.nanoTime();
+      String roomId = http.createRoom(staff, streamerId);
+      String token = http.token(streamerId, "streamer", "m-" + streamerId);
+      TestSocket streamer = TestSocket.connect(vertx, node.port(), roomId, token);
+      TestSocket viewer = TestSocket.connect(vertx, node.port(), roomId, http.token("gap-trim-viewer", "viewer"));
+      String closing = http.openPrompt(staff, roomId, 2).getString("id");
+      viewer.await("prompt");
+
+      assertThat(redis.killSubscriberConnections()).isEqualTo(1);
+      String opened = http.openPrompt(staff, roomId, 30).getString("id");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+      while (redis.streamedVerdicts(closing).isEmpty()) {
+        assertThat(System.nanoTime()).as("the first prompt closes during the gap").isLessThan(deadline);
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+      TimeUnit.MILLISECONDS.sleep(200); // the closer publishes right after handing the verdict off
+      // 150 warnings no node hears (each goes out again): the stream keeps far fewer than the gap produced.
+      JsonArray segments = new JsonArray();
+      for (int i = 0; i < 50; i++) {
+        segments.add(new JsonObject().put("id", "flood-" + i).put("startMs", i).put("endMs", i + 1).put("text", "全网最低价"));
+      }
+      for (int i = 0; i < 3; i++) {
+        assertThat(http.post("/api/rooms/" + roomId + "/transcript", token, new JsonObject().put("segments", segments))
+            .status()).isEqualTo(202);
+      }
+      assertThat(redis.roomEvents(roomId)).as("trimmed past the last delivered event").isLessThan(150);
+
+      viewer.await(f -> "prompt".equals(f.getString("type")) && opened.equals(f.getJsonObject("prompt").getString("id")));
+      viewer.await(f -> "verdict".equals(f.getString("type"))
+          && closing.equals(f.getJsonObject("verdict").getString("promptId")));
+      viewer.await(f -> "service".equals(f.getString("type")) && "ok".equals(f.getString("status")));
+      TimeUnit.MILLISECONDS.sleep(500);
+      assertThat(viewer.frames("prompt")).as("the prompt opened meanwhile, read back").hasSize(2);
+      assertThat(framesOf(viewer, "verdict", closing)).as("the verdict of the prompt closed meanwhile").hasSize(1);
+      assertThat(streamer.frames("warning")).as("what the stream still held").isNotEmpty().hasSizeLessThan(150);
       tc.completeNow();
     } finally {
       redis.close();
