@@ -287,6 +287,9 @@ public final class RoomHubVerticle extends VerticleBase {
   private void confirmed(String roomId) {
     List<Message<String>> waiting = awaitingConfirmation.remove(roomId);
     Feed feed = feeds.get(roomId);
+    if (feed == null && waiting == null) {
+      return; // swept while its resubscription was under way: the UNSUBSCRIBE sent after it wins
+    }
     if (feed == null) {
       feed = new Feed();
       feeds.put(roomId, feed);

@@ -18,6 +18,7 @@ public record StreamId(long ms, long seq) implements Comparable<StreamId> {
     return new StreamId(Long.parseUnsignedLong(id.substring(0, dash)), Long.parseUnsignedLong(id.substring(dash + 1)));
   }
 
+  /** True when this id comes after {@code other} in the stream. */
   public boolean isAfter(StreamId other) {
     return compareTo(other) > 0;
   }

@@ -98,6 +98,7 @@ public final class RedisProbe {
     return killed;
   }
 
+  /** Whether a key is set, such as a rule's "already warned" mark. */
   public boolean exists(String key) {
     return redis.send(Request.cmd(Command.EXISTS).arg(key)).await().toInteger() == 1;
   }
