@@ -118,8 +118,10 @@ export const serverClock = {
 /**
  * A room socket that reconnects by itself. Pauses are "full jitter": random, up to a ceiling that doubles
  * from 1 s to 15 s, so the thousands of viewers a node restart drops do not all come back at the same
- * instant. onFrame gets each parsed frame; onStatus gets 'connecting', 'connected' or 'reconnecting'. A
- * refused handshake (bad token, unknown or ended room) is reported through onFatal instead of retried.
+ * instant. onFrame gets each parsed frame; onStatus gets 'connecting', 'connected' or 'reconnecting', and
+ * 'degraded' with the server's own words while it has lost its store (a `service` frame; 'connected' again
+ * once it says ok). A refused handshake (bad token, unknown or ended room) is reported through onFatal
+ * instead of retried.
  */
 export class RoomSocket {
   constructor(roomId, token, { onFrame, onStatus, onFatal }) {
@@ -146,6 +148,8 @@ export class RoomSocket {
         this.opened = true;
         this.attempts = 0;
         this.onStatus('connected');
+      } else if (frame.type === 'service') {
+        this.onStatus(frame.status === 'degraded' ? 'degraded' : 'connected', frame.message);
       }
       this.onFrame(frame);
     };
@@ -206,10 +210,13 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-export function showStatus(status) {
+export function showStatus(status, message) {
   const node = document.getElementById('status');
-  const words = { connecting: '连接中… / connecting…', connected: '已连接 / connected', reconnecting: '重新连接中… / reconnecting…' };
-  node.textContent = words[status] || status;
+  const words = {
+    connecting: '连接中… / connecting…', connected: '已连接 / connected', reconnecting: '重新连接中… / reconnecting…',
+    degraded: '服务暂时异常，消息会延迟 / Service degraded',
+  };
+  node.textContent = status === 'degraded' && message ? `${words.degraded}: ${message}` : words[status] || status;
   node.dataset.state = status;
 }
 

@@ -97,7 +97,7 @@ public final class LiveJury {
     Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours());
     RoomRegistry registry = new RoomRegistry();
     metrics.socketsGauge(registry::sockets);
-    RoomEvents events = new RoomEvents(redis);
+    RoomEvents events = new RoomEvents(redis, settings.roomEventsMaxLength(), settings.roomEventsExpiryMs());
     RoomService rooms = new RoomService(redis, events);
     PromptService prompts = new PromptService(redis, rooms, events, settings);
     BallotCounter ballots = new BallotCounter(redis);
@@ -113,7 +113,8 @@ public final class LiveJury {
     SocketServices sockets = new SocketServices(settings, registry, prompts, ballots, reports,
         new UserSockets(settings.socketPolicy().perUser()), metrics);
     PenaltyLadder ladder = PenaltyLadder.load();
-    Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000));
+    Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000),
+        settings.outboxRetryHours());
     ReviewService reviews = new ReviewService(pg, ladder, outbox);
     PenaltyVerticle.Options penaltyOptions = new PenaltyVerticle.Options(Ids.next("node"), settings.penaltyBatch(),
         settings.penaltyBlockMs(), settings.penaltyReclaimIdleMs(), settings.penaltyReclaimEveryMs(),
@@ -122,7 +123,9 @@ public final class LiveJury {
     List<String> deployments = new ArrayList<>();
     return Migrations.migrateOrKeepTrying(vertx, settings.pgUrl())
         .compose(v -> LuaScript.preload(redis))
-        .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, redis, registry, metrics)))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, redis, registry, metrics,
+            new RoomHubVerticle.Options(settings.roomEventsCatchUpBatch(), settings.roomEventsMaxLength(),
+                settings.subscriberCheckMs(), settings.subscriberCheckTimeoutMs(), settings.subscriberReconnectMs()))))
         .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs(),
             settings.tallyFramesPerSecond(), metrics)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),

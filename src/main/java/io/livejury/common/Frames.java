@@ -60,6 +60,18 @@ public final class Frames {
     return new JsonObject().put("type", "penalty").put("penalty", Json.toJsonObject(penalty)).encode();
   }
 
+  /**
+   * The node's own state, for every socket it holds: {@code degraded} with a message in plain words when it
+   * lost its store (room frames are held back until it is back), {@code ok} once it caught up again.
+   */
+  public static String service(String status, String message) {
+    JsonObject service = new JsonObject().put("type", "service").put("status", status);
+    if (message != null) {
+      service.put("message", message);
+    }
+    return service.encode();
+  }
+
   public static String ack(String ref, String status, String reason) {
     JsonObject ack = new JsonObject().put("type", "ack").put("ref", ref).put("status", status);
     if (reason != null && !reason.isEmpty()) {

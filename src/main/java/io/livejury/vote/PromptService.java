@@ -102,7 +102,8 @@ public final class PromptService {
         // Its server time is when it opened, by Redis's clock, which judges its deadline; a few ms go by before
         // the frame leaves, which a countdown cannot show.
         .compose(v -> events.publish(RoomEvent.promptOpened(prompt.roomId(), prompt.id(),
-            Frames.prompt(prompt, Instant.parse(prompt.opensAt())))));
+            Frames.prompt(prompt, Instant.parse(prompt.opensAt())))))
+        .mapEmpty();
   }
 
   /**

@@ -3,6 +3,7 @@ package io.livejury.pages;
 import io.livejury.support.Browser;
 import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.Http;
+import io.livejury.support.RedisProbe;
 import io.livejury.support.TestNode;
 import io.livejury.support.TestSocket;
 import io.vertx.core.Vertx;
@@ -158,6 +159,27 @@ class PagesTest {
       }
     } finally {
       node.stopAfter(vertx);
+    }
+    tc.completeNow();
+  }
+
+  @Test
+  void theViewerPageSaysWhenTheServiceIsDegraded(Vertx vertx, VertxTestContext tc) {
+    // The node waits three seconds before replacing its subscriber, so the page has time to show it.
+    TestNode node = TestNode.start(Map.of("LIVEJURY_SUBSCRIBER_RECONNECT_MS", "3000"));
+    RedisProbe redis = new RedisProbe(vertx);
+    try (Browser browser = Browser.start()) {
+      Http http = new Http(node.port());
+      String roomId = http.createRoom(http.token("staff-seed", "staff"), "streamer-degraded");
+      WebDriver page = browser.open("viewer",
+          "http://localhost:" + node.port() + "/viewer.html?room=" + roomId + "&user=degraded-viewer");
+      waitForText(page, By.id("status"), "connected");
+      assertThat(redis.killSubscriberConnections()).isEqualTo(1);
+      waitForText(page, By.id("status"), "Service degraded: Live updates are delayed");
+      waitForText(page, By.id("status"), "connected");
+    } finally {
+      redis.close();
+      node.stop();
     }
     tc.completeNow();
   }
