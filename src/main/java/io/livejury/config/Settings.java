@@ -5,6 +5,7 @@ import io.livejury.verdict.VerdictRule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -58,7 +59,8 @@ public record Settings(
     int redisPoolSize,
     int redisPoolWaiting,
     int redisPipeline,
-    int pgPoolSize) {
+    int pgPoolSize,
+    EmbeddedServers.Options embedded) {
 
   public static final String DEV_JWT_SECRET = "livejury-dev-secret-change-me-in-production";
 
@@ -120,7 +122,15 @@ public record Settings(
         integer(p, "LIVEJURY_REDIS_POOL"),
         integer(p, "LIVEJURY_REDIS_POOL_WAITING"),
         integer(p, "LIVEJURY_REDIS_PIPELINE"),
-        integer(p, "LIVEJURY_PG_POOL"));
+        integer(p, "LIVEJURY_PG_POOL"),
+        new EmbeddedServers.Options(
+            Path.of(p.getProperty("LIVEJURY_DATA_DIR")),
+            false,
+            positive(p, "LIVEJURY_EMBEDDED_START_WAIT_MS"),
+            positive(p, "LIVEJURY_EMBEDDED_STOP_WAIT_MS"),
+            positive(p, "LIVEJURY_EMBEDDED_REDIS_RESTART_MS"),
+            positive(p, "LIVEJURY_EMBEDDED_REDIS_MAXCLIENTS"),
+            positive(p, "LIVEJURY_EMBEDDED_PG_MAX_CONNECTIONS")));
   }
 
   public boolean usesDevSecret() {
