@@ -67,7 +67,18 @@ public final class LiveJury {
     this.deployments = deployments;
   }
 
+  /**
+   * Connects to Redis and Postgres, migrates the schema and deploys the verticles.
+   *
+   * @return the running node; fails with {@link IllegalStateException} when the settings must not run
+   *     ({@link Settings#requireStartable()}), or with the first deployment's failure
+   */
   public static Future<LiveJury> start(Vertx vertx, Settings settings) {
+    try {
+      settings.requireStartable();
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
     int port = settings.httpPort() == 0 ? EmbeddedServers.freePort() : settings.httpPort();
     RedisOptions redisOptions = new RedisOptions()
         .setConnectionString(settings.redisUrl())
@@ -85,7 +96,8 @@ public final class LiveJury {
         .using(vertx)
         .build();
 
-    Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours());
+    Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours(), settings.tokenMaxHours(),
+        settings.tokenClockSkewSeconds());
     RoomRegistry registry = new RoomRegistry();
     metrics.socketsGauge(registry::sockets);
     RoomEvents events = new RoomEvents(redis);

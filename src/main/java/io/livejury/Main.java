@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * Starts one LiveJury node, with embedded Redis and Postgres for whichever URL is not configured. Settings
- * that do not parse and a data folder held by another live node stop it before anything starts: one line
- * on standard error, exit status 1.
+ * that must not reach production (an unfit signing secret) and a data folder held by another live node stop
+ * it before anything starts: one line on standard error, exit status 1.
  */
 public final class Main {
 
@@ -30,7 +30,7 @@ public final class Main {
     EmbeddedServers embedded = null;
     Settings settings;
     try {
-      Settings before = Settings.load(env);
+      Settings before = Settings.load(env).requireStartable();
       if (needRedis || needPostgres) {
         embedded = EmbeddedServers.start(needRedis, needPostgres, before.embedded());
         if (embedded.hasRedis()) {
