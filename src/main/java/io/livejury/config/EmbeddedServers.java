@@ -74,8 +74,8 @@ public final class EmbeddedServers implements AutoCloseable {
     SupervisedRedis redis = null;
     EmbeddedPostgres postgres = null;
     try {
-      Leftovers.stop(dir.redis().resolve(SupervisedRedis.PID_FILE), "redis-server", options.stopWaitMs());
-      Leftovers.stop(dir.postgres().resolve(POSTGRES_PID_FILE), "postgres", options.stopWaitMs());
+      Leftovers.stop(dir.redis().resolve(SupervisedRedis.PID_FILE), "redis-server", dir.bin(), options.stopWaitMs());
+      Leftovers.stop(dir.postgres().resolve(POSTGRES_PID_FILE), "postgres", dir.postgres(), options.stopWaitMs());
       if (options.fresh()) {
         deleteTree(dir.redis());
         deleteTree(dir.postgres());

@@ -14,10 +14,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stops embedded servers that a node which died without cleaning up (kill -9, power cut of the JVM only)
- * left running on its data folder. Each server names its pid in a file of its own folder (Redis's
- * {@code pidfile}, Postgres's {@code postmaster.pid}); a process under that pid counts as a leftover only if
- * its executable is that server's, so a pid since reused by something else is left alone.
+ * Stops embedded servers that a node which died without cleaning up (kill -9, an OOM kill) left running on
+ * its data folder. Each server names its pid in a file of its own folder (Redis's {@code pidfile}, Postgres's
+ * {@code postmaster.pid}); a process under that pid counts as a leftover only if it is that server and its
+ * command line names this data folder, so a pid since reused by anything else — another LiveJury's server
+ * included — is left alone.
  */
 final class Leftovers {
 
@@ -33,14 +34,15 @@ final class Leftovers {
    *
    * @param pidFile a file whose first line is the pid; missing or unreadable means nothing to stop
    * @param program the server's executable name ({@code redis-server}, {@code postgres})
+   * @param folder a path its command line must contain (the binary's or the data's folder)
    * @param waitMs how long the server may take to shut down cleanly, in milliseconds
    * @return the pid that was stopped, if there was one
    * @throws IllegalStateException when the process survives even SIGKILL
    */
-  static Optional<Long> stop(Path pidFile, String program, long waitMs) {
+  static Optional<Long> stop(Path pidFile, String program, Path folder, long waitMs) {
     Optional<ProcessHandle> found = pid(pidFile).flatMap(ProcessHandle::of)
-        .filter(ProcessHandle::isAlive)
-        .filter(process -> runs(process, program));
+        .filter(process -> running(process.pid()))
+        .filter(process -> runs(process, program, folder));
     if (found.isEmpty()) {
       return Optional.empty();
     }
@@ -62,6 +64,17 @@ final class Leftovers {
     return Optional.of(process.pid());
   }
 
+  private static boolean zombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+      // The state follows the command name, which is in parentheses and may itself hold spaces or ')'.
+      String state = stat.substring(stat.lastIndexOf(')') + 1).trim();
+      return state.startsWith("Z") || state.startsWith("X");
+    } catch (IOException | RuntimeException e) {
+      return false; // no /proc (not Linux) or already gone: isAlive decides
+    }
+  }
+
   private static Optional<Long> pid(Path pidFile) {
     try {
       List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
@@ -73,16 +86,21 @@ final class Leftovers {
     }
   }
 
-  private static boolean runs(ProcessHandle process, String program) {
+  private static boolean runs(ProcessHandle process, String program, Path folder) {
     ProcessHandle.Info info = process.info();
     // A binary replaced since it started reads as "<path> (deleted)"; the name still says what it is.
-    return info.command().or(info::commandLine).map(command -> command.contains(program)).orElse(false);
+    String described = info.command().orElse("") + " " + info.commandLine().orElse("");
+    return described.contains(program) && described.contains(folder.toString());
   }
 
-  /** Polls: {@code onExit} of a process that is not our child checks only every few hundred milliseconds. */
+  /**
+   * Polls: {@code onExit} of a process that is not our child checks only every few hundred milliseconds. A
+   * server that has exited but is not yet reaped (its parent died with the node; init reaps it when it gets
+   * to it, a second later here) counts as gone: it holds no port and no file any more.
+   */
   private static boolean exited(ProcessHandle process, long waitMs) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
-    while (process.isAlive()) {
+    while (running(process.pid())) {
       if (System.nanoTime() > deadline) {
         return false;
       }
@@ -90,9 +108,14 @@ final class Leftovers {
         Thread.sleep(POLL_MS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return !process.isAlive();
+        return !running(process.pid());
       }
     }
     return true;
+  }
+
+  /** Whether the process exists and has not exited (an exited, unreaped one does not count). */
+  static boolean running(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
   }
 }

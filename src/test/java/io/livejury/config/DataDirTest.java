@@ -21,14 +21,21 @@ class DataDirTest {
       assertThatThrownBy(() -> DataDir.lock(dir)).isInstanceOf(DataDir.InUse.class);
 
       ChildNode refused = ChildNode.launch("data-dir-refused", Map.of("LIVEJURY_DATA_DIR", dir.toString()));
-      assertThat(refused.awaitExit()).isEqualTo(1);
+      try {
+        assertThat(refused.awaitExit()).isEqualTo(1);
+      } finally {
+        // Had it started after all, its servers must not outlive the test.
+        refused.kill();
+        Leftovers.stop(dir.resolve("redis/redis.pid"), "redis-server", dir, 5_000);
+        Leftovers.stop(dir.resolve("postgres/postmaster.pid"), "postgres", dir, 5_000);
+      }
       assertThat(refused.log().strip()).isEqualTo("LiveJury cannot start: The data folder " + held.root()
           + " is in use by another running LiveJury (pid " + ProcessHandle.current().pid()
           + "): stop that one, or give this one another folder with LIVEJURY_DATA_DIR=<folder>");
       assertThat(dir.resolve("redis")).doesNotExist();
       assertThat(dir.resolve("postgres")).doesNotExist();
     }
-    // The holder let go: the folder is free again, and the lock names its new holder.
+    // The holder let go: the folder is free again.
     try (DataDir again = DataDir.lock(dir)) {
       assertThat(again.root()).isEqualTo(dir.toRealPath());
     }

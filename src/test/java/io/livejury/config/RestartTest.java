@@ -102,8 +102,8 @@ class RestartTest {
       if (second != null) {
         second.kill();
       }
-      Leftovers.stop(dataDir.resolve("redis/redis.pid"), "redis-server", 5_000);
-      Leftovers.stop(dataDir.resolve("postgres/postmaster.pid"), "postgres", 5_000);
+      Leftovers.stop(dataDir.resolve("redis/redis.pid"), "redis-server", dataDir, 5_000);
+      Leftovers.stop(dataDir.resolve("postgres/postmaster.pid"), "postgres", dataDir, 5_000);
       deleteTree(dataDir);
     }
     tc.completeNow();
@@ -133,6 +133,6 @@ class RestartTest {
   }
 
   static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    return Leftovers.running(pid);
   }
 }
