@@ -74,7 +74,18 @@ public final class LiveJury {
     this.deployments = deployments;
   }
 
+  /**
+   * Connects to Redis and Postgres, migrates the schema and deploys the verticles.
+   *
+   * @return the running node; fails with {@link IllegalStateException} when the settings must not run
+   *     ({@link Settings#requireStartable()}), or with the first deployment's failure
+   */
   public static Future<LiveJury> start(Vertx vertx, Settings settings) {
+    try {
+      settings.requireStartable();
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
     int port = settings.httpPort() == 0 ? EmbeddedServers.freePort() : settings.httpPort();
     int adminPort = !settings.hasAdminPort() ? NO_ADMIN_PORT
         : settings.adminPort() == 0 ? EmbeddedServers.freePort() : settings.adminPort();
@@ -94,7 +105,8 @@ public final class LiveJury {
         .using(vertx)
         .build();
 
-    Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours());
+    Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours(), settings.tokenMaxHours(),
+        settings.tokenClockSkewSeconds());
     RoomRegistry registry = new RoomRegistry();
     metrics.socketsGauge(registry::sockets);
     RoomEvents events = new RoomEvents(redis, settings.roomEventsMaxLength(), settings.roomEventsExpiryMs());
