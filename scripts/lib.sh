@@ -6,9 +6,13 @@
 # ParallelGC, as in the Dockerfile).
 # Cores: NODE_CPUS=0 LOADGEN_CPUS=1 (taskset lists) give the nodes cores of their own; the generator and
 # the embedded Redis and Postgres then run on LOADGEN_CPUS, so the node's figures are its cores' alone.
+# Data: each run starts on empty embedded servers in a folder of its own, removed at exit, so runs compare
+# and ./data is left alone; set LIVEJURY_DATA_DIR to keep the data (scripts/demo keeps it in ./data).
 
 LIVEJURY_ALL_PIDS=()
-trap 'stop_nodes' EXIT
+LIVEJURY_TEMP_DATA=
+LIVEJURY_KEEP_DATA=${LIVEJURY_DATA_DIR:+yes}
+trap 'stop_nodes; [ -z "$LIVEJURY_TEMP_DATA" ] || rm -rf "$LIVEJURY_TEMP_DATA"' EXIT
 
 ensure_jar() {
   [ -f target/livejury.jar ] || mvn -B -q -DskipTests package
@@ -32,6 +36,11 @@ start_node() {
 
 start_livejury() {
   ensure_jar
+  if [ -z "$LIVEJURY_KEEP_DATA" ]; then
+    [ -z "$LIVEJURY_TEMP_DATA" ] || rm -rf "$LIVEJURY_TEMP_DATA"
+    LIVEJURY_TEMP_DATA=$(mktemp -d)
+    export LIVEJURY_DATA_DIR=$LIVEJURY_TEMP_DATA
+  fi
   LIVEJURY_LOG=$(mktemp)
   start_node "$LIVEJURY_LOG"
   LIVEJURY_URL=$NODE_URL

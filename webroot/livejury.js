@@ -10,6 +10,7 @@ const ERROR_WORDS = {
   rate_limited: '操作太频繁，请稍后再试 / Too many requests, slow down',
   unavailable: '服务暂时不可用，请稍后再试 / Service unavailable, try again shortly',
   bad_request: '输入有误 / Invalid input',
+  gone: '直播已结束 / This live room has ended',
 };
 
 export const OUTCOMES = {
@@ -95,14 +96,43 @@ export async function api(path, { method = 'GET', body, token } = {}) {
 }
 
 /**
- * A room socket that reconnects by itself with growing pauses (1 s doubling to 15 s). onFrame gets each
- * parsed frame; onStatus gets 'connecting', 'connected' or 'reconnecting'. A refused handshake (bad token,
- * unknown room) is reported through onFatal instead of retried forever.
+ * The server's clock as this device can best tell it. A phone's own clock may be off by a minute, and a
+ * countdown by it would say "closing…" with 18 s left, or "38 s left" beside the verdict. Each welcome
+ * and prompt frame carries the server's time when it was sent; it arrives a little later, so the device's
+ * clock is behind the server's by at least what each frame shows, and the largest such figure seen is the
+ * closest. A new connection starts over, in case the device's clock itself was set since.
+ */
+export const serverClock = {
+  offset: 0,
+  sync(serverTime, fresh) {
+    const at = Date.parse(serverTime);
+    if (Number.isNaN(at)) return;
+    const offset = at - Date.now();
+    this.offset = fresh ? offset : Math.max(this.offset, offset);
+  },
+  now() {
+    return Date.now() + this.offset;
+  },
+};
+
+/**
+ * A room socket that reconnects by itself. Pauses are "full jitter": random, up to a ceiling that doubles
+ * from 1 s to 15 s, so the thousands of viewers a node restart drops do not all come back at the same
+ * instant. onFrame gets each parsed frame; onStatus gets 'connecting', 'connected' or 'reconnecting', and
+ * 'degraded' with the server's own words while it has lost its store (a `service` frame; 'connected' again
+ * once it says ok). A refused handshake (bad token, unknown or ended room) is reported through onFatal
+ * instead of retried.
  */
 export class RoomSocket {
   constructor(roomId, token, { onFrame, onStatus, onFatal }) {
-    Object.assign(this, { roomId, token, onFrame, onStatus, onFatal, delay: 1000, opened: false });
+    Object.assign(this, { roomId, token, onFrame, onStatus, onFatal, attempts: 0, opened: false });
     this.connect();
+  }
+
+  nextDelay() {
+    const ceiling = Math.min(15000, 1000 * 2 ** this.attempts);
+    this.attempts = Math.min(this.attempts + 1, 10);
+    return Math.random() * ceiling;
   }
 
   connect() {
@@ -112,38 +142,44 @@ export class RoomSocket {
     let welcomed = false;
     ws.onmessage = (event) => {
       const frame = JSON.parse(event.data);
+      if (frame.serverTime) serverClock.sync(frame.serverTime, frame.type === 'welcome');
       if (frame.type === 'welcome') {
         welcomed = true;
         this.opened = true;
-        this.delay = 1000;
+        this.attempts = 0;
         this.onStatus('connected');
+      } else if (frame.type === 'service') {
+        this.onStatus(frame.status === 'degraded' ? 'degraded' : 'connected', frame.message);
       }
       this.onFrame(frame);
     };
     ws.onclose = () => {
       this.ws = null;
-      if (!welcomed && !this.opened) {
+      if (!welcomed) {
         this.checkRoom();
         return;
       }
       this.onStatus('reconnecting');
-      setTimeout(() => this.connect(), this.delay);
-      this.delay = Math.min(this.delay * 2, 15000);
+      setTimeout(() => this.connect(), this.nextDelay());
     };
     this.ws = ws;
   }
 
-  /** A first connection that never opened: find out why, in words, before trying again. */
+  /** A connection that never opened: find out why, in words, before trying again. */
   async checkRoom() {
     try {
-      await api(`/api/rooms/${encodeURIComponent(this.roomId)}`, { token: this.token });
-      setTimeout(() => this.connect(), this.delay);
+      const room = await api(`/api/rooms/${encodeURIComponent(this.roomId)}`, { token: this.token });
+      if (room.status === 'ended') {
+        this.onFatal(new ApiError(410, 'gone', `room ${this.roomId} has ended`));
+        return;
+      }
+      setTimeout(() => this.connect(), this.nextDelay());
     } catch (error) {
       if (error.status === 401 || error.status === 404) {
         this.onFatal(error);
       } else {
         this.onStatus('reconnecting');
-        setTimeout(() => this.connect(), this.delay);
+        setTimeout(() => this.connect(), this.nextDelay());
       }
     }
   }
@@ -174,10 +210,13 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-export function showStatus(status) {
+export function showStatus(status, message) {
   const node = document.getElementById('status');
-  const words = { connecting: '连接中… / connecting…', connected: '已连接 / connected', reconnecting: '重新连接中… / reconnecting…' };
-  node.textContent = words[status] || status;
+  const words = {
+    connecting: '连接中… / connecting…', connected: '已连接 / connected', reconnecting: '重新连接中… / reconnecting…',
+    degraded: '服务暂时异常，消息会延迟 / Service degraded',
+  };
+  node.textContent = status === 'degraded' && message ? `${words.degraded}: ${message}` : words[status] || status;
   node.dataset.state = status;
 }
 
@@ -187,16 +226,24 @@ export function showError(error) {
   node.hidden = !error;
 }
 
-/** Counting down to an ISO time, refreshed every second while the node is in the page. */
+/**
+ * Counting down to an ISO time by the server's clock, refreshed every second while the node is in the
+ * page; stop() ends it once the verdict is in.
+ */
 export function countdown(closesAt) {
   const node = el('span', { class: 'countdown' });
   const end = Date.parse(closesAt);
+  let timer;
   const tick = () => {
-    const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    const left = Math.max(0, Math.round((end - serverClock.now()) / 1000));
     node.textContent = left > 0 ? `剩余 ${left} 秒 / ${left}s left` : '即将揭晓 / closing…';
-    if (left > 0) setTimeout(tick, 1000);
+    if (left > 0) timer = setTimeout(tick, 1000);
   };
   tick();
+  node.stop = () => {
+    clearTimeout(timer);
+    node.textContent = '投票已结束 / Voting closed';
+  };
   return node;
 }
 

@@ -86,12 +86,15 @@ INSERT INTO outbox (room_id, frame) VALUES ($1, $2) RETURNING id;
 -- name: MARK_OUTBOX_SENT
 UPDATE outbox SET sent_at = now() WHERE id = $1;
 
--- name: PURGE_SENT_OUTBOX
-DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => $1);
+-- name: PURGE_OUTBOX
+DELETE FROM outbox
+WHERE sent_at < now() - make_interval(secs => $1)
+   OR sent_at IS NULL AND created_at < now() - make_interval(hours => $2) - make_interval(secs => $1);
 
 -- name: CLAIM_UNSENT_OUTBOX
 SELECT id, room_id, frame FROM outbox
 WHERE sent_at IS NULL AND created_at < now() - make_interval(secs => $1)
+  AND created_at > now() - make_interval(hours => $2)
 ORDER BY id
-LIMIT $2
+LIMIT $3
 FOR UPDATE SKIP LOCKED;

@@ -12,6 +12,7 @@ import io.livejury.detect.Lexicon;
 import io.livejury.detect.Lexicons;
 import io.livejury.detect.ReportService;
 import io.livejury.detect.TranscriptService;
+import io.livejury.gateway.AdminVerticle;
 import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
 import io.livejury.gateway.SocketServices;
@@ -54,22 +55,40 @@ import java.util.function.Supplier;
  */
 public final class LiveJury {
 
+  /** {@link #adminPort()} of a node that serves /metrics on its public port. */
+  public static final int NO_ADMIN_PORT = -1;
+
   private final Vertx vertx;
   private final int port;
+  private final int adminPort;
   private final List<Redis> clients;
   private final Pool pg;
   private final List<String> deployments;
 
-  private LiveJury(Vertx vertx, int port, List<Redis> clients, Pool pg, List<String> deployments) {
+  private LiveJury(Vertx vertx, int port, int adminPort, List<Redis> clients, Pool pg, List<String> deployments) {
     this.vertx = vertx;
     this.port = port;
+    this.adminPort = adminPort;
     this.clients = clients;
     this.pg = pg;
     this.deployments = deployments;
   }
 
+  /**
+   * Connects to Redis and Postgres, migrates the schema and deploys the verticles.
+   *
+   * @return the running node; fails with {@link IllegalStateException} when the settings must not run
+   *     ({@link Settings#requireStartable()}), or with the first deployment's failure
+   */
   public static Future<LiveJury> start(Vertx vertx, Settings settings) {
+    try {
+      settings.requireStartable();
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
     int port = settings.httpPort() == 0 ? EmbeddedServers.freePort() : settings.httpPort();
+    int adminPort = !settings.hasAdminPort() ? NO_ADMIN_PORT
+        : settings.adminPort() == 0 ? EmbeddedServers.freePort() : settings.adminPort();
     RedisOptions redisOptions = new RedisOptions()
         .setConnectionString(settings.redisUrl())
         .setMaxPoolSize(settings.redisPoolSize())
@@ -86,10 +105,11 @@ public final class LiveJury {
         .using(vertx)
         .build();
 
-    Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours());
+    Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours(), settings.tokenMaxHours(),
+        settings.tokenClockSkewSeconds());
     RoomRegistry registry = new RoomRegistry();
     metrics.socketsGauge(registry::sockets);
-    RoomEvents events = new RoomEvents(redis);
+    RoomEvents events = new RoomEvents(redis, settings.roomEventsMaxLength(), settings.roomEventsExpiryMs());
     RoomService rooms = new RoomService(redis, events);
     PromptService prompts = new PromptService(redis, rooms, events, settings);
     BallotCounter ballots = new BallotCounter(redis);
@@ -105,7 +125,8 @@ public final class LiveJury {
     SocketServices sockets = new SocketServices(settings, registry, prompts, ballots, reports,
         new UserSockets(settings.socketPolicy().perUser()), metrics);
     PenaltyLadder ladder = PenaltyLadder.load();
-    Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000));
+    Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000),
+        settings.outboxRetryHours());
     ReviewService reviews = new ReviewService(pg, ladder, outbox);
     PenaltyVerticle.Options penaltyOptions = new PenaltyVerticle.Options(Ids.next("node"), settings.penaltyBatch(),
         settings.penaltyBlockMs(), settings.penaltyReclaimIdleMs(), settings.penaltyReclaimEveryMs(),
@@ -114,7 +135,9 @@ public final class LiveJury {
     List<String> deployments = new ArrayList<>();
     return Migrations.migrateOrKeepTrying(vertx, settings.pgUrl())
         .compose(v -> LuaScript.preload(redis))
-        .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, redis, registry, metrics)))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, redis, registry, metrics,
+            new RoomHubVerticle.Options(settings.roomEventsCatchUpBatch(), settings.roomEventsMaxLength(),
+                settings.subscriberCheckMs(), settings.subscriberCheckTimeoutMs(), settings.subscriberReconnectMs()))))
         .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs(),
             settings.tallyFramesPerSecond(), metrics)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
@@ -126,7 +149,10 @@ public final class LiveJury {
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,
             auth, redis, pg, rooms, reviews, transcripts, sockets, metrics)))
-        .map(v -> new LiveJury(vertx, port, List.of(redis, subscriber, streams), pg, deployments));
+        .compose(v -> adminPort == NO_ADMIN_PORT ? Future.<Void>succeededFuture()
+            : deploy(vertx, deployments, 1, () ->
+                new AdminVerticle(settings.adminHost(), adminPort, metrics, redis, pg)))
+        .map(v -> new LiveJury(vertx, port, adminPort, List.of(redis, subscriber, streams), pg, deployments));
   }
 
   private static Future<Void> deploy(Vertx vertx, List<String> deployments, int instances,
@@ -140,6 +166,11 @@ public final class LiveJury {
 
   public int port() {
     return port;
+  }
+
+  /** The port /metrics is served on when it has one of its own, else {@link #NO_ADMIN_PORT}. */
+  public int adminPort() {
+    return adminPort;
   }
 
   /** Stops taking traffic first (gateway), then the background verticles, then closes the clients. */

@@ -38,4 +38,8 @@ public final class ApiException extends RuntimeException {
   public static ApiException conflict(String message) {
     return new ApiException(409, "conflict", message);
   }
+
+  public static ApiException gone(String message) {
+    return new ApiException(410, "gone", message);
+  }
 }

@@ -8,15 +8,22 @@ import io.livejury.model.Warning;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** The server → client WebSocket frames of PROTOCOL.md, encoded once each. */
+/**
+ * The server → client WebSocket frames of PROTOCOL.md, encoded once each. A room frame goes to viewers and
+ * streamer alike, so prompts and verdicts travel without the report texts that only staff may read.
+ */
 public final class Frames {
 
-  public static String welcome(String roomId, String userId, String role, List<JsonObject> openPrompts) {
+  /** {@code serverTime} lets the client correct its own clock: a countdown by a phone's clock can be far off. */
+  public static String welcome(String roomId, String userId, String role, Instant serverTime,
+      List<JsonObject> openPrompts) {
     return new JsonObject().put("type", "welcome").put("roomId", roomId).put("userId", userId)
-        .put("role", role).put("openPrompts", new JsonArray(List.copyOf(openPrompts))).encode();
+        .put("role", role).put("serverTime", serverTime.toString())
+        .put("openPrompts", new JsonArray(List.copyOf(openPrompts))).encode();
   }
 
   public static String room(Room room) {
@@ -24,7 +31,16 @@ public final class Frames {
   }
 
   public static String prompt(Prompt prompt) {
-    return new JsonObject().put("type", "prompt").put("prompt", Json.toJsonObject(prompt)).encode();
+    return new JsonObject().put("type", "prompt").put("prompt", Json.toJsonObject(prompt.forRoom())).encode();
+  }
+
+  /**
+   * A new prompt's frame, with the server's time as it goes out, for clients to keep their clock right. The
+   * time comes last: the load generator reads the prompt id at a fixed offset, without parsing the frame.
+   */
+  public static String prompt(Prompt prompt, Instant serverTime) {
+    return new JsonObject().put("type", "prompt").put("prompt", Json.toJsonObject(prompt.forRoom()))
+        .put("serverTime", serverTime.toString()).encode();
   }
 
   public static String tally(String promptId, Map<String, Long> counts, long total) {
@@ -33,7 +49,7 @@ public final class Frames {
   }
 
   public static String verdict(Verdict verdict) {
-    return new JsonObject().put("type", "verdict").put("verdict", Json.toJsonObject(verdict)).encode();
+    return new JsonObject().put("type", "verdict").put("verdict", Json.toJsonObject(verdict.forRoom())).encode();
   }
 
   public static String warning(Warning warning) {
@@ -42,6 +58,18 @@ public final class Frames {
 
   public static String penalty(Penalty penalty) {
     return new JsonObject().put("type", "penalty").put("penalty", Json.toJsonObject(penalty)).encode();
+  }
+
+  /**
+   * The node's own state, for every socket it holds: {@code degraded} with a message in plain words when it
+   * lost its store (room frames are held back until it is back), {@code ok} once it caught up again.
+   */
+  public static String service(String status, String message) {
+    JsonObject service = new JsonObject().put("type", "service").put("status", status);
+    if (message != null) {
+      service.put("message", message);
+    }
+    return service.encode();
   }
 
   public static String ack(String ref, String status, String reason) {

@@ -27,8 +27,11 @@ public final class LuaScript {
   public static final LuaScript CLAIM_DUE = load("claim_due");
   public static final LuaScript CLOSE_PROMPT = load("close_prompt");
   public static final LuaScript REPORT = load("report");
+  public static final LuaScript CLOSE_NOW = load("close_now");
+  public static final LuaScript ROOM_EVENT = load("room_event");
 
-  private static final List<LuaScript> ALL = List.of(OPEN_PROMPT, BALLOT, CLAIM_DUE, CLOSE_PROMPT, REPORT);
+  private static final List<LuaScript> ALL = List.of(OPEN_PROMPT, BALLOT, CLAIM_DUE, CLOSE_PROMPT, REPORT, CLOSE_NOW,
+      ROOM_EVENT);
 
   private final String source;
   private final String sha;

@@ -37,7 +37,18 @@ public final class RedisKeys {
     return "lj:{r:" + roomId + "}:open";
   }
 
-  /** Set while a rule's warning in a room is not to be repeated (expires after the repeat window). */
+  /**
+   * Stream of the room's events (prompts opened and closed, warnings, penalties, room changes), capped and
+   * expiring once the room falls quiet: what a node whose subscriber connection dropped catches up from.
+   */
+  public static String roomEvents(String roomId) {
+    return "lj:{r:" + roomId + "}:events";
+  }
+
+  /**
+   * Set once a rule's warning in a room reached a node, while it is not to be repeated (expires after the
+   * repeat window).
+   */
   public static String roomWarned(String roomId, String ruleId) {
     return "lj:{r:" + roomId + "}:warned:" + ruleId;
   }

@@ -6,7 +6,10 @@ import io.livejury.verdict.VerdictRule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -23,6 +26,8 @@ public record Settings(
     String jwtSecret,
     boolean devMode,
     int tokenHours,
+    int tokenMaxHours,
+    int tokenClockSkewSeconds,
     int maxFrameBytes,
     int hardFrameBytes,
     int maxBodyBytes,
@@ -34,6 +39,12 @@ public record Settings(
     long promptRetentionMs,
     long tallyIntervalMs,
     int tallyFramesPerSecond,
+    long roomEventsMaxLength,
+    long roomEventsExpiryMs,
+    int roomEventsCatchUpBatch,
+    long subscriberCheckMs,
+    long subscriberCheckTimeoutMs,
+    long subscriberReconnectMs,
     long closerIntervalMs,
     long closerLeaseMs,
     int closerBatch,
@@ -43,6 +54,7 @@ public record Settings(
     long penaltyReclaimIdleMs,
     long penaltyReclaimEveryMs,
     long penaltyExpireEveryMs,
+    int outboxRetryHours,
     VerdictRule verdictRule,
     int transcriptMaxSegments,
     int transcriptMaxTextChars,
@@ -60,9 +72,18 @@ public record Settings(
     int redisPoolWaiting,
     int redisPipeline,
     int pgPoolSize,
-    SocketPolicy socketPolicy) {
+    SocketPolicy socketPolicy,
+    Integer adminPort,
+    String adminHost,
+    EmbeddedServers.Options embedded) {
 
   public static final String DEV_JWT_SECRET = "livejury-dev-secret-change-me-in-production";
+
+  /** HS256 wants a key at least as long as its 256-bit hash; shorter ones are open to brute force. */
+  public static final int MIN_SECRET_BYTES = 32;
+
+  /** Where a dev node listens unless {@code LIVEJURY_HTTP_HOST} is set. */
+  public static final String LOOPBACK = "127.0.0.1";
 
   /** Reads the defaults resource, then the environment on top of it. */
   public static Settings load(Map<String, String> env) {
@@ -73,15 +94,29 @@ public record Settings(
       }
     });
     int gateways = integer(p, "LIVEJURY_GATEWAY_INSTANCES");
+    boolean dev = Boolean.parseBoolean(p.getProperty("LIVEJURY_DEV"));
+    int tokenHours = positive(p, "LIVEJURY_TOKEN_HOURS");
+    int tokenMaxHours = positive(p, "LIVEJURY_TOKEN_MAX_HOURS");
+    if (tokenHours > tokenMaxHours) {
+      throw new IllegalArgumentException("LIVEJURY_TOKEN_HOURS (" + tokenHours
+          + ") must not exceed LIVEJURY_TOKEN_MAX_HOURS (" + tokenMaxHours + "): the node would refuse its own tokens");
+    }
+    // POST /api/dev/token mints staff tokens for anyone who asks: a dev node answers only its own machine
+    // unless someone chose an address on purpose.
+    String explicitHost = env.get("LIVEJURY_HTTP_HOST");
+    String host = dev && (explicitHost == null || explicitHost.isBlank())
+        ? LOOPBACK : p.getProperty("LIVEJURY_HTTP_HOST");
     return new Settings(
-        p.getProperty("LIVEJURY_HTTP_HOST"),
+        host,
         integer(p, "LIVEJURY_HTTP_PORT"),
         gateways > 0 ? gateways : Runtime.getRuntime().availableProcessors(),
         p.getProperty("LIVEJURY_REDIS_URL"),
         p.getProperty("LIVEJURY_PG_URL"),
         p.getProperty("LIVEJURY_JWT_SECRET", DEV_JWT_SECRET),
-        Boolean.parseBoolean(p.getProperty("LIVEJURY_DEV")),
-        integer(p, "LIVEJURY_TOKEN_HOURS"),
+        dev,
+        tokenHours,
+        tokenMaxHours,
+        integer(p, "LIVEJURY_TOKEN_CLOCK_SKEW_SECONDS"),
         integer(p, "LIVEJURY_MAX_FRAME_BYTES"),
         integer(p, "LIVEJURY_HARD_FRAME_BYTES"),
         integer(p, "LIVEJURY_MAX_BODY_BYTES"),
@@ -93,6 +128,12 @@ public record Settings(
         integer(p, "LIVEJURY_PROMPT_RETENTION_HOURS") * 3_600_000L,
         positive(p, "LIVEJURY_TALLY_INTERVAL_MS"),
         positive(p, "LIVEJURY_TALLY_FRAMES_PER_SECOND"),
+        positive(p, "LIVEJURY_ROOM_EVENTS_MAXLEN"),
+        positive(p, "LIVEJURY_ROOM_EVENTS_EXPIRY_HOURS") * 3_600_000L,
+        positive(p, "LIVEJURY_ROOM_EVENTS_CATCH_UP_BATCH"),
+        positive(p, "LIVEJURY_SUBSCRIBER_CHECK_MS"),
+        positive(p, "LIVEJURY_SUBSCRIBER_CHECK_TIMEOUT_MS"),
+        positive(p, "LIVEJURY_SUBSCRIBER_RECONNECT_MS"),
         integer(p, "LIVEJURY_CLOSER_INTERVAL_MS"),
         integer(p, "LIVEJURY_CLOSER_LEASE_MS"),
         integer(p, "LIVEJURY_CLOSER_BATCH"),
@@ -102,6 +143,7 @@ public record Settings(
         integer(p, "LIVEJURY_PENALTY_RECLAIM_IDLE_MS"),
         integer(p, "LIVEJURY_PENALTY_RECLAIM_EVERY_MS"),
         integer(p, "LIVEJURY_PENALTY_EXPIRE_EVERY_MS"),
+        positive(p, "LIVEJURY_OUTBOX_RETRY_HOURS"),
         new VerdictRule(
             integer(p, "LIVEJURY_VERDICT_QUORUM"),
             decimal(p, "LIVEJURY_VERDICT_Z"),
@@ -131,11 +173,63 @@ public record Settings(
             positive(p, "LIVEJURY_SOCKETS_PER_USER"),
             positive(p, "LIVEJURY_HANDSHAKE_TIMEOUT_SECONDS"),
             positive(p, "LIVEJURY_HTTP_IDLE_SECONDS"),
-            list(p, "LIVEJURY_ALLOWED_ORIGINS")));
+            list(p, "LIVEJURY_ALLOWED_ORIGINS")),
+        p.getProperty("LIVEJURY_ADMIN_PORT", "").isBlank() ? null : port(p, "LIVEJURY_ADMIN_PORT"),
+        p.getProperty("LIVEJURY_ADMIN_HOST"),
+        new EmbeddedServers.Options(
+            Path.of(p.getProperty("LIVEJURY_DATA_DIR")),
+            false,
+            positive(p, "LIVEJURY_EMBEDDED_START_WAIT_MS"),
+            positive(p, "LIVEJURY_EMBEDDED_STOP_WAIT_MS"),
+            positive(p, "LIVEJURY_EMBEDDED_REDIS_RESTART_MS"),
+            positive(p, "LIVEJURY_EMBEDDED_REDIS_MAXCLIENTS"),
+            positive(p, "LIVEJURY_EMBEDDED_PG_MAX_CONNECTIONS")));
+  }
+
+  /** True when /metrics has a port of its own and stays off the public one. */
+  public boolean hasAdminPort() {
+    return adminPort != null;
   }
 
   public boolean usesDevSecret() {
     return DEV_JWT_SECRET.equals(jwtSecret);
+  }
+
+  /**
+   * Why the signing secret is not fit for this node, if it is not: outside dev mode it must be set, differ
+   * from the public development secret and be at least {@link #MIN_SECRET_BYTES} bytes (UTF-8). In dev mode
+   * every secret is accepted (the launcher warns about the development one).
+   *
+   * @return the reason, one line naming the variable, or empty when the secret may be used
+   */
+  public Optional<String> secretProblem() {
+    if (devMode) {
+      return Optional.empty();
+    }
+    if (usesDevSecret()) {
+      return Optional.of("LIVEJURY_JWT_SECRET is unset or the public development secret, and LIVEJURY_DEV is off:"
+          + " anyone could sign staff tokens. Set LIVEJURY_JWT_SECRET to a random secret of at least "
+          + MIN_SECRET_BYTES + " bytes (e.g. openssl rand -base64 48)");
+    }
+    int bytes = jwtSecret.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes < MIN_SECRET_BYTES) {
+      return Optional.of("LIVEJURY_JWT_SECRET is " + bytes + " bytes long; outside dev mode it must be at least "
+          + MIN_SECRET_BYTES + " bytes (e.g. openssl rand -base64 48)");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Fails when this node must not start with these settings (today: an unfit signing secret, see
+   * {@link #secretProblem()}).
+   *
+   * @throws IllegalStateException with a one-line message naming the variable to fix
+   */
+  public Settings requireStartable() {
+    secretProblem().ifPresent(problem -> {
+      throw new IllegalStateException(problem);
+    });
+    return this;
   }
 
   private static Properties defaults() {
@@ -160,6 +254,14 @@ public record Settings(
   private static Set<String> list(Properties p, String key) {
     String value = p.getProperty(key, "").trim();
     return value.isEmpty() ? Set.of() : Set.of(value.split("\\s*,\\s*"));
+  }
+
+  private static int port(Properties p, String key) {
+    int value = integer(p, key);
+    if (value < 0 || value > 65_535) {
+      throw new IllegalArgumentException(key + " must be a port from 0 to 65535, got " + value);
+    }
+    return value;
   }
 
   private static int positive(Properties p, String key) {

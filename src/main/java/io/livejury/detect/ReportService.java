@@ -20,7 +20,7 @@ import java.util.Map;
  * claim prompt for {@code false_claim}, an atmosphere prompt for {@code atmosphere}. Reports of category
  * {@code other} are counted but open nothing. One Lua call per report decides all of it atomically. The
  * latest report texts ride along: the prompt a threshold opens carries them in its trigger, and so does
- * its verdict, for staff reviewing it.
+ * its verdict, for staff reviewing it; what goes to the room leaves them out ({@link io.livejury.model.Trigger}).
  */
 public final class ReportService {
 

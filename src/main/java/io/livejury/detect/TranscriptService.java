@@ -35,8 +35,9 @@ import java.util.Set;
 /**
  * What the streamer says, checked as they say it: each transcript segment runs through the detector; each
  * hit becomes a warning, returned and pushed at once to the room's streamer and staff (the same rule in the
- * same room at most once per {@code repeatSeconds}); a critical hit in a claim category opens a claim
- * prompt for the room, unless the same claim was put to the audience within the cool-down.
+ * same room at most once per {@code repeatSeconds} after a push that reached a node); a critical hit in a
+ * claim category opens a claim prompt for the room, unless the same claim was put to the audience within the
+ * cool-down.
  */
 public final class TranscriptService {
 
@@ -98,11 +99,10 @@ public final class TranscriptService {
     Warning warning = new Warning(Ids.next("w"), room.roomId(), hit.rule().id(), hit.rule().severity(),
         hit.rule().category(), hit.rule().message(), new Warning.Evidence(segment.id(), segment.text(), hit.matched()),
         Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
-    // Every hit is answered; only the push to the streamer's screen is held back for repeats.
-    return firstWithin(RedisKeys.roomWarned(room.roomId(), hit.rule().id()), options.repeatSeconds())
-        .compose(first -> first
-            ? events.publish(RoomEvent.toModerators(room.roomId(), Frames.warning(warning)))
-            : Future.<Void>succeededFuture())
+    // Every hit is answered; only the push to the streamer's screen is held back for repeats, and only once a
+    // push reached a node: one that reached none (no socket of the room anywhere) goes out with the next hit.
+    return events.publishUnlessMarked(RoomEvent.toModerators(room.roomId(), Frames.warning(warning)),
+            RedisKeys.roomWarned(room.roomId(), hit.rule().id()), options.repeatSeconds())
         .map(Optional.of(warning));
   }
 

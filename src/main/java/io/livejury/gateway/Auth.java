@@ -12,16 +12,32 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
-/** HS256 bearer tokens: issuing them (dev mode) and turning them into a {@link Principal}. */
+import java.time.Instant;
+
+/**
+ * HS256 bearer tokens: issuing them (dev mode) and turning them into a {@link Principal}. A token must
+ * expire, and no later than {@code maxHours} from now: a token minted for a century (or stolen from a
+ * careless issuer) is refused however good its signature.
+ */
 public final class Auth {
 
   private final JWTAuth jwt;
   private final int tokenHours;
+  private final int maxHours;
+  private final long maxLifetimeSeconds;
 
-  public Auth(Vertx vertx, String secret, int tokenHours) {
+  /**
+   * @param secret the HS256 key
+   * @param tokenHours lifetime of the tokens {@link #issue} mints, in hours
+   * @param maxHours the furthest ahead a token's {@code exp} may lie, in hours
+   * @param clockSkewSeconds how far an issuer's clock may run ahead of ours, added to {@code maxHours}
+   */
+  public Auth(Vertx vertx, String secret, int tokenHours, int maxHours, int clockSkewSeconds) {
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
     this.tokenHours = tokenHours;
+    this.maxHours = maxHours;
+    this.maxLifetimeSeconds = maxHours * 3_600L + clockSkewSeconds;
   }
 
   public String issue(String userId, Role role, String merchantId) {
@@ -32,7 +48,12 @@ public final class Auth {
     return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setExpiresInMinutes(tokenHours * 60));
   }
 
-  /** Fails with 401 for a missing, forged, expired or role-less token. */
+  /**
+   * Checks a token's signature and claims; no I/O, so the WebSocket handshake can call it synchronously.
+   *
+   * @return the caller; fails with an {@link ApiException} 401 for a missing, forged, expired or role-less
+   *     token, or one whose {@code exp} lies further ahead than the lifetime cap
+   */
   public Future<Principal> authenticate(String token) {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(new ApiException(401, "unauthorized", "a bearer token is required"));
@@ -44,9 +65,15 @@ public final class Auth {
           JsonObject claims = user.principal();
           String subject = claims.getString("sub");
           Role role = Role.fromWire(claims.getString("role")).orElse(null);
-          if (subject == null || subject.isBlank() || role == null || !user.attributes().containsKey("exp")) {
+          Object exp = user.attributes().getValue("exp");
+          if (subject == null || subject.isBlank() || role == null || !(exp instanceof Number)) {
             return Future.failedFuture(new ApiException(401, "unauthorized",
                 "the token lacks a subject, a known role or an expiry"));
+          }
+          long lifetimeLeft = ((Number) exp).longValue() - Instant.now().getEpochSecond();
+          if (lifetimeLeft > maxLifetimeSeconds) {
+            return Future.failedFuture(new ApiException(401, "unauthorized",
+                "the token expires too far ahead: at most " + maxHours + " hours from now"));
           }
           return Future.succeededFuture(new Principal(subject, role, claims.getString("merchantId")));
         });

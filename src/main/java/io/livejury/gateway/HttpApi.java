@@ -20,6 +20,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.XFrameHandler;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -29,6 +30,8 @@ import java.util.function.Function;
 final class HttpApi {
 
   private static final String PRINCIPAL = "principal";
+  private static final String FORM = "application/x-www-form-urlencoded";
+  private static final String MULTIPART = "multipart/";
 
   private final Vertx vertx;
   private final Settings settings;
@@ -55,12 +58,13 @@ final class HttpApi {
 
   Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(new SecurityHeaders()).handler(XFrameHandler.create(XFrameHandler.DENY));
+    router.route("/api/*").handler(HttpApi::jsonWhateverFormType);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-        .end(metrics.scrape()));
-    router.get("/health").handler(ctx -> health.check().onSuccess(report ->
-        reply(ctx, report.getBoolean("ok") ? 200 : 503, report)));
+    if (!settings.hasAdminPort()) {
+      router.get("/metrics").handler(scrape(metrics));
+    }
+    router.get("/health").handler(check(health));
     if (settings.devMode()) {
       router.post("/api/dev/token").handler(json(200, this::devToken));
     }
@@ -69,15 +73,18 @@ final class HttpApi {
     router.post("/api/rooms").handler(json(201, ctx ->
         rooms.create(caller(ctx, Role.STREAMER, Role.STAFF), body(ctx))));
     router.get("/api/rooms/:roomId").handler(json(200, ctx -> rooms.get(ctx.pathParam("roomId"))));
+    // Also for a room ended before: a close that failed half-way is finished by ending again.
     router.post("/api/rooms/:roomId/end").handler(json(200, ctx ->
-        rooms.end(caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"))));
+        rooms.end(caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"))
+            .compose(room -> prompts.closeNow(room.roomId()).map(room))));
     router.post("/api/rooms/:roomId/prompts").handler(json(201, ctx -> {
       Principal staff = caller(ctx, Role.STAFF);
       return prompts.open(ctx.pathParam("roomId"), body(ctx), Map.of("type", "staff", "by", staff.userId()));
     }));
     router.post("/api/rooms/:roomId/transcript").handler(json(202, ctx -> transcripts.submit(
         caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"), ctx.body().length(), body(ctx))));
-    router.get("/api/prompts/:promptId").handler(json(200, ctx -> prompts.view(ctx.pathParam("promptId"))));
+    router.get("/api/prompts/:promptId").handler(json(200, ctx ->
+        prompts.view(ctx.pathParam("promptId"), ctx.<Principal>get(PRINCIPAL).is(Role.STAFF))));
 
     router.get("/api/verdicts").handler(json(200, ctx -> {
       caller(ctx, Role.STAFF);
@@ -102,10 +109,52 @@ final class HttpApi {
         reviews.appeal(caller(ctx, Role.STREAMER), ctx.pathParam("penaltyId"), body(ctx))));
 
     router.route("/api/*").handler(ctx -> ctx.fail(404));
-    // The pages: from ./webroot when run from a checkout (edit and reload), else from inside the jar.
-    router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    // The pages: from ./webroot when run from a checkout, else from inside the jar. They are revalidated on
+    // every load (no-cache, answered 304 by Last-Modified while unchanged), so an edit shows on the next
+    // reload: the handler's own default would be "immutable" for a day. Files are not taken as read-only,
+    // so their dates are read again on each request instead of being cached.
+    router.route().handler(ctx -> {
+      ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+      ctx.next();
+    });
+    router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html").setFilesReadOnly(false));
     router.route().failureHandler(new ErrorResponder());
     return router;
+  }
+
+  /** The admin port's answers: /metrics and /health, with the same headers and errors as the public port. */
+  static Router admin(Vertx vertx, Metrics metrics, Health health) {
+    Router router = Router.router(vertx);
+    router.route().handler(new SecurityHeaders()).handler(XFrameHandler.create(XFrameHandler.DENY));
+    router.get("/metrics").handler(scrape(metrics));
+    router.get("/health").handler(check(health));
+    router.route().handler(ctx -> ctx.fail(404));
+    router.route().failureHandler(new ErrorResponder());
+    return router;
+  }
+
+  private static Handler<RoutingContext> scrape(Metrics metrics) {
+    return ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.scrape());
+  }
+
+  private static Handler<RoutingContext> check(Health health) {
+    return ctx -> health.check().onSuccess(report -> reply(ctx, report.getBoolean("ok") ? 200 : 503, report));
+  }
+
+  /**
+   * Every API body is JSON, whatever content type the client named: {@code curl -d} says
+   * application/x-www-form-urlencoded, and BodyHandler would feed such a body to the form decoder, which
+   * gives up on a "field" over 1 KB. Calling it JSON keeps the body exactly as sent, for the JSON parser.
+   */
+  private static void jsonWhateverFormType(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type != null && (type.regionMatches(true, 0, FORM, 0, FORM.length())
+        || type.regionMatches(true, 0, MULTIPART, 0, MULTIPART.length()))) {
+      ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+    }
+    ctx.next();
   }
 
   private Future<JsonObject> devToken(RoutingContext ctx) {

@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
 
 /**
  * Decides WebSocket handshakes on {@code /ws/rooms/{roomId}?token=…}: a browser's Origin must be the node's
- * own or an allowed one (403), the token must be valid (401), the room must exist (404) and the user may hold
- * only so many sockets on the node (429) before the upgrade is accepted and a {@link SocketSession} takes over.
+ * own or an allowed one (403), the token must be valid (401), the room must exist (404) and be live (410),
+ * and the user may hold only so many sockets on the node (429) before the upgrade is accepted and a
+ * {@link SocketSession} takes over.
  */
 final class SocketGate {
 
@@ -59,7 +60,7 @@ final class SocketGate {
     }
     String roomId = path.group(1);
     auth.authenticate(token(handshake.query()))
-        .compose(principal -> rooms.get(roomId).map(room -> new Admission(principal, room)))
+        .compose(principal -> rooms.live(roomId).map(room -> new Admission(principal, room)))
         .compose(admitted -> services.users().tryAcquire(admitted.principal().userId())
             ? Future.succeededFuture(admitted)
             : Future.failedFuture(new ApiException(429, "rate_limited", "too many sockets for one user")))

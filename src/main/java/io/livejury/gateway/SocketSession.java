@@ -119,7 +119,7 @@ final class SocketSession implements RoomMember {
         .compose(subscribed -> prompts.openPrompts(room.roomId(), principal.userId()))
         .onSuccess(open -> {
           open.forEach(prompt -> local.trackOpen(prompt.getString("id")));
-          welcome(Frames.welcome(room.roomId(), principal.userId(), principal.role().wire(), open));
+          welcome(Frames.welcome(room.roomId(), principal.userId(), principal.role().wire(), open.serverTime(), open.prompts()));
         })
         .onFailure(err -> {
           LOG.warn("Joining room {} failed: {}", room.roomId(), err.getMessage());

@@ -20,4 +20,11 @@ public record Prompt(
     Map<String, Object> trigger) {
 
   public static final String OPEN = "open";
+
+  /** This prompt as its room sees it: without the viewers' report texts, which are for staff. */
+  public Prompt forRoom() {
+    Map<String, Object> shown = Trigger.forRoom(trigger);
+    return shown == trigger ? this
+        : new Prompt(id, roomId, kind, question, claim, options, opensAt, closesAt, status, shown);
+  }
 }

@@ -28,4 +28,11 @@ public record Verdict(
   public static String idFor(String promptId) {
     return "v-" + promptId;
   }
+
+  /** This verdict as its room sees it: without the viewers' report texts, which are for staff. */
+  public Verdict forRoom() {
+    Map<String, Object> shown = Trigger.forRoom(trigger);
+    return shown == trigger ? this : new Verdict(id, promptId, roomId, streamerId, merchantId, kind, question, claim,
+        outcome, counts, total, confidence, decidedAt, reviewStatus, shown);
+  }
 }

@@ -8,6 +8,7 @@ import io.livejury.room.RoomEvents;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -18,8 +19,10 @@ import java.util.List;
 
 /**
  * Penalty notices to a room's streamer, made durable: the notice is written in the same transaction as
- * the penalty change, published right after the commit, and marked sent. A notice whose publish failed
- * (Redis hiccup, the node died) is found by {@link #relay} on any node and published again.
+ * the penalty change, published right after the commit, and marked sent once a node received it. A notice
+ * that reached no node (no socket of the room anywhere, a Redis hiccup, the node died) is found by
+ * {@link #relay} on any node and published again, for {@code retryHours}; after that the streamer learns
+ * of the penalty from their page, which loads it from Postgres.
  */
 public final class Outbox {
 
@@ -29,17 +32,19 @@ public final class Outbox {
 
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
   private static final int RELAY_BATCH = 100;
-  /** Sent notices are kept this long for inspection, then deleted. */
-  private static final long KEEP_SENT_SECONDS = 24 * 3600;
+  /** Sent notices, and those given up on, are kept this long for inspection, then deleted. */
+  private static final long KEEP_SECONDS = 24 * 3600;
 
   private final Pool pg;
   private final RoomEvents events;
   private final long relayAfterSeconds;
+  private final int retryHours;
 
-  public Outbox(Pool pg, RoomEvents events, long relayAfterSeconds) {
+  public Outbox(Pool pg, RoomEvents events, long relayAfterSeconds, int retryHours) {
     this.pg = pg;
     this.events = events;
     this.relayAfterSeconds = relayAfterSeconds;
+    this.retryHours = retryHours;
   }
 
   /** Writes the notice of a penalty change inside the caller's transaction. */
@@ -49,32 +54,39 @@ public final class Outbox {
         .map(rows -> new Notice(rows.iterator().next().getLong("id"), roomId, frame));
   }
 
-  /** After the commit: publish to the room's moderators and mark sent; a failure is left to the relay. */
+  /** After the commit: publish to the room's moderators and mark sent if a node heard it; else the relay retries. */
   public void publish(Notice notice) {
-    events.publish(RoomEvent.toModerators(notice.roomId(), notice.frame()))
-        .compose(v -> pg.preparedQuery(Sql.MARK_OUTBOX_SENT.text()).execute(Tuple.of(notice.id())))
+    send(pg, notice.id(), notice.roomId(), notice.frame())
         .onFailure(err -> LOG.warn("Notice {} not published yet, the relay will retry: {}", notice.id(), err.getMessage()));
   }
 
-  /** Deletes notices sent more than a day ago, so the table holds only what may still matter. */
+  /** Deletes notices sent, or given up on, more than a day ago, so the table holds only what may still matter. */
   public Future<Void> purge() {
-    return pg.preparedQuery(Sql.PURGE_SENT_OUTBOX.text()).execute(Tuple.of(KEEP_SENT_SECONDS)).mapEmpty();
+    return pg.preparedQuery(Sql.PURGE_OUTBOX.text()).execute(Tuple.of(KEEP_SECONDS, retryHours)).mapEmpty();
   }
 
   /** Publishes notices left unsent; rows are locked while being sent, so nodes relaying at once never overlap. */
   public Future<Void> relay() {
     return pg.withTransaction(conn -> conn.preparedQuery(Sql.CLAIM_UNSENT_OUTBOX.text())
-        .execute(Tuple.of(relayAfterSeconds, RELAY_BATCH))
+        .execute(Tuple.of(relayAfterSeconds, retryHours, RELAY_BATCH))
         .compose(rows -> {
           List<Future<Void>> sent = new ArrayList<>();
           for (Row row : rows) {
-            long id = row.getLong("id");
-            sent.add(events.publish(RoomEvent.toModerators(row.getString("room_id"), row.getString("frame")))
-                .compose(v -> conn.preparedQuery(Sql.MARK_OUTBOX_SENT.text()).execute(Tuple.of(id)))
-                .mapEmpty());
+            sent.add(send(conn, row.getLong("id"), row.getString("room_id"), row.getString("frame")));
           }
-          // Whatever was sent stays marked; a notice that failed again waits for the next round.
+          // Whatever was heard stays marked; a notice that failed or went unheard waits for the next round.
           return Future.join(sent).<Void>mapEmpty().otherwiseEmpty();
         }));
+  }
+
+  /**
+   * A notice no node heard is not even stored in the room's event stream: no node could deliver it from
+   * there, and its retry will be, so an absent streamer's notice does not fill the stream.
+   */
+  private Future<Void> send(SqlClient sql, long id, String roomId, String frame) {
+    return events.publishIfHeard(RoomEvent.toModerators(roomId, frame))
+        .compose(published -> published.heard()
+            ? sql.preparedQuery(Sql.MARK_OUTBOX_SENT.text()).execute(Tuple.of(id)).<Void>mapEmpty()
+            : Future.<Void>succeededFuture());
   }
 }

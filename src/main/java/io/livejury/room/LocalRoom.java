@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,11 @@ public final class LocalRoom {
   private final String roomId;
   private final Map<Thread, Loop> membersByLoop = new ConcurrentHashMap<>();
   private final Map<String, Long> openPrompts = new ConcurrentHashMap<>();
+  /**
+   * Prompts the tally broadcaster found closed before their close event came: kept until it comes, so a room
+   * that missed it (a subscriber gap past its stream) still knows whose verdict to read back.
+   */
+  private final Set<String> closedUnannounced = ConcurrentHashMap.newKeySet();
 
   /** One event loop's sockets in the room, and a context of that loop to run the writes on. */
   private record Loop(Context context, Set<RoomMember> members) {
@@ -74,6 +80,7 @@ public final class LocalRoom {
     }
     if (event.closedPromptId() != null) {
       openPrompts.remove(event.closedPromptId());
+      closedUnannounced.remove(event.closedPromptId());
     }
     List<Future<Void>> written = new ArrayList<>(membersByLoop.size());
     membersByLoop.values().forEach(loop -> {
@@ -117,13 +124,22 @@ public final class LocalRoom {
     openPrompts.putIfAbsent(promptId, NO_TALLY_SENT);
   }
 
-  /** Stops tracking a prompt found closed by other means than its close event. */
+  /** Stops sending tallies of a prompt found closed by other means than its close event. */
   public synchronized void untrack(String promptId) {
-    openPrompts.remove(promptId);
+    if (openPrompts.remove(promptId) != null) {
+      closedUnannounced.add(promptId);
+    }
   }
 
   /** The ids of the open prompts this node follows for the room. */
   public Set<String> openPromptIds() {
     return openPrompts.keySet();
+  }
+
+  /** The prompts whose close the room's sockets have not been told of: open ones, and closed unannounced. */
+  public synchronized Set<String> awaitingClose() {
+    Set<String> awaiting = new HashSet<>(openPrompts.keySet());
+    awaiting.addAll(closedUnannounced);
+    return awaiting;
   }
 }

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,40 +28,72 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Carries room events from Redis pub/sub to this node's sockets. It holds one subscriber connection,
- * subscribed to the channel of every room that has a local socket; rooms left empty are unsubscribed by
- * a periodic sweep. A subscription counts only once Redis confirms it, so a socket that reads the room's
- * state afterwards cannot miss an event in between. A lost connection is replaced and every channel
- * subscribed again; then each room's prompts are read back from Redis, so a prompt that opened or closed
- * while the connection was down still reaches the sockets (a frame may arrive twice, never not at all).
+ * Carries room events from Redis to this node's sockets. It holds one subscriber connection, subscribed to
+ * the channel of every room that has a local socket; rooms left empty are unsubscribed by a periodic sweep.
+ * A subscription counts only once Redis confirms it, so a socket that reads the room's state afterwards
+ * cannot miss an event in between.
+ *
+ * <p>Every room event also sits in the room's event stream, and its message carries its stream id. Per room
+ * the hub keeps the id of the last event it delivered, starting from the stream's last id when the room is
+ * first subscribed (what came before is the welcome's job), and delivers only ids after it. A lost
+ * subscriber connection is replaced and every room subscribed again; each room then reads what it missed
+ * from its stream (XRANGE after the last delivered id) and delivers it in order, holding the live messages
+ * that arrive meanwhile and delivering them after, each id once. Only when the stream no longer reaches
+ * back to the last delivered id (trimmed, expired) does the room fall back to reading its prompts back.
+ * While the subscriber is down or Redis does not answer, every local socket is told the service is degraded,
+ * and told it is ok again once every room has caught up.
  */
 public final class RoomHubVerticle extends VerticleBase {
 
+  /** Tuning, from configuration. */
+  public record Options(int catchUpBatch, long maxLength, long checkMs, long checkTimeoutMs, long reconnectMs) {
+  }
+
+  static final String DEGRADED_MESSAGE =
+      "Live updates are delayed: this server lost its connection to its data store. Votes may fail until it is "
+          + "back; what you missed will follow.";
+
   private static final Logger LOG = LoggerFactory.getLogger(RoomHubVerticle.class);
   private static final long SWEEP_MS = 10_000;
-  private static final long RECONNECT_MS = 500;
-  private static final long RESYNC_AFTER_MS = 250;
+
+  /** One subscribed room's place in its event stream on this node. Touched on the hub's event loop only. */
+  private static final class Feed {
+    /** The last event delivered to the room's sockets; null until the stream's last id was read. */
+    StreamId last;
+    /** Live events held while the room reads its stream; null while they are delivered as they come. */
+    List<RoomEvent> held = new ArrayList<>();
+  }
 
   private final Redis subscriber;
   private final Redis redis;
   private final RoomRegistry registry;
   private final Metrics metrics;
-  private final Set<String> subscribed = new HashSet<>();
+  private final Options options;
+  private final Map<String, Feed> feeds = new HashMap<>();
   private final Map<String, List<Message<String>>> awaitingConfirmation = new HashMap<>();
+  /** Rooms of the current connection that have not caught up yet. */
+  private final Set<String> catchingUp = new HashSet<>();
   private RedisConnection connection;
+  /** Counts connections, so work begun for a connection since lost does not touch its successor's state. */
+  private long generation;
   private boolean connecting;
+  private boolean reconnectScheduled;
+  private boolean checking;
+  private boolean degraded;
   private boolean stopping;
 
-  public RoomHubVerticle(Redis subscriber, Redis redis, RoomRegistry registry, Metrics metrics) {
+  public RoomHubVerticle(Redis subscriber, Redis redis, RoomRegistry registry, Metrics metrics, Options options) {
     this.subscriber = subscriber;
     this.redis = redis;
     this.registry = registry;
     this.metrics = metrics;
+    this.options = options;
   }
 
   @Override
   public Future<?> start() {
     vertx.setPeriodic(SWEEP_MS, id -> sweep());
+    vertx.setPeriodic(options.checkMs(), id -> check());
     return connect().compose(v -> vertx.eventBus()
         .<String>localConsumer(Addresses.ROOM_SUBSCRIBE, this::onSubscribeRequest)
         .completion());
@@ -76,44 +109,106 @@ public final class RoomHubVerticle extends VerticleBase {
     connecting = true;
     return subscriber.connect()
         .compose(conn -> {
+          generation++;
           conn.handler(this::onPush);
           conn.exceptionHandler(err -> LOG.warn("Room subscriber connection failed: {}", err.getMessage()));
           conn.endHandler(v -> lost(conn));
           connection = conn;
-          return subscribed.isEmpty()
-              ? Future.<Void>succeededFuture()
-              : conn.send(withChannels(Request.cmd(Command.SUBSCRIBE), subscribed)).<Void>mapEmpty()
-                  .onSuccess(v -> vertx.setTimer(RESYNC_AFTER_MS, id -> Set.copyOf(subscribed).forEach(this::resync)))
-                  .onFailure(err -> conn.close());
+          catchingUp.clear();
+          catchingUp.addAll(feeds.keySet());
+          if (feeds.isEmpty()) {
+            recovered();
+            return Future.<Void>succeededFuture();
+          }
+          // Live messages wait from the first one on: each room delivers them once it has caught up.
+          feeds.values().forEach(feed -> {
+            if (feed.held == null) {
+              feed.held = new ArrayList<>();
+            }
+          });
+          return conn.send(withChannels(Request.cmd(Command.SUBSCRIBE), feeds.keySet())).<Void>mapEmpty()
+              .onFailure(err -> conn.close());
         })
         .onComplete(done -> connecting = false);
   }
 
   private void lost(RedisConnection conn) {
-    if (connection == conn) {
-      connection = null;
+    if (connection != conn) {
+      return;
     }
+    connection = null;
+    if (stopping) {
+      return;
+    }
+    degrade();
+    // Their confirmation can no longer come on this connection: the sockets retry their join.
+    awaitingConfirmation.values().forEach(waiting -> waiting.forEach(m -> m.fail(503, "room subscriber is reconnecting")));
+    awaitingConfirmation.clear();
     reconnect();
   }
 
   private void reconnect() {
-    if (stopping || connecting || connection != null) {
+    if (stopping || connecting || connection != null || reconnectScheduled) {
       return;
     }
-    vertx.setTimer(RECONNECT_MS, id -> {
-      if (connection == null && !connecting) {
+    reconnectScheduled = true;
+    vertx.setTimer(options.reconnectMs(), id -> {
+      reconnectScheduled = false;
+      if (connection == null && !connecting && !stopping) {
         connect().onFailure(err -> {
           LOG.warn("Room subscriber cannot reconnect yet: {}", err.getMessage());
-          connection = null;
           reconnect();
         });
       }
     });
   }
 
+  /**
+   * A connection can stay open while Redis answers nothing (a network partition, a stalled server): a PING
+   * unanswered in time counts as a lost connection.
+   */
+  private void check() {
+    RedisConnection conn = connection;
+    if (conn == null || checking || stopping) {
+      return;
+    }
+    checking = true;
+    long timer = vertx.setTimer(options.checkTimeoutMs(), id -> {
+      checking = false;
+      if (connection == conn) {
+        LOG.warn("Room subscriber connection did not answer within {} ms; replacing it", options.checkTimeoutMs());
+        lost(conn);
+        conn.close();
+      }
+    });
+    conn.send(Request.cmd(Command.PING)).onComplete(answer -> {
+      if (vertx.cancelTimer(timer)) {
+        checking = false;
+      }
+    });
+  }
+
+  private void degrade() {
+    if (!degraded) {
+      degraded = true;
+      broadcast(Frames.service("degraded", DEGRADED_MESSAGE));
+    }
+  }
+
+  private void recovered() {
+    if (degraded && connection != null && catchingUp.isEmpty()) {
+      degraded = false;
+      broadcast(Frames.service("ok", null));
+    }
+  }
+
+  private void broadcast(String frame) {
+    registry.rooms().forEach(room -> room.deliver(RoomEvent.toEveryone(room.roomId(), frame)));
+  }
+
   private void onSubscribeRequest(Message<String> request) {
     String roomId = request.body();
-    if (subscribed.contains(roomId)) {
+    if (feeds.containsKey(roomId)) {
       request.reply(true);
       return;
     }
@@ -136,7 +231,7 @@ public final class RoomHubVerticle extends VerticleBase {
 
   private void sweep() {
     Set<String> idle = new HashSet<>();
-    for (String roomId : subscribed) {
+    for (String roomId : feeds.keySet()) {
       if (registry.find(roomId).isEmpty()) {
         idle.add(roomId);
       }
@@ -144,9 +239,11 @@ public final class RoomHubVerticle extends VerticleBase {
     if (idle.isEmpty() || connection == null) {
       return;
     }
-    subscribed.removeAll(idle);
+    feeds.keySet().removeAll(idle);
+    catchingUp.removeAll(idle);
     connection.send(withChannels(Request.cmd(Command.UNSUBSCRIBE), idle))
         .onFailure(err -> LOG.warn("Unsubscribing idle rooms failed: {}", err.getMessage()));
+    recovered();
   }
 
   private void onPush(Response push) {
@@ -158,44 +255,252 @@ public final class RoomHubVerticle extends VerticleBase {
     if ("subscribe".equals(kind)) {
       confirmed(channel.substring(RedisKeys.roomChannel("").length()));
     } else if ("message".equals(kind)) {
-      long received = System.nanoTime();
-      RoomEvent event = Json.decode(push.get(2).toString(), RoomEvent.class);
-      registry.find(event.roomId()).ifPresent(room -> room.deliver(event).onComplete(written -> metrics.roomFanOut(received)));
+      onEvent(Json.decode(push.get(2).toString(), RoomEvent.class), System.nanoTime());
     }
   }
 
+  private void onEvent(RoomEvent event, long received) {
+    Feed feed = feeds.get(event.roomId());
+    if (feed == null) {
+      return;
+    }
+    if (event.id() == null) {
+      deliver(event, received); // from a node that predates the event stream: nothing to order it by
+      return;
+    }
+    if (feed.held != null) {
+      feed.held.add(event);
+      return;
+    }
+    StreamId id = event.streamId();
+    if (id.isAfter(feed.last)) {
+      feed.last = id;
+      deliver(event, received);
+    }
+  }
+
+  private void deliver(RoomEvent event, long received) {
+    registry.find(event.roomId()).ifPresent(room ->
+        room.deliver(event).onComplete(written -> metrics.roomFanOut(received)));
+  }
+
   private void confirmed(String roomId) {
-    subscribed.add(roomId);
     List<Message<String>> waiting = awaitingConfirmation.remove(roomId);
+    Feed feed = feeds.get(roomId);
+    if (feed == null && waiting == null) {
+      return; // swept while its resubscription was under way: the UNSUBSCRIBE sent after it wins
+    }
+    if (feed == null) {
+      feed = new Feed();
+      feeds.put(roomId, feed);
+      start(roomId, feed, generation);
+    } else {
+      catchUp(roomId, feed, generation);
+    }
     if (waiting != null) {
       waiting.forEach(request -> request.reply(true));
     }
   }
 
-  /** Delivers what the room's sockets missed: prompts opened meanwhile, and the verdicts of those closed. */
-  private void resync(String roomId) {
-    registry.find(roomId).ifPresent(room -> redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.roomOpenPrompts(roomId)))
-        .onSuccess(open -> {
-          Set<String> ids = new HashSet<>(room.openPromptIds());
+  /**
+   * A room subscribed for the first time starts from its stream's last id: events delivered from then on are
+   * the ones after the welcome. Live events that came in while reading it were published after the
+   * subscription, so they are delivered whatever their id.
+   */
+  private void start(String roomId, Feed feed, long gen) {
+    lastId(roomId)
+        .onSuccess(last -> {
+          if (gen == generation && feeds.get(roomId) == feed) {
+            feed.last = last;
+            release(feed, true);
+          }
+        })
+        .onFailure(err -> {
+          // Unpositioned, the room cannot catch up from its stream; a new connection reads its prompts back.
+          LOG.warn("Room {} could not read its event stream: {}", roomId, err.getMessage());
+          replace(gen);
+        });
+  }
+
+  /**
+   * After a new connection confirmed the room: delivers what the stream holds after the last delivered
+   * event, then the live events held meanwhile. A room that never learnt its position, or whose stream no
+   * longer reaches back to it, reads its prompts back instead.
+   */
+  private void catchUp(String roomId, Feed feed, long gen) {
+    Future<Boolean> caughtUp = feed.last == null
+        ? lastId(roomId).map(last -> {
+            if (gen == generation) {
+              feed.last = last;
+            }
+            return false;
+          })
+        : readFrom(roomId, feed, gen, feed.last, true);
+    caughtUp
+        .compose(complete -> complete || gen != generation || feeds.get(roomId) != feed
+            ? Future.<Void>succeededFuture()
+            : readBack(roomId))
+        .onSuccess(v -> {
+          if (gen == generation && feeds.get(roomId) == feed) {
+            release(feed, false);
+            catchingUp.remove(roomId);
+            recovered();
+          }
+        })
+        .onFailure(err -> {
+          LOG.warn("Room {} could not catch up yet: {}", roomId, err.getMessage());
+          replace(gen);
+        });
+  }
+
+  /** Redis failed a read the hub depends on: the service is degraded until a new connection caught up. */
+  private void replace(long gen) {
+    RedisConnection conn = connection;
+    if (gen == generation && conn != null) {
+      lost(conn);
+      conn.close();
+    }
+  }
+
+  /**
+   * Reads and delivers the room's stream from {@code from} on, a page at a time. Answers false when the
+   * stream no longer reaches back to {@code from}: events in between may be gone.
+   */
+  private Future<Boolean> readFrom(String roomId, Feed feed, long gen, StreamId from, boolean firstPage) {
+    int batch = options.catchUpBatch();
+    // Inclusive of the last delivered id: finding it proves nothing between it and the next was trimmed.
+    return redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.roomEvents(roomId)).arg(from.toString()).arg("+")
+            .arg("COUNT").arg(batch))
+        .compose(entries -> {
+          if (gen != generation || feeds.get(roomId) != feed) {
+            return Future.succeededFuture(true);
+          }
+          int count = entries == null ? 0 : entries.size();
+          Future<Boolean> whole = Future.succeededFuture(true);
+          if (firstPage && count > 0) {
+            StreamId first = StreamId.parse(entries.get(0).get(0).toString());
+            if (from.equals(StreamId.ZERO)) {
+              whole = neverTrimmed(roomId);
+            } else if (!first.equals(from)) {
+              whole = Future.succeededFuture(false);
+            }
+          }
+          long received = System.nanoTime();
+          for (int i = 0; i < count; i++) {
+            RoomEvent event = entry(roomId, entries.get(i));
+            if (event != null && event.streamId().isAfter(feed.last)) {
+              feed.last = event.streamId();
+              deliver(event, received);
+            }
+          }
+          if (count < batch) {
+            return whole;
+          }
+          return whole.compose(complete -> readFrom(roomId, feed, gen, feed.last, false).map(rest -> complete && rest));
+        });
+  }
+
+  /** A stream read from its very start is whole unless it ever grew past its cap. */
+  private Future<Boolean> neverTrimmed(String roomId) {
+    return redis.send(Request.cmd(Command.XLEN).arg(RedisKeys.roomEvents(roomId)))
+        .map(length -> length.toLong() < options.maxLength());
+  }
+
+  private Future<StreamId> lastId(String roomId) {
+    return redis.send(Request.cmd(Command.XREVRANGE).arg(RedisKeys.roomEvents(roomId)).arg("+").arg("-")
+            .arg("COUNT").arg(1))
+        .map(last -> last == null || last.size() == 0 ? StreamId.ZERO : StreamId.parse(last.get(0).get(0).toString()));
+  }
+
+  /** Delivers the live events held while the room read its stream, in id order, each once. */
+  private void release(Feed feed, boolean all) {
+    List<RoomEvent> held = feed.held;
+    feed.held = null;
+    if (held == null || held.isEmpty()) {
+      return;
+    }
+    held.sort(Comparator.comparing(RoomEvent::streamId));
+    long received = System.nanoTime();
+    StreamId previous = null;
+    for (RoomEvent event : held) {
+      StreamId id = event.streamId();
+      if (id.equals(previous) || !all && !id.isAfter(feed.last)) {
+        continue;
+      }
+      previous = id;
+      if (id.isAfter(feed.last)) {
+        feed.last = id;
+      }
+      deliver(event, received);
+    }
+  }
+
+  private static RoomEvent entry(String roomId, Response entry) {
+    String json = field(entry.get(1), "e");
+    if (json == null) {
+      return null;
+    }
+    try {
+      return Json.decode(json, RoomEvent.class).withId(entry.get(0).toString());
+    } catch (RuntimeException e) {
+      LOG.error("Room {} event {} is not a room event and is skipped", roomId, entry.get(0));
+      return null;
+    }
+  }
+
+  /** An entry's fields come as a flat list under RESP2 and may come as a map under RESP3. */
+  private static String field(Response fields, String name) {
+    if (fields == null) {
+      return null;
+    }
+    if (fields.isMap()) {
+      Response value = fields.get(name);
+      return value == null ? null : value.toString();
+    }
+    for (int i = 0; i + 1 < fields.size(); i += 2) {
+      if (name.equals(fields.get(i).toString())) {
+        return fields.get(i + 1).toString();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The fallback when the room's stream cannot tell what it missed: prompts opened meanwhile, and the
+   * verdicts of those closed, read back from their hashes. Completes once each has been handed over.
+   */
+  private Future<Void> readBack(String roomId) {
+    LOG.warn("Room {} missed more than its event stream holds; reading its prompts back", roomId);
+    LocalRoom room = registry.find(roomId).orElse(null);
+    if (room == null) {
+      return Future.succeededFuture();
+    }
+    return redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.roomOpenPrompts(roomId)))
+        .compose(open -> {
+          Set<String> ids = room.awaitingClose();
           if (open != null) {
             open.forEach(id -> ids.add(id.toString()));
           }
-          ids.forEach(promptId -> redis.send(Request.cmd(Command.HMGET).arg(RedisKeys.prompt(promptId))
+          List<Future<Void>> reads = new ArrayList<>();
+          ids.forEach(promptId -> reads.add(redis.send(Request.cmd(Command.HMGET).arg(RedisKeys.prompt(promptId))
                   .arg("json").arg("status").arg("verdict"))
-              .onSuccess(fields -> catchUp(room, promptId, fields)));
-        })
-        .onFailure(err -> LOG.warn("Room {} not resynchronised: {}", roomId, err.getMessage())));
+              .map(fields -> {
+                readBack(room, promptId, fields);
+                return null;
+              })));
+          return Future.all(reads).mapEmpty();
+        });
   }
 
-  private static void catchUp(LocalRoom room, String promptId, Response fields) {
+  private static void readBack(LocalRoom room, String promptId, Response fields) {
     if (fields == null || fields.get(0) == null) {
       return;
     }
-    boolean tracked = room.openPromptIds().contains(promptId);
-    if (Prompt.OPEN.equals(fields.get(1).toString()) && !tracked) {
+    boolean open = Prompt.OPEN.equals(fields.get(1).toString());
+    if (open && !room.openPromptIds().contains(promptId)) {
       room.deliver(RoomEvent.promptOpened(room.roomId(), promptId,
           Frames.prompt(Json.decode(fields.get(0).toString(), Prompt.class))));
-    } else if (!Prompt.OPEN.equals(fields.get(1).toString()) && tracked && fields.get(2) != null) {
+    } else if (!open && fields.get(2) != null && room.awaitingClose().contains(promptId)) {
       Verdict verdict = Json.decode(fields.get(2).toString(), Verdict.class);
       room.deliver(RoomEvent.promptClosed(room.roomId(), promptId,
           Frames.tally(promptId, verdict.counts(), verdict.total()), Frames.verdict(verdict)));

@@ -69,6 +69,13 @@ public final class RoomService {
     });
   }
 
+  /** The room, if it is still live: an ended room is gone (410) for anyone who would join it now. */
+  public Future<Room> live(String roomId) {
+    return get(roomId).compose(room -> room.isLive()
+        ? Future.succeededFuture(room)
+        : Future.failedFuture(ApiException.gone("room " + roomId + " has ended")));
+  }
+
   public Future<Room> get(String roomId) {
     if (!Ids.isValid(roomId)) {
       return Future.failedFuture(ApiException.notFound("room"));

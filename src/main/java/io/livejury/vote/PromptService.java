@@ -14,6 +14,7 @@ import io.livejury.model.PromptKind;
 import io.livejury.model.PromptKinds;
 import io.livejury.model.PromptOption;
 import io.livejury.model.Room;
+import io.livejury.model.Trigger;
 import io.livejury.room.RoomEvent;
 import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomService;
@@ -98,14 +99,19 @@ public final class PromptService {
         .compose(stored -> stored.toInteger() == 1
             ? redis.send(Request.cmd(Command.SADD).arg(RedisKeys.roomOpenPrompts(prompt.roomId())).arg(prompt.id()))
             : Future.failedFuture(new IllegalStateException("prompt id " + prompt.id() + " is already taken")))
-        .compose(v -> events.publish(RoomEvent.promptOpened(prompt.roomId(), prompt.id(), Frames.prompt(prompt))));
+        // Its server time is when it opened, by Redis's clock, which judges its deadline; a few ms go by before
+        // the frame leaves, which a countdown cannot show.
+        .compose(v -> events.publish(RoomEvent.promptOpened(prompt.roomId(), prompt.id(),
+            Frames.prompt(prompt, Instant.parse(prompt.opensAt())))))
+        .mapEmpty();
   }
 
   /**
    * The prompt as GET /api/prompts/{id} shows it: live status, counts, total, the verdict once closed, and
-   * the curve — the ballots counted in each second, for staff judging how a vote went.
+   * the curve — the ballots counted in each second, for staff judging how a vote went. The viewers' report
+   * texts in its trigger are shown only {@code withReportTexts} (to staff).
    */
-  public Future<JsonObject> view(String promptId) {
+  public Future<JsonObject> view(String promptId, boolean withReportTexts) {
     if (!Ids.isValid(promptId)) {
       return Future.failedFuture(ApiException.notFound("prompt"));
     }
@@ -128,7 +134,7 @@ public final class PromptService {
           if (fields.get(2) != null) {
             view.put("verdict", new JsonObject(fields.get(2).toString()));
           }
-          return Future.succeededFuture(view);
+          return Future.succeededFuture(withReportTexts ? view : Trigger.forRoom(view));
         });
   }
 
@@ -146,9 +152,14 @@ public final class PromptService {
     return curve;
   }
 
-  /** The room's open prompts for a joining socket, each with {@code voted} where this user already voted. */
-  public Future<List<JsonObject>> openPrompts(String roomId, String userId) {
-    return redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.roomOpenPrompts(roomId)))
+  /**
+   * The room's open prompts for a joining socket, each with its current counts and total (a reloaded page
+   * shows the votes already cast at once) and {@code voted} where this user already voted, without the
+   * report texts (the welcome goes to viewers and streamers too); and the time they were read, by Redis.
+   */
+  public Future<OpenPrompts> openPrompts(String roomId, String userId) {
+    Future<Instant> now = redisNow();
+    Future<List<JsonObject>> open = redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.roomOpenPrompts(roomId)))
         .compose(ids -> {
           if (ids == null || ids.size() == 0) {
             return Future.succeededFuture(List.of());
@@ -158,24 +169,54 @@ public final class PromptService {
           for (Response id : ids) {
             reads.add(redis.send(Request.cmd(Command.HMGET).arg(RedisKeys.prompt(id.toString())).arg("json").arg("status")));
             reads.add(redis.send(Request.cmd(Command.HGET).arg(RedisKeys.voters(id.toString())).arg(userId)));
+            reads.add(redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.counts(id.toString()))));
           }
           return Future.all(reads).map(done -> {
-            List<JsonObject> open = new ArrayList<>();
-            for (int i = 0; i < reads.size(); i += 2) {
+            List<JsonObject> found = new ArrayList<>();
+            for (int i = 0; i < reads.size(); i += 3) {
               Response fields = reads.get(i).result();
               if (fields.get(0) == null || !Prompt.OPEN.equals(fields.get(1).toString())) {
                 continue;
               }
-              JsonObject prompt = new JsonObject(fields.get(0).toString());
+              JsonObject prompt = Trigger.forRoom(new JsonObject(fields.get(0).toString()));
               Response voted = reads.get(i + 1).result();
               if (voted != null) {
                 prompt.put("voted", voted.toString());
               }
-              open.add(prompt);
+              Map<String, Long> counts = Replies.counts(reads.get(i + 2).result());
+              found.add(prompt.put("counts", new JsonObject(Map.copyOf(counts))).put("total", Replies.total(counts)));
             }
-            return open;
+            return found;
           });
         });
+    return Future.all(now, open).map(done -> new OpenPrompts(now.result(), open.result()));
+  }
+
+  /**
+   * Closes the room's open prompts now, through the closer's normal path: each deadline moves to now, so
+   * ballots are refused from here on and the closer decides each prompt from the ballots counted so far —
+   * a streamer cannot escape a verdict by ending the room.
+   */
+  public Future<Void> closeNow(String roomId) {
+    return redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.roomOpenPrompts(roomId)))
+        .compose(ids -> {
+          List<Future<Response>> closing = new ArrayList<>();
+          if (ids != null) {
+            for (Response id : ids) {
+              closing.add(closePromptNow(id.toString()));
+            }
+          }
+          return Future.all(closing).mapEmpty();
+        });
+  }
+
+  private Future<Response> closePromptNow(String promptId) {
+    return LuaScript.CLOSE_NOW.call(redis, List.of(RedisKeys.prompt(promptId)), List.of())
+        .compose(deadline -> deadline.toLong() == 0
+            ? Future.succeededFuture(deadline)
+            // XX: a prompt the closer has finished with is not brought back; LT: no deadline moves later.
+            : redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.DEADLINES).arg("XX").arg("LT")
+                .arg(deadline.toLong()).arg(promptId)));
   }
 
   private int duration(Object value) {

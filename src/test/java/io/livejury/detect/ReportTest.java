@@ -13,7 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +29,8 @@ class ReportTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start();
+    // Prompts opened by reports last three seconds, so a test can see their verdicts too.
+    node = TestNode.start(Map.of("LIVEJURY_PROMPT_SECONDS", "3"));
     http = new Http(node.port());
     staff = http.token("staff-1", "staff");
   }
@@ -50,6 +53,8 @@ class ReportTest {
   void twentyDistinctViewersOpenOnePrompt(Vertx vertx, VertxTestContext tc) throws InterruptedException {
     String roomId = http.createRoom(staff, "streamer-reported");
     List<TestSocket> viewers = TestSocket.viewers(vertx, http, roomId, "reporter-", 25);
+    TestSocket streamer = TestSocket.connect(vertx, node.port(), roomId,
+        http.token("streamer-reported", "streamer", "m-streamer-reported"));
     for (int i = 0; i < 19; i++) {
       report(viewers.get(i), "r", "false_claim");
       assertThat(viewers.get(i).ack("r").getString("status")).isEqualTo("accepted");
@@ -65,12 +70,36 @@ class ReportTest {
     assertThat(prompt.getString("kind")).isEqualTo("claim");
     assertThat(prompt.getJsonObject("trigger").getString("type")).isEqualTo("reports");
     assertThat(prompt.getJsonObject("trigger").getInteger("reporters")).isEqualTo(20);
-    // The twentieth report opened it; the five latest texts, newest first, go with it for staff to read.
-    assertThat(prompt.getJsonObject("trigger").getJsonArray("texts").getList()).containsExactly(
+    String promptId = prompt.getString("id");
+    // The twentieth report opened it; the five latest texts, newest first, go with it for staff only.
+    assertThat(prompt.getJsonObject("trigger").fieldNames()).containsExactlyInAnyOrder(
+        "type", "category", "reporters", "windowSeconds");
+    assertThat(streamer.await("prompt").getJsonObject("prompt").getJsonObject("trigger").containsKey("texts")).isFalse();
+    JsonObject asViewer = http.get("/api/prompts/" + promptId, http.token("reporter-0", "viewer")).body();
+    assertThat(asViewer.getJsonObject("trigger").getInteger("reporters")).isEqualTo(20);
+    assertThat(asViewer.getJsonObject("trigger").containsKey("texts")).isFalse();
+    String streamerToken = http.token("streamer-reported", "streamer", "m-streamer-reported");
+    assertThat(http.get("/api/prompts/" + promptId, streamerToken).body().getJsonObject("trigger")
+        .containsKey("texts")).isFalse();
+    assertThat(http.get("/api/prompts/" + promptId, staff).body().getJsonObject("trigger").getJsonArray("texts")
+        .getList()).containsExactly("第19个举报：茶不能治糖尿病", "主播说的不对", "主播说的不对", "主播说的不对", "主播说的不对");
+    TestSocket late = TestSocket.connect(vertx, node.port(), roomId, http.token("late-reporter", "viewer"));
+    JsonObject welcomed = late.frames().get(0).getJsonArray("openPrompts").getJsonObject(0);
+    assertThat(welcomed.getString("id")).isEqualTo(promptId);
+    assertThat(welcomed.getJsonObject("trigger").containsKey("texts")).isFalse();
+
+    // Its verdict reaches the room without the texts, and staff reviewing it with all five.
+    JsonObject verdict = viewers.get(0).await("verdict").getJsonObject("verdict");
+    assertThat(verdict.getJsonObject("trigger").getString("type")).isEqualTo("reports");
+    assertThat(verdict.getJsonObject("trigger").containsKey("texts")).isFalse();
+    assertThat(streamer.await("verdict").getJsonObject("verdict").getJsonObject("trigger").containsKey("texts")).isFalse();
+    assertThat(http.get("/api/prompts/" + promptId, http.token("reporter-0", "viewer")).body()
+        .getJsonObject("verdict").getJsonObject("trigger").containsKey("texts")).isFalse();
+    assertThat(http.get("/api/prompts/" + promptId, staff).body().getJsonObject("verdict").getJsonObject("trigger")
+        .getJsonArray("texts")).hasSize(5);
+    JsonObject detail = http.awaitVerdict(verdict.getString("id"), staff, Duration.ofSeconds(15));
+    assertThat(detail.getJsonObject("trigger").getJsonArray("texts").getList()).containsExactly(
         "第19个举报：茶不能治糖尿病", "主播说的不对", "主播说的不对", "主播说的不对", "主播说的不对");
-    assertThat(http.get("/api/prompts/" + prompt.getString("id"), staff).body()
-        .getJsonObject("trigger").getJsonArray("texts")).hasSize(5);
-    TimeUnit.MILLISECONDS.sleep(500);
     viewers.forEach(v -> assertThat(v.frames("prompt")).hasSize(1));
     tc.completeNow();
   }

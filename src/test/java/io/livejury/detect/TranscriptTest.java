@@ -1,7 +1,9 @@
 package io.livejury.detect;
 
+import io.livejury.common.RedisKeys;
 import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.Http;
+import io.livejury.support.RedisProbe;
 import io.livejury.support.TestNode;
 import io.livejury.support.TestSocket;
 import io.vertx.core.Vertx;
@@ -88,6 +90,38 @@ class TranscriptTest {
 
     JsonObject verdict = viewer.await("verdict").getJsonObject("verdict");
     assertThat(verdict.getJsonObject("trigger").getString("ruleId")).isEqualTo("medical.food");
+    tc.completeNow();
+  }
+
+  @Test
+  void aWarningThatReachedNoNodeIsPushedAgainByTheNextHit(Vertx vertx, VertxTestContext tc) {
+    String streamerId = "streamer-unheard";
+    String roomId = http.createRoom(staff, streamerId);
+    String token = http.token(streamerId, "streamer", "m-" + streamerId);
+    String path = "/api/rooms/" + roomId + "/transcript";
+    String mark = RedisKeys.roomWarned(roomId, "price.fraud");
+    RedisProbe redis = new RedisProbe(vertx);
+    try {
+      Http.Reply unheard = http.post(path, token, transcript("今天全网最低价，家人们冲"));
+      assertThat(unheard.body().getJsonArray("warnings")).as("the poster hears of the hit").hasSize(1);
+      assertThat(redis.exists(mark)).as("no socket of the room anywhere: the repeat mark stays unset").isFalse();
+
+      TestSocket streamer = TestSocket.connect(vertx, node.port(), roomId, token);
+      Http.Reply heard = http.post(path, token, transcript("再说一次，全网最低价"));
+      String warningId = heard.body().getJsonArray("warnings").getJsonObject(0).getString("id");
+      assertThat(streamer.await("warning").getJsonObject("warning").getString("id")).isEqualTo(warningId);
+      assertThat(redis.exists(mark)).as("set once a push reached a node").isTrue();
+
+      Http.Reply repeated = http.post(path, token, transcript("第三次，全网最低价"));
+      assertThat(repeated.body().getJsonArray("warnings")).hasSize(1);
+      TimeUnit.MILLISECONDS.sleep(300);
+      assertThat(streamer.frames("warning")).as("held back within the repeat window").hasSize(1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } finally {
+      redis.close();
+    }
     tc.completeNow();
   }
 

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -139,6 +141,27 @@ class HttpApiTest {
   }
 
   @Test
+  void jsonOverAKilobyteIsReadAsJsonWhateverFormTypeItIsSentAs(VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-curl");
+    String claim = "这款茶能治疗糖尿病，".repeat(150);
+    String body = new JsonObject().put("kind", "claim").put("question", "主播说的属实吗？").put("claim", claim)
+        .put("durationSec", 30).encode();
+    assertThat(body.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(4_000);
+    String cut = body.substring(0, 1_500);
+    for (String type : new String[] {"application/json", "application/x-www-form-urlencoded",
+        "application/x-www-form-urlencoded; charset=utf-8", "multipart/form-data; boundary=x"}) {
+      Http.Reply opened = http.send("POST", "/api/rooms/" + roomId + "/prompts", staff, body, type);
+      assertThat(opened.status()).as(type).isEqualTo(201);
+      assertThat(opened.body().getString("claim")).as(type).isEqualTo(claim);
+      Http.Reply broken = http.send("POST", "/api/rooms/" + roomId + "/prompts", staff, cut, type);
+      assertThat(broken.status()).as(type).isEqualTo(400);
+      assertThat(broken.errorCode()).as(type).isEqualTo("bad_request");
+      assertThat(broken.body().getJsonObject("error").getString("message")).as(type).contains("JSON");
+    }
+    tc.completeNow();
+  }
+
+  @Test
   void oversizedBodiesAre413(VertxTestContext tc) {
     String huge = new JsonObject().put("title", "x".repeat(2_000_000)).encode();
     Http.Reply reply = http.send("POST", "/api/rooms", staff, huge);
@@ -202,6 +225,42 @@ class HttpApiTest {
     Http.Reply reply = http.post("/api/rooms/" + roomId + "/prompts", staff,
         new JsonObject().put("kind", "claim").put("question", "Still there?"));
     assertThat(reply.status()).isEqualTo(409);
+    tc.completeNow();
+  }
+
+  @Test
+  void everyAnswerForbidsSniffingAndReferrersAndThePagesGetAPolicyAndNoFraming(VertxTestContext tc) {
+    String policy = "default-src 'self'; connect-src 'self' ws://localhost:" + node.port() + " wss://localhost:"
+        + node.port() + "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    for (String path : new String[] {"/", "/viewer.html", "/streamer.html", "/staff.html", "/livejury.js",
+        "/viewer.js", "/style.css", "/health", "/metrics", "/api/rooms/x", "/api/nothing-here", "/no-such-page"}) {
+      HttpResponse<String> answer = http.exchange(path);
+      assertThat(answer.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+      assertThat(answer.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
+      assertThat(answer.headers().firstValue("Content-Security-Policy")).as(path).hasValue(policy);
+      assertThat(answer.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+    }
+    tc.completeNow();
+  }
+
+  @Test
+  void pagesAndScriptsAreRevalidatedOnEveryLoadAndHaveNothingInline(VertxTestContext tc) {
+    for (String path : new String[] {"/", "/viewer.html", "/streamer.html", "/staff.html", "/livejury.js",
+        "/viewer.js", "/streamer.js", "/staff.js", "/style.css"}) {
+      HttpResponse<String> page = http.exchange(path);
+      assertThat(page.statusCode()).as(path).isEqualTo(200);
+      assertThat(page.headers().allValues("Cache-Control")).as(path).containsExactly("no-cache");
+      String modified = page.headers().firstValue("Last-Modified").orElseThrow();
+      assertThat(http.exchange(path, "If-Modified-Since", modified).statusCode()).as(path).isEqualTo(304);
+      if (path.endsWith(".js")) {
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).as(path).contains("javascript");
+      } else if (!path.endsWith(".css")) {
+        // What the policy forbids must not be in the pages: inline scripts, style attributes or elements, handlers.
+        assertThat(page.body()).as(path).containsPattern("<html")
+            .doesNotContainPattern("<script(?![^>]*\\ssrc=)").doesNotContain("style=", "<style")
+            .doesNotContainPattern("\\son[a-z]+=");
+      }
+    }
     tc.completeNow();
   }
 

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,16 +76,38 @@ class RoomSocketTest {
     assertThat(welcome.getString("type")).isEqualTo("welcome");
     assertThat(welcome.getString("userId")).isEqualTo("returning-viewer");
     assertThat(welcome.getString("role")).isEqualTo("viewer");
+    assertThat(Duration.between(Instant.parse(welcome.getString("serverTime")), Instant.now()).abs())
+        .isLessThan(Duration.ofSeconds(1));
     assertThat(welcome.getJsonArray("openPrompts")).hasSize(1);
-    assertThat(welcome.getJsonArray("openPrompts").getJsonObject(0).getString("voted")).isNull();
+    JsonObject found = welcome.getJsonArray("openPrompts").getJsonObject(0);
+    assertThat(found.getString("voted")).isNull();
+    assertThat(found.getJsonObject("counts").getMap())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("true", 0, "false", 0, "unsure", 0));
+    assertThat(found.getLong("total")).isZero();
+    JsonObject later = http.openPrompt(staff, roomId, 30);
+    JsonObject announced = first.await(f -> "prompt".equals(f.getString("type")));
+    assertThat(announced.getJsonObject("prompt").getString("id")).isEqualTo(later.getString("id"));
+    assertThat(announced.getString("serverTime")).isEqualTo(later.getString("opensAt"));
+
     first.ballot("b1", promptId, "false");
     assertThat(first.ack("b1").getString("status")).isEqualTo("accepted");
+    List<TestSocket> others = TestSocket.viewers(vertx, http, roomId, "welcome-other-", 2);
+    others.get(0).ballot("b", promptId, "true");
+    others.get(1).ballot("b", promptId, "false");
+    others.forEach(other -> assertThat(other.ack("b").getString("status")).isEqualTo("accepted"));
     first.close();
 
     TestSocket again = TestSocket.connect(vertx, node.port(), roomId, token);
     JsonObject rewelcome = again.frames().get(0);
-    assertThat(rewelcome.getJsonArray("openPrompts").getJsonObject(0).getString("id")).isEqualTo(promptId);
-    assertThat(rewelcome.getJsonArray("openPrompts").getJsonObject(0).getString("voted")).isEqualTo("false");
+    assertThat(Duration.between(Instant.parse(rewelcome.getString("serverTime")), Instant.now()).abs())
+        .isLessThan(Duration.ofSeconds(1));
+    assertThat(rewelcome.getJsonArray("openPrompts")).hasSize(2);
+    JsonObject refound = rewelcome.getJsonArray("openPrompts").stream().map(JsonObject.class::cast)
+        .filter(p -> promptId.equals(p.getString("id"))).findFirst().orElseThrow();
+    assertThat(refound.getString("voted")).isEqualTo("false");
+    assertThat(refound.getJsonObject("counts").getMap())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("true", 1, "false", 2, "unsure", 0));
+    assertThat(refound.getLong("total")).isEqualTo(3);
     tc.completeNow();
   }
 
@@ -195,6 +220,60 @@ class RoomSocketTest {
         || "pong".equals(f.getString("type")) && viewer.frames().size() >= 200);
     assertThat(viewer.frames("pong").size()).isLessThan(200);
     assertThat(viewer.isClosed()).isFalse();
+    tc.completeNow();
+  }
+
+  @Test
+  void endingARoomClosesItsPromptsWithAVerdictRefusesBallotsAndNewSockets(Vertx vertx, VertxTestContext tc)
+      throws InterruptedException {
+    String roomId = http.createRoom(staff, "streamer-ending");
+    String streamer = http.token("streamer-ending", "streamer", "m-streamer-ending");
+    List<TestSocket> viewers = TestSocket.viewers(vertx, http, roomId, "ending-viewer-", 4);
+    String first = http.openPrompt(staff, roomId, 600).getString("id");
+    String second = http.openPrompt(staff, roomId, 600).getString("id");
+    String[] firstBallots = {"false", "false", "true"};
+    for (int i = 0; i < firstBallots.length; i++) {
+      viewers.get(i).ballot("first", first, firstBallots[i]);
+      assertThat(viewers.get(i).ack("first").getString("status")).isEqualTo("accepted");
+    }
+    viewers.get(0).ballot("second", second, "unsure");
+    assertThat(viewers.get(0).ack("second").getString("status")).isEqualTo("accepted");
+
+    Http.Reply ended = http.post("/api/rooms/" + roomId + "/end", streamer, null);
+    assertThat(ended.status()).isEqualTo(200);
+    assertThat(ended.body().getString("status")).isEqualTo("ended");
+    TestSocket last = viewers.get(3);
+    last.ballot("after-first", first, "false");
+    last.ballot("after-second", second, "false");
+    assertThat(last.ack("after-first").getString("status")).isEqualTo("closed");
+    assertThat(last.ack("after-second").getString("status")).isEqualTo("closed");
+
+    for (TestSocket viewer : viewers) {
+      JsonObject firstVerdict = viewer.await(f -> "verdict".equals(f.getString("type"))
+          && first.equals(f.getJsonObject("verdict").getString("promptId"))).getJsonObject("verdict");
+      assertThat(firstVerdict.getJsonObject("counts").getMap())
+          .containsExactlyInAnyOrderEntriesOf(Map.of("true", 1, "false", 2, "unsure", 0));
+      assertThat(firstVerdict.getLong("total")).isEqualTo(3);
+      JsonObject secondVerdict = viewer.await(f -> "verdict".equals(f.getString("type"))
+          && second.equals(f.getJsonObject("verdict").getString("promptId"))).getJsonObject("verdict");
+      assertThat(secondVerdict.getJsonObject("counts").getMap())
+          .containsExactlyInAnyOrderEntriesOf(Map.of("true", 0, "false", 0, "unsure", 1));
+      assertThat(secondVerdict.getLong("total")).isEqualTo(1);
+    }
+    last.ballot("after-verdict", first, "true");
+    assertThat(last.ack("after-verdict").getString("status")).isEqualTo("closed");
+    JsonObject read = http.get("/api/prompts/" + first, staff).body();
+    assertThat(read.getString("status")).isEqualTo("closed");
+    assertThat(read.getLong("total")).isEqualTo(3);
+    assertThat(http.awaitVerdict("v-" + first, staff, Duration.ofSeconds(15)).getLong("total")).isEqualTo(3);
+    assertThat(http.awaitVerdict("v-" + second, staff, Duration.ofSeconds(15)).getLong("total")).isEqualTo(1);
+
+    assertThatThrownBy(() -> TestSocket.connect(vertx, node.port(), roomId, http.token("too-late", "viewer")))
+        .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(410));
+    // Ending again changes nothing: each prompt was decided once.
+    assertThat(http.post("/api/rooms/" + roomId + "/end", staff, null).status()).isEqualTo(200);
+    TimeUnit.MILLISECONDS.sleep(500);
+    viewers.forEach(viewer -> assertThat(viewer.frames("verdict")).hasSize(2));
     tc.completeNow();
   }
 

@@ -3,7 +3,10 @@ package io.livejury.pages;
 import io.livejury.support.Browser;
 import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.Http;
+import io.livejury.support.RedisProbe;
 import io.livejury.support.TestNode;
+import io.livejury.support.TestSocket;
+import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
@@ -16,6 +19,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -114,7 +118,67 @@ class PagesTest {
       waitForText(staff, By.cssSelector("[data-review]"), "confirmed");
       waitForText(staff, By.cssSelector("#detail .feed li"), "confirm");
       browser.screenshot("staff", SHOTS.resolve("staff.png"));
+      // The drawn curve has height: its columns are sized through the CSSOM, which the policy allows.
+      assertThat(staff.findElement(By.cssSelector("#detail .curve .seg")).getSize().getHeight()).isPositive();
+      for (String tab : new String[] {"streamer", "viewer1", "viewer2", "staff"}) {
+        assertThat(browser.violations(tab)).as(tab).isEmpty();
+      }
     } finally {
+      node.stop();
+    }
+    tc.completeNow();
+  }
+
+  @Test
+  void aDeviceClockFarOffCountsDownByTheServerAndAReloadShowsTheVotesCast(Vertx vertx, VertxTestContext tc) {
+    TestNode node = TestNode.start();
+    try (Browser browser = Browser.start()) {
+      Http http = new Http(node.port());
+      String run = Long.toString(System.nanoTime(), 36);
+      String staff = http.token("staff-clock", "staff");
+      String roomId = http.createRoom(staff, "streamer-clock-" + run);
+      String promptId = http.openPrompt(staff, roomId, 60).getString("id");
+      List<TestSocket> voters = TestSocket.viewers(vertx, http, roomId, "clock-voter-" + run + "-", 2);
+      voters.get(0).ballot("b", promptId, "false");
+      voters.get(1).ballot("b", promptId, "true");
+      voters.forEach(voter -> assertThat(voter.ack("b").getString("status")).isEqualTo("accepted"));
+      // Once the node has told the room's sockets of both votes, a newcomer gets no tally until the count
+      // moves again: the page's "2 votes" can only come from its welcome.
+      voters.get(0).await(f -> "tally".equals(f.getString("type")) && f.getLong("total") == 2);
+
+      for (long skew : new long[] {40_000, -40_000}) {
+        String tab = "device clock " + (skew > 0 ? "fast" : "slow");
+        WebDriver page = browser.open(tab,
+            "http://localhost:" + node.port() + "/viewer.html?room=" + roomId + "&user=clock-viewer-" + skew, skew);
+        waitForText(page, By.cssSelector(".tally .total"), "2 votes");
+        String countdown = waitFor(page, By.cssSelector(".countdown"), e -> e.getText().contains("s left")).getText();
+        int left = Integer.parseInt(countdown.replaceAll(".*/ (\\d+)s left.*", "$1"));
+        // Off by 40 s it would read about 15 (fast) or 95 (slow).
+        assertThat(left).as(tab + ": " + countdown).isBetween(35, 60);
+        assertThat(browser.violations(tab)).as(tab).isEmpty();
+      }
+    } finally {
+      node.stopAfter(vertx);
+    }
+    tc.completeNow();
+  }
+
+  @Test
+  void theViewerPageSaysWhenTheServiceIsDegraded(Vertx vertx, VertxTestContext tc) {
+    // The node waits three seconds before replacing its subscriber, so the page has time to show it.
+    TestNode node = TestNode.start(Map.of("LIVEJURY_SUBSCRIBER_RECONNECT_MS", "3000"));
+    RedisProbe redis = new RedisProbe(vertx);
+    try (Browser browser = Browser.start()) {
+      Http http = new Http(node.port());
+      String roomId = http.createRoom(http.token("staff-seed", "staff"), "streamer-degraded");
+      WebDriver page = browser.open("viewer",
+          "http://localhost:" + node.port() + "/viewer.html?room=" + roomId + "&user=degraded-viewer");
+      waitForText(page, By.id("status"), "connected");
+      assertThat(redis.killSubscriberConnections()).isEqualTo(1);
+      waitForText(page, By.id("status"), "Service degraded: Live updates are delayed");
+      waitForText(page, By.id("status"), "connected");
+    } finally {
+      redis.close();
       node.stop();
     }
     tc.completeNow();

@@ -16,7 +16,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,16 +60,42 @@ public final class Browser implements AutoCloseable {
     }
   }
 
-  /** Opens a page in a tab of its own, named for the person using it. */
+  /**
+   * Opens a page in a tab of its own, named for the person using it. Every document of the tab records the
+   * Content-Security-Policy violations it meets, for {@link #violations}.
+   */
   public WebDriver open(String tab, String url) {
+    return open(tab, url, 0);
+  }
+
+  /** Opens a page in a tab whose device clock ({@code Date.now()}) runs {@code clockSkewMs} ahead (or behind). */
+  public WebDriver open(String tab, String url, long clockSkewMs) {
     if (tabs.isEmpty()) {
       tabs.put(tab, driver.getWindowHandle());
     } else {
       driver.switchTo().newWindow(WindowType.TAB);
       tabs.put(tab, driver.getWindowHandle());
     }
+    beforeEveryDocument("window.cspViolations = [];"
+        + "document.addEventListener('securitypolicyviolation', (e) =>"
+        + " window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));");
+    if (clockSkewMs != 0) {
+      beforeEveryDocument("{ const deviceNow = Date.now.bind(Date); Date.now = () => deviceNow() + " + clockSkewMs + "; }");
+    }
     driver.get(url);
     return driver;
+  }
+
+  /** The Content-Security-Policy violations the tab's current page has met so far. */
+  public List<String> violations(String tab) {
+    Object found = ((JavascriptExecutor) in(tab)).executeScript("return window.cspViolations || ['none recorded'];");
+    List<String> violations = new ArrayList<>();
+    ((List<?>) found).forEach(v -> violations.add(String.valueOf(v)));
+    return violations;
+  }
+
+  private void beforeEveryDocument(String script) {
+    ((ChromeDriver) driver).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
   }
 
   /** Brings a person's tab to the front and returns the driver pointed at it. */

@@ -49,6 +49,23 @@ public final class Http {
     }
   }
 
+  /** A GET with the headers given, answered as is: status, headers and body text. */
+  public HttpResponse<String> exchange(String path, String... headerNamesAndValues) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        .timeout(Duration.ofSeconds(20));
+    if (headerNamesAndValues.length > 0) {
+      request.headers(headerNamesAndValues);
+    }
+    try {
+      return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Reply get(String path, String token) {
     return send("GET", path, token, null);
   }
@@ -58,11 +75,19 @@ public final class Http {
   }
 
   public Reply send(String method, String path, String token, String body) {
+    return send(method, path, token, body, null);
+  }
+
+  /** Sends {@code body} under the content type given ({@code null}: no Content-Type header, as before). */
+  public Reply send(String method, String path, String token, String body, String contentType) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
         .timeout(Duration.ofSeconds(20))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
     }
     try {
       HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());

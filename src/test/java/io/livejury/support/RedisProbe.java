@@ -10,7 +10,9 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Looks straight into the shared Redis, for what no API shows yet (the verdict stream). */
 public final class RedisProbe {
@@ -72,6 +74,38 @@ public final class RedisProbe {
   /** Drops every pub/sub connection, as a network blip or a Redis failover would. */
   public void killSubscribers() {
     redis.send(Request.cmd(Command.CLIENT).arg("KILL").arg("TYPE").arg("pubsub")).await();
+  }
+
+  /**
+   * Kills every connection subscribed to a channel ({@code sub>0} in CLIENT LIST), one by one with
+   * CLIENT KILL ID, as a network blip would drop a node's subscriber; returns how many it killed.
+   */
+  public int killSubscriberConnections() {
+    String clients = redis.send(Request.cmd(Command.CLIENT).arg("LIST")).await().toString();
+    int killed = 0;
+    for (String line : clients.split("\n")) {
+      Map<String, String> fields = new HashMap<>();
+      for (String pair : line.trim().split(" ")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          fields.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+      }
+      if (Integer.parseInt(fields.getOrDefault("sub", "0")) > 0) {
+        killed += redis.send(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(fields.get("id"))).await().toInteger();
+      }
+    }
+    return killed;
+  }
+
+  /** Whether a key is set, such as a rule's "already warned" mark. */
+  public boolean exists(String key) {
+    return redis.send(Request.cmd(Command.EXISTS).arg(key)).await().toInteger() == 1;
+  }
+
+  /** How many entries a room's event stream holds. */
+  public long roomEvents(String roomId) {
+    return redis.send(Request.cmd(Command.XLEN).arg(RedisKeys.roomEvents(roomId))).await().toLong();
   }
 
   public void close() {

@@ -49,6 +49,10 @@ public final class TestNode {
     return node.port();
   }
 
+  public int adminPort() {
+    return node.adminPort();
+  }
+
   public void stop() {
     node.stop().compose(v -> vertx.close()).await();
   }

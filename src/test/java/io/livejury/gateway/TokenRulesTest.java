@@ -1,0 +1,195 @@
+package io.livejury.gateway;
+
+import io.livejury.LiveJury;
+import io.livejury.config.Settings;
+import io.livejury.support.ChildNode;
+import io.livejury.support.EmbeddedServersExtension;
+import io.livejury.support.Http;
+import io.livejury.support.TestNode;
+import io.livejury.support.TestSocket;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Forged and overlong tokens: a production node refuses to start without a real signing secret, every
+ * token's lifetime is capped on HTTP and on the WebSocket handshake alike, and a dev node — whose
+ * {@code POST /api/dev/token} mints staff tokens for anyone — listens on loopback only unless told otherwise.
+ */
+@ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
+class TokenRulesTest {
+
+  private static final String REAL_SECRET = "k8J2vQ9xL4mN7pR1sT6wY3zA5cE0gH2j"; // 32 bytes
+
+  private static TestNode node;
+  private static Http http;
+  private static String staff;
+  private static JWTAuth devSigner;
+
+  @BeforeAll
+  static void start(Vertx vertx) {
+    node = TestNode.start();
+    http = new Http(node.port());
+    staff = http.token("staff-tokens", "staff");
+    devSigner = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Settings.DEV_JWT_SECRET)));
+  }
+
+  @AfterAll
+  static void stop(Vertx vertx) {
+    node.stopAfter(vertx);
+  }
+
+  private static Map<String, String> production(String secret) {
+    Map<String, String> env = new HashMap<>();
+    env.put("LIVEJURY_REDIS_URL", "redis://127.0.0.1:6379");
+    env.put("LIVEJURY_PG_URL", "postgresql://u:p@127.0.0.1:5432/livejury");
+    if (secret != null) {
+      env.put("LIVEJURY_JWT_SECRET", secret);
+    }
+    return env;
+  }
+
+  /** A token signed with the development secret (what the dev node signs with) expiring at {@code exp}. */
+  private static String signed(String subject, String role, Instant exp) {
+    return devSigner.generateToken(new JsonObject().put("sub", subject).put("role", role)
+        .put("exp", exp.getEpochSecond()), new JWTOptions().setAlgorithm("HS256"));
+  }
+
+  @Test
+  void productionRefusesAMissingPublicOrShortSecretAndDevModeDoesNot() {
+    assertThat(Settings.load(production(null)).devMode()).isFalse();
+    assertThat(Settings.load(production(null)).secretProblem()).hasValueSatisfying(problem ->
+        assertThat(problem).startsWith("LIVEJURY_JWT_SECRET is unset or the public development secret"));
+    assertThat(Settings.load(production(Settings.DEV_JWT_SECRET)).secretProblem()).hasValueSatisfying(problem ->
+        assertThat(problem).startsWith("LIVEJURY_JWT_SECRET is unset or the public development secret"));
+    String short31 = REAL_SECRET.substring(1);
+    assertThat(Settings.load(production(short31)).secretProblem()).hasValue("LIVEJURY_JWT_SECRET is 31 bytes long;"
+        + " outside dev mode it must be at least 32 bytes (e.g. openssl rand -base64 48)");
+    // Bytes, not characters: eleven three-byte characters are 33 bytes.
+    assertThat(Settings.load(production("主播说这款茶能治疗糖尿")).secretProblem()).isEmpty();
+    assertThat(Settings.load(production(REAL_SECRET)).secretProblem()).isEmpty();
+    assertThatThrownBy(() -> Settings.load(production("short")).requireStartable())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("5 bytes long");
+
+    Map<String, String> dev = production(null);
+    dev.put("LIVEJURY_DEV", "true");
+    assertThat(Settings.load(dev).secretProblem()).isEmpty();
+    assertThat(Settings.load(dev).usesDevSecret()).isTrue();
+  }
+
+  @Test
+  void aProductionNodeWithoutASecretExitsWithOneLine() {
+    ChildNode refused = ChildNode.launch("no-secret", production(null));
+    assertThat(refused.awaitExit()).isEqualTo(1);
+    String log = refused.log().strip();
+    assertThat(log).doesNotContain("\n");
+    assertThat(log).isEqualTo("LiveJury cannot start: " + Settings.load(production(null)).secretProblem().orElseThrow());
+  }
+
+  @Test
+  void aNodeStartedInProcessWithAShortSecretFailsToStart(Vertx vertx) {
+    Map<String, String> env = production("too-short");
+    env.put("LIVEJURY_REDIS_URL", EmbeddedServersExtension.servers().redisUrl());
+    env.put("LIVEJURY_PG_URL", EmbeddedServersExtension.servers().pgUrl());
+    Future<LiveJury> started = LiveJury.start(vertx, Settings.load(env));
+    assertThat(started.failed()).as("refused before it connects to anything").isTrue();
+    assertThat(started.cause()).isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("LIVEJURY_JWT_SECRET is 9 bytes long");
+  }
+
+  @Test
+  void aTokenThatExpiresTooFarAheadIsRefusedOnHttpAndWebSocket(Vertx vertx, VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-century");
+    String century = signed("staff-century", "staff", Instant.now().plus(36_500, ChronoUnit.DAYS));
+    Http.Reply reply = http.get("/api/rooms/" + roomId, century);
+    assertThat(reply.status()).isEqualTo(401);
+    assertThat(reply.errorCode()).isEqualTo("unauthorized");
+    assertThat(reply.body().getJsonObject("error").getString("message"))
+        .isEqualTo("the token expires too far ahead: at most 24 hours from now");
+    String viewerCentury = signed("viewer-century", "viewer", Instant.now().plus(36_500, ChronoUnit.DAYS));
+    assertThatThrownBy(() -> TestSocket.connect(vertx, node.port(), roomId, viewerCentury))
+        .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(401));
+
+    // Just past the cap and its minute of clock skew: refused; at the cap: accepted, on both doors.
+    Instant past = Instant.now().plus(24, ChronoUnit.HOURS).plus(2, ChronoUnit.MINUTES);
+    assertThat(http.get("/api/rooms/" + roomId, signed("staff-late", "staff", past)).status()).isEqualTo(401);
+    Instant atCap = Instant.now().plus(24, ChronoUnit.HOURS);
+    assertThat(http.get("/api/rooms/" + roomId, signed("staff-day", "staff", atCap)).status()).isEqualTo(200);
+    TestSocket day = TestSocket.connect(vertx, node.port(), roomId, signed("viewer-day", "viewer", atCap));
+    assertThat(day.await("welcome").getString("userId")).isEqualTo("viewer-day");
+    day.close();
+    tc.completeNow();
+  }
+
+  @Test
+  void aDevNodeListensOnLoopbackUnlessAHostIsChosen() throws IOException {
+    assertThat(Settings.load(Map.of("LIVEJURY_DEV", "true")).httpHost()).isEqualTo("127.0.0.1");
+    assertThat(Settings.load(Map.of("LIVEJURY_DEV", "true", "LIVEJURY_HTTP_HOST", "0.0.0.0")).httpHost())
+        .isEqualTo("0.0.0.0");
+    assertThat(Settings.load(Map.of("LIVEJURY_DEV", "false")).httpHost()).isEqualTo("0.0.0.0");
+
+    // The node of this class runs in dev mode with no host set: the kernel lists its port on 127.0.0.1 only.
+    assertThat(listeners(node.port())).containsExactly("127.0.0.1");
+    TestNode everywhere = TestNode.start(Map.of("LIVEJURY_HTTP_HOST", "0.0.0.0"));
+    try {
+      assertThat(listeners(everywhere.port())).containsExactly("any");
+    } finally {
+      everywhere.stop();
+    }
+  }
+
+  /**
+   * The distinct addresses listening on a TCP port, from the kernel's own tables: IPv4 dotted, an IPv4-mapped
+   * IPv6 address as its IPv4 (the native transport binds IPv6 sockets), {@code any} for the wildcard.
+   */
+  private static List<String> listeners(int port) throws IOException {
+    String portHex = String.format(Locale.ROOT, "%04X", port);
+    List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("/proc/net/tcp")));
+    lines.addAll(Files.readAllLines(Path.of("/proc/net/tcp6")));
+    return lines.stream()
+        .map(String::trim)
+        .map(line -> line.split("\\s+"))
+        .filter(fields -> fields.length > 3 && "0A".equals(fields[3]) && fields[1].endsWith(":" + portHex))
+        .map(fields -> address(fields[1].substring(0, fields[1].indexOf(':'))))
+        .distinct()
+        .toList();
+  }
+
+  /** /proc/net/tcp{,6} write each 32-bit word of an address in little-endian hex. */
+  private static String address(String hex) {
+    if (hex.chars().allMatch(c -> c == '0')) {
+      return "any";
+    }
+    if (hex.length() == 32 && !hex.startsWith("0000000000000000FFFF0000")) {
+      return "ipv6:" + hex;
+    }
+    long value = Long.parseLong(hex.substring(hex.length() - 8), 16);
+    return (value & 0xFF) + "." + (value >> 8 & 0xFF) + "." + (value >> 16 & 0xFF) + "." + (value >> 24 & 0xFF);
+  }
+}

@@ -1,0 +1,168 @@
+// The staff console: the verdict queue, the evidence, confirm / overturn, and asking the audience.
+// Kept out of the HTML so the Content-Security-Policy can forbid inline scripts.
+
+import { signIn, api, el, showError, tallyBars, OUTCOMES, percent } from './livejury.js';
+
+let token;
+let cursor = null;
+let query = '';
+
+function item(v) {
+  return el('li', {}, el('button', { type: 'button', 'data-verdict': v.id, onclick: (e) => open(v.id, e.currentTarget) },
+    el('span', { class: `badge ${v.outcome}` }, OUTCOMES[v.outcome] || v.outcome), ' ',
+    el('span', { class: 'badge' }, v.reviewStatus), ' ', v.question,
+    el('div', { class: 'muted' }, `${v.roomId} · ${v.streamerId} · ${new Date(v.decidedAt).toLocaleString()}`)));
+}
+
+async function load(append) {
+  try {
+    const page = await api(`/api/verdicts?limit=20${query}${append && cursor ? `&cursor=${cursor}` : ''}`, { token });
+    const list = document.getElementById('queue');
+    if (!append) list.replaceChildren();
+    page.items.forEach((v) => list.append(item(v)));
+    if (!list.children.length) list.append(el('li', { class: 'muted' }, '队列为空 / Nothing here'));
+    cursor = page.next || null;
+    document.getElementById('more').hidden = !cursor;
+    showError(null);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function facts(pairs) {
+  return el('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+}
+
+function trigger(t) {
+  if (!t) return '';
+  if (t.type === 'lexicon') return `规则 / rule ${t.ruleId}: “${t.text}”`;
+  if (t.type === 'reports') {
+    const said = (t.texts || []).map((text) => `“${text}”`).join(' · ');
+    return `${t.reporters} 位观众举报 / viewer reports (${t.category})${said ? ': ' + said : ''}`;
+  }
+  return `工作人员 / staff ${t.by || ''}`;
+}
+
+/** Ballots per second, one stacked column a second, so a sudden wave of one option stands out. */
+function curveChart(curve) {
+  const most = Math.max(1, ...curve.map((s) => Object.values(s.counts).reduce((a, b) => a + b, 0)));
+  return el('div', { class: 'curve', role: 'img', 'aria-label': '每秒票数 / Ballots per second' },
+    curve.map((second) => el('div', {
+      class: 'col',
+      title: `${new Date(second.at).toLocaleTimeString()} · ${Object.entries(second.counts).map(([id, n]) => `${id} ${n}`).join(' · ')}`,
+    }, Object.entries(second.counts).map(([id, n]) => {
+      const seg = el('span', { class: `seg option-${id}` });
+      // Through the CSSOM: the Content-Security-Policy refuses style attributes.
+      seg.style.height = `${(100 * n) / most}%`;
+      return seg;
+    }))));
+}
+
+async function open(id, button) {
+  document.querySelectorAll('#queue button').forEach((b) => b.setAttribute('aria-current', String(b === button)));
+  try {
+    render(await api(`/api/verdicts/${id}`, { token }));
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function render(v) {
+  const options = Object.keys(v.counts).map((id) => ({ id, label: id }));
+  const tally = tallyBars(options);
+  tally.update(v.counts, v.total);
+  const reason = el('textarea', { name: 'reason', rows: 2, required: true, maxlength: 2000, 'aria-label': '理由 / Reason' });
+  const rereview = el('input', { type: 'checkbox', name: 'rereview' });
+  const decide = (action) => async () => {
+    if (!reason.value.trim()) {
+      showError(new Error('请填写理由 / A reason is required'));
+      return;
+    }
+    try {
+      const body = { action, reason: reason.value.trim() };
+      if (rereview.checked) body.rereview = true;
+      render(await api(`/api/verdicts/${v.id}/review`, { method: 'POST', token, body }));
+      showError(null);
+    } catch (error) {
+      showError(error);
+    }
+  };
+  const history = el('ul', { class: 'feed' });
+  const timeline = el('div', {});
+  document.getElementById('detail').replaceChildren(
+    el('h3', {}, v.question),
+    facts([
+      ['结果 / Outcome', el('span', { class: `badge ${v.outcome}` }, OUTCOMES[v.outcome] || v.outcome)],
+      ['复核 / Review', el('span', { class: 'badge', 'data-review': v.reviewStatus }, v.reviewStatus)],
+      ['主播原话 / Claim', v.claim],
+      ['起因 / Trigger', trigger(v.trigger)],
+      ['置信度 / Confidence', percent(v.confidence)],
+      ['房间 / Room', v.roomId],
+      ['主播 / Streamer', v.streamerId],
+      ['时间 / Decided', new Date(v.decidedAt).toLocaleString()],
+      ['处罚 / Penalty', v.penalty ? `${v.penalty.level} · ${v.penalty.status}${v.penalty.endsAt ? ` · 至 ${new Date(v.penalty.endsAt).toLocaleString()}` : ''}` : '—'],
+      ['申诉 / Appeal', v.appeal ? `${v.appeal.status}: ${v.appeal.reason}` : null],
+    ]),
+    tally,
+    timeline,
+    el('h4', {}, '复核 / Decide'),
+    el('label', {}, '理由 / Reason', reason),
+    el('label', { class: 'row' }, rereview, '再次复核（改变已做出的决定） / Re-review a decided verdict'),
+    el('div', { class: 'row' },
+      el('button', { type: 'button', onclick: decide('confirm') }, '确认 / Confirm'),
+      el('button', { type: 'button', class: 'secondary', onclick: decide('overturn') }, '推翻 / Overturn')),
+    el('h4', {}, '审计记录 / Audit trail'),
+    el('ul', { class: 'feed' }, (v.reviews || []).map((r) => el('li', {},
+      el('strong', {}, r.action), ` · ${r.by} · ${new Date(r.at).toLocaleString()}`, el('div', {}, r.reason),
+      r.before ? el('div', { class: 'muted' }, `${JSON.stringify(r.before)} → ${JSON.stringify(r.after)}`) : null))),
+    el('h4', {}, `处罚记录 / Penalty history · ${v.streamerId}`),
+    history);
+  // The curve stays with the prompt in Redis for LIVEJURY_PROMPT_RETENTION_HOURS; older verdicts show none.
+  api(`/api/prompts/${encodeURIComponent(v.promptId)}`, { token })
+    .then((prompt) => {
+      if (prompt.curve && prompt.curve.length) {
+        const span = [prompt.curve[0], prompt.curve[prompt.curve.length - 1]]
+          .map((s) => new Date(s.at).toLocaleTimeString()).join(' – ');
+        timeline.replaceChildren(el('h4', {}, '每秒票数 / Ballots per second'), curveChart(prompt.curve),
+          el('div', { class: 'muted' }, span));
+      }
+    })
+    .catch(() => timeline.replaceChildren());
+  api(`/api/penalties?subject=${encodeURIComponent(v.streamerId)}`, { token })
+    .then((page) => history.replaceChildren(...page.items.map((p) => el('li', {},
+      `${p.level} · ${p.status} · ${new Date(p.createdAt).toLocaleString()}`))))
+    .catch(showError);
+}
+
+document.getElementById('filters').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = event.target;
+  query = (form.elements.status.value ? `&status=${form.elements.status.value}` : '') +
+    (form.elements.roomId.value.trim() ? `&roomId=${encodeURIComponent(form.elements.roomId.value.trim())}` : '');
+  load(false);
+});
+document.getElementById('more').addEventListener('click', () => load(true));
+document.getElementById('ask').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const f = event.target.elements;
+  const body = { kind: f.kind.value, question: f.question.value.trim(), durationSec: Number(f.durationSec.value) };
+  if (f.claim.value.trim()) body.claim = f.claim.value.trim();
+  try {
+    const prompt = await api(`/api/rooms/${encodeURIComponent(f.roomId.value.trim())}/prompts`, { method: 'POST', token, body });
+    document.getElementById('ask-result').textContent = `已发起 / Asked: ${prompt.id}`;
+    showError(null);
+  } catch (error) {
+    document.getElementById('ask-result').textContent = '';
+    showError(error);
+  }
+});
+
+signIn('staff')
+  .then((session) => {
+    token = session.token;
+    document.getElementById('status').textContent = session.userId;
+    query = '&status=pending';
+    load(false);
+  })
+  .catch(showError);
