@@ -62,6 +62,7 @@ final class Crowd {
     volatile boolean onKilledNode;
     volatile Api node;
     private volatile ClientWebSocket ws;
+    private volatile boolean connecting;
     private volatile boolean leaving;
 
     Viewer(String userId, int index) {
@@ -75,12 +76,17 @@ final class Crowd {
       socket.textMessageHandler(this::onFrame);
       socket.closeHandler(v -> onClosed(socket));
       ws = socket;
+      connecting = true;
       return socket.connect(new WebSocketConnectOptions().setHost(target.host()).setPort(target.port())
               .setURI("/ws/rooms/" + roomId + "?token=" + tokens.viewer(userId)).setTimeout(30_000))
           .map(s -> {
             connects.incrementAndGet();
+            if (leaving) {
+              s.close(); // the crowd left while this one was connecting
+            }
             return this;
-          });
+          })
+          .andThen(done -> connecting = false);
     }
 
     private void onClosed(ClientWebSocket socket) {
@@ -144,7 +150,7 @@ final class Crowd {
       }
       vertx.setTimer(Math.max(1, delay), t -> {
         ClientWebSocket socket = ws;
-        if (socket == null || socket.isClosed()) {
+        if (socket == null || connecting || socket.isClosed()) {
           s.voted = false; // not sent: the welcome after the reconnect offers the prompt again
           return;
         }
@@ -160,8 +166,8 @@ final class Crowd {
      */
     void bounce() {
       ClientWebSocket socket = ws;
-      if (leaving || socket == null || socket.isClosed()) {
-        return;
+      if (leaving || socket == null || connecting || socket.isClosed()) {
+        return; // still (re)connecting: nothing to drop yet
       }
       bounces.incrementAndGet();
       ws = null; // the close handler sees an old socket and counts no drop
@@ -175,7 +181,7 @@ final class Crowd {
     void leave() {
       leaving = true;
       ClientWebSocket socket = ws;
-      if (socket != null && !socket.isClosed()) {
+      if (socket != null && !connecting && !socket.isClosed()) {
         socket.close();
       }
     }

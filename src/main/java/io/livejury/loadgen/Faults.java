@@ -48,7 +48,7 @@ public final class Faults {
       new Spec("6", "Postgres frozen for 60 s under load", false, (s, o, q) -> s.postgresStopped(o, 60)),
       new Spec("7a", "Redis SHUTDOWN and restart (AOF)", false, (s, o, q) -> s.redisRestart(o, false)),
       new Spec("7b", "Redis kill -9 and restart (AOF everysec)", false, (s, o, q) -> s.redisRestart(o, true)),
-      new Spec("8", "pub/sub connections killed every 500 ms", true, (s, o, q) -> s.pubSubSevered(o, q ? 9 : 18)),
+      new Spec("8", "pub/sub connections killed every 500 ms", true, (s, o, q) -> s.pubSubSevered(o, q ? 6 : 18)),
       new Spec("9", "10,000 malformed frames from one socket", true, (s, o, q) -> s.malformed(o)),
       new Spec("10", "embedded default: kill -9, start again", false, (s, o, q) -> s.embeddedRestart(o)));
 
