@@ -7,11 +7,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 /** The few blocking HTTP calls the load tools make to set a run up and read its results. */
 final class Api {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  /** No call waits longer than this for its answer, so a tool cannot hang on a node that stopped answering. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final URI base;
 
@@ -28,13 +31,13 @@ final class Api {
   }
 
   JsonObject post(String path, String token, JsonObject body) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body.encode())),
+    return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.ofString(body.encode())),
         path, token);
   }
 
   /** Sends a POST without waiting, so a run can open many prompts at the same moment. */
   java.util.concurrent.CompletableFuture<JsonObject> postAsync(String path, String token, JsonObject body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
         .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
@@ -48,11 +51,11 @@ final class Api {
   }
 
   JsonObject get(String path, String token) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(base.resolve(path)).GET(), path, token);
+    return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET(), path, token);
   }
 
   String text(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() >= 300) {
       throw new IllegalStateException(path + " answered " + response.statusCode());
@@ -75,6 +78,15 @@ final class Api {
       throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
     }
     return new JsonObject(response.body());
+  }
+
+  /** The status a GET answers with this token (null: none), for checks that expect a refusal. */
+  int status(String path, String token) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   String host() {

@@ -35,12 +35,48 @@ final class NodeProbe {
     return kib * 1024;
   }
 
+  private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
+
+  /**
+   * Live heap bytes as one consistent snapshot: {@code jcmd GC.class_histogram} collects and then counts the
+   * objects still reachable within the same pause, so allocations made after the collection cannot inflate
+   * the figure (as they can between {@code GC.run} and {@code GC.heap_info} on a busy node). The histogram is
+   * kept in the given file when one is given.
+   */
+  static long liveHeapSnapshotBytes(long pid, java.nio.file.Path keep) throws IOException, InterruptedException {
+    String histogram = jcmd(pid, "GC.class_histogram");
+    if (keep != null) {
+      java.nio.file.Files.writeString(keep, histogram);
+    }
+    Matcher total = HISTOGRAM_TOTAL.matcher(histogram);
+    if (!total.find()) {
+      throw new IllegalStateException("jcmd GC.class_histogram of " + pid + " has no total");
+    }
+    return Long.parseLong(total.group(1));
+  }
+
   static long sockets(Api node) throws IOException, InterruptedException {
     Matcher gauge = SOCKETS.matcher(node.text("/metrics"));
     if (!gauge.find()) {
       throw new IllegalStateException("/metrics of " + node + " has no livejury_sockets");
     }
     return (long) Double.parseDouble(gauge.group(1));
+  }
+
+  /**
+   * The sum of a meter's samples at the node's {@code /metrics} whose labels contain the given text (empty:
+   * every sample of that name), e.g. {@code metric(node, "livejury_connections_closed_total", "slow_consumer")}.
+   */
+  static double metric(Api node, String name, String labels) throws IOException, InterruptedException {
+    Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$")
+        .matcher(node.text("/metrics"));
+    double sum = 0;
+    while (sample.find()) {
+      if (labels.isEmpty() || sample.group(1) != null && sample.group(1).contains(labels)) {
+        sum += Double.parseDouble(sample.group(2));
+      }
+    }
+    return sum;
   }
 
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {
