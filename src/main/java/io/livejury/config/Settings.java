@@ -36,6 +36,7 @@ public record Settings(
     int promptSeconds,
     int promptMinSeconds,
     int promptMaxSeconds,
+    int roomMaxOpenPrompts,
     long promptRetentionMs,
     long tallyIntervalMs,
     int tallyFramesPerSecond,
@@ -125,6 +126,7 @@ public record Settings(
         integer(p, "LIVEJURY_PROMPT_SECONDS"),
         integer(p, "LIVEJURY_PROMPT_MIN_SECONDS"),
         integer(p, "LIVEJURY_PROMPT_MAX_SECONDS"),
+        positive(p, "LIVEJURY_ROOM_MAX_OPEN_PROMPTS"),
         integer(p, "LIVEJURY_PROMPT_RETENTION_HOURS") * 3_600_000L,
         positive(p, "LIVEJURY_TALLY_INTERVAL_MS"),
         positive(p, "LIVEJURY_TALLY_FRAMES_PER_SECOND"),
@@ -168,6 +170,7 @@ public record Settings(
         new SocketPolicy(
             positive(p, "LIVEJURY_SOCKET_BACKLOG_BYTES"),
             positive(p, "LIVEJURY_SOCKET_STUCK_SECONDS"),
+            positive(p, "LIVEJURY_SOCKET_SEND_BUFFER_BYTES"),
             positive(p, "LIVEJURY_SOCKET_PING_SECONDS"),
             positive(p, "LIVEJURY_SOCKET_IDLE_SECONDS"),
             positive(p, "LIVEJURY_SOCKETS_PER_USER"),

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -58,13 +59,20 @@ public final class Auth {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(new ApiException(401, "unauthorized", "a bearer token is required"));
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    Future<User> checked;
+    try {
+      checked = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException malformed) {
+      // The JWT library casts claims such as exp as it reads them: a string there throws instead of failing.
+      checked = Future.failedFuture(malformed);
+    }
+    return checked
         .recover(err -> Future.failedFuture(new ApiException(401, "unauthorized", "the token is invalid or expired")))
         .compose(user -> {
           // Registered claims (exp, iat) move to the user's attributes; custom ones stay in the principal.
           JsonObject claims = user.principal();
-          String subject = claims.getString("sub");
-          Role role = Role.fromWire(claims.getString("role")).orElse(null);
+          String subject = claims.getValue("sub") instanceof String sub ? sub : null;
+          Role role = claims.getValue("role") instanceof String wire ? Role.fromWire(wire).orElse(null) : null;
           Object exp = user.attributes().getValue("exp");
           if (subject == null || subject.isBlank() || role == null || !(exp instanceof Number)) {
             return Future.failedFuture(new ApiException(401, "unauthorized",
@@ -75,7 +83,8 @@ public final class Auth {
             return Future.failedFuture(new ApiException(401, "unauthorized",
                 "the token expires too far ahead: at most " + maxHours + " hours from now"));
           }
-          return Future.succeededFuture(new Principal(subject, role, claims.getString("merchantId")));
+          Object merchantId = claims.getValue("merchantId");
+          return Future.succeededFuture(new Principal(subject, role, merchantId instanceof String m ? m : null));
         });
   }
 

@@ -59,6 +59,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false)
         .setTcpNoDelay(true)
+        .setSendBufferSize(settings.socketPolicy().sendBufferBytes())
         // Without h2c a connection is an HTTP/1 connection from its first byte, so the handshake deadline
         // starts at accept; with it, Vert.x waits to see whether a preface comes, and a silent client waits too.
         .setHttp2ClearTextEnabled(false)

@@ -1,6 +1,8 @@
 package io.livejury.gateway;
 
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -12,6 +14,7 @@ import java.util.Set;
  */
 final class SocketKeeper {
 
+  private static final Logger LOG = LoggerFactory.getLogger(SocketKeeper.class);
   private static final long CHECK_MS = 1_000;
 
   private final Set<SocketSession> sessions = new HashSet<>();
@@ -37,7 +40,12 @@ final class SocketKeeper {
     long now = System.nanoTime();
     // A session may close itself while checked: iterate over a copy.
     for (SocketSession session : sessions.toArray(SocketSession[]::new)) {
-      session.check(now);
+      try {
+        session.check(now);
+      } catch (RuntimeException e) {
+        // One socket closing under the check must not cost the others theirs.
+        LOG.debug("Socket check failed: {}", e.getMessage());
+      }
     }
   }
 }

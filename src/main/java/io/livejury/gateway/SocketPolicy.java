@@ -8,6 +8,8 @@ import java.util.Set;
  * @param backlogBytes     bytes of frames that must not be dropped (acks, prompts, verdicts…) a socket may have
  *                         queued while it is not reading; past this it is closed with {@link #SLOW_CONSUMER}
  * @param stuckSeconds     a socket that has taken no write for this long is closed with {@link #SLOW_CONSUMER}
+ * @param sendBufferBytes  the kernel send buffer of each connection (SO_SNDBUF), bounding what a reader that
+ *                         stopped holds in the kernel and letting the node see it sooner
  * @param pingSeconds      how often a WebSocket ping goes to each socket; browsers and WebSocket libraries
  *                         answer it with a pong by themselves
  * @param idleSeconds      a socket from which nothing arrived for this long (not even a pong) is closed
@@ -21,6 +23,7 @@ import java.util.Set;
 public record SocketPolicy(
     int backlogBytes,
     int stuckSeconds,
+    int sendBufferBytes,
     int pingSeconds,
     int idleSeconds,
     int perUser,
@@ -32,6 +35,8 @@ public record SocketPolicy(
   public static final short SLOW_CONSUMER = 1013;
   /** Close code for a socket that went silent (RFC 6455: "going away"). */
   public static final short IDLE = 1001;
+  /** Close code for a frame that breaks RFC 6455 (unmasked, reserved opcode or bits). */
+  public static final short PROTOCOL_ERROR = 1002;
   /** Close code for a message past the hard size limit (RFC 6455: "message too big"). */
   public static final short TOO_BIG = 1009;
 }

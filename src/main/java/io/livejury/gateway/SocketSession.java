@@ -17,7 +17,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -42,6 +46,7 @@ final class SocketSession implements RoomMember {
   private static final Logger LOG = LoggerFactory.getLogger(SocketSession.class);
   private static final int MAX_REPORT_TEXT = 500;
   private static final Buffer PING = Buffer.buffer();
+  private static final long CLOSE_GRACE_MS = 1_000;
 
   private final Vertx vertx;
   private final Context context;
@@ -66,6 +71,8 @@ final class SocketSession implements RoomMember {
   private long unwritableSince;
   /** Characters of must-arrive frames written since the socket stopped taking writes. */
   private long backlog;
+  /** Reading stopped because the socket stopped taking writes; resumed when it drains. */
+  private boolean readPaused;
   private long lastRead;
   private long lastPing;
   private boolean closing;
@@ -108,6 +115,10 @@ final class SocketSession implements RoomMember {
     ws.drainHandler(v -> {
       unwritableSince = 0;
       backlog = 0;
+      if (readPaused) {
+        readPaused = false;
+        ws.resume();
+      }
     });
     ws.exceptionHandler(this::onFailure);
     ws.closeHandler(v -> {
@@ -133,7 +144,7 @@ final class SocketSession implements RoomMember {
    * the idle time or has taken no write for the stuck time.
    */
   void check(long now) {
-    if (closing) {
+    if (closing || ws.isClosed()) {
       return;
     }
     if (now - lastRead > idleNanos) {
@@ -142,7 +153,7 @@ final class SocketSession implements RoomMember {
     }
     if (ws.writeQueueFull()) {
       if (unwritableSince == 0) {
-        unwritableSince = now;
+        full(now);
       } else if (now - unwritableSince > stuckNanos) {
         shed("slow_consumer", SocketPolicy.SLOW_CONSUMER);
       }
@@ -211,7 +222,7 @@ final class SocketSession implements RoomMember {
     }
     if (ws.writeQueueFull()) {
       if (unwritableSince == 0) {
-        unwritableSince = System.nanoTime();
+        full(System.nanoTime());
       }
       backlog += frame.length();
       if (backlog > backlogLimit) {
@@ -225,13 +236,35 @@ final class SocketSession implements RoomMember {
   /** Writes an answer the client can do without (pong, error notes): dropped while the socket does not read. */
   private void reply(String frame) {
     if (ws.writeQueueFull()) {
+      if (unwritableSince == 0) {
+        full(System.nanoTime());
+      }
       metrics.frameDropped();
       return;
     }
     send(frame);
   }
 
-  /** Closes the socket on the node's own decision, once, counting why. */
+  /**
+   * The socket stopped taking writes: from now its stuck time runs, and its frames are no longer read until it
+   * drains. A client that sends faster than it reads its answers is slowed down by TCP itself, so a burst of
+   * ballots from an honest client still gets every ack, and a flood from one that never reads costs nothing.
+   */
+  private void full(long now) {
+    unwritableSince = now;
+    if (!readPaused) {
+      readPaused = true;
+      ws.pause();
+    }
+  }
+
+  /**
+   * Closes the socket on the node's own decision, once, counting why. The close frame queues behind whatever
+   * the client did not read, and Vert.x starts its closing timeout only once that frame is written, so a
+   * client that reads nothing would keep the connection, and the buffers behind it, until the idle timeout.
+   * After a grace second the connection is therefore reset (SO_LINGER 0: the kernel drops what it holds),
+   * through Vert.x's internal view of the socket, the one way to reach the connection under it.
+   */
   private void shed(String reason, short code) {
     if (closing) {
       return;
@@ -239,12 +272,24 @@ final class SocketSession implements RoomMember {
     closing = true;
     metrics.connectionClosed(reason);
     ws.close(code, reason);
+    vertx.setTimer(CLOSE_GRACE_MS, id -> {
+      if (ws instanceof WebSocketInternal internal && internal.channelHandlerContext().channel().isActive()) {
+        Channel channel = internal.channelHandlerContext().channel();
+        channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        // From the head of the pipeline: a close through Vert.x's own handler would first flush the backlog.
+        channel.pipeline().firstContext().close();
+      }
+    });
   }
 
   private void onFailure(Throwable err) {
-    // A message past the hard limit: Vert.x stops assembling it and reports it here; tell the client why.
-    if (err instanceof CorruptedWebSocketFrameException
-        || err instanceof IllegalStateException && String.valueOf(err.getMessage()).contains("max message size")) {
+    // Netty's decoder gives up on a frame that breaks the protocol or its size limit; Vert.x gives up on a
+    // message assembled past the limit. Either way the socket cannot go on: tell the client why.
+    if (err instanceof CorruptedWebSocketFrameException corrupt) {
+      boolean tooBig = corrupt.closeStatus() != null
+          && corrupt.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+      shed(tooBig ? "too_big" : "protocol_error", tooBig ? SocketPolicy.TOO_BIG : SocketPolicy.PROTOCOL_ERROR);
+    } else if (err instanceof IllegalStateException && String.valueOf(err.getMessage()).contains("max message size")) {
       shed("too_big", SocketPolicy.TOO_BIG);
     } else {
       LOG.debug("Socket failure in room {}: {}", room.roomId(), err.getMessage());

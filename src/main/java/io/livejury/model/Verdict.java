@@ -24,6 +24,13 @@ public record Verdict(
   /** Condemned and inconclusive verdicts wait for staff; cleared ones need no review. */
   public static final String REVIEW_PENDING = "pending";
   public static final String REVIEW_NONE = "none";
+  public static final String REVIEW_CONFIRMED = "confirmed";
+  public static final String REVIEW_OVERTURNED = "overturned";
+  /** A streamer appealed the penalty: the verdict is open for decision again. */
+  public static final String REVIEW_APPEALED = "appealed";
+  /** Every review status a verdict can have, the filter values of the staff queue. */
+  public static final java.util.List<String> REVIEW_STATUSES =
+      java.util.List.of(REVIEW_PENDING, REVIEW_NONE, REVIEW_CONFIRMED, REVIEW_OVERTURNED, REVIEW_APPEALED);
 
   public static String idFor(String promptId) {
     return "v-" + promptId;

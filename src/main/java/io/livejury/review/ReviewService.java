@@ -51,6 +51,12 @@ public final class ReviewService {
 
   /** Newest first, filtered by review status and room, in pages joined by an opaque keyset cursor. */
   public Future<JsonObject> list(String status, String roomId, String limitParam, String cursor) {
+    if (status != null && !status.isBlank() && !Verdict.REVIEW_STATUSES.contains(status)) {
+      return Future.failedFuture(ApiException.badRequest("status must be one of " + Verdict.REVIEW_STATUSES));
+    }
+    if (roomId != null && !roomId.isBlank() && !Ids.isValid(roomId)) {
+      return Future.failedFuture(ApiException.badRequest("roomId must be 1-64 letters, digits, '-' or '_'"));
+    }
     int limit = limit(limitParam);
     OffsetDateTime afterTime = null;
     String afterId = null;
@@ -140,8 +146,8 @@ public final class ReviewService {
   private Future<Optional<Outbox.Notice>> decide(SqlConnection conn, Principal staff, Verdict verdict, String action,
       String reason, boolean rereview) {
     String current = verdict.reviewStatus();
-    String target = CONFIRM.equals(action) ? "confirmed" : "overturned";
-    boolean decided = "confirmed".equals(current) || "overturned".equals(current);
+    String target = CONFIRM.equals(action) ? Verdict.REVIEW_CONFIRMED : Verdict.REVIEW_OVERTURNED;
+    boolean decided = Verdict.REVIEW_CONFIRMED.equals(current) || Verdict.REVIEW_OVERTURNED.equals(current);
     if (decided && !rereview) {
       throw ApiException.conflict("verdict " + verdict.id() + " is already " + current
           + "; send \"rereview\": true to decide it again");
@@ -155,7 +161,7 @@ public final class ReviewService {
               : updatePenalty(conn, verdict, before.get(), CONFIRM.equals(action), now).map(Optional::of);
           return after.compose(changed -> conn.preparedQuery(Sql.SET_REVIEW_STATUS.text())
                   .execute(Tuple.of(verdict.id(), target))
-                  .compose(v -> "appealed".equals(current)
+                  .compose(v -> Verdict.REVIEW_APPEALED.equals(current)
                       ? conn.preparedQuery(Sql.DECIDE_APPEAL.text()).execute(Tuple.of(before.get().id(),
                           CONFIRM.equals(action) ? Appeal.UPHELD : Appeal.GRANTED)).mapEmpty()
                       : Future.succeededFuture())
@@ -228,10 +234,10 @@ public final class ReviewService {
               .compose(appeal -> conn.preparedQuery(Sql.LOCK_VERDICT.text()).execute(Tuple.of(penalty.verdictId()))
                   .map(v -> Rows.verdict(v.iterator().next()))
                   .compose(verdict -> conn.preparedQuery(Sql.SET_REVIEW_STATUS.text())
-                      .execute(Tuple.of(verdict.id(), "appealed"))
+                      .execute(Tuple.of(verdict.id(), Verdict.REVIEW_APPEALED))
                       .compose(x -> audit(conn, verdict.id(), APPEAL, reason, streamer.userId(),
                           state(verdict.reviewStatus(), Optional.of(penalty)),
-                          state("appealed", Optional.of(penalty)))))
+                          state(Verdict.REVIEW_APPEALED, Optional.of(penalty)))))
                   .map(x -> new JsonObject().put("id", appeal.id()).put("penaltyId", appeal.penaltyId())
                       .put("reason", appeal.reason()).put("status", appeal.status()).put("at", appeal.at())));
         }));

@@ -2,6 +2,7 @@ package io.livejury.room;
 
 import io.livejury.common.Addresses;
 import io.livejury.common.Frames;
+import io.livejury.common.Ids;
 import io.livejury.common.Json;
 import io.livejury.common.RedisKeys;
 import io.livejury.metrics.Metrics;
@@ -26,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Carries room events from Redis to this node's sockets. It holds one subscriber connection, subscribed to
@@ -78,7 +80,10 @@ public final class RoomHubVerticle extends VerticleBase {
   private long generation;
   private boolean connecting;
   private boolean reconnectScheduled;
-  private boolean checking;
+  /** This hub's own channel, published to by itself every check interval. */
+  private final String heartbeatChannel = RedisKeys.hubHeartbeat(Ids.next("hub"));
+  /** When the last heartbeat (or the connection itself) arrived, in nanoTime. */
+  private long lastHeartbeat;
   private boolean degraded;
   private boolean stopping;
 
@@ -114,11 +119,13 @@ public final class RoomHubVerticle extends VerticleBase {
           conn.exceptionHandler(err -> LOG.warn("Room subscriber connection failed: {}", err.getMessage()));
           conn.endHandler(v -> lost(conn));
           connection = conn;
+          lastHeartbeat = System.nanoTime();
           catchingUp.clear();
           catchingUp.addAll(feeds.keySet());
           if (feeds.isEmpty()) {
-            recovered();
-            return Future.<Void>succeededFuture();
+            return conn.send(Request.cmd(Command.SUBSCRIBE).arg(heartbeatChannel)).<Void>mapEmpty()
+                .onSuccess(v -> recovered())
+                .onFailure(err -> conn.close());
           }
           // Live messages wait from the first one on: each room delivers them once it has caught up.
           feeds.values().forEach(feed -> {
@@ -126,7 +133,7 @@ public final class RoomHubVerticle extends VerticleBase {
               feed.held = new ArrayList<>();
             }
           });
-          return conn.send(withChannels(Request.cmd(Command.SUBSCRIBE), feeds.keySet())).<Void>mapEmpty()
+          return conn.send(withChannels(Request.cmd(Command.SUBSCRIBE).arg(heartbeatChannel), feeds.keySet())).<Void>mapEmpty()
               .onFailure(err -> conn.close());
         })
         .onComplete(done -> connecting = false);
@@ -164,28 +171,25 @@ public final class RoomHubVerticle extends VerticleBase {
   }
 
   /**
-   * A connection can stay open while Redis answers nothing (a network partition, a stalled server): a PING
-   * unanswered in time counts as a lost connection.
+   * A connection can stay open while nothing comes through it (a network partition, a stalled server). The hub
+   * publishes to a channel of its own through the command client and watches the message arrive on the
+   * subscriber: when none has arrived for a check interval plus the timeout, the connection counts as lost.
+   * This tests the very path room events take; a PING on a connection in subscribe mode shares its reply
+   * queue with the confirmations of SUBSCRIBE and UNSUBSCRIBE and was answered late, or never.
    */
   private void check() {
     RedisConnection conn = connection;
-    if (conn == null || checking || stopping) {
+    if (conn == null || stopping) {
       return;
     }
-    checking = true;
-    long timer = vertx.setTimer(options.checkTimeoutMs(), id -> {
-      checking = false;
-      if (connection == conn) {
-        LOG.warn("Room subscriber connection did not answer within {} ms; replacing it", options.checkTimeoutMs());
-        lost(conn);
-        conn.close();
-      }
-    });
-    conn.send(Request.cmd(Command.PING)).onComplete(answer -> {
-      if (vertx.cancelTimer(timer)) {
-        checking = false;
-      }
-    });
+    if (System.nanoTime() - lastHeartbeat > TimeUnit.MILLISECONDS.toNanos(options.checkMs() + options.checkTimeoutMs())) {
+      LOG.warn("Room subscriber heard nothing for {} ms; replacing it", options.checkMs() + options.checkTimeoutMs());
+      lost(conn);
+      conn.close();
+      return;
+    }
+    redis.send(Request.cmd(Command.PUBLISH).arg(heartbeatChannel).arg("1"))
+        .onFailure(err -> LOG.debug("Heartbeat not published: {}", err.getMessage()));
   }
 
   private void degrade() {
@@ -252,6 +256,10 @@ public final class RoomHubVerticle extends VerticleBase {
     }
     String kind = push.get(0).toString();
     String channel = push.get(1).toString();
+    if (heartbeatChannel.equals(channel)) {
+      lastHeartbeat = System.nanoTime();
+      return;
+    }
     if ("subscribe".equals(kind)) {
       confirmed(channel.substring(RedisKeys.roomChannel("").length()));
     } else if ("message".equals(kind)) {

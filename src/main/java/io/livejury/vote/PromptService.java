@@ -67,7 +67,12 @@ public final class PromptService {
       if (!room.isLive()) {
         return Future.failedFuture(ApiException.conflict("room " + roomId + " has ended"));
       }
-      return redisNow().compose(opensAt -> open(room, kindName, question, claim, options, opensAt, seconds, trigger));
+      return redis.send(Request.cmd(Command.SCARD).arg(RedisKeys.roomOpenPrompts(roomId)))
+          .compose(open -> open.toInteger() >= settings.roomMaxOpenPrompts()
+              ? Future.failedFuture(new ApiException(429, "rate_limited", "room " + roomId + " already has "
+                  + settings.roomMaxOpenPrompts() + " prompts open; wait for one to close"))
+              : redisNow())
+          .compose(opensAt -> open(room, kindName, question, claim, options, opensAt, seconds, trigger));
     });
   }
 

@@ -39,6 +39,31 @@ class HttpApiTest {
   }
 
   @Test
+  void verdictFiltersOutsideTheirValuesAre400NotAStoreOutage() {
+    for (String query : new String[] {"roomId=%00", "roomId=a%20b", "status=..%2F..%2F", "status=PENDING"}) {
+      Http.Reply reply = http.get("/api/verdicts?" + query, staff);
+      assertThat(reply.status()).as(query).isEqualTo(400);
+      assertThat(reply.errorCode()).as(query).isEqualTo("bad_request");
+    }
+    assertThat(http.get("/api/verdicts?status=pending&roomId=some-room", staff).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aRoomHoldsAtMostTwentyOpenPromptsSoNoJoinReadsAThousand() {
+    String roomId = http.createRoom(staff, "streamer-crowded");
+    for (int i = 0; i < 20; i++) {
+      assertThat(http.post("/api/rooms/" + roomId + "/prompts", staff, new JsonObject().put("kind", "claim")
+          .put("question", "claim " + i + "?").put("durationSec", 60)).status()).isEqualTo(201);
+    }
+    Http.Reply refused = http.post("/api/rooms/" + roomId + "/prompts", staff, new JsonObject().put("kind", "claim")
+        .put("question", "one too many?").put("durationSec", 60));
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.errorCode()).isEqualTo("rate_limited");
+    assertThat(refused.body().getJsonObject("error").getString("message"))
+        .isEqualTo("room " + roomId + " already has 20 prompts open; wait for one to close");
+  }
+
+  @Test
   void healthIsUpWhenRedisAndPostgresAnswer(VertxTestContext tc) {
     Http.Reply health = http.get("/health", null);
     assertThat(health.status()).isEqualTo(200);

@@ -124,6 +124,31 @@ class TokenRulesTest {
   }
 
   @Test
+  void claimsOfTheWrongTypeAreRefusedWith401NeverA500OrASilentHandshake(Vertx vertx, VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-odd-claims");
+    long inAnHour = Instant.now().plus(1, ChronoUnit.HOURS).getEpochSecond();
+    List<JsonObject> odd = List.of(
+        new JsonObject().put("sub", "odd-exp").put("role", "staff").put("exp", Long.toString(inAnHour)),
+        new JsonObject().put("sub", 42).put("role", "staff").put("exp", inAnHour),
+        new JsonObject().put("sub", "odd-role").put("role", new JsonObject()).put("exp", inAnHour),
+        new JsonObject().put("sub", "odd-merchant").put("role", "streamer").put("merchantId", 7).put("exp", inAnHour));
+    for (JsonObject claims : odd) {
+      String token = devSigner.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setNoTimestamp(true));
+      Http.Reply reply = http.get("/api/rooms/" + roomId, token);
+      if (claims.getValue("merchantId") != null) {
+        // A merchantId that is no string is ignored, not trusted: the streamer is who the token says.
+        assertThat(reply.status()).as(claims.encode()).isEqualTo(200);
+        continue;
+      }
+      assertThat(reply.status()).as(claims.encode()).isEqualTo(401);
+      assertThat(reply.errorCode()).isEqualTo("unauthorized");
+      assertThatThrownBy(() -> TestSocket.connect(vertx, node.port(), roomId, token)).as(claims.encode())
+          .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(401));
+    }
+    tc.completeNow();
+  }
+
+  @Test
   void aTokenThatExpiresTooFarAheadIsRefusedOnHttpAndWebSocket(Vertx vertx, VertxTestContext tc) {
     String roomId = http.createRoom(staff, "streamer-century");
     String century = signed("staff-century", "staff", Instant.now().plus(36_500, ChronoUnit.DAYS));

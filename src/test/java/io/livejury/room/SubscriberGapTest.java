@@ -44,6 +44,30 @@ class SubscriberGapTest {
   }
 
   @Test
+  void roomsLeftEmptyAndUnsubscribedDoNotMakeTheNodeThinkItsStoreIsGone(Vertx vertx, VertxTestContext tc)
+      throws InterruptedException {
+    TestNode node = TestNode.start();
+    try {
+      Http http = new Http(node.port());
+      String staff = http.token("staff-1", "staff");
+      TestSocket stayer = TestSocket.connect(vertx, node.port(), http.createRoom(staff, "streamer-stays"),
+          http.token("stayer", "viewer"));
+      for (int i = 0; i < 3; i++) {
+        TestSocket passer = TestSocket.connect(vertx, node.port(), http.createRoom(staff, "streamer-passes-" + i),
+            http.token("passer-" + i, "viewer"));
+        passer.close();
+      }
+      // The sweep unsubscribes the three emptied rooms within 10 s; the health check runs every 2 s after.
+      TimeUnit.SECONDS.sleep(16);
+      assertThat(stayer.frames("service")).isEmpty();
+      assertThat(stayer.isClosed()).isFalse();
+    } finally {
+      node.stopAfter(vertx);
+    }
+    tc.completeNow();
+  }
+
+  @Test
   void aVerdictDecidedWhileTheSubscriberIsDownReachesEverySocketOnce(Vertx vertx, VertxTestContext tc)
       throws InterruptedException {
     TestNode node = TestNode.start();

@@ -83,6 +83,30 @@ public final class RawSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads (and throws away) whatever the node sent until it closes or resets the connection; true when that
+   * happened within {@code ms}.
+   */
+  public boolean closedWithin(long ms) {
+    long until = System.nanoTime() + ms * 1_000_000;
+    byte[] sink = new byte[65536];
+    try {
+      socket.setSoTimeout(200);
+      while (System.nanoTime() < until) {
+        try {
+          if (socket.getInputStream().read(sink) < 0) {
+            return true;
+          }
+        } catch (java.net.SocketTimeoutException quiet) {
+          // nothing yet
+        }
+      }
+      return false;
+    } catch (IOException reset) {
+      return true;
+    }
+  }
+
   private static String readHead(InputStream in) throws IOException {
     StringBuilder head = new StringBuilder();
     int b;
