@@ -39,7 +39,7 @@ public final class Faults {
 
   private static final List<Spec> SPECS = List.of(
       new Spec("1a", "stuck reader: 600,000 pings, never reading", false, (s, o, q) -> s.stuckPingFlood(o)),
-      new Spec("1b", "10 stuck readers, 2,000 prompts in their room", false, (s, o, q) -> s.stuckPromptFlood(o)),
+      new Spec("1b", "10 stuck readers, 2,000 prompts open in their room", false, (s, o, q) -> s.stuckPromptFlood(o)),
       new Spec("2", "2,000 sockets with one user id", true, (s, o, q) -> s.oneUserManySockets(o)),
       new Spec("3", "3,000 connections that never finish an upgrade", true,
           (s, o, q) -> s.halfOpenUpgrades(o, q ? 1_000 : 3_000)),

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A long run at a moderate steady load against one node on a real redis-server and Postgres of its own: viewers
  * over several rooms, a prompt every few seconds in each room, every viewer voting on each, a few viewers a
- * second dropping their connection and coming back, and two clients that never read (replaced every minute).
+ * second dropping their connection and coming back, and two clients that never read (replaced every 75 s).
  * Every 10 s it samples the node's live heap (a class histogram, taken in one pause), its sockets
  * ({@code livejury_sockets}) and its open descriptors (/proc/PID/fd), and at the end fails if any of the three
  * trends upward beyond its tolerance, or if an acknowledged ballot was lost or the node dropped an honest viewer.
@@ -126,7 +126,8 @@ public final class Soak {
     while (System.nanoTime() < end) {
       long now = System.nanoTime();
       if (now >= nextStuck) {
-        // Two clients that never read, in the first room, replaced every minute.
+        // Two clients that never read, in the first room, replaced every 75 s: the node has closed them by
+        // then (as idle after 60 s without a pong, or as stuck), so each pair goes through its shedding.
         for (RawWebSocket s : stuck) {
           s.close();
         }
@@ -135,7 +136,7 @@ public final class Soak {
           stuck.add(RawWebSocket.open(api.host(), api.port(), "/ws/rooms/" + crowds.get(0).roomId + "?token="
               + rig.tokens.viewer("soak-" + run + "-stuck-" + stuckOpened++), 4096));
         }
-        nextStuck = now + TimeUnit.SECONDS.toNanos(60);
+        nextStuck = now + TimeUnit.SECONDS.toNanos(75);
       }
       if (now >= nextSample) {
         sample(node, crowds, (now - start) / 1e9);
