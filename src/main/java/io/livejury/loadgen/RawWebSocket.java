@@ -15,9 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A WebSocket client on a plain blocking socket, for clients that misbehave on purpose: it reads only when
  * told to (a reader that stopped reading), writes frames as fast as the kernel takes them, and sends any
- * bytes at all. Frames it writes are masked as RFC 6455 requires of a client.
+ * bytes at all. Frames it writes are masked as RFC 6455 requires of a client. The fault tools and the test
+ * suite's hostile clients both use it.
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
 
   static final int TEXT = 1;
   static final int BINARY = 2;
@@ -52,7 +53,7 @@ final class RawWebSocket implements AutoCloseable {
    * Connects and sends the upgrade request; {@link #status} is the answer's status (101 when the socket is
    * open). A receive buffer size, if given, is set before connecting so the kernel window stays that small.
    */
-  static RawWebSocket open(String host, int port, String pathAndQuery, int receiveBuffer) throws IOException {
+  public static RawWebSocket open(String host, int port, String pathAndQuery, int receiveBuffer) throws IOException {
     Socket socket = new Socket();
     if (receiveBuffer > 0) {
       socket.setReceiveBufferSize(receiveBuffer);
@@ -83,7 +84,7 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   /** One masked client frame. */
-  static byte[] frame(int opcode, byte[] payload) {
+  public static byte[] frame(int opcode, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
     frame.write(0x80 | opcode);
     if (payload.length < 126) {
@@ -107,12 +108,61 @@ final class RawWebSocket implements AutoCloseable {
     return frame.toByteArray();
   }
 
-  static byte[] text(String text) {
+  public static byte[] text(String text) {
     return frame(TEXT, text.getBytes(StandardCharsets.UTF_8));
   }
 
   void write(byte[] bytes) throws IOException {
     out.write(bytes);
+  }
+
+  /** The same bytes {@code times} over, as one buffer to write at once (a flood in one syscall). */
+  public static byte[] repeated(byte[] bytes, int times) {
+    byte[] all = new byte[bytes.length * times];
+    for (int i = 0; i < times; i++) {
+      System.arraycopy(bytes, 0, all, i * bytes.length, bytes.length);
+    }
+    return all;
+  }
+
+  /** Writes bytes; false once the server has closed or reset the connection (a write blocks while it reads nothing). */
+  public boolean tryWrite(byte[] bytes) {
+    try {
+      out.write(bytes);
+      out.flush();
+      return true;
+    } catch (IOException closed) {
+      return false;
+    }
+  }
+
+  /** The answer's status to the upgrade: 101 when the socket is open. */
+  public int status() {
+    return status;
+  }
+
+  /**
+   * Reads (and throws away) whatever the server sent until it closes or resets the connection; true when that
+   * happened within {@code ms}.
+   */
+  public boolean closedWithin(long ms) {
+    long until = System.nanoTime() + ms * 1_000_000;
+    byte[] sink = new byte[65536];
+    try {
+      socket.setSoTimeout(200);
+      while (System.nanoTime() < until) {
+        try {
+          if (in.read(sink) < 0) {
+            return true;
+          }
+        } catch (java.net.SocketTimeoutException quiet) {
+          // nothing yet
+        }
+      }
+      return false;
+    } catch (IOException reset) {
+      return true;
+    }
   }
 
   void sendText(String text) throws IOException {

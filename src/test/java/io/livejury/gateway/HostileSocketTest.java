@@ -1,8 +1,8 @@
 package io.livejury.gateway;
 
+import io.livejury.loadgen.RawWebSocket;
 import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.Http;
-import io.livejury.support.RawSocket;
 import io.livejury.support.TestNode;
 import io.livejury.support.TestSocket;
 import io.vertx.core.Vertx;
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -63,17 +64,17 @@ class HostileSocketTest {
   }
 
   @Test
-  void aSocketThatStopsReadingWhilePingingIsClosedAndHonestOnesCarryOn(Vertx vertx) {
+  void aSocketThatStopsReadingWhilePingingIsClosedAndHonestOnesCarryOn(Vertx vertx) throws Exception {
     String roomId = http.createRoom(staff, "streamer-stuck");
     TestSocket honest = TestSocket.connect(vertx, node.port(), roomId, http.token("stuck-honest", "viewer"));
     double shedBefore = closes("slow_consumer");
 
     // 15-byte pings, thousands per write, never reading its pongs. Once its answers back up, the node stops
     // reading from it (its sends block in TCP), and after the stuck time it is closed and reset.
-    byte[] pings = RawSocket.repeated(RawSocket.textFrame("{\"type\":\"ping\"}"), 20_000);
-    try (RawSocket stuck = RawSocket.upgrade(node.port(), roomId, http.token("stuck-pinger", "viewer"), 4096)) {
+    byte[] pings = RawWebSocket.repeated(RawWebSocket.text("{\"type\":\"ping\"}"), 20_000);
+    try (RawWebSocket stuck = upgrade(node.port(), roomId, http.token("stuck-pinger", "viewer"), 4096)) {
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (System.nanoTime() < until && stuck.write(pings)) {
+      while (System.nanoTime() < until && stuck.tryWrite(pings)) {
         // a write blocks once the node stops reading; it fails when the node resets the connection
       }
       assertThat(stuck.closedWithin(5_000)).as("the node reset the stuck connection").isTrue();
@@ -87,7 +88,7 @@ class HostileSocketTest {
   }
 
   @Test
-  void roomFramesForASocketThatNeverReadsQueueOnlyUpToTheBacklog() {
+  void roomFramesForASocketThatNeverReadsQueueOnlyUpToTheBacklog() throws Exception {
     // Stuck time out of reach, a small backlog: only the backlog can close this socket.
     TestNode small = TestNode.start(Map.of("LIVEJURY_SOCKET_STUCK_SECONDS", "600",
         "LIVEJURY_SOCKET_BACKLOG_BYTES", "16384", "LIVEJURY_SOCKET_SEND_BUFFER_BYTES", "4096"));
@@ -97,7 +98,7 @@ class HostileSocketTest {
       String roomId = smallHttp.createRoom(roomStaff, "streamer-backlog");
       double shedBefore = metric(smallHttp, "livejury_connections_closed_total{reason=\"slow_consumer\"}");
       String claim = "这款茶能治疗糖尿病".repeat(200);
-      try (RawSocket stuck = RawSocket.upgrade(small.port(), roomId, smallHttp.token("never-reads", "viewer"), 4096)) {
+      try (RawWebSocket stuck = upgrade(small.port(), roomId, smallHttp.token("never-reads", "viewer"), 4096)) {
         // Prompts and their verdicts must arrive, so none is dropped: they pile up until the backlog is spent.
         for (int round = 0; round < 10 && metric(smallHttp,
             "livejury_connections_closed_total{reason=\"slow_consumer\"}") == shedBefore; round++) {
@@ -167,9 +168,9 @@ class HostileSocketTest {
   void aFrameThatBreaksTheProtocolClosesWith1002() throws Exception {
     String roomId = http.createRoom(staff, "streamer-protocol");
     double before = closes("protocol_error");
-    try (RawSocket broken = RawSocket.upgrade(node.port(), roomId, http.token("protocol-breaker", "viewer"), 65536)) {
+    try (RawWebSocket broken = upgrade(node.port(), roomId, http.token("protocol-breaker", "viewer"), 65536)) {
       // Opcode 3 is reserved (RFC 6455 5.2); the frame is masked and empty otherwise.
-      assertThat(broken.write(new byte[] {(byte) 0x83, (byte) 0x80, 0, 0, 0, 0})).isTrue();
+      assertThat(broken.tryWrite(new byte[] {(byte) 0x83, (byte) 0x80, 0, 0, 0, 0})).isTrue();
       assertThat(broken.closedWithin(5_000)).isTrue();
     }
     waitUntil(() -> closes("protocol_error") > before, 2_000);
@@ -233,7 +234,7 @@ class HostileSocketTest {
     String roomId = http.createRoom(staff, "streamer-idle");
     TestSocket honest = TestSocket.connect(vertx, node.port(), roomId, http.token("idle-honest", "viewer"));
     double before = closes("idle");
-    try (RawSocket silent = RawSocket.upgrade(node.port(), roomId, http.token("idle-silent", "viewer"), 65536)) {
+    try (RawWebSocket silent = upgrade(node.port(), roomId, http.token("idle-silent", "viewer"), 65536)) {
       // Never answers a ping, never sends a frame.
       waitUntil(() -> closes("idle") > before, 8_000);
     }
@@ -260,6 +261,13 @@ class HostileSocketTest {
       options.addHeader("Origin", origin);
     }
     return TestSocket.client(vertx).connect(options).await();
+  }
+
+  /** A hand-written client with a receive buffer of {@code receiveBuffer} bytes, upgraded into the room. */
+  private static RawWebSocket upgrade(int port, String roomId, String token, int receiveBuffer) throws IOException {
+    RawWebSocket socket = RawWebSocket.open("127.0.0.1", port, "/ws/rooms/" + roomId + "?token=" + token, receiveBuffer);
+    assertThat(socket.status()).as("upgrade answer").isEqualTo(101);
+    return socket;
   }
 
   private static double closes(String reason) {
