@@ -13,16 +13,16 @@ import io.livejury.room.RoomMember;
 import io.livejury.room.RoomRegistry;
 import io.livejury.vote.BallotCounter;
 import io.livejury.vote.PromptService;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -152,9 +152,8 @@ final class SocketSession implements RoomMember {
       return;
     }
     if (ws.writeQueueFull()) {
-      if (unwritableSince == 0) {
-        full(now);
-      } else if (now - unwritableSince > stuckNanos) {
+      full(now);
+      if (now - unwritableSince > stuckNanos) {
         shed("slow_consumer", SocketPolicy.SLOW_CONSUMER);
       }
       return;
@@ -221,9 +220,7 @@ final class SocketSession implements RoomMember {
       return;
     }
     if (ws.writeQueueFull()) {
-      if (unwritableSince == 0) {
-        full(System.nanoTime());
-      }
+      full(System.nanoTime());
       backlog += frame.length();
       if (backlog > backlogLimit) {
         shed("slow_consumer", SocketPolicy.SLOW_CONSUMER);
@@ -236,9 +233,7 @@ final class SocketSession implements RoomMember {
   /** Writes an answer the client can do without (pong, error notes): dropped while the socket does not read. */
   private void reply(String frame) {
     if (ws.writeQueueFull()) {
-      if (unwritableSince == 0) {
-        full(System.nanoTime());
-      }
+      full(System.nanoTime());
       metrics.frameDropped();
       return;
     }
@@ -246,12 +241,14 @@ final class SocketSession implements RoomMember {
   }
 
   /**
-   * The socket stopped taking writes: from now its stuck time runs, and its frames are no longer read until it
-   * drains. A client that sends faster than it reads its answers is slowed down by TCP itself, so a burst of
+   * The socket is not taking writes: from the first time seen its stuck time runs, and its frames are no
+   * longer read until it drains. A client that sends faster than it reads its answers is slowed down by TCP itself, so a burst of
    * ballots from an honest client still gets every ack, and a flood from one that never reads costs nothing.
    */
   private void full(long now) {
-    unwritableSince = now;
+    if (unwritableSince == 0) {
+      unwritableSince = now;
+    }
     if (!readPaused) {
       readPaused = true;
       ws.pause();
