@@ -2,8 +2,8 @@
 
 -- name: INSERT_VERDICT
 INSERT INTO verdicts (id, prompt_id, room_id, streamer_id, merchant_id, kind, question, claim, outcome, counts,
-                      total, confidence, decided_at, review_status, trigger)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                      total, confidence, decided_at, review_status, trigger, jury, calibration)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 ON CONFLICT (prompt_id) DO NOTHING
 RETURNING id;
 

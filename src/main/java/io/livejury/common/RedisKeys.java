@@ -27,6 +27,38 @@ public final class RedisKeys {
     return "lj:{p:" + promptId + "}:counts";
   }
 
+  /**
+   * Hash voter id → excluded ballot's reason ({@code late_join}, {@code new_account}, …): each ineligible
+   * voter is counted once, however often they try.
+   */
+  public static String excluded(String promptId) {
+    return "lj:{p:" + promptId + "}:excluded";
+  }
+
+  /** Hash reason → ineligible voters refused for it: the verdict's {@code jury.excluded}. */
+  public static String exclusions(String promptId) {
+    return "lj:{p:" + promptId + "}:exclusions";
+  }
+
+  /**
+   * Sorted set user id → when the user first joined the room (epoch ms, Redis's clock): presence for the jury
+   * rules, the same on every node and after any reconnect. It lives in the room's slot, ballots in the
+   * prompt's, so the node reads it once per socket and hands it to the ballot script.
+   */
+  public static String roomJoined(String roomId) {
+    return "lj:{r:" + roomId + "}:joined";
+  }
+
+  /** Hash node id → "{viewers} {epoch ms}": each node's count of the room's viewers, refreshed while it holds any. */
+  public static String roomAudience(String roomId) {
+    return "lj:{r:" + roomId + "}:audience";
+  }
+
+  /** List of the room's latest closed prompt ids, newest first: what co-voting is checked against. */
+  public static String roomClosedPrompts(String roomId) {
+    return "lj:{r:" + roomId + "}:closed";
+  }
+
   /** String: the room's JSON. */
   public static String room(String roomId) {
     return "lj:{r:" + roomId + "}:room";

@@ -1,6 +1,9 @@
 package io.livejury.config;
 
 import io.livejury.gateway.SocketPolicy;
+import io.livejury.jury.FlagRules;
+import io.livejury.jury.JuryPolicy;
+import io.livejury.jury.ReputationRule;
 import io.livejury.verdict.VerdictRule;
 
 import java.io.IOException;
@@ -76,7 +79,24 @@ public record Settings(
     SocketPolicy socketPolicy,
     Integer adminPort,
     String adminHost,
-    EmbeddedServers.Options embedded) {
+    EmbeddedServers.Options embedded,
+    JuryPolicy jury,
+    FlagRules flags,
+    ReputationRule reputation) {
+
+  /** Reads settings by name, for the records of other packages that build themselves from configuration. */
+  public interface Reader {
+    int integer(String key);
+
+    int positive(String key);
+
+    double decimal(String key);
+
+    boolean bool(String key);
+
+    /** Null when the setting is empty, else a whole number of at least 1. */
+    Integer optionalPositive(String key);
+  }
 
   public static final String DEV_JWT_SECRET = "livejury-dev-secret-change-me-in-production";
 
@@ -186,7 +206,43 @@ public record Settings(
             positive(p, "LIVEJURY_EMBEDDED_STOP_WAIT_MS"),
             positive(p, "LIVEJURY_EMBEDDED_REDIS_RESTART_MS"),
             positive(p, "LIVEJURY_EMBEDDED_REDIS_MAXCLIENTS"),
-            positive(p, "LIVEJURY_EMBEDDED_PG_MAX_CONNECTIONS")));
+            positive(p, "LIVEJURY_EMBEDDED_PG_MAX_CONNECTIONS")),
+        JuryPolicy.from(reader(p)),
+        FlagRules.from(reader(p)),
+        ReputationRule.from(reader(p)));
+  }
+
+  private static Reader reader(Properties p) {
+    return new Reader() {
+      @Override
+      public int integer(String key) {
+        return Settings.integer(p, key);
+      }
+
+      @Override
+      public int positive(String key) {
+        return Settings.positive(p, key);
+      }
+
+      @Override
+      public double decimal(String key) {
+        return Settings.decimal(p, key);
+      }
+
+      @Override
+      public boolean bool(String key) {
+        String value = p.getProperty(key, "").trim();
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+          throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+      }
+
+      @Override
+      public Integer optionalPositive(String key) {
+        return p.getProperty(key, "").isBlank() ? null : Settings.positive(p, key);
+      }
+    };
   }
 
   /** True when /metrics has a port of its own and stays off the public one. */

@@ -1,7 +1,16 @@
 package io.livejury.model;
 
-/** Who is calling, as the bearer token says. {@code merchantId} is set for streamers only. */
-public record Principal(String userId, Role role, String merchantId) {
+import io.livejury.jury.JurorClaims;
+
+/**
+ * Who is calling, as the bearer token says. {@code merchantId} is set for streamers only; {@code juror} holds
+ * the platform's claims about a viewer ({@link JurorClaims#NONE} when it made none).
+ */
+public record Principal(String userId, Role role, String merchantId, JurorClaims juror) {
+
+  public Principal(String userId, Role role, String merchantId) {
+    this(userId, role, merchantId, JurorClaims.NONE);
+  }
 
   public boolean is(Role wanted) {
     return role == wanted;

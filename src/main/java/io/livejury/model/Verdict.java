@@ -2,7 +2,12 @@ package io.livejury.model;
 
 import java.util.Map;
 
-/** The audience's decision on a closed prompt. Its id derives from the prompt id: one verdict per prompt. */
+/**
+ * The audience's decision on a closed prompt. Its id derives from the prompt id: one verdict per prompt.
+ * {@code jury} (null when juries are off) is {@code {"eligible", "voted", "excluded": {reason: n}, "weighted"?:
+ * {option: x}, "flags": [{"type", "detail"}]}}; {@code calibration} is the prompt's known answer, set for a
+ * staff calibration prompt, which never penalises.
+ */
 public record Verdict(
     String id,
     String promptId,
@@ -18,7 +23,9 @@ public record Verdict(
     double confidence,
     String decidedAt,
     String reviewStatus,
-    Map<String, Object> trigger) {
+    Map<String, Object> trigger,
+    Map<String, Object> jury,
+    Map<String, Object> calibration) {
 
   public static final String INCONCLUSIVE = "INCONCLUSIVE";
   /** Condemned and inconclusive verdicts wait for staff; cleared ones need no review. */
@@ -40,6 +47,6 @@ public record Verdict(
   public Verdict forRoom() {
     Map<String, Object> shown = Trigger.forRoom(trigger);
     return shown == trigger ? this : new Verdict(id, promptId, roomId, streamerId, merchantId, kind, question, claim,
-        outcome, counts, total, confidence, decidedAt, reviewStatus, shown);
+        outcome, counts, total, confidence, decidedAt, reviewStatus, shown, jury, calibration);
   }
 }

@@ -41,7 +41,7 @@ public final class PenaltyWriter {
             verdict.kind(), verdict.question(), verdict.claim(), verdict.outcome(),
             new JsonObject(new java.util.LinkedHashMap<>(verdict.counts())), verdict.total(), verdict.confidence(),
             OffsetDateTime.parse(verdict.decidedAt()), verdict.reviewStatus(),
-            verdict.trigger() == null ? null : new JsonObject(verdict.trigger())}))
+            json(verdict.trigger()), json(verdict.jury()), json(verdict.calibration())}))
         .compose(inserted -> {
           if (inserted.rowCount() == 0) {
             return Future.succeededFuture(new Outcome(Optional.empty())); // recorded before: nothing to do
@@ -53,6 +53,10 @@ public final class PenaltyWriter {
               ? Future.succeededFuture(new Outcome(Optional.empty()))
               : outbox.write(conn, verdict.roomId(), penalty.get()).map(n -> new Outcome(Optional.of(n))));
         }));
+  }
+
+  private static JsonObject json(java.util.Map<String, Object> map) {
+    return map == null ? null : new JsonObject(map);
   }
 
   private Future<Optional<Penalty>> penalise(SqlConnection conn, Verdict verdict) {

@@ -22,7 +22,11 @@ public final class Rows {
         row.getString("streamer_id"), row.getString("merchant_id"), row.getString("kind"), row.getString("question"),
         row.getString("claim"), row.getString("outcome"), counts, row.getLong("total"), row.getDouble("confidence"),
         time(row.getOffsetDateTime("decided_at")), row.getString("review_status"),
-        row.getValue("trigger") == null ? null : ((JsonObject) row.getValue("trigger")).getMap());
+        map(row, "trigger"), map(row, "jury"), map(row, "calibration"));
+  }
+
+  private static Map<String, Object> map(Row row, String column) {
+    return row.getValue(column) instanceof JsonObject json ? json.getMap() : null;
   }
 
   public static Penalty penalty(Row row) {

@@ -107,7 +107,8 @@ public final class CloserVerticle extends VerticleBase {
     Verdict verdict = new Verdict(Verdict.idFor(prompt.id()), prompt.id(), prompt.roomId(), streamerId, merchantId,
         prompt.kind(), prompt.question(), prompt.claim(), decision.outcome(), counts, Replies.total(counts),
         decision.confidence(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
-        kind.cleared().equals(decision.outcome()) ? Verdict.REVIEW_NONE : Verdict.REVIEW_PENDING, prompt.trigger());
+        kind.cleared().equals(decision.outcome()) ? Verdict.REVIEW_NONE : Verdict.REVIEW_PENDING, prompt.trigger(),
+        null, null);
     return redis.send(Request.cmd(Command.HSETNX).arg(RedisKeys.prompt(prompt.id())).arg("verdict").arg(Json.encode(verdict)))
         .compose(set -> set.toInteger() == 1
             ? Future.succeededFuture(verdict)

@@ -89,7 +89,7 @@ public final class PromptService {
       Instant opensAt, int seconds, Map<String, Object> trigger) {
     Instant closesAt = opensAt.plusSeconds(seconds);
     Prompt prompt = new Prompt(Ids.next("p"), room.roomId(), kindName, question, claim, options,
-        opensAt.toString(), closesAt.toString(), Prompt.OPEN, trigger);
+        opensAt.toString(), closesAt.toString(), Prompt.OPEN, trigger, null, Prompt.TALLY_LIVE, null);
     return store(prompt, room, closesAt.toEpochMilli()).map(prompt);
   }
 

@@ -1,0 +1,44 @@
+package io.livejury.jury;
+
+import io.livejury.config.Settings;
+
+/**
+ * The thresholds of the coordination flags a verdict is checked for at close (PROTOCOL.md, "Juries"); a
+ * flagged verdict that would penalise creates its penalty {@code pending_review}.
+ *
+ * @param sharedNetworkMinBallots  {@code shared_network}: at least this many condemning ballots from one network
+ * @param sharedNetworkMinShare    … making up at least this share of the condemning ballots
+ * @param burstMinBallots          {@code burst}: at least this many ballots of one option within one window
+ * @param burstWindowSeconds       the burst window
+ * @param burstZ                   … whose share of that option lies this many standard errors above the option's
+ *                                 share in the rest of the vote
+ * @param coVotingWindowSeconds    {@code co_voting}: jurors whose ballots of the same option fell in the same
+ *                                 window of this many seconds …
+ * @param coVotingMinJurors        … at least this many of them …
+ * @param coVotingMinPrompts       … on at least this many of the room's prompts, this one included …
+ * @param coVotingLookback         … among the room's last this-many closed prompts
+ */
+public record FlagRules(
+    int sharedNetworkMinBallots,
+    double sharedNetworkMinShare,
+    int burstMinBallots,
+    int burstWindowSeconds,
+    double burstZ,
+    int coVotingWindowSeconds,
+    int coVotingMinJurors,
+    int coVotingMinPrompts,
+    int coVotingLookback) {
+
+  public static FlagRules from(Settings.Reader r) {
+    return new FlagRules(
+        r.positive("LIVEJURY_FLAG_SHARED_NETWORK_MIN_BALLOTS"),
+        r.decimal("LIVEJURY_FLAG_SHARED_NETWORK_MIN_SHARE"),
+        r.positive("LIVEJURY_FLAG_BURST_MIN_BALLOTS"),
+        r.positive("LIVEJURY_FLAG_BURST_WINDOW_SECONDS"),
+        r.decimal("LIVEJURY_FLAG_BURST_Z"),
+        r.positive("LIVEJURY_FLAG_CO_VOTING_WINDOW_SECONDS"),
+        r.positive("LIVEJURY_FLAG_CO_VOTING_MIN_JURORS"),
+        r.positive("LIVEJURY_FLAG_CO_VOTING_MIN_PROMPTS"),
+        r.positive("LIVEJURY_FLAG_CO_VOTING_LOOKBACK"));
+  }
+}

@@ -1,0 +1,29 @@
+package io.livejury.jury;
+
+import java.util.Set;
+
+/**
+ * What the platform that signed a viewer's token says about the person (PROTOCOL.md, "Juries"); every claim
+ * is optional and checked for its type when the token is read ({@link io.livejury.gateway.Auth}).
+ *
+ * @param accountCreatedSec the {@code acct} claim: when the account was created, seconds since the epoch; null
+ *                          when the platform did not say
+ * @param verified          the {@code verified} claim: the platform verified the person behind the account
+ * @param ties              the {@code ties} claim: streamer and merchant ids the viewer has a stake in
+ * @param net               the {@code net} claim: an opaque network or device identity; null when absent, and
+ *                          the socket's remote network stands in for it
+ */
+public record JurorClaims(Long accountCreatedSec, boolean verified, Set<String> ties, String net) {
+
+  /** A token that says nothing about its holder. */
+  public static final JurorClaims NONE = new JurorClaims(null, false, Set.of(), null);
+
+  public JurorClaims {
+    ties = Set.copyOf(ties);
+  }
+
+  /** True when the viewer has a stake in the room's streamer or merchant: their ballot would judge their own. */
+  public boolean conflicted(String streamerId, String merchantId) {
+    return ties.contains(streamerId) || merchantId != null && ties.contains(merchantId);
+  }
+}

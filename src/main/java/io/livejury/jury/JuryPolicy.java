@@ -1,0 +1,39 @@
+package io.livejury.jury;
+
+import io.livejury.config.Settings;
+
+/**
+ * Who may decide a verdict (PROTOCOL.md, "Juries"), from {@code livejury-defaults.properties}. The rules a
+ * prompt is judged by are copied onto it when it opens, so a change of configuration never changes the
+ * rules of a vote already running.
+ *
+ * @param enabled          false: every viewer's ballot counts, nothing about jurors is read or checked (the
+ *                         baseline the benchmark compares against)
+ * @param presenceSeconds  a juror must have first joined the room at least this long before the prompt opened
+ * @param minAccountDays   an account younger than this when the prompt opened may not vote (when {@code acct}
+ *                         is given)
+ * @param requireVerified  only viewers whose token says {@code verified} may vote
+ * @param defaultJurySize  the jury size of prompts that give none; null: everyone eligible decides
+ * @param maxTies          a token with more {@code ties} than this is refused (401)
+ * @param joinMemoryHours  how long a room remembers when each user first joined it after its last join
+ */
+public record JuryPolicy(
+    boolean enabled,
+    int presenceSeconds,
+    int minAccountDays,
+    boolean requireVerified,
+    Integer defaultJurySize,
+    int maxTies,
+    int joinMemoryHours) {
+
+  public static JuryPolicy from(Settings.Reader r) {
+    return new JuryPolicy(
+        r.bool("LIVEJURY_JURY_ENABLED"),
+        r.integer("LIVEJURY_JURY_PRESENCE_SECONDS"),
+        r.integer("LIVEJURY_JURY_MIN_ACCOUNT_DAYS"),
+        r.bool("LIVEJURY_JURY_REQUIRE_VERIFIED"),
+        r.optionalPositive("LIVEJURY_JURY_SIZE"),
+        r.positive("LIVEJURY_TOKEN_MAX_TIES"),
+        r.positive("LIVEJURY_JURY_JOIN_MEMORY_HOURS"));
+  }
+}
