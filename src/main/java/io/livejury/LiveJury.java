@@ -121,7 +121,8 @@ public final class LiveJury {
             settings.promptSeconds(), settings.autoPromptCategories()));
     ReportService reports = new ReportService(redis, prompts, new ReportService.Options(
         settings.reportCooldownSeconds(), settings.reportThreshold(), settings.reportWindowSeconds(),
-        settings.promptSeconds(), settings.reportTextsKept()));
+        settings.promptSeconds(), settings.reportTextsKept(), settings.jury().presenceSeconds(),
+        settings.jury().minAccountDays()));
     SocketServices sockets = new SocketServices(settings, registry, prompts, ballots, reports,
         new UserSockets(settings.socketPolicy().perUser()), metrics);
     PenaltyLadder ladder = PenaltyLadder.load();

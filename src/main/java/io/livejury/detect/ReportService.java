@@ -2,6 +2,7 @@ package io.livejury.detect;
 
 import io.livejury.common.LuaScript;
 import io.livejury.common.RedisKeys;
+import io.livejury.jury.JurorProfile;
 import io.livejury.model.PromptKinds;
 import io.livejury.vote.PromptService;
 import io.vertx.core.Future;
@@ -32,8 +33,12 @@ public final class ReportService {
   public record Outcome(String status, String reason) {
   }
 
-  /** Thresholds and windows, all from configuration. */
-  public record Options(int cooldownSeconds, int threshold, int windowSeconds, int promptSeconds, int textsKept) {
+  /**
+   * Thresholds and windows, all from configuration; {@code presenceSeconds} and {@code minAccountDays} are the
+   * jury's ({@link io.livejury.jury.JuryPolicy}): a viewer who may not vote may not open a vote either.
+   */
+  public record Options(int cooldownSeconds, int threshold, int windowSeconds, int promptSeconds, int textsKept,
+      int presenceSeconds, int minAccountDays) {
   }
 
   private final Redis redis;
@@ -46,16 +51,30 @@ public final class ReportService {
     this.options = options;
   }
 
-  /** {@code text} may be null: a report without words still counts. */
-  public Future<Outcome> report(String roomId, String userId, String category, String text) {
+  /**
+   * Records one report. {@code text} may be null: a report without words still counts. {@code juror} is the
+   * reporter's profile when jury rules apply, else null: then every report counts, one per user.
+   *
+   * @return {@code accepted}, or {@code rejected} with {@code rate_limited} (within the cool-down),
+   *     {@code late_join} (joined the room less than the presence time ago) or {@code new_account}
+   */
+  public Future<Outcome> report(String roomId, String userId, JurorProfile juror, String category, String text) {
     String kind = PROMPT_KIND.get(category);
     long holdSeconds = options.promptSeconds() + options.windowSeconds();
+    List<String> args = new ArrayList<>(List.of(userId, Integer.toString(options.cooldownSeconds()),
+        Long.toString(options.windowSeconds() * 1000L),
+        Integer.toString(kind == null ? Integer.MAX_VALUE : options.threshold()), Long.toString(holdSeconds),
+        text == null ? "" : text.strip(), Integer.toString(options.textsKept())));
+    if (juror != null) {
+      Long acct = juror.claims().accountCreatedSec();
+      args.addAll(List.of(juror.netId(), Long.toString(juror.firstJoinedMs()),
+          Long.toString(options.presenceSeconds() * 1000L), acct == null ? "" : acct.toString(),
+          Long.toString(options.minAccountDays() * 86_400L)));
+    }
     return LuaScript.REPORT.call(redis,
             List.of(RedisKeys.roomReporter(roomId, userId), RedisKeys.roomReports(roomId, category),
                 RedisKeys.roomReportPrompt(roomId, category), RedisKeys.roomReportTexts(roomId, category)),
-            List.of(userId, Integer.toString(options.cooldownSeconds()), Long.toString(options.windowSeconds() * 1000L),
-                Integer.toString(kind == null ? Integer.MAX_VALUE : options.threshold()), Long.toString(holdSeconds),
-                text == null ? "" : text.strip(), Integer.toString(options.textsKept())))
+            args)
         .map(reply -> {
           if (reply.get(3).toInteger() == 1) {
             List<String> texts = new ArrayList<>();

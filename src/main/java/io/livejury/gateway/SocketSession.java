@@ -346,7 +346,7 @@ final class SocketSession implements RoomMember {
       send(Frames.ack(ref, "rejected", "text must be a string of at most " + MAX_REPORT_TEXT + " characters"));
       return;
     }
-    reports.report(room.roomId(), principal.userId(), category, (String) text)
+    reports.report(room.roomId(), principal.userId(), null, category, (String) text)
         .onSuccess(outcome -> send(Frames.ack(ref, outcome.status(), outcome.reason())))
         .onFailure(err -> {
           LOG.warn("Report not recorded: {}", err.getMessage());
