@@ -106,7 +106,7 @@ public final class LiveJury {
         .build();
 
     Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours(), settings.tokenMaxHours(),
-        settings.tokenClockSkewSeconds());
+        settings.tokenClockSkewSeconds(), settings.jury().maxTies());
     RoomRegistry registry = new RoomRegistry();
     metrics.socketsGauge(registry::sockets);
     RoomEvents events = new RoomEvents(redis, settings.roomEventsMaxLength(), settings.roomEventsExpiryMs());
