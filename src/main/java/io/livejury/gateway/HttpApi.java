@@ -78,13 +78,17 @@ final class HttpApi {
         rooms.end(caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"))
             .compose(room -> prompts.closeNow(room.roomId()).map(room))));
     router.post("/api/rooms/:roomId/prompts").handler(json(201, ctx -> {
+      JsonObject body = body(ctx);
+      if (body.getValue("calibration") != null && !ctx.<Principal>get(PRINCIPAL).is(Role.STAFF)) {
+        throw ApiException.forbidden("only staff may open a calibration prompt: its answer is staff's to know");
+      }
       Principal staff = caller(ctx, Role.STAFF);
-      return prompts.open(ctx.pathParam("roomId"), body(ctx), Map.of("type", "staff", "by", staff.userId()));
+      return prompts.open(ctx.pathParam("roomId"), body, Map.of("type", "staff", "by", staff.userId()));
     }));
     router.post("/api/rooms/:roomId/transcript").handler(json(202, ctx -> transcripts.submit(
         caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"), ctx.body().length(), body(ctx))));
     router.get("/api/prompts/:promptId").handler(json(200, ctx ->
-        prompts.view(ctx.pathParam("promptId"), ctx.<Principal>get(PRINCIPAL).is(Role.STAFF))));
+        prompts.view(ctx.pathParam("promptId"), ctx.get(PRINCIPAL))));
 
     router.get("/api/verdicts").handler(json(200, ctx -> {
       caller(ctx, Role.STAFF);

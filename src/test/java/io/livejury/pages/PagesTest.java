@@ -137,8 +137,8 @@ class PagesTest {
       String run = Long.toString(System.nanoTime(), 36);
       String staff = http.token("staff-clock", "staff");
       String roomId = http.createRoom(staff, "streamer-clock-" + run);
-      String promptId = http.openPrompt(staff, roomId, 60).getString("id");
       List<TestSocket> voters = TestSocket.viewers(vertx, http, roomId, "clock-voter-" + run + "-", 2);
+      String promptId = http.openPrompt(staff, roomId, 60).getString("id");
       voters.get(0).ballot("b", promptId, "false");
       voters.get(1).ballot("b", promptId, "true");
       voters.forEach(voter -> assertThat(voter.ack("b").getString("status")).isEqualTo("accepted"));
