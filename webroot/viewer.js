@@ -1,4 +1,5 @@
-// The viewer page: vote with one tap, the live tally, the countdown, the verdict, and reports.
+// The viewer page: vote with one tap, the live tally, the countdown, the verdict, and reports. A viewer who may
+// not vote on a prompt is told why in plain words and gets no buttons; a prompt whose tally waits says so.
 // Kept out of the HTML so the Content-Security-Policy can forbid inline scripts.
 
 import { signIn, RoomSocket, el, showStatus, showError, countdown, tallyBars, params, OUTCOMES, ACK_WORDS, percent }
@@ -10,6 +11,22 @@ let socket;
 let refs = 0;
 const pending = new Map();
 
+// Why a viewer may not vote (the prompt's "juror" reason, or a rejected ballot's), in the viewer's words.
+const NOT_ELIGIBLE = {
+  late_join: () => '你在提问之后才进入直播间：只有提问前已在观看的观众可以投票'
+    + ' / You joined after this question was asked: only viewers who were watching before may vote',
+  new_account: (jury) => `你的账号注册不满 ${jury.minAccountDays} 天，暂不能投票`
+    + ` / Your account is newer than ${jury.minAccountDays} days: it may not vote yet`,
+  conflict: () => '你与这位主播或其商家有关联，不能评判此事'
+    + ' / You have ties to this streamer or their merchant, so you may not judge this',
+  unverified: () => '只有完成身份认证的观众可以投票 / Only verified viewers may vote on this',
+  not_selected: (jury) => (jury.size
+    ? `你未被抽中参加本次评审团：由约 ${jury.size} 位观众决定 / You were not drawn for this jury: ${jury.size} viewers decide`
+    : '你未被抽中参加本次评审团 / You were not drawn for this jury'),
+};
+const RESULTS_AFTER_VOTE = '投票后显示结果 / Results appear after you vote';
+const RESULTS_AT_END = '结果将在投票结束时公布 / Results at the end';
+
 function card(prompt) {
   if (cards.has(prompt.id)) return cards.get(prompt.id);
   const buttons = prompt.options.map((option) => el('button', {
@@ -20,17 +37,42 @@ function card(prompt) {
   const clock = countdown(prompt.closesAt);
   const voted = el('p', { class: 'voted', 'aria-live': 'polite' });
   const verdict = el('div', { class: 'verdict', hidden: true });
+  const options = el('div', { class: 'options', role: 'group', 'aria-label': '选项 / Options' }, buttons);
+  const juror = el('p', { class: 'juror-note', role: 'note', hidden: true });
+  const mode = el('p', { class: 'tally-mode muted', hidden: true });
   const node = el('article', { class: 'card prompt', 'data-prompt': prompt.id },
     el('h2', {}, prompt.question),
     prompt.claim ? el('p', { class: 'muted' }, `主播原话 / Streamer said: “${prompt.claim}”`) : null,
-    clock,
-    el('div', { class: 'options', role: 'group', 'aria-label': '选项 / Options' }, buttons),
-    voted, tally, verdict);
-  const entry = { prompt, node, buttons, tally, voted, verdict, clock };
+    clock, options, juror, voted, mode, tally, verdict);
+  const entry = { prompt, node, buttons, options, tally, voted, verdict, clock, juror, mode };
   cards.set(prompt.id, entry);
+  // A tally that waits (after voting, or for the verdict) stays out of sight until counts arrive.
+  if (prompt.tally === 'after_vote' || prompt.tally === 'hidden') {
+    tally.hidden = true;
+    mode.hidden = false;
+    mode.textContent = prompt.tally === 'hidden' ? RESULTS_AT_END : RESULTS_AFTER_VOTE;
+  }
+  if (prompt.juror && !prompt.juror.eligible) notEligible(entry, prompt.juror.reason);
   document.getElementById('idle').hidden = true;
   document.getElementById('prompts').prepend(node);
   return entry;
+}
+
+// The viewer may not vote on this prompt: say why, and take the buttons away.
+function notEligible(entry, reason) {
+  const words = NOT_ELIGIBLE[reason];
+  if (!words) return false;
+  entry.options.hidden = true;
+  entry.juror.hidden = false;
+  entry.juror.textContent = words(entry.prompt.jury || {});
+  if (entry.prompt.tally === 'after_vote') entry.mode.textContent = RESULTS_AT_END;
+  return true;
+}
+
+function showCounts(entry, counts, total) {
+  entry.tally.update(counts, total);
+  entry.tally.hidden = false;
+  entry.mode.hidden = true;
 }
 
 function markVoted(entry, optionId) {
@@ -63,13 +105,15 @@ function onAck(frame) {
   const entry = cards.get(sent.prompt.id);
   if (frame.status === 'accepted') markVoted(entry, sent.option.id);
   else if (frame.status === 'duplicate') markVoted(entry, frame.voted || sent.option.id);
-  else entry.voted.textContent = `${ACK_WORDS[frame.status] || frame.status}${frame.reason ? `（${frame.reason}）` : ''}`;
+  else if (!(frame.status === 'rejected' && notEligible(entry, frame.reason))) {
+    entry.voted.textContent = `${ACK_WORDS[frame.status] || frame.status}${frame.reason ? `（${frame.reason}）` : ''}`;
+  }
 }
 
 function onVerdict(verdict) {
   const entry = cards.get(verdict.promptId);
   if (!entry) return;
-  entry.tally.update(verdict.counts, verdict.total);
+  showCounts(entry, verdict.counts, verdict.total);
   entry.clock.stop();
   entry.buttons.forEach((b) => { b.disabled = true; });
   entry.verdict.hidden = false;
@@ -85,12 +129,16 @@ function onFrame(frame) {
       for (const prompt of frame.openPrompts) {
         const entry = card(prompt);
         // The votes already cast, at once: a tally frame comes only when the count next moves.
-        if (prompt.counts) entry.tally.update(prompt.counts, prompt.total);
+        if (prompt.counts) showCounts(entry, prompt.counts, prompt.total);
         if (prompt.voted) markVoted(entry, prompt.voted);
       }
       break;
     case 'prompt': card(frame.prompt); break;
-    case 'tally': cards.get(frame.promptId)?.tally.update(frame.counts, frame.total); break;
+    case 'tally': {
+      const entry = cards.get(frame.promptId);
+      if (entry) showCounts(entry, frame.counts, frame.total);
+      break;
+    }
     case 'verdict': onVerdict(frame.verdict); break;
     case 'ack': onAck(frame); break;
     case 'error': showError(new Error(frame.message)); break;

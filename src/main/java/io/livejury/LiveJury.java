@@ -17,6 +17,7 @@ import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
 import io.livejury.gateway.SocketServices;
 import io.livejury.gateway.UserSockets;
+import io.livejury.jury.Reputation;
 import io.livejury.metrics.MeteredRedis;
 import io.livejury.metrics.Metrics;
 import io.livejury.penalty.Outbox;
@@ -24,6 +25,8 @@ import io.livejury.penalty.PenaltyLadder;
 import io.livejury.penalty.PenaltyVerticle;
 import io.livejury.penalty.PenaltyWriter;
 import io.livejury.review.ReviewService;
+import io.livejury.room.AudienceVerticle;
+import io.livejury.room.Presence;
 import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomHubVerticle;
 import io.livejury.room.RoomRegistry;
@@ -50,8 +53,8 @@ import java.util.function.Supplier;
 
 /**
  * One LiveJury node: builds the shared clients and services, then deploys the verticles in order — the
- * room hub (so sockets can subscribe), the tally broadcaster, the closer, and last the gateway that lets
- * traffic in. Any number of nodes may run against the same Redis and Postgres.
+ * room hub (so sockets can subscribe), the tally broadcaster, the audience reporter (with the jury rules on),
+ * the closer, and last the gateway that lets traffic in. Any number of nodes may run against the same Redis and Postgres.
  */
 public final class LiveJury {
 
@@ -106,12 +109,13 @@ public final class LiveJury {
         .build();
 
     Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours(), settings.tokenMaxHours(),
-        settings.tokenClockSkewSeconds());
+        settings.tokenClockSkewSeconds(), settings.jury().maxTies());
     RoomRegistry registry = new RoomRegistry();
     metrics.socketsGauge(registry::sockets);
     RoomEvents events = new RoomEvents(redis, settings.roomEventsMaxLength(), settings.roomEventsExpiryMs());
     RoomService rooms = new RoomService(redis, events);
-    PromptService prompts = new PromptService(redis, rooms, events, settings);
+    Presence presence = new Presence(redis, settings.jury().joinMemoryHours());
+    PromptService prompts = new PromptService(redis, rooms, events, presence, settings);
     BallotCounter ballots = new BallotCounter(redis);
     Lexicons lexicons = new Lexicons(new Detector(settings.lexiconPath() == null
         ? Lexicon.fromResource() : Lexicon.fromFile(Path.of(settings.lexiconPath()))));
@@ -123,13 +127,16 @@ public final class LiveJury {
         settings.reportCooldownSeconds(), settings.reportThreshold(), settings.reportWindowSeconds(),
         settings.promptSeconds(), settings.reportTextsKept(), settings.jury().presenceSeconds(),
         settings.jury().minAccountDays()));
+    // Every juror weighs 1 until their reputation is read from Postgres.
+    Reputation reputation = userId -> Future.succeededFuture(1.0);
     SocketServices sockets = new SocketServices(settings, registry, prompts, ballots, reports,
-        new UserSockets(settings.socketPolicy().perUser()), metrics);
+        new UserSockets(settings.socketPolicy().perUser()), metrics, presence, reputation);
     PenaltyLadder ladder = PenaltyLadder.load();
     Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000),
         settings.outboxRetryHours());
     ReviewService reviews = new ReviewService(pg, ladder, outbox);
-    PenaltyVerticle.Options penaltyOptions = new PenaltyVerticle.Options(Ids.next("node"), settings.penaltyBatch(),
+    String nodeId = Ids.next("node");
+    PenaltyVerticle.Options penaltyOptions = new PenaltyVerticle.Options(nodeId, settings.penaltyBatch(),
         settings.penaltyBlockMs(), settings.penaltyReclaimIdleMs(), settings.penaltyReclaimEveryMs(),
         settings.penaltyExpireEveryMs());
 
@@ -141,6 +148,8 @@ public final class LiveJury {
                 settings.subscriberCheckMs(), settings.subscriberCheckTimeoutMs(), settings.subscriberReconnectMs()))))
         .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs(),
             settings.tallyFramesPerSecond(), metrics)))
+        .compose(v -> !settings.jury().enabled() ? Future.<Void>succeededFuture()
+            : deploy(vertx, deployments, 1, () -> new AudienceVerticle(presence, registry, nodeId)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
             settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(), settings.promptRetentionMs(),
             settings.verdictStreamMaxLength())))

@@ -29,9 +29,11 @@ public final class LuaScript {
   public static final LuaScript REPORT = load("report");
   public static final LuaScript CLOSE_NOW = load("close_now");
   public static final LuaScript ROOM_EVENT = load("room_event");
+  public static final LuaScript JOIN = load("join");
+  public static final LuaScript AUDIENCE = load("audience");
 
   private static final List<LuaScript> ALL = List.of(OPEN_PROMPT, BALLOT, CLAIM_DUE, CLOSE_PROMPT, REPORT, CLOSE_NOW,
-      ROOM_EVENT);
+      ROOM_EVENT, JOIN, AUDIENCE);
 
   private final String source;
   private final String sha;

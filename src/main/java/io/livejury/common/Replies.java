@@ -20,6 +20,22 @@ public final class Replies {
     return pairs(reply, 0);
   }
 
+  /** A hash of text values, from either shape of reply. */
+  public static Map<String, String> texts(Response reply) {
+    Map<String, String> texts = new LinkedHashMap<>();
+    if (reply == null) {
+      return texts;
+    }
+    if (!reply.getKeys().isEmpty()) {
+      reply.getKeys().forEach(key -> texts.put(key, reply.get(key).toString()));
+      return texts;
+    }
+    for (int i = 0; i + 1 < reply.size(); i += 2) {
+      texts.put(reply.get(i).toString(), reply.get(i + 1).toString());
+    }
+    return texts;
+  }
+
   /** Reads {@code field, value, field, value…} from {@code start} on. */
   public static Map<String, Long> pairs(Response reply, int start) {
     Map<String, Long> counts = new LinkedHashMap<>();

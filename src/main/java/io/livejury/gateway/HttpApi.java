@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -78,13 +79,16 @@ final class HttpApi {
         rooms.end(caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"))
             .compose(room -> prompts.closeNow(room.roomId()).map(room))));
     router.post("/api/rooms/:roomId/prompts").handler(json(201, ctx -> {
+      if (!ctx.<Principal>get(PRINCIPAL).is(Role.STAFF) && asksCalibration(ctx)) {
+        throw ApiException.forbidden("only staff may open a calibration prompt: its answer is staff's to know");
+      }
       Principal staff = caller(ctx, Role.STAFF);
       return prompts.open(ctx.pathParam("roomId"), body(ctx), Map.of("type", "staff", "by", staff.userId()));
     }));
     router.post("/api/rooms/:roomId/transcript").handler(json(202, ctx -> transcripts.submit(
         caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"), ctx.body().length(), body(ctx))));
     router.get("/api/prompts/:promptId").handler(json(200, ctx ->
-        prompts.view(ctx.pathParam("promptId"), ctx.<Principal>get(PRINCIPAL).is(Role.STAFF))));
+        prompts.view(ctx.pathParam("promptId"), ctx.get(PRINCIPAL))));
 
     router.get("/api/verdicts").handler(json(200, ctx -> {
       caller(ctx, Role.STAFF);
@@ -166,7 +170,7 @@ final class HttpApi {
     if (role == Role.STREAMER && merchantId == null) {
       throw ApiException.badRequest("a streamer token needs the streamer's merchantId");
     }
-    return Future.succeededFuture(new JsonObject().put("token", auth.issue(userId, role, merchantId)));
+    return Future.succeededFuture(new JsonObject().put("token", auth.issue(userId, role, merchantId, body)));
   }
 
   private void authenticate(RoutingContext ctx) {
@@ -185,6 +189,16 @@ final class HttpApi {
       throw ApiException.forbidden("the " + principal.role().wire() + " role may not do that");
     }
     return principal;
+  }
+
+  /** True when the body is a JSON object naming a calibration answer; a malformed body is the route's to refuse. */
+  private static boolean asksCalibration(RoutingContext ctx) {
+    try {
+      return !ctx.body().isEmpty() && io.vertx.core.json.Json.decodeValue(ctx.body().buffer()) instanceof JsonObject body
+          && body.getValue("calibration") != null;
+    } catch (DecodeException malformed) {
+      return false;
+    }
   }
 
   private static JsonObject body(RoutingContext ctx) {

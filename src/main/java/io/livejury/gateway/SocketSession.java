@@ -4,14 +4,19 @@ import io.livejury.common.Addresses;
 import io.livejury.common.Frames;
 import io.livejury.common.Ids;
 import io.livejury.detect.ReportService;
+import io.livejury.jury.JurorProfile;
+import io.livejury.jury.JuryRule;
 import io.livejury.metrics.Metrics;
 import io.livejury.model.Principal;
+import io.livejury.model.Prompt;
 import io.livejury.model.Role;
 import io.livejury.model.Room;
 import io.livejury.room.LocalRoom;
+import io.livejury.room.PromptFrame;
 import io.livejury.room.RoomMember;
 import io.livejury.room.RoomRegistry;
 import io.livejury.vote.BallotCounter;
+import io.livejury.vote.OpenPrompts;
 import io.livejury.vote.PromptService;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -32,7 +37,10 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One accepted socket in a room. It joins the room on this node, sends {@code welcome} (holding back room
@@ -40,6 +48,10 @@ import java.util.concurrent.TimeUnit;
  * gets an {@code error} or a rejected {@code ack}; the connection stays open. What it queues for a client
  * that does not read is bounded (see {@link #write}); the socket's own {@link SocketKeeper} pings it and
  * closes it once it is silent or stuck.
+ *
+ * <p>A viewer's socket, while the jury rules are on, also reads its juror profile as it joins (alongside the
+ * room's open prompts, so the join takes no longer), and every prompt it gets says whether this viewer may
+ * vote on it ({@code juror}). Live tallies of an {@code after_vote} prompt reach it once its user voted.
  */
 final class SocketSession implements RoomMember {
 
@@ -66,7 +78,19 @@ final class SocketSession implements RoomMember {
   private final long pingNanos;
   private final long idleNanos;
   private final Runnable onClose;
-  private final List<String> held = new ArrayList<>();
+  /** Makes this viewer's juror profile; null for other roles, and while the jury rules are off. */
+  private final JurorProfiles jurors;
+  /** The viewer's ties hold this room's streamer or merchant: their ballots here would judge their own. */
+  private final boolean conflicted;
+  /** Frames that came before the welcome, written right after it; a prompt's variant is chosen then. */
+  private final List<Supplier<String>> held = new ArrayList<>();
+  /** The {@code after_vote} prompts this socket's user voted on: their live tallies reach it. */
+  private final Set<String> votedAfterVote = ConcurrentHashMap.newKeySet();
+  /** This viewer as a juror of the room, from before the welcome on; null for others and with the rules off. */
+  private volatile JurorProfile juror;
+  /** The profile as it is being read: reports wait for it, as ballots do, so none is judged without it. */
+  private Future<JurorProfile> profileRead = Future.succeededFuture();
+  private LocalRoom local;
   /** When the socket stopped taking writes (nanoTime), 0 while it keeps up; touched on its event loop only. */
   private long unwritableSince;
   /** Characters of must-arrive frames written since the socket stopped taking writes. */
@@ -101,6 +125,9 @@ final class SocketSession implements RoomMember {
     this.pingNanos = TimeUnit.SECONDS.toNanos(policy.pingSeconds());
     this.idleNanos = TimeUnit.SECONDS.toNanos(policy.idleSeconds());
     this.onClose = onClose;
+    this.jurors = principal.is(Role.VIEWER) && services.settings().jury().enabled()
+        ? new JurorProfiles(services.presence(), services.reputation()) : null;
+    this.conflicted = principal.juror().conflicted(room.streamerId(), room.merchantId());
     this.lastRead = System.nanoTime();
     this.lastPing = lastRead;
   }
@@ -125,12 +152,32 @@ final class SocketSession implements RoomMember {
       registry.leave(room.roomId(), this);
       onClose.run();
     });
-    LocalRoom local = registry.join(room.roomId(), this);
-    vertx.eventBus().request(Addresses.ROOM_SUBSCRIBE, room.roomId())
-        .compose(subscribed -> prompts.openPrompts(room.roomId(), principal.userId()))
-        .onSuccess(open -> {
-          open.forEach(prompt -> local.trackOpen(prompt.getString("id")));
-          welcome(Frames.welcome(room.roomId(), principal.userId(), principal.role().wire(), open.serverTime(), open.prompts()));
+    local = registry.join(room.roomId(), this);
+    Future<OpenPrompts> open = vertx.eventBus().request(Addresses.ROOM_SUBSCRIBE, room.roomId())
+        .compose(subscribed -> prompts.openPrompts(room.roomId(), principal.userId(), principal.is(Role.STAFF),
+            moderates()));
+    Future<JurorProfile> profile = jurors == null ? Future.succeededFuture()
+        : jurors.profile(principal, room.roomId(), ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress());
+    // Ballots wait for the profile: a ballot sent before it is known would be judged without it.
+    lastBallot = profile;
+    profileRead = profile;
+    Future.all(open, profile)
+        .onSuccess(both -> {
+          juror = profile.result();
+          for (JsonObject prompt : open.result()) {
+            String promptId = prompt.getString("id");
+            String tally = prompt.getString("tally", Prompt.TALLY_LIVE);
+            local.trackOpen(promptId, tally);
+            if (prompt.getString("voted") != null && Prompt.TALLY_AFTER_VOTE.equals(tally)) {
+              votedAfterVote.add(promptId);
+            }
+            JuryRule rule = juror == null ? null : JuryRule.of(prompt);
+            if (rule != null) {
+              prompt.put("juror", JuryRule.status(rule.reason(juror, conflicted)));
+            }
+          }
+          welcome(Frames.welcome(room.roomId(), principal.userId(), principal.role().wire(), open.result().serverTime(),
+              open.result().prompts()));
         })
         .onFailure(err -> {
           LOG.warn("Joining room {} failed: {}", room.roomId(), err.getMessage());
@@ -170,6 +217,16 @@ final class SocketSession implements RoomMember {
   }
 
   @Override
+  public boolean viewer() {
+    return principal.is(Role.VIEWER);
+  }
+
+  @Override
+  public boolean voted(String promptId) {
+    return votedAfterVote.contains(promptId);
+  }
+
+  @Override
   public Thread eventLoop() {
     return eventLoop;
   }
@@ -184,12 +241,35 @@ final class SocketSession implements RoomMember {
     if (!welcomed) {
       synchronized (held) {
         if (!welcomed) {
-          held.add(frame);
+          held.add(() -> frame);
           return;
         }
       }
     }
     write(frame);
+  }
+
+  @Override
+  public void sendPrompt(PromptFrame prompt) {
+    if (!welcomed) {
+      synchronized (held) {
+        if (!welcomed) {
+          // The profile is known by the welcome: the variant is chosen then.
+          held.add(() -> promptFor(prompt));
+          return;
+        }
+      }
+    }
+    write(promptFor(prompt));
+  }
+
+  /** The variant of a prompt frame for this socket: with {@code juror} for a viewer when the prompt has rules. */
+  private String promptFor(PromptFrame prompt) {
+    JurorProfile profile = juror;
+    if (profile == null || prompt.rule() == null) {
+      return prompt.plain();
+    }
+    return prompt.forJuror(profile.userId(), prompt.rule().reason(profile, conflicted));
   }
 
   @Override
@@ -204,7 +284,7 @@ final class SocketSession implements RoomMember {
   private void welcome(String frame) {
     synchronized (held) {
       write(frame);
-      held.forEach(this::write);
+      held.forEach(later -> write(later.get()));
       held.clear();
       welcomed = true;
     }
@@ -346,12 +426,25 @@ final class SocketSession implements RoomMember {
       send(Frames.ack(ref, "rejected", "text must be a string of at most " + MAX_REPORT_TEXT + " characters"));
       return;
     }
-    reports.report(room.roomId(), principal.userId(), null, category, (String) text)
+    profileRead.compose(profile -> reports.report(room.roomId(), principal.userId(), profile, category, (String) text))
         .onSuccess(outcome -> send(Frames.ack(ref, outcome.status(), outcome.reason())))
         .onFailure(err -> {
           LOG.warn("Report not recorded: {}", err.getMessage());
           send(Frames.ack(ref, "rejected", "unavailable"));
         });
+  }
+
+  /**
+   * The user voted on the prompt: an {@code after_vote} prompt's live tallies reach this socket from now on,
+   * starting with the last one the node sent (the next comes only when the count moves again).
+   */
+  private void votedOn(String promptId) {
+    if (Prompt.TALLY_AFTER_VOTE.equals(local.tallyMode(promptId)) && votedAfterVote.add(promptId)) {
+      String tally = local.lastTally(promptId);
+      if (tally != null) {
+        offer(tally);
+      }
+    }
   }
 
   private void onBallot(String ref, JsonObject frame) {
@@ -366,12 +459,15 @@ final class SocketSession implements RoomMember {
       return;
     }
     long received = System.nanoTime();
-    lastBallot = lastBallot.transform(previous -> ballots.cast(room.roomId(), principal.userId(), promptId, option))
+    lastBallot = lastBallot.transform(previous ->
+            ballots.cast(room.roomId(), principal.userId(), promptId, option, juror, conflicted))
         .onSuccess(outcome -> {
-          send(outcome.status().equals("duplicate")
-              ? Frames.duplicateAck(ref, outcome.detail())
-              : Frames.ack(ref, outcome.status(), outcome.detail()));
+          boolean duplicate = outcome.status().equals("duplicate");
+          send(duplicate ? Frames.duplicateAck(ref, outcome.detail()) : Frames.ack(ref, outcome.status(), outcome.detail()));
           metrics.ballot(outcome.status(), received);
+          if (duplicate || outcome.status().equals("accepted")) {
+            votedOn(promptId);
+          }
         })
         .onFailure(err -> {
           LOG.warn("Ballot not counted: {}", err.getMessage());

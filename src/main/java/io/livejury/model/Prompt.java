@@ -1,5 +1,7 @@
 package io.livejury.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 import java.util.Map;
 
@@ -7,7 +9,8 @@ import java.util.Map;
  * A question put to a room's audience. {@code claim} is the streamer's words, for claim prompts;
  * {@code trigger} records why the audience was asked: {@code {"type":"staff"|"lexicon"|"reports", …}}.
  * {@code jury} holds the eligibility rules and the draw fixed when it opened (null when juries are off):
- * {@code {"size"?, "rate", "seed", "audience", "presenceSeconds", "minAccountDays", "requireVerified"}};
+ * {@code {"size", "rate", "seed", "audience", "presenceSeconds", "minAccountDays", "requireVerified"}}, its
+ * {@code size} null (written as such) when everyone eligible decides;
  * {@code tally} is {@code live}, {@code after_vote} or {@code hidden}; {@code calibration} ({@code {"answer"}})
  * marks a staff prompt with a known answer, which only staff may see.
  */
@@ -22,7 +25,7 @@ public record Prompt(
     String closesAt,
     String status,
     Map<String, Object> trigger,
-    Map<String, Object> jury,
+    @JsonInclude(value = JsonInclude.Include.NON_NULL, content = JsonInclude.Include.ALWAYS) Map<String, Object> jury,
     String tally,
     Map<String, Object> calibration) {
 

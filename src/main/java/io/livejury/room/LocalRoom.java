@@ -1,5 +1,6 @@
 package io.livejury.room;
 
+import io.livejury.model.Prompt;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,11 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * The sockets this node holds in one room, grouped by the event-loop thread each belongs to, and the room's
- * open prompts with the last total each was told. A frame for the room is handed to each event loop once
+ * open prompts with their tally mode and the last total each was told. A frame for the room is handed to each event loop once
  * and written there to its sockets, so no thread writes to sockets it does not own and the caller is free
  * at once: with 10,000 sockets that is a handful of tasks instead of 10,000. Groups are keyed by thread,
  * not context: every socket's handshake ran on a context of its own.
@@ -22,19 +24,31 @@ import java.util.function.Supplier;
 public final class LocalRoom {
 
   /** Marks an open prompt whose tally this node has not sent yet. */
-  public static final long NO_TALLY_SENT = -1;
+  private static final long NO_TALLY_SENT = -1;
 
   private final String roomId;
   private final Map<Thread, Loop> membersByLoop = new ConcurrentHashMap<>();
-  private final Map<String, Long> openPrompts = new ConcurrentHashMap<>();
+  private final Map<String, OpenPrompt> openPrompts = new ConcurrentHashMap<>();
   /**
    * Prompts the tally broadcaster found closed before their close event came: kept until it comes, so a room
    * that missed it (a subscriber gap past its stream) still knows whose verdict to read back.
    */
   private final Set<String> closedUnannounced = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger viewers = new AtomicInteger();
 
   /** One event loop's sockets in the room, and a context of that loop to run the writes on. */
   private record Loop(Context context, Set<RoomMember> members) {
+  }
+
+  /** An open prompt this node follows: its tally mode, the last total it sent and that tally frame. */
+  private static final class OpenPrompt {
+    final String tally;
+    long lastSent = NO_TALLY_SENT;
+    String lastFrame;
+
+    OpenPrompt(String tally) {
+      this.tally = tally;
+    }
   }
 
   LocalRoom(String roomId) {
@@ -46,13 +60,18 @@ public final class LocalRoom {
   }
 
   void add(RoomMember member) {
-    membersByLoop.computeIfAbsent(member.eventLoop(), thread -> new Loop(member.context(),
+    boolean added = membersByLoop.computeIfAbsent(member.eventLoop(), thread -> new Loop(member.context(),
         ConcurrentHashMap.newKeySet())).members().add(member);
+    if (added && member.viewer()) {
+      viewers.incrementAndGet();
+    }
   }
 
   void remove(RoomMember member) {
     membersByLoop.computeIfPresent(member.eventLoop(), (thread, loop) -> {
-      loop.members().remove(member);
+      if (loop.members().remove(member) && member.viewer()) {
+        viewers.decrementAndGet();
+      }
       return loop.members().isEmpty() ? null : loop;
     });
   }
@@ -69,14 +88,21 @@ public final class LocalRoom {
     return size;
   }
 
+  /** The viewers' sockets among the room's sockets on this node. */
+  public int viewers() {
+    return viewers.get();
+  }
+
   /**
    * Room events and tallies come from different event loops; handing both over under the room's lock keeps
    * a tally read before a prompt closed from reaching a socket after that prompt's final tally and verdict
    * (each event loop runs the tasks it is given in order). Completes once every socket has been written to.
+   *
+   * @param opened the frame of the prompt the event opens, read by the caller; null for other events
    */
-  public synchronized Future<Void> deliver(RoomEvent event) {
-    if (event.openedPromptId() != null) {
-      openPrompts.putIfAbsent(event.openedPromptId(), NO_TALLY_SENT);
+  public synchronized Future<Void> deliver(RoomEvent event, PromptFrame opened) {
+    if (opened != null) {
+      openPrompts.putIfAbsent(opened.promptId(), new OpenPrompt(opened.tally()));
     }
     if (event.closedPromptId() != null) {
       openPrompts.remove(event.closedPromptId());
@@ -88,8 +114,12 @@ public final class LocalRoom {
       written.add(done.future());
       loop.context().runOnContext(v -> {
         for (String frame : event.frames()) {
+          // A prompt-opened event carries its prompt frame alone: each socket takes its variant of it.
+          boolean prompt = opened != null && frame.equals(opened.plain());
           for (RoomMember member : loop.members()) {
-            if (event.audience().includes(member)) {
+            if (prompt) {
+              member.sendPrompt(opened);
+            } else if (event.audience().includes(member)) {
               member.send(frame);
             }
           }
@@ -101,27 +131,51 @@ public final class LocalRoom {
   }
 
   /**
-   * Sends a tally to everyone if the prompt is still open here and its total moved since the last one;
-   * returns how many sockets it went to.
+   * Sends a tally if the prompt is still open here, its tally mode shows live tallies and its total moved since
+   * the last one: to every socket for a {@code live} prompt, for an {@code after_vote} one only to moderators and
+   * to sockets whose user voted on it; a {@code hidden} prompt shows none until its verdict. Returns how many
+   * sockets it went to at most.
    */
   public synchronized int deliverTally(String promptId, long total, Supplier<String> frame) {
-    Long lastSent = openPrompts.get(promptId);
-    if (lastSent == null || lastSent == total) {
+    OpenPrompt open = openPrompts.get(promptId);
+    if (open == null || open.lastSent == total || Prompt.TALLY_HIDDEN.equals(open.tally)) {
       return 0;
     }
-    openPrompts.put(promptId, total);
+    open.lastSent = total;
     String encoded = frame.get();
+    open.lastFrame = encoded;
+    boolean afterVote = Prompt.TALLY_AFTER_VOTE.equals(open.tally);
     int sent = 0;
     for (Loop loop : membersByLoop.values()) {
       sent += loop.members().size();
-      loop.context().runOnContext(v -> loop.members().forEach(member -> member.offer(encoded)));
+      loop.context().runOnContext(v -> loop.members().forEach(member -> {
+        if (!afterVote || member.moderates() || member.voted(promptId)) {
+          member.offer(encoded);
+        }
+      }));
     }
     return sent;
   }
 
-  /** Follows the prompts a joining socket found open (their open events may have gone by before it came). */
-  public void trackOpen(String promptId) {
-    openPrompts.putIfAbsent(promptId, NO_TALLY_SENT);
+  /** The tally mode of an open prompt this node follows; null when it follows none of that id. */
+  public String tallyMode(String promptId) {
+    OpenPrompt open = openPrompts.get(promptId);
+    return open == null ? null : open.tally;
+  }
+
+  /** The last tally frame this node sent of an open prompt, for a voter who may see it from now on; or null. */
+  public synchronized String lastTally(String promptId) {
+    OpenPrompt open = openPrompts.get(promptId);
+    return open == null ? null : open.lastFrame;
+  }
+
+  /**
+   * Follows the prompts a joining socket found open (their open events may have gone by before it came).
+   *
+   * @param tally the prompt's tally mode
+   */
+  public void trackOpen(String promptId, String tally) {
+    openPrompts.putIfAbsent(promptId, new OpenPrompt(tally));
   }
 
   /** Stops sending tallies of a prompt found closed by other means than its close event. */

@@ -207,7 +207,7 @@ public final class RoomHubVerticle extends VerticleBase {
   }
 
   private void broadcast(String frame) {
-    registry.rooms().forEach(room -> room.deliver(RoomEvent.toEveryone(room.roomId(), frame)));
+    registry.rooms().forEach(room -> room.deliver(RoomEvent.toEveryone(room.roomId(), frame), null));
   }
 
   private void onSubscribeRequest(Message<String> request) {
@@ -287,9 +287,24 @@ public final class RoomHubVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Hands an event to the room's sockets. A prompt's frame is read once here into its per-juror variants; once
+   * every socket has it, the distinct viewers this node found eligible are added to the prompt's {@code eligible}.
+   */
   private void deliver(RoomEvent event, long received) {
-    registry.find(event.roomId()).ifPresent(room ->
-        room.deliver(event).onComplete(written -> metrics.roomFanOut(received)));
+    registry.find(event.roomId()).ifPresent(room -> {
+      PromptFrame opened = event.openedPromptId() == null ? null
+          : PromptFrame.of(event.openedPromptId(), event.frames().get(0));
+      room.deliver(event, opened).onComplete(written -> {
+        metrics.roomFanOut(received);
+        if (opened != null && opened.eligible() > 0) {
+          redis.send(Request.cmd(Command.HINCRBY).arg(RedisKeys.prompt(opened.promptId())).arg("eligible")
+                  .arg(opened.eligible()))
+              .onFailure(err -> LOG.warn("Eligible viewers of prompt {} not counted: {}", opened.promptId(),
+                  err.getMessage()));
+        }
+      });
+    });
   }
 
   private void confirmed(String roomId) {
@@ -493,26 +508,32 @@ public final class RoomHubVerticle extends VerticleBase {
           ids.forEach(promptId -> reads.add(redis.send(Request.cmd(Command.HMGET).arg(RedisKeys.prompt(promptId))
                   .arg("json").arg("status").arg("verdict"))
               .map(fields -> {
-                readBack(room, promptId, fields);
+                RoomEvent missed = readBack(room, promptId, fields);
+                if (missed != null) {
+                  deliver(missed, System.nanoTime());
+                }
                 return null;
               })));
           return Future.all(reads).mapEmpty();
         });
   }
 
-  private static void readBack(LocalRoom room, String promptId, Response fields) {
+  /** The event a room missed of one prompt, read back from its hash; null when it missed nothing of it. */
+  private static RoomEvent readBack(LocalRoom room, String promptId, Response fields) {
     if (fields == null || fields.get(0) == null) {
-      return;
+      return null;
     }
     boolean open = Prompt.OPEN.equals(fields.get(1).toString());
     if (open && !room.openPromptIds().contains(promptId)) {
-      room.deliver(RoomEvent.promptOpened(room.roomId(), promptId,
-          Frames.prompt(Json.decode(fields.get(0).toString(), Prompt.class))));
-    } else if (!open && fields.get(2) != null && room.awaitingClose().contains(promptId)) {
-      Verdict verdict = Json.decode(fields.get(2).toString(), Verdict.class);
-      room.deliver(RoomEvent.promptClosed(room.roomId(), promptId,
-          Frames.tally(promptId, verdict.counts(), verdict.total()), Frames.verdict(verdict)));
+      return RoomEvent.promptOpened(room.roomId(), promptId,
+          Frames.prompt(Json.decode(fields.get(0).toString(), Prompt.class)));
     }
+    if (!open && fields.get(2) != null && room.awaitingClose().contains(promptId)) {
+      Verdict verdict = Json.decode(fields.get(2).toString(), Verdict.class);
+      return RoomEvent.promptClosed(room.roomId(), promptId,
+          Frames.tally(promptId, verdict.counts(), verdict.total()), Frames.verdict(verdict));
+    }
+    return null;
   }
 
   private static Request withChannels(Request request, Set<String> roomIds) {

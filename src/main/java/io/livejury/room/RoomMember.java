@@ -8,6 +8,9 @@ public interface RoomMember {
   /** True for the room's own streamer and for staff: they also get warnings and penalties. */
   boolean moderates();
 
+  /** True for a viewer's socket: what the room's audience counts. */
+  boolean viewer();
+
   /** The event-loop thread that owns the socket: room frames are written to it from there. */
   Thread eventLoop();
 
@@ -17,6 +20,12 @@ public interface RoomMember {
   /** Queues a text frame for the socket; never blocks. */
   void send(String frame);
 
+  /** Queues a new prompt's frame, in the variant that tells this member whether it may vote on it. */
+  void sendPrompt(PromptFrame prompt);
+
   /** Sends a frame that a later one supersedes (a tally), unless the socket is not keeping up. */
   void offer(String frame);
+
+  /** True once this member's user voted on an {@code after_vote} prompt: from then on they see its live tally. */
+  boolean voted(String promptId);
 }

@@ -9,12 +9,16 @@ import io.livejury.common.LuaScript;
 import io.livejury.common.RedisKeys;
 import io.livejury.common.Replies;
 import io.livejury.config.Settings;
+import io.livejury.jury.JuryRule;
+import io.livejury.model.Principal;
 import io.livejury.model.Prompt;
 import io.livejury.model.PromptKind;
 import io.livejury.model.PromptKinds;
 import io.livejury.model.PromptOption;
+import io.livejury.model.Role;
 import io.livejury.model.Room;
 import io.livejury.model.Trigger;
+import io.livejury.room.Presence;
 import io.livejury.room.RoomEvent;
 import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomService;
@@ -34,27 +38,43 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Opens prompts (stored in Redis, announced to the room) and reads them back with their live counts. */
+/**
+ * Opens prompts (stored in Redis, announced to the room) and reads them back with their live counts, as far as
+ * the prompt's tally mode lets the reader see them. With the jury rules on, a prompt opens with its rules and its
+ * jury draw fixed ({@link JuryRule}): the prompt's {@code jury} block, and the rule fields of its hash that
+ * ballot.lua judges by.
+ */
 public final class PromptService {
 
   private static final int MAX_QUESTION = 500;
   private static final int MAX_CLAIM = 2000;
   private static final int MAX_LABEL = 60;
   private static final int MAX_OPTIONS = 8;
+  private static final int MAX_JURY_SIZE = 1_000_000;
 
   private final Redis redis;
   private final RoomService rooms;
   private final RoomEvents events;
+  private final Presence presence;
   private final Settings settings;
 
-  public PromptService(Redis redis, RoomService rooms, RoomEvents events, Settings settings) {
+  public PromptService(Redis redis, RoomService rooms, RoomEvents events, Presence presence, Settings settings) {
     this.redis = redis;
     this.rooms = rooms;
     this.events = events;
+    this.presence = presence;
     this.settings = settings;
   }
 
-  /** Validates a prompt request against the contract, then opens it in the room, recording its trigger. */
+  /**
+   * Validates a prompt request against the contract, then opens it in the room, recording its trigger. Besides
+   * the prompt itself the body may carry {@code jurySize} (1 to 1,000,000; default {@code LIVEJURY_JURY_SIZE}),
+   * {@code tally} ({@code live} by default, {@code after_vote}, {@code hidden}) and {@code calibration}
+   * ({@code {"answer": "<option id>"}}, which only staff may send: the caller checks the role).
+   *
+   * @return the prompt as opened; fails with 400 for a malformed body, 404/409 for a missing or ended room, 429
+   *     when the room has its maximum of open prompts
+   */
   public Future<Prompt> open(String roomId, JsonObject body, Map<String, Object> trigger) {
     String kindName = body.getValue("kind") instanceof String kind ? kind : null;
     PromptKind kind = PromptKinds.find(kindName).orElseThrow(() ->
@@ -63,6 +83,9 @@ public final class PromptService {
     String claim = Fields.optionalText(body, "claim", MAX_CLAIM);
     List<PromptOption> options = body.containsKey("options") ? options(body.getValue("options"), kind) : kind.options();
     int seconds = duration(body.getValue("durationSec"));
+    Integer jurySize = jurySize(body.getValue("jurySize"));
+    String tally = tally(body.getValue("tally"));
+    Map<String, Object> calibration = calibration(body.getValue("calibration"), options);
     return rooms.get(roomId).compose(room -> {
       if (!room.isLive()) {
         return Future.failedFuture(ApiException.conflict("room " + roomId + " has ended"));
@@ -72,8 +95,25 @@ public final class PromptService {
               ? Future.failedFuture(new ApiException(429, "rate_limited", "room " + roomId + " already has "
                   + settings.roomMaxOpenPrompts() + " prompts open; wait for one to close"))
               : redisNow())
-          .compose(opensAt -> open(room, kindName, question, claim, options, opensAt, seconds, trigger));
+          .compose(opensAt -> rule(roomId, jurySize, opensAt).compose(rule -> open(room,
+              new Prompt(Ids.next("p"), roomId, kindName, question, claim, options, opensAt.toString(),
+                  opensAt.plusSeconds(seconds).toString(), Prompt.OPEN, trigger, rule == null ? null : rule.block(),
+                  tally, calibration),
+              rule)));
     });
+  }
+
+  /**
+   * The jury rules of a prompt opening now: the policy of this node, and a draw rate from the room's audience
+   * at this moment (across nodes); null with the jury rules off.
+   */
+  private Future<JuryRule> rule(String roomId, Integer jurySize, Instant opensAt) {
+    if (!settings.jury().enabled()) {
+      return Future.succeededFuture();
+    }
+    long opensAtMs = opensAt.toEpochMilli();
+    return presence.audience(roomId, opensAtMs)
+        .map(audience -> JuryRule.opening(settings.jury(), jurySize, audience, opensAtMs));
   }
 
   /**
@@ -85,17 +125,15 @@ public final class PromptService {
         .plusNanos(time.get(1).toLong() / 1000 * 1_000_000));
   }
 
-  private Future<Prompt> open(Room room, String kindName, String question, String claim, List<PromptOption> options,
-      Instant opensAt, int seconds, Map<String, Object> trigger) {
-    Instant closesAt = opensAt.plusSeconds(seconds);
-    Prompt prompt = new Prompt(Ids.next("p"), room.roomId(), kindName, question, claim, options,
-        opensAt.toString(), closesAt.toString(), Prompt.OPEN, trigger, null, Prompt.TALLY_LIVE, null);
-    return store(prompt, room, closesAt.toEpochMilli()).map(prompt);
+  private Future<Prompt> open(Room room, Prompt prompt, JuryRule rule) {
+    return store(prompt, room, Instant.parse(prompt.closesAt()).toEpochMilli(), rule).map(prompt);
   }
 
-  private Future<Void> store(Prompt prompt, Room room, long closesAtMs) {
+  private Future<Void> store(Prompt prompt, Room room, long closesAtMs, JuryRule rule) {
+    List<String> ruleFields = rule == null ? List.of() : rule.hashFields();
     List<String> args = new ArrayList<>(List.of(Json.encode(prompt), prompt.roomId(), Long.toString(closesAtMs),
-        room.streamerId(), room.merchantId()));
+        room.streamerId(), room.merchantId(), Integer.toString(ruleFields.size())));
+    args.addAll(ruleFields);
     prompt.options().forEach(option -> args.add(option.id()));
     // The deadline goes first: whatever fails after it, the closer will still close (or forget) the prompt.
     return redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.DEADLINES).arg(closesAtMs).arg(prompt.id()))
@@ -113,34 +151,64 @@ public final class PromptService {
 
   /**
    * The prompt as GET /api/prompts/{id} shows it: live status, counts, total, the verdict once closed, and
-   * the curve — the ballots counted in each second, for staff judging how a vote went. The viewers' report
-   * texts in its trigger are shown only {@code withReportTexts} (to staff).
+   * the curve — the ballots counted in each second, for staff judging how a vote went. While the prompt is open
+   * its tally mode decides who sees the counts, total and curve ({@link #showsCounts}). The viewers' report texts
+   * in its trigger and a calibration prompt's answer are shown to staff only.
    */
-  public Future<JsonObject> view(String promptId, boolean withReportTexts) {
+  public Future<JsonObject> view(String promptId, Principal caller) {
     if (!Ids.isValid(promptId)) {
       return Future.failedFuture(ApiException.notFound("prompt"));
     }
-    Future<Response> prompt =
-        redis.send(Request.cmd(Command.HMGET).arg(RedisKeys.prompt(promptId)).arg("json").arg("status").arg("verdict"));
+    Future<Response> prompt = redis.send(Request.cmd(Command.HMGET).arg(RedisKeys.prompt(promptId))
+        .arg("json").arg("status").arg("verdict").arg("streamerId"));
     Future<Response> counted = redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.counts(promptId)));
     Future<Response> perSecond = redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.curve(promptId)));
-    return Future.all(prompt, counted, perSecond)
+    Future<Response> voted = redis.send(Request.cmd(Command.HEXISTS).arg(RedisKeys.voters(promptId)).arg(caller.userId()));
+    return Future.all(prompt, counted, perSecond, voted)
         .compose(read -> {
           Response fields = prompt.result();
           if (fields.get(0) == null) {
             return Future.failedFuture(ApiException.notFound("prompt " + promptId));
           }
-          Map<String, Long> counts = Replies.counts(counted.result());
-          JsonObject view = new JsonObject(fields.get(0).toString())
-              .put("status", fields.get(1).toString())
-              .put("counts", new JsonObject(Map.copyOf(counts)))
-              .put("total", Replies.total(counts))
-              .put("curve", curve(Replies.counts(perSecond.result())));
+          boolean staff = caller.is(Role.STAFF);
+          JsonObject view = new JsonObject(fields.get(0).toString()).put("status", fields.get(1).toString());
+          boolean moderator = staff || caller.is(Role.STREAMER) && fields.get(3) != null
+              && caller.userId().equals(fields.get(3).toString());
+          if (showsCounts(view, staff, moderator, voted.result().toInteger() == 1)) {
+            Map<String, Long> counts = Replies.counts(counted.result());
+            view.put("counts", new JsonObject(Map.copyOf(counts)))
+                .put("total", Replies.total(counts))
+                .put("curve", curve(Replies.counts(perSecond.result())));
+          }
           if (fields.get(2) != null) {
             view.put("verdict", new JsonObject(fields.get(2).toString()));
           }
-          return Future.succeededFuture(withReportTexts ? view : Trigger.forRoom(view));
+          return Future.succeededFuture(staff ? view : forNonStaff(view));
         });
+  }
+
+  /**
+   * Whether a reader sees an open prompt's counts: everyone for a {@code live} prompt; for {@code after_vote}
+   * moderators and those who voted on it; for {@code hidden} staff only. Everyone, once it closed.
+   */
+  private static boolean showsCounts(JsonObject prompt, boolean staff, boolean moderator, boolean voted) {
+    if (!Prompt.OPEN.equals(prompt.getString("status", Prompt.OPEN))) {
+      return true;
+    }
+    return switch (prompt.getString("tally", Prompt.TALLY_LIVE)) {
+      case Prompt.TALLY_HIDDEN -> staff;
+      case Prompt.TALLY_AFTER_VOTE -> moderator || voted;
+      default -> true;
+    };
+  }
+
+  /** A prompt's JSON, and the verdict it carries, without report texts and without a calibration answer. */
+  private static JsonObject forNonStaff(JsonObject prompt) {
+    Trigger.forRoom(prompt).remove("calibration");
+    if (prompt.getValue("verdict") instanceof JsonObject verdict) {
+      verdict.remove("calibration");
+    }
+    return prompt;
   }
 
   /** {@code <epoch second>:<option> → ballots} as {@code [{"at", "counts"}…]} in time order. */
@@ -158,11 +226,15 @@ public final class PromptService {
   }
 
   /**
-   * The room's open prompts for a joining socket, each with its current counts and total (a reloaded page
-   * shows the votes already cast at once) and {@code voted} where this user already voted, without the
-   * report texts (the welcome goes to viewers and streamers too); and the time they were read, by Redis.
+   * The room's open prompts for a joining socket, each with its current counts and total where its tally mode
+   * lets this user see them (a reloaded page shows the votes already cast at once) and {@code voted} where this
+   * user already voted; without the report texts and, but for staff, without a calibration answer; and the time
+   * they were read, by Redis.
+   *
+   * @param staff     the socket is staff's: sees the counts of every prompt, and calibration answers
+   * @param moderator the socket is staff's or the room's streamer's: sees the counts of {@code after_vote} prompts
    */
-  public Future<OpenPrompts> openPrompts(String roomId, String userId) {
+  public Future<OpenPrompts> openPrompts(String roomId, String userId, boolean staff, boolean moderator) {
     Future<Instant> now = redisNow();
     Future<List<JsonObject>> open = redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.roomOpenPrompts(roomId)))
         .compose(ids -> {
@@ -183,13 +255,17 @@ public final class PromptService {
               if (fields.get(0) == null || !Prompt.OPEN.equals(fields.get(1).toString())) {
                 continue;
               }
-              JsonObject prompt = Trigger.forRoom(new JsonObject(fields.get(0).toString()));
+              JsonObject prompt = new JsonObject(fields.get(0).toString());
+              prompt = staff ? Trigger.forRoom(prompt) : forNonStaff(prompt);
               Response voted = reads.get(i + 1).result();
               if (voted != null) {
-                prompt.put("voted", voted.toString());
+                prompt.put("voted", BallotCounter.votedOption(voted.toString()));
               }
-              Map<String, Long> counts = Replies.counts(reads.get(i + 2).result());
-              found.add(prompt.put("counts", new JsonObject(Map.copyOf(counts))).put("total", Replies.total(counts)));
+              if (showsCounts(prompt, staff, moderator, voted != null)) {
+                Map<String, Long> counts = Replies.counts(reads.get(i + 2).result());
+                prompt.put("counts", new JsonObject(Map.copyOf(counts))).put("total", Replies.total(counts));
+              }
+              found.add(prompt);
             }
             return found;
           });
@@ -234,6 +310,42 @@ public final class PromptService {
           + " to " + settings.promptMaxSeconds());
     }
     return n.intValue();
+  }
+
+  private Integer jurySize(Object value) {
+    if (value == null) {
+      return settings.jury().defaultJurySize();
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+        || n.doubleValue() < 1 || n.doubleValue() > MAX_JURY_SIZE) {
+      throw ApiException.badRequest("jurySize must be a whole number from 1 to " + MAX_JURY_SIZE);
+    }
+    return n.intValue();
+  }
+
+  private static String tally(Object value) {
+    if (value == null) {
+      return Prompt.TALLY_LIVE;
+    }
+    if (!(value instanceof String mode) || !Prompt.TALLY_MODES.contains(mode)) {
+      throw ApiException.badRequest("tally must be one of " + Prompt.TALLY_MODES);
+    }
+    return mode;
+  }
+
+  /** {@code {"answer": "<option id>"}}, the answer being one of the prompt's options; null when absent. */
+  private static Map<String, Object> calibration(Object value, List<PromptOption> options) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonObject calibration) || !(calibration.getValue("answer") instanceof String answer)) {
+      throw ApiException.badRequest("calibration must be {\"answer\": \"<option id>\"}");
+    }
+    if (options.stream().noneMatch(option -> option.id().equals(answer))) {
+      throw ApiException.badRequest("calibration.answer must be one of the prompt's options: "
+          + options.stream().map(PromptOption::id).toList());
+    }
+    return Map.of("answer", answer);
   }
 
   private static List<PromptOption> options(Object value, PromptKind kind) {

@@ -122,8 +122,8 @@ class HostileSocketTest {
   @Test
   void everyBallotOfABurstGetsItsOwnAckEvenPastTheFloodLimit(Vertx vertx) {
     String roomId = http.createRoom(staff, "streamer-burst");
-    String promptId = http.openPrompt(staff, roomId, 60).getString("id");
     TestSocket viewer = TestSocket.connect(vertx, node.port(), roomId, http.token("burst-voter", "viewer"));
+    String promptId = http.openPrompt(staff, roomId, 60).getString("id");
     int ballots = 5_000;
     for (int i = 0; i < ballots; i++) {
       viewer.ballot("r" + i, promptId, "false");

@@ -68,8 +68,11 @@ class RoomSocketTest {
   @Test
   void welcomeComesFirstWithTheOpenPromptsAndWhatTheViewerVoted(Vertx vertx, VertxTestContext tc) {
     String roomId = http.createRoom(staff, "streamer-welcome");
-    String promptId = http.openPrompt(staff, roomId, 30).getString("id");
     String token = http.token("returning-viewer", "viewer");
+    // The viewers were in the room before the prompt opened, as jurors must be; the returning one left meanwhile.
+    TestSocket.connect(vertx, node.port(), roomId, token).close();
+    List<TestSocket> others = TestSocket.viewers(vertx, http, roomId, "welcome-other-", 2);
+    String promptId = http.openPrompt(staff, roomId, 30).getString("id");
 
     TestSocket first = TestSocket.connect(vertx, node.port(), roomId, token);
     JsonObject welcome = first.frames().get(0);
@@ -81,6 +84,7 @@ class RoomSocketTest {
     assertThat(welcome.getJsonArray("openPrompts")).hasSize(1);
     JsonObject found = welcome.getJsonArray("openPrompts").getJsonObject(0);
     assertThat(found.getString("voted")).isNull();
+    assertThat(found.getJsonObject("juror")).as("first joined before it opened").isEqualTo(new JsonObject().put("eligible", true));
     assertThat(found.getJsonObject("counts").getMap())
         .containsExactlyInAnyOrderEntriesOf(Map.of("true", 0, "false", 0, "unsure", 0));
     assertThat(found.getLong("total")).isZero();
@@ -91,7 +95,6 @@ class RoomSocketTest {
 
     first.ballot("b1", promptId, "false");
     assertThat(first.ack("b1").getString("status")).isEqualTo("accepted");
-    List<TestSocket> others = TestSocket.viewers(vertx, http, roomId, "welcome-other-", 2);
     others.get(0).ballot("b", promptId, "true");
     others.get(1).ballot("b", promptId, "false");
     others.forEach(other -> assertThat(other.ack("b").getString("status")).isEqualTo("accepted"));

@@ -10,6 +10,7 @@ import io.livejury.support.TestSocket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -146,6 +148,79 @@ class TokenRulesTest {
           .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(401));
     }
     tc.completeNow();
+  }
+
+  @Test
+  void jurorClaimsOfTheWrongTypeOrPastTheirLimitsAreRefusedWith401NamingTheClaim(Vertx vertx, VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-juror-claims");
+    JsonArray overCap = new JsonArray();
+    for (int i = 0; i <= 200; i++) {
+      overCap.add("t" + i);
+    }
+    Map<JsonObject, String> refused = new LinkedHashMap<>();
+    refused.put(viewerClaims("acct-text").put("acct", "1700000000"),
+        "the token's acct claim must be seconds since the epoch: a whole number, 0 or more");
+    refused.put(viewerClaims("acct-negative").put("acct", -5), "the token's acct claim must be seconds since the epoch");
+    refused.put(viewerClaims("acct-fraction").put("acct", 1.5), "the token's acct claim must be seconds since the epoch");
+    refused.put(viewerClaims("verified-text").put("verified", "yes"), "the token's verified claim must be true or false");
+    refused.put(viewerClaims("ties-text").put("ties", "streamer-a"),
+        "the token's ties claim must be an array of streamer and merchant ids");
+    refused.put(viewerClaims("ties-numbers").put("ties", new JsonArray().add(7)),
+        "the token's ties claim must hold ids of 1 to 64 characters");
+    refused.put(viewerClaims("ties-over-cap").put("ties", overCap),
+        "the token's ties claim names 201 ids; at most 200 are accepted");
+    refused.put(viewerClaims("net-long").put("net", "n".repeat(129)),
+        "the token's net claim must be a string of 1 to 128 characters");
+    refused.forEach((claims, message) -> {
+      String token = devSigner.generateToken(claims, new JWTOptions().setAlgorithm("HS256"));
+      Http.Reply reply = http.get("/api/rooms/" + roomId, token);
+      assertThat(reply.status()).as(claims.encode()).isEqualTo(401);
+      assertThat(reply.errorCode()).isEqualTo("unauthorized");
+      assertThat(reply.body().getJsonObject("error").getString("message")).as(claims.encode()).startsWith(message);
+      assertThatThrownBy(() -> TestSocket.connect(vertx, node.port(), roomId, token)).as(claims.encode())
+          .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(401));
+    });
+
+    // Well-formed claims, at the limits, are accepted on both doors.
+    JsonArray atCap = new JsonArray();
+    for (int i = 0; i < 200; i++) {
+      atCap.add("t" + i);
+    }
+    JsonObject good = viewerClaims("claims-good").put("acct", 1_600_000_000L).put("verified", true)
+        .put("ties", atCap).put("net", "n".repeat(128));
+    String token = devSigner.generateToken(good, new JWTOptions().setAlgorithm("HS256"));
+    assertThat(http.get("/api/rooms/" + roomId, token).status()).isEqualTo(200);
+    TestSocket socket = TestSocket.connect(vertx, node.port(), roomId, token);
+    assertThat(socket.await("welcome").getString("userId")).isEqualTo("claims-good");
+    socket.close();
+    tc.completeNow();
+  }
+
+  @Test
+  void aTokenOfTenThousandTiesIsRefusedAndTheNodeKeepsWorking(Vertx vertx, VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-many-ties");
+    JsonArray ties = new JsonArray();
+    for (int i = 0; i < 10_000; i++) {
+      ties.add("streamer-" + i);
+    }
+    String token = devSigner.generateToken(viewerClaims("ties-10000").put("ties", ties),
+        new JWTOptions().setAlgorithm("HS256"));
+    assertThat(token.length()).as("past the header and request-line limits").isGreaterThan(100_000);
+    // Larger than the node reads in a header (431) or a request line (414): refused before it is even parsed.
+    assertThat(http.get("/api/rooms/" + roomId, token).status()).isBetween(400, 499);
+    assertThatThrownBy(() -> TestSocket.connect(vertx, node.port(), roomId, token))
+        .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isBetween(400, 499));
+    assertThat(http.get("/api/rooms/" + roomId, staff).status()).isEqualTo(200);
+    TestSocket after = TestSocket.connect(vertx, node.port(), roomId, http.token("after-many-ties", "viewer"));
+    assertThat(after.await("welcome").getString("userId")).isEqualTo("after-many-ties");
+    after.close();
+    tc.completeNow();
+  }
+
+  /** The registered claims of a viewer token good for an hour, to add juror claims to. */
+  private static JsonObject viewerClaims(String subject) {
+    return new JsonObject().put("sub", subject).put("role", "viewer")
+        .put("exp", Instant.now().plus(1, ChronoUnit.HOURS).getEpochSecond());
   }
 
   @Test

@@ -137,8 +137,8 @@ class PagesTest {
       String run = Long.toString(System.nanoTime(), 36);
       String staff = http.token("staff-clock", "staff");
       String roomId = http.createRoom(staff, "streamer-clock-" + run);
-      String promptId = http.openPrompt(staff, roomId, 60).getString("id");
       List<TestSocket> voters = TestSocket.viewers(vertx, http, roomId, "clock-voter-" + run + "-", 2);
+      String promptId = http.openPrompt(staff, roomId, 60).getString("id");
       voters.get(0).ballot("b", promptId, "false");
       voters.get(1).ballot("b", promptId, "true");
       voters.forEach(voter -> assertThat(voter.ack("b").getString("status")).isEqualTo("accepted"));
@@ -193,6 +193,47 @@ class PagesTest {
       waitForText(page, By.id("error"), "Not found");
       WebDriver expired = browser.open("expired", base + "/viewer.html?room=no-such-room#token=not.a.token");
       waitForText(expired, By.id("error"), "sign-in expired or is invalid");
+    } finally {
+      node.stop();
+    }
+    tc.completeNow();
+  }
+
+  @Test
+  void aViewerWhoMayNotVoteSeesWhyAndNoButtonsAndAWaitingTallySaysSo(VertxTestContext tc) {
+    TestNode node = TestNode.start();
+    try (Browser browser = Browser.start()) {
+      Http http = new Http(node.port());
+      String base = "http://localhost:" + node.port();
+      String run = Long.toString(System.nanoTime(), 36);
+      String staff = http.token("staff-juror-page", "staff");
+      String roomId = http.createRoom(staff, "streamer-juror-page-" + run);
+      WebDriver present = browser.open("present", base + "/viewer.html?room=" + roomId + "&user=present-" + run);
+      waitForText(present, By.id("status"), "connected");
+      Http.Reply opened = http.post("/api/rooms/" + roomId + "/prompts", staff, new io.vertx.core.json.JsonObject()
+          .put("kind", "claim").put("question", "主播说这款茶能治疗糖尿病，属实吗？").put("durationSec", 60)
+          .put("tally", "after_vote"));
+      assertThat(opened.status()).isEqualTo(201);
+
+      WebDriver late = browser.open("late", base + "/viewer.html?room=" + roomId + "&user=late-" + run);
+      waitForText(late, By.cssSelector(".juror-note"),
+          "You joined after this question was asked: only viewers who were watching before may vote");
+      assertThat(late.findElements(By.cssSelector(".options button")).stream().noneMatch(WebElement::isDisplayed))
+          .as("no vote buttons").isTrue();
+      waitForText(late, By.cssSelector(".tally-mode"), "Results at the end");
+      assertThat(late.findElement(By.cssSelector(".tally")).isDisplayed()).isFalse();
+
+      present = browser.in("present");
+      waitForText(present, By.cssSelector(".tally-mode"), "Results appear after you vote");
+      assertThat(present.findElement(By.cssSelector(".tally")).isDisplayed()).isFalse();
+      assertThat(present.findElements(By.cssSelector(".juror-note")).stream().noneMatch(WebElement::isDisplayed)).isTrue();
+      button(present, "不实").click();
+      waitForText(present, By.cssSelector(".voted"), "不实");
+      waitForText(present, By.cssSelector(".tally .total"), "1 votes");
+      browser.screenshot("late", SHOTS.resolve("viewer-not-eligible.png"));
+      for (String tab : new String[] {"present", "late"}) {
+        assertThat(browser.violations(tab)).as(tab).isEmpty();
+      }
     } finally {
       node.stop();
     }

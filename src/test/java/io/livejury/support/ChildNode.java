@@ -40,7 +40,8 @@ public final class ChildNode {
   }
 
   /**
-   * Starts Main with only the given {@code LIVEJURY_*} variables (the test JVM's own are not passed on).
+   * Starts Main with only the given {@code LIVEJURY_*} variables (the test JVM's own are not passed on), and
+   * {@code LIVEJURY_JURY_PRESENCE_SECONDS=0} unless they set it.
    *
    * @param name names the log file, {@code target/child-nodes/<name>.log}
    */
@@ -52,6 +53,8 @@ public final class ChildNode {
           "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName())
           .redirectError(log.toFile());
       builder.environment().keySet().removeIf(key -> key.startsWith("LIVEJURY_"));
+      // As on a test node: a viewer who joined before a prompt opened may vote on it, unless the test says otherwise.
+      builder.environment().put("LIVEJURY_JURY_PRESENCE_SECONDS", "0");
       builder.environment().putAll(env);
       return new ChildNode(builder.start(), log);
     } catch (IOException e) {

@@ -131,10 +131,17 @@ public final class Http {
     return token(userId, role, null);
   }
 
+  /**
+   * A dev token. A viewer's carries a {@code net} claim of its own: every test socket comes from 127.0.0.1,
+   * which would otherwise make all of a test's viewers one network (one report, a shared_network flag).
+   */
   public String token(String userId, String role, String merchantId) {
     JsonObject body = new JsonObject().put("sub", userId).put("role", role);
     if (merchantId != null) {
       body.put("merchantId", merchantId);
+    }
+    if ("viewer".equals(role)) {
+      body.put("net", "net-" + userId);
     }
     return post("/api/dev/token", null, body).body().getString("token");
   }

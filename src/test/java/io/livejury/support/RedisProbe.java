@@ -2,6 +2,7 @@ package io.livejury.support;
 
 import io.livejury.common.LuaScript;
 import io.livejury.common.RedisKeys;
+import io.livejury.common.Replies;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -101,6 +102,11 @@ public final class RedisProbe {
   /** Whether a key is set, such as a rule's "already warned" mark. */
   public boolean exists(String key) {
     return redis.send(Request.cmd(Command.EXISTS).arg(key)).await().toInteger() == 1;
+  }
+
+  /** A hash's fields and values; empty when the key is missing. */
+  public Map<String, String> hash(String key) {
+    return Replies.texts(redis.send(Request.cmd(Command.HGETALL).arg(key)).await());
   }
 
   /** How many entries a room's event stream holds. */

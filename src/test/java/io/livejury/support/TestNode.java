@@ -9,7 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A real LiveJury node on the shared embedded servers, tuned to decide quickly, on a free port. Each node
+ * A real LiveJury node on the shared embedded servers, tuned to decide quickly, on a free port; a viewer
+ * who joined before a prompt opened may vote on it (no presence time). Each node
  * has a Vert.x instance of its own, as separate processes would, so stopping one leaves the others alone.
  */
 public final class TestNode {
@@ -40,6 +41,8 @@ public final class TestNode {
     env.put("LIVEJURY_PENALTY_RECLAIM_IDLE_MS", "1000");
     env.put("LIVEJURY_PENALTY_RECLAIM_EVERY_MS", "300");
     env.put("LIVEJURY_PENALTY_EXPIRE_EVERY_MS", "300");
+    // Tests open prompts right after their viewers join: presence counts from the join itself, not 30 s before.
+    env.put("LIVEJURY_JURY_PRESENCE_SECONDS", "0");
     env.putAll(overrides);
     Vertx vertx = Vertx.vertx();
     return new TestNode(vertx, LiveJury.start(vertx, Settings.load(env)).await());

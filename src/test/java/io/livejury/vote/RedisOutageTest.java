@@ -46,8 +46,8 @@ class RedisOutageTest {
       proxy.up();
       http.awaitGet("/api/rooms/" + roomId, staff, reply -> reply.status() == 200, Duration.ofSeconds(15),
           "the room should be readable again once Redis is back");
-      String after = http.openPrompt(staff, roomId, 60).getString("id");
       TestSocket late = TestSocket.connect(vertx, node.port(), roomId, http.token("viewer-redis-2", "viewer"));
+      String after = http.openPrompt(staff, roomId, 60).getString("id");
       late.ballot("after", after, "false");
       assertThat(late.ack("after").getString("status")).isEqualTo("accepted");
       assertThat(http.get("/api/prompts/" + after, staff).body().getLong("total")).isEqualTo(1);
