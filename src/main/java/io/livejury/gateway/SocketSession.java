@@ -90,6 +90,7 @@ final class SocketSession implements RoomMember {
   private volatile JurorProfile juror;
   /** What each of this juror's ballots tells ballot.lua about them, made once with the profile. */
   private volatile List<String> jurorArgs;
+  /** This node's sockets of the room, from {@link #start} on. */
   private LocalRoom local;
   /** When the socket stopped taking writes (nanoTime), 0 while it keeps up; touched on its event loop only. */
   private long unwritableSince;
