@@ -90,6 +90,9 @@ final class SocketSession implements RoomMember {
   private volatile JurorProfile juror;
   /** The profile as it is being read: reports wait for it, as ballots do, so none is judged without it. */
   private Future<JurorProfile> profileRead = Future.succeededFuture();
+  /** What each of this juror's ballots tells ballot.lua about them, made once with the profile. */
+  private volatile List<String> jurorArgs;
+  /** This node's sockets of the room, from {@link #start} on. */
   private LocalRoom local;
   /** When the socket stopped taking writes (nanoTime), 0 while it keeps up; touched on its event loop only. */
   private long unwritableSince;
@@ -157,13 +160,17 @@ final class SocketSession implements RoomMember {
         .compose(subscribed -> prompts.openPrompts(room.roomId(), principal.userId(), principal.is(Role.STAFF),
             moderates()));
     Future<JurorProfile> profile = jurors == null ? Future.succeededFuture()
-        : jurors.profile(principal, room.roomId(), ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress());
+        : jurors.profile(principal, room.roomId(), ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress())
+            .map(read -> {
+              jurorArgs = BallotCounter.jurorArgs(read, conflicted);
+              juror = read;
+              return read;
+            });
     // Ballots wait for the profile: a ballot sent before it is known would be judged without it.
     lastBallot = profile;
     profileRead = profile;
     Future.all(open, profile)
         .onSuccess(both -> {
-          juror = profile.result();
           for (JsonObject prompt : open.result()) {
             String promptId = prompt.getString("id");
             String tally = prompt.getString("tally", Prompt.TALLY_LIVE);
@@ -460,7 +467,7 @@ final class SocketSession implements RoomMember {
     }
     long received = System.nanoTime();
     lastBallot = lastBallot.transform(previous ->
-            ballots.cast(room.roomId(), principal.userId(), promptId, option, juror, conflicted))
+            ballots.cast(room.roomId(), principal.userId(), promptId, option, jurorArgs))
         .onSuccess(outcome -> {
           boolean duplicate = outcome.status().equals("duplicate");
           send(duplicate ? Frames.duplicateAck(ref, outcome.detail()) : Frames.ack(ref, outcome.status(), outcome.detail()));

@@ -6,6 +6,7 @@ import io.livejury.jury.JurorProfile;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,24 +29,38 @@ public final class BallotCounter {
   /**
    * Casts one ballot.
    *
-   * @param juror      the voter as a juror of the room; null while the jury rules are off on this node (a
-   *                   prompt with rules then refuses the ballot as {@code late_join}: its presence is unknown)
-   * @param conflicted the voter's ties hold the room's streamer or merchant
+   * @param jurorArgs the voter's {@link #jurorArgs}, made once per socket; null while the jury rules are off on
+   *                  this node (a prompt with rules then refuses the ballot as {@code late_join}: the voter's
+   *                  presence is unknown)
    */
-  public Future<Outcome> cast(String roomId, String voterId, String promptId, String optionId, JurorProfile juror,
-      boolean conflicted) {
+  public Future<Outcome> cast(String roomId, String voterId, String promptId, String optionId, List<String> jurorArgs) {
     List<String> keys = List.of(RedisKeys.prompt(promptId), RedisKeys.voters(promptId), RedisKeys.counts(promptId),
         RedisKeys.curve(promptId), RedisKeys.excluded(promptId), RedisKeys.exclusions(promptId));
-    List<String> args = juror == null ? List.of(voterId, optionId, roomId)
-        : List.of(voterId, optionId, roomId, Long.toString(juror.firstJoinedMs()),
-            juror.claims().accountCreatedSec() == null ? "" : Long.toString(juror.claims().accountCreatedSec()),
-            juror.claims().verified() ? "1" : "0", conflicted ? "1" : "0", juror.netId(),
-            Double.toString(juror.weight()));
+    List<String> args = new ArrayList<>(3 + (jurorArgs == null ? 0 : jurorArgs.size()));
+    args.add(voterId);
+    args.add(optionId);
+    args.add(roomId);
+    if (jurorArgs != null) {
+      args.addAll(jurorArgs);
+    }
     return LuaScript.BALLOT.call(redis, keys, args).map(reply -> {
       String status = reply.get(0).toString();
       String detail = reply.get(1).toString();
       return new Outcome(status, "duplicate".equals(status) ? votedOption(detail) : detail);
     });
+  }
+
+  /**
+   * What ballot.lua needs of a juror, in its ARGV order from ARGV[4]: first joined (epoch ms), account created
+   * (epoch s, or ''), verified '1'|'0', conflicted '1'|'0', net id, weight. The same for each of a socket's
+   * ballots, so a socket makes it once.
+   *
+   * @param conflicted the juror's ties hold the room's streamer or merchant
+   */
+  public static List<String> jurorArgs(JurorProfile juror, boolean conflicted) {
+    Long acct = juror.claims().accountCreatedSec();
+    return List.of(Long.toString(juror.firstJoinedMs()), acct == null ? "" : Long.toString(acct),
+        juror.claims().verified() ? "1" : "0", conflicted ? "1" : "0", juror.netId(), Double.toString(juror.weight()));
   }
 
   /**

@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * Live tallies, coalesced: every interval this node reads the counts of the open prompts of the rooms it
  * holds sockets in (pipelined reads, one per key so the layout stays cluster-safe) and sends a
- * {@code tally} frame for each prompt whose total moved. However fast ballots arrive, a socket gets at
+ * {@code tally} frame for each prompt whose total moved, to the sockets its tally mode lets see it
+ * ({@link io.livejury.room.LocalRoom#deliverTally}). However fast ballots arrive, a socket gets at
  * most one tally per prompt per interval. A prompt found closed is dropped here even if its close event
  * never reached this node. Each round waits for the one before, and longer when that one went to so many
  * sockets that the node's tally budget ({@code framesPerSecond}) would otherwise be overrun: in a room of
