@@ -141,8 +141,8 @@ public final class LiveJury {
         .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs(),
             settings.tallyFramesPerSecond(), metrics)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
-            settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(), settings.promptRetentionMs(),
-            settings.verdictStreamMaxLength())))
+            settings.flags(), settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(),
+            settings.promptRetentionMs(), settings.verdictStreamMaxLength())))
         .compose(v -> deploy(vertx, deployments, 1, () -> new PenaltyVerticle(streams, pg,
             new PenaltyWriter(pg, ladder, outbox), outbox, metrics, penaltyOptions)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,

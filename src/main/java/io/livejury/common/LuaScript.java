@@ -29,9 +29,10 @@ public final class LuaScript {
   public static final LuaScript REPORT = load("report");
   public static final LuaScript CLOSE_NOW = load("close_now");
   public static final LuaScript ROOM_EVENT = load("room_event");
+  public static final LuaScript REMEMBER_CLOSED = load("remember_closed");
 
   private static final List<LuaScript> ALL = List.of(OPEN_PROMPT, BALLOT, CLAIM_DUE, CLOSE_PROMPT, REPORT, CLOSE_NOW,
-      ROOM_EVENT);
+      ROOM_EVENT, REMEMBER_CLOSED);
 
   private final String source;
   private final String sha;

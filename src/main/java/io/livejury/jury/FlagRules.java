@@ -4,11 +4,13 @@ import io.livejury.config.Settings;
 
 /**
  * The thresholds of the coordination flags a verdict is checked for at close (PROTOCOL.md, "Juries"); a
- * flagged verdict that would penalise creates its penalty {@code pending_review}.
+ * flagged verdict that would penalise creates its penalty {@code pending_review}. How each flag is judged is
+ * in {@link CoordinationFlags}.
  *
  * @param sharedNetworkMinBallots  {@code shared_network}: at least this many condemning ballots from one network
  * @param sharedNetworkMinShare    … making up at least this share of the condemning ballots
- * @param burstMinBallots          {@code burst}: at least this many ballots of one option within one window
+ * @param burstMinBallots          {@code burst}: at least this many ballots of one option within one window (and
+ *                                 at least this many ballots in the rest of the vote to compare it with)
  * @param burstWindowSeconds       the burst window
  * @param burstZ                   … whose share of that option lies this many standard errors above the option's
  *                                 share in the rest of the vote
@@ -17,6 +19,8 @@ import io.livejury.config.Settings;
  * @param coVotingMinJurors        … at least this many of them …
  * @param coVotingMinPrompts       … on at least this many of the room's prompts, this one included …
  * @param coVotingLookback         … among the room's last this-many closed prompts
+ * @param coVotingMaxJurors        of one window's group of this prompt, at most this many jurors (the earliest) are
+ *                                 followed back through the earlier prompts: the cost bound of a huge room
  */
 public record FlagRules(
     int sharedNetworkMinBallots,
@@ -27,7 +31,8 @@ public record FlagRules(
     int coVotingWindowSeconds,
     int coVotingMinJurors,
     int coVotingMinPrompts,
-    int coVotingLookback) {
+    int coVotingLookback,
+    int coVotingMaxJurors) {
 
   public static FlagRules from(Settings.Reader r) {
     return new FlagRules(
@@ -39,6 +44,7 @@ public record FlagRules(
         r.positive("LIVEJURY_FLAG_CO_VOTING_WINDOW_SECONDS"),
         r.positive("LIVEJURY_FLAG_CO_VOTING_MIN_JURORS"),
         r.positive("LIVEJURY_FLAG_CO_VOTING_MIN_PROMPTS"),
-        r.positive("LIVEJURY_FLAG_CO_VOTING_LOOKBACK"));
+        r.positive("LIVEJURY_FLAG_CO_VOTING_LOOKBACK"),
+        r.positive("LIVEJURY_FLAG_CO_VOTING_MAX_JURORS"));
   }
 }
