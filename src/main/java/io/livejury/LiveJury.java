@@ -17,6 +17,8 @@ import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
 import io.livejury.gateway.SocketServices;
 import io.livejury.gateway.UserSockets;
+import io.livejury.jury.BallotArchive;
+import io.livejury.jury.JurorStore;
 import io.livejury.metrics.MeteredRedis;
 import io.livejury.metrics.Metrics;
 import io.livejury.penalty.Outbox;
@@ -127,7 +129,8 @@ public final class LiveJury {
     PenaltyLadder ladder = PenaltyLadder.load();
     Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000),
         settings.outboxRetryHours());
-    ReviewService reviews = new ReviewService(pg, ladder, outbox);
+    JurorStore jurors = new JurorStore(pg, settings.reputation());
+    ReviewService reviews = new ReviewService(pg, ladder, outbox, jurors);
     PenaltyVerticle.Options penaltyOptions = new PenaltyVerticle.Options(Ids.next("node"), settings.penaltyBatch(),
         settings.penaltyBlockMs(), settings.penaltyReclaimIdleMs(), settings.penaltyReclaimEveryMs(),
         settings.penaltyExpireEveryMs());
@@ -144,7 +147,7 @@ public final class LiveJury {
             settings.flags(), settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(),
             settings.promptRetentionMs(), settings.verdictStreamMaxLength())))
         .compose(v -> deploy(vertx, deployments, 1, () -> new PenaltyVerticle(streams, pg,
-            new PenaltyWriter(pg, ladder, outbox), outbox, metrics, penaltyOptions)))
+            new PenaltyWriter(pg, ladder, outbox, new BallotArchive(redis), jurors), outbox, metrics, penaltyOptions)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,

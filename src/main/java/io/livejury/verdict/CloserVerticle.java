@@ -36,7 +36,7 @@ import java.util.Map;
  *
  * <p>A prompt judged by jury rules (its {@code jury} is set) is counted by {@link JuryCount}: weighted ballots,
  * the verdict's {@code jury} block with its coordination flags, and the prompt's {@code calibration} copied on;
- * a calibration verdict needs no review. Once handed off, the prompt joins its room's recent closed prompts,
+ * a calibration verdict needs no review. Once decided, the prompt joins its room's recent closed prompts,
  * which later prompts' {@code co_voting} checks walk back through.
  */
 public final class CloserVerticle extends VerticleBase {
@@ -139,17 +139,19 @@ public final class CloserVerticle extends VerticleBase {
   }
 
   /**
-   * Stream first (the durable hand-off), then the room, then the room's recent closed prompts, then the deadline:
-   * a crash repeats, never skips.
+   * The room's recent closed prompts first (so a later prompt of the room that closes once this verdict is out
+   * walks back through this one), then the stream (the durable hand-off), then the room, then the deadline: a
+   * crash repeats, never skips.
    */
   private Future<Void> handOff(Prompt prompt, Verdict verdict, Map<String, Long> counts) {
-    return redis.send(Request.cmd(Command.XADD).arg(RedisKeys.VERDICT_STREAM).arg("MAXLEN").arg("~").arg(streamMaxLength).arg("*")
-            .arg("promptId").arg(prompt.id()).arg("verdict").arg(Json.encode(verdict)))
+    Future<?> remembered = prompt.jury() == null ? Future.succeededFuture() : LuaScript.REMEMBER_CLOSED.call(redis,
+        List.of(RedisKeys.roomClosedPrompts(prompt.roomId())),
+        List.of(prompt.id(), Integer.toString(flags.coVotingLookback()), Long.toString(retentionMs)));
+    return remembered
+        .compose(r -> redis.send(Request.cmd(Command.XADD).arg(RedisKeys.VERDICT_STREAM).arg("MAXLEN").arg("~")
+            .arg(streamMaxLength).arg("*").arg("promptId").arg(prompt.id()).arg("verdict").arg(Json.encode(verdict))))
         .compose(id -> events.publish(RoomEvent.promptClosed(prompt.roomId(), prompt.id(),
             Frames.tally(prompt.id(), counts, verdict.total()), Frames.verdict(verdict))))
-        .compose(v -> prompt.jury() == null ? Future.succeededFuture() : LuaScript.REMEMBER_CLOSED.call(redis,
-            List.of(RedisKeys.roomClosedPrompts(prompt.roomId())),
-            List.of(prompt.id(), Integer.toString(flags.coVotingLookback()), Long.toString(retentionMs))))
         .compose(v -> forget(prompt.id(), prompt.roomId()));
   }
 
