@@ -1,13 +1,9 @@
 package io.livejury.verdict;
 
-import io.livejury.common.Json;
-import io.livejury.common.LuaScript;
-import io.livejury.common.RedisKeys;
-import io.livejury.model.Prompt;
-import io.livejury.model.PromptKinds;
-import io.livejury.model.PromptOption;
 import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.Http;
+import io.livejury.support.JuryPrompts;
+import io.livejury.support.JuryPrompts.Ballot;
 import io.livejury.support.PgProbe;
 import io.livejury.support.TestNode;
 import io.vertx.core.Vertx;
@@ -15,21 +11,15 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -37,19 +27,16 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * The verdict side of juries against the real servers: a node's closer decides jury prompts and its penalty side
  * records them, their ballots and their jurors' scores. Each prompt is left in Redis exactly as the ballot path
- * leaves it at the deadline (jury-spec, "Data contracts"): the prompt hash with its jury rules and {@code eligible}
- * count, the voters hash with one {@code "<option> <castAtMs> <netId> <weight>"} value per counted ballot, the
- * counts and per-second curve, and the exclusions by reason; then its deadline is set to now.
+ * leaves it at the deadline ({@link JuryPrompts}): its voters hash holds the ballot script's
+ * {@code "<option> <castAtMs> <netId> <weight>"} values.
  */
 @ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
 class JuryVerdictTest {
 
-  private static final String SEED = "5f0c2a9e41d3b8776a1e0c9d2b4f6a81";
-
   private static TestNode node;
   private static Http http;
   private static String staff;
-  private static Redis redis;
+  private static JuryPrompts prompts;
   private static PgProbe pg;
 
   @BeforeAll
@@ -57,93 +44,24 @@ class JuryVerdictTest {
     node = TestNode.start();
     http = new Http(node.port());
     staff = http.token("staff-jury", "staff");
-    redis = Redis.createClient(vertx, EmbeddedServersExtension.servers().redisUrl());
+    prompts = new JuryPrompts(vertx);
     pg = new PgProbe(vertx);
   }
 
   @AfterAll
   static void stop(Vertx vertx) {
-    redis.close();
+    prompts.close();
     pg.close();
     node.stopAfter(vertx);
   }
 
-  /**
-   * One counted ballot, as the ballot script stores it in the voters hash; without a network, as a node without
-   * jury rules stores it (its option only).
-   */
-  private record Ballot(String user, String option, long castAtMs, String net, String weight) {
-
-    String value() {
-      return net == null ? option : option + " " + castAtMs + " " + net + " " + weight;
-    }
-  }
-
-  /** A 12-hex network id per name, as a node derives them. */
-  private static String net(String name) {
-    return String.format("%012x", name.hashCode() & 0xffffffffL);
-  }
-
   private static Ballot ballot(String user, String option, long castAtMs) {
-    return new Ballot(user, option, castAtMs, net(user), "1");
+    return Ballot.of(user, option, castAtMs);
   }
 
-  /**
-   * Leaves a claim prompt in Redis as the ballot path would at its deadline, with these ballots, this many eligible
-   * viewers and these exclusions, then makes it due; returns its id.
-   */
   private static String juryPrompt(String roomId, String streamerId, List<Ballot> ballots, long eligible,
       Map<String, Long> exclusions, Map<String, Object> calibration) {
-    String id = "p-jury-" + System.nanoTime();
-    long opensAtMs = ballots.stream().mapToLong(Ballot::castAtMs).min().orElse(System.currentTimeMillis()) - 1_000;
-    List<PromptOption> options = PromptKinds.get("claim").options();
-    Map<String, Object> jury = new LinkedHashMap<>();
-    jury.put("size", null);
-    jury.put("rate", 1);
-    jury.put("seed", SEED);
-    jury.put("audience", eligible);
-    jury.put("presenceSeconds", 30);
-    jury.put("minAccountDays", 7);
-    jury.put("requireVerified", false);
-    Prompt prompt = new Prompt(id, roomId, "claim", "主播说这款茶能治疗糖尿病，属实吗？", "这款茶能治疗糖尿病", options,
-        Instant.ofEpochMilli(opensAtMs).toString(), Instant.ofEpochMilli(opensAtMs + 60_000).toString(), Prompt.OPEN,
-        Map.of("type", "staff", "by", "staff-jury"), jury, Prompt.TALLY_LIVE, calibration);
-    List<String> args = new ArrayList<>(List.of(Json.encode(prompt), roomId, Long.toString(opensAtMs + 60_000),
-        streamerId, "m-" + streamerId));
-    options.forEach(option -> args.add(option.id()));
-    LuaScript.OPEN_PROMPT.call(redis, List.of(RedisKeys.prompt(id), RedisKeys.counts(id)), args).await();
-    send(Request.cmd(Command.HSET).arg(RedisKeys.prompt(id)).arg("rules").arg("1").arg("opensAtMs").arg(opensAtMs)
-        .arg("presenceMs").arg(30_000).arg("minAcctSec").arg(opensAtMs / 1000 - 7 * 86_400)
-        .arg("requireVerified").arg("0").arg("rate").arg("1").arg("seed").arg(SEED).arg("eligible").arg(eligible));
-    Map<String, Long> counts = new TreeMap<>();
-    Map<String, Long> curve = new TreeMap<>();
-    Request voters = Request.cmd(Command.HSET).arg(RedisKeys.voters(id));
-    for (Ballot ballot : ballots) {
-      voters.arg(ballot.user()).arg(ballot.value());
-      counts.merge(ballot.option(), 1L, Long::sum);
-      curve.merge(ballot.castAtMs() / 1000 + ":" + ballot.option(), 1L, Long::sum);
-    }
-    if (!ballots.isEmpty()) {
-      send(voters);
-      send(hset(RedisKeys.counts(id), counts));
-      send(hset(RedisKeys.curve(id), curve));
-    }
-    if (!exclusions.isEmpty()) {
-      send(hset(RedisKeys.exclusions(id), exclusions));
-    }
-    send(Request.cmd(Command.SADD).arg(RedisKeys.roomOpenPrompts(roomId)).arg(id));
-    send(Request.cmd(Command.ZADD).arg(RedisKeys.DEADLINES).arg(System.currentTimeMillis()).arg(id));
-    return id;
-  }
-
-  private static Request hset(String key, Map<String, Long> values) {
-    Request request = Request.cmd(Command.HSET).arg(key);
-    values.forEach((field, value) -> request.arg(field).arg(value));
-    return request;
-  }
-
-  private static void send(Request request) {
-    redis.send(request).await();
+    return prompts.due(roomId, streamerId, ballots, eligible, exclusions, calibration);
   }
 
   private static JsonObject recorded(String promptId) {
@@ -178,7 +96,7 @@ class JuryVerdictTest {
       String option = slot < 15 ? "false" : slot < 24 ? "true" : "unsure";
       String weight = "false".equals(option) ? (falses++ % 3 == 2 ? "2" : "1") : "true".equals(option) ? "0.5" : "1";
       String user = "juror-" + i;
-      ballots.add(new Ballot(user, option, t0 + i * 20L, net(user), weight));
+      ballots.add(new Ballot(user, option, t0 + i * 20L, JuryPrompts.net(user), weight));
     }
     String promptId = juryPrompt(roomId, streamer, ballots, 2_600, Map.of("late_join", 40L, "conflict", 3L), null);
     JsonObject verdict = recorded(promptId);
@@ -371,8 +289,7 @@ class JuryVerdictTest {
     assertThat(flags.getJsonObject(0).getString("type")).isEqualTo("co_voting");
     assertThat(flags.getJsonObject(0).getJsonObject("detail").getMap()).containsOnly(Map.entry("jurors", 12),
         Map.entry("prompts", 3), Map.entry("windowSeconds", 2), Map.entry("option", "false"));
-    assertThat(redis.send(Request.cmd(Command.LRANGE).arg(RedisKeys.roomClosedPrompts(roomId)).arg(0).arg(-1)).await()
-        .size()).isEqualTo(3);
+    assertThat(prompts.closedPrompts(roomId)).hasSize(3);
     tc.completeNow();
   }
 
