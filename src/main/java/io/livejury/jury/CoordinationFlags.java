@@ -76,30 +76,31 @@ public final class CoordinationFlags {
    *     "windowShare", "restShare", "z"}}
    */
   public List<Flag> bursts(Collection<CountedBallot> ballots) {
-    List<CountedBallot> timed = ballots.stream().filter(CountedBallot::timed).sorted(BY_TIME).toList();
-    int n = timed.size();
     int min = rules.burstMinBallots();
+    List<String> names = ballots.stream().filter(CountedBallot::timed).map(CountedBallot::option).distinct().sorted()
+        .toList();
+    int options = names.size();
+    Map<String, Integer> index = new HashMap<>();
+    names.forEach(name -> index.put(name, index.size()));
+    // Time and option packed in one long, sorted as primitives: a huge prompt's ballots sort in milliseconds.
+    long[] ballot = ballots.stream().filter(CountedBallot::timed)
+        .mapToLong(b -> b.castAtMs() * options + index.get(b.option())).sorted().toArray();
+    int n = ballot.length;
     if (n < 2 * min) {
       return List.of();
     }
-    Map<String, Integer> index = new LinkedHashMap<>();
-    int[] option = new int[n];
-    for (int i = 0; i < n; i++) {
-      option[i] = index.computeIfAbsent(timed.get(i).option(), o -> index.size());
-    }
-    int options = index.size();
     int[] total = new int[options];
-    for (int o : option) {
-      total[o]++;
+    for (long b : ballot) {
+      total[(int) (b % options)]++;
     }
     long windowMs = rules.burstWindowSeconds() * 1000L;
     int[] inWindow = new int[options];
     Burst[] strongest = new Burst[options];
     int end = 0;
     for (int start = 0; start < n; start++) {
-      long from = timed.get(start).castAtMs();
-      while (end < n && timed.get(end).castAtMs() < from + windowMs) {
-        inWindow[option[end++]]++;
+      long from = ballot[start] / options;
+      while (end < n && ballot[end] / options < from + windowMs) {
+        inWindow[(int) (ballot[end++] % options)]++;
       }
       int windowBallots = end - start;
       int rest = n - windowBallots;
@@ -111,9 +112,8 @@ public final class CoordinationFlags {
           }
         }
       }
-      inWindow[option[start]]--;
+      inWindow[(int) (ballot[start] % options)]--;
     }
-    List<String> names = List.copyOf(index.keySet());
     List<Flag> flags = new ArrayList<>();
     for (int o = 0; o < options; o++) {
       Burst b = strongest[o];

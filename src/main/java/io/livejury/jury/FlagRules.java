@@ -19,8 +19,11 @@ import io.livejury.config.Settings;
  * @param coVotingMinJurors        … at least this many of them …
  * @param coVotingMinPrompts       … on at least this many of the room's prompts, this one included …
  * @param coVotingLookback         … among the room's last this-many closed prompts
- * @param coVotingMaxJurors        of one window's group of this prompt, at most this many jurors (the earliest) are
- *                                 followed back through the earlier prompts: the cost bound of a huge room
+ * @param coVotingMaxJurors        at most this many jurors of this prompt are followed back through the earlier
+ *                                 prompts, the smallest groups first: the cost bound of a huge room
+ * @param coVotingMaxChance        an earlier prompt counts only when the jurors' bunching there would happen by
+ *                                 chance with at most this probability (binomial tail), so that the crowd of a big
+ *                                 room rushing to vote is not taken for a group; at most 0.001
  */
 public record FlagRules(
     int sharedNetworkMinBallots,
@@ -32,7 +35,15 @@ public record FlagRules(
     int coVotingMinJurors,
     int coVotingMinPrompts,
     int coVotingLookback,
-    int coVotingMaxJurors) {
+    int coVotingMaxJurors,
+    double coVotingMaxChance) {
+
+  public FlagRules {
+    if (!(coVotingMaxChance > 0 && coVotingMaxChance <= 0.001)) {
+      throw new IllegalArgumentException("LIVEJURY_FLAG_CO_VOTING_MAX_CHANCE must lie in (0, 0.001], got "
+          + coVotingMaxChance);
+    }
+  }
 
   public static FlagRules from(Settings.Reader r) {
     return new FlagRules(
@@ -45,6 +56,7 @@ public record FlagRules(
         r.positive("LIVEJURY_FLAG_CO_VOTING_MIN_JURORS"),
         r.positive("LIVEJURY_FLAG_CO_VOTING_MIN_PROMPTS"),
         r.positive("LIVEJURY_FLAG_CO_VOTING_LOOKBACK"),
-        r.positive("LIVEJURY_FLAG_CO_VOTING_MAX_JURORS"));
+        r.positive("LIVEJURY_FLAG_CO_VOTING_MAX_JURORS"),
+        r.decimal("LIVEJURY_FLAG_CO_VOTING_MAX_CHANCE"));
   }
 }

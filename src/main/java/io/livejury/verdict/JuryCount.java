@@ -1,6 +1,7 @@
 package io.livejury.verdict;
 
 import io.livejury.common.RedisKeys;
+import io.livejury.common.Replies;
 import io.livejury.jury.CoVoting;
 import io.livejury.jury.CoordinationFlags;
 import io.livejury.jury.CountedBallot;
@@ -27,7 +28,8 @@ import java.util.Map;
 /**
  * Counts a closed jury prompt's ballots for its verdict: reads them from the voters hash in pages, sums their
  * weights per option (for {@link VerdictRule}) and raises the coordination flags ({@link CoordinationFlags}),
- * following {@code co_voting} back through the room's recent closed prompts. The arithmetic over the ballots runs
+ * following {@code co_voting} back through the room's recent closed prompts (each one's ballots of the jurors
+ * followed, by HMGET, and its per-second curve). The arithmetic over the ballots runs
  * off the event loop: a prompt of a huge room holds hundreds of thousands of them.
  */
 final class JuryCount {
@@ -112,8 +114,12 @@ final class JuryCount {
     if (step >= earlier.size() || wanted.isEmpty()) {
       return Future.succeededFuture(walk);
     }
-    return Voters.of(redis, earlier.get(step), wanted)
-        .compose(found -> vertx.executeBlocking(() -> walk.next(found)))
+    String promptId = earlier.get(step);
+    Future<Map<String, CountedBallot>> theirs = Voters.of(redis, promptId, wanted);
+    Future<Response> curve = redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.curve(promptId)));
+    return Future.all(theirs, curve)
+        .compose(read -> vertx.executeBlocking(() ->
+            walk.next(theirs.result(), CoVoting.Spread.of(Replies.counts(curve.result())))))
         .compose(next -> walkBack(next, earlier, step + 1));
   }
 }

@@ -11,12 +11,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** The coordination flags on hand-made ballots, with the numbers in their details worked out exactly. */
 class CoordinationFlagsTest {
 
   /** The shipped defaults. */
-  private static final FlagRules RULES = new FlagRules(10, 0.2, 20, 2, 4.0, 2, 10, 3, 10, 5000);
+  private static final FlagRules RULES = new FlagRules(10, 0.2, 20, 2, 4.0, 2, 10, 3, 10, 5000, 1e-6);
   private static final long T0 = 1_800_000_000_000L;
 
   private final CoordinationFlags flags = new CoordinationFlags(RULES);
@@ -155,6 +156,17 @@ class CoordinationFlagsTest {
     return ballots.stream().collect(Collectors.toMap(CountedBallot::userId, Function.identity()));
   }
 
+  /** What the earlier prompt's curve says: its ballots per second and option. */
+  private static CoVoting.Spread spread(Map<String, CountedBallot> ballots) {
+    return CoVoting.Spread.of(ballots.values().stream().collect(Collectors.toMap(
+        b -> b.castAtMs() / 1000 + ":" + b.option(), b -> 1L, Long::sum)));
+  }
+
+  /** One step of the walk back, with what the earlier prompt holds. */
+  private static CoVoting step(CoVoting walk, Map<String, CountedBallot> earlier) {
+    return walk.next(earlier, spread(earlier));
+  }
+
   @Test
   void twelveAccountsVotingTogetherOnThreePromptsAreCoVoting() {
     Map<String, CountedBallot> now = prompt(T0 + 11_500, "false", 800, 1); // 11.5-12.3 s: across a 2-s boundary
@@ -162,35 +174,37 @@ class CoordinationFlagsTest {
     assertThat(walk.wanted()).as("only the bots voted in one window in numbers")
         .containsExactlyInAnyOrderElementsOf(List.of("bot-0", "bot-1", "bot-2", "bot-3", "bot-4", "bot-5", "bot-6",
             "bot-7", "bot-8", "bot-9", "bot-10", "bot-11"));
-    walk = walk.next(prompt(T0 - 300_000, "true", 1_000, 2)); // another option on the prompt before: still together
+    walk = step(walk, prompt(T0 - 300_000, "true", 1_000, 2)); // another option on the prompt before: still together
     assertThat(walk.flag()).isEmpty();
-    walk = walk.next(prompt(T0 - 600_000, "false", 300, 3));
+    walk = step(walk, prompt(T0 - 600_000, "false", 300, 3));
     assertThat(walk.wanted()).isEmpty();
+    // On each earlier prompt the twelve's window holds 12 of its 62 ballots, so by chance all twelve land there with
+    // probability (12/62)^12 = 2.76e-9.
     assertThat(walk.flag()).hasValueSatisfying(flag -> {
       assertThat(flag.type()).isEqualTo("co_voting");
       assertThat(flag.detail()).containsExactly(Map.entry("jurors", 12), Map.entry("prompts", 3),
-          Map.entry("windowSeconds", 2), Map.entry("option", "false"));
+          Map.entry("windowSeconds", 2), Map.entry("option", "false"), Map.entry("chance", 2.76e-9));
     });
   }
 
   @Test
   void aPromptTheGroupSkippedDoesNotBreakTheChainButScatteredBallotsDo() {
     Map<String, CountedBallot> now = prompt(T0, "false", 800, 4);
-    CoVoting skipping = flags.coVoting(now.values(), 3)
-        .next(prompt(T0 - 100_000, "false", 500, 5))
-        .next(new HashMap<>()) // they were not in the room for this one
-        .next(prompt(T0 - 300_000, "true", 500, 6));
+    CoVoting skipping = step(step(step(flags.coVoting(now.values(), 3),
+        prompt(T0 - 100_000, "false", 500, 5)),
+        new HashMap<>()), // they were not in the room for this one
+        prompt(T0 - 300_000, "true", 500, 6));
     assertThat(skipping.flag()).hasValueSatisfying(flag -> assertThat(flag.detail()).containsEntry("prompts", 3));
 
-    CoVoting scattered = flags.coVoting(now.values(), 2)
-        .next(prompt(T0 - 100_000, "false", 500, 7))
-        .next(prompt(T0 - 200_000, "false", 30_000, 8)); // one every 2.5 s: never ten in one window
+    CoVoting scattered = step(step(flags.coVoting(now.values(), 2),
+        prompt(T0 - 100_000, "false", 500, 7)),
+        prompt(T0 - 200_000, "false", 30_000, 8)); // one every 2.5 s: never ten in one window
     assertThat(scattered.flag()).isEmpty();
     assertThat(scattered.groups()).as("no earlier prompt left to reach three").isEmpty();
   }
 
   @Test
-  void honestViewersVotingAtRandomAreNoCoVotingAndTheCapBoundsTheWork() {
+  void honestViewersVotingAtRandomAreNoCoVoting() {
     Random random = new Random(42);
     List<Map<String, CountedBallot>> prompts = new ArrayList<>();
     for (int p = 0; p < 4; p++) {
@@ -203,12 +217,57 @@ class CoordinationFlagsTest {
     }
     CoVoting walk = flags.coVoting(prompts.get(0).values(), 3);
     for (int p = 1; p < 4; p++) {
-      walk = walk.next(prompts.get(p));
+      walk = step(walk, prompts.get(p));
     }
     assertThat(walk.flag()).isEmpty();
+  }
 
-    CoVoting capped = new CoordinationFlags(new FlagRules(10, 0.2, 20, 2, 4.0, 2, 10, 3, 10, 11))
-        .coVoting(prompt(T0, "false", 800, 9).values(), 2);
-    assertThat(capped.wanted()).as("the earliest 11 of the 12").hasSize(11).doesNotContain("bot-11");
+  @Test
+  void theSmallestGroupsAreFollowedWithinTheBudget() {
+    List<CountedBallot> ballots = new ArrayList<>(prompt(T0, "false", 800, 9).values());
+    for (int i = 0; i < 40; i++) {
+      ballots.add(ballot("crowd-" + i, "false", T0 + 20_000 + i * 20L)); // forty in 0.8 s, twenty seconds later
+    }
+    List<String> bots = List.of("bot-0", "bot-1", "bot-2", "bot-3", "bot-4", "bot-5", "bot-6", "bot-7", "bot-8",
+        "bot-9", "bot-10", "bot-11");
+    assertThat(new CoordinationFlags(new FlagRules(10, 0.2, 20, 2, 4.0, 2, 10, 3, 10, 30, 1e-6))
+        .coVoting(ballots, 2).wanted()).as("12 fit in 30, 12 + 40 do not").containsExactlyInAnyOrderElementsOf(bots);
+    assertThat(new CoordinationFlags(new FlagRules(10, 0.2, 20, 2, 4.0, 2, 10, 3, 10, 52, 1e-6))
+        .coVoting(ballots, 2).wanted()).hasSize(52);
+    assertThat(new CoordinationFlags(new FlagRules(10, 0.2, 20, 2, 4.0, 2, 10, 3, 10, 11, 1e-6))
+        .coVoting(ballots, 2).wanted()).as("a group is followed whole or not at all").isEmpty();
+  }
+
+  @Test
+  void aBigRoomRushingToVoteOnEveryPromptIsNoCoVoting() {
+    // 3,000 honest jurors a prompt, half of them in its first 4 seconds, 60 % "false". Thousands share a window on
+    // every prompt, and dozens of them do so again on the next two by chance alone: kept by size, they would flag
+    // every verdict of the room. Weighed against how each earlier prompt's ballots spread, none is rarer than chance.
+    Random random = new Random(7);
+    List<Map<String, CountedBallot>> prompts = new ArrayList<>();
+    for (int p = 0; p < 4; p++) {
+      long opens = T0 - p * 100_000L;
+      Map<String, CountedBallot> ballots = new HashMap<>();
+      for (int i = 0; i < 3_000; i++) {
+        long at = opens + (random.nextBoolean() ? random.nextInt(4_000) : random.nextInt(60_000));
+        ballots.put("j" + i, ballot("j" + i, random.nextInt(10) < 6 ? "false" : "true", at));
+      }
+      prompts.add(ballots);
+    }
+    CoVoting walk = flags.coVoting(prompts.get(0).values(), 3);
+    assertThat(walk.groups()).as("the rush makes groups of hundreds").isNotEmpty();
+    for (int p = 1; p < 4; p++) {
+      walk = step(walk, prompts.get(p));
+    }
+    assertThat(walk.flag()).isEmpty();
+  }
+
+  @Test
+  void theChanceOfABunchIsTheBinomialTail() {
+    double[] logFactorials = CoVoting.logFactorials(100);
+    assertThat(CoVoting.tail(12, 12, 0.5, logFactorials)).isCloseTo(Math.pow(0.5, 12), within(1e-18));
+    // Σ_{j=8..10} C(10, j) 0.3^j 0.7^(10−j) = 0.0015903864; P(Binomial(100, 0.1) ≥ 25) = 1.3072817e-5.
+    assertThat(CoVoting.tail(10, 8, 0.3, logFactorials)).isCloseTo(0.0015903864, within(1e-12));
+    assertThat(CoVoting.tail(100, 25, 0.1, logFactorials)).isCloseTo(1.307281743e-5, within(1e-13));
   }
 }
