@@ -117,7 +117,7 @@ public final class CloserVerticle extends VerticleBase {
     PromptKind kind = PromptKinds.get(prompt.kind());
     Future<Judged> judged = prompt.jury() == null
         ? Future.succeededFuture(new Judged(rule.decide(kind, counts), null))
-        : juries.count(prompt, kind, eligible.isEmpty() ? 0 : Long.parseLong(eligible), excluded)
+        : juries.count(prompt, kind, count(eligible), excluded)
             .map(counted -> new Judged(rule.decide(kind, counts, counted.weights()), counted.report().toMap()));
     return judged.compose(j -> {
       boolean reviewed = prompt.calibration() == null && !kind.cleared().equals(j.decision().outcome());
@@ -132,6 +132,16 @@ public final class CloserVerticle extends VerticleBase {
               : redis.send(Request.cmd(Command.HGET).arg(RedisKeys.prompt(prompt.id())).arg("verdict"))
                   .map(stored -> Json.decode(stored.toString(), Verdict.class)));
     });
+  }
+
+  /** The prompt's {@code eligible} field: 0 when no node counted one (or wrote something else), never a failed close. */
+  private static long count(String eligible) {
+    try {
+      return eligible.isEmpty() ? 0 : Long.parseLong(eligible);
+    } catch (NumberFormatException e) {
+      LOG.warn("A prompt's eligible count is not a number ('{}'); the verdict says 0", eligible);
+      return 0;
+    }
   }
 
   /** The decision and, for a jury prompt, the verdict's jury block. */
