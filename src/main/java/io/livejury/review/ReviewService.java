@@ -212,7 +212,7 @@ public final class ReviewService {
   }
 
   /** The option a staff decision finds right: the outcome's own when confirmed, the other decisive one when not. */
-  static String rightOption(PromptKind kind, String outcome, String action) {
+  private static String rightOption(PromptKind kind, String outcome, String action) {
     boolean condemned = kind.condemned().equals(outcome);
     boolean upheld = CONFIRM.equals(action);
     return condemned == upheld ? kind.condemning() : kind.clearing();
