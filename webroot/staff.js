@@ -8,9 +8,12 @@ let cursor = null;
 let query = '';
 
 function item(v) {
+  const flagged = v.jury && v.jury.flags && v.jury.flags.length;
   return el('li', {}, el('button', { type: 'button', 'data-verdict': v.id, onclick: (e) => open(v.id, e.currentTarget) },
     el('span', { class: `badge ${v.outcome}` }, OUTCOMES[v.outcome] || v.outcome), ' ',
-    el('span', { class: 'badge' }, v.reviewStatus), ' ', v.question,
+    el('span', { class: 'badge' }, v.reviewStatus), ' ',
+    flagged ? [el('span', { class: 'badge warn' }, '⚑ 可疑 / flagged'), ' '] : null,
+    v.calibration ? [el('span', { class: 'badge' }, '校准 / calibration'), ' '] : null, v.question,
     el('div', { class: 'muted' }, `${v.roomId} · ${v.streamerId} · ${new Date(v.decidedAt).toLocaleString()}`)));
 }
 
@@ -59,6 +62,62 @@ function curveChart(curve) {
     }))));
 }
 
+const REASONS = {
+  late_join: '进房太晚 / joined late',
+  new_account: '新账号 / new account',
+  conflict: '利益相关 / conflict of interest',
+  unverified: '未实名 / unverified',
+  not_selected: '未抽中 / not drawn',
+};
+
+const FLAGS = {
+  shared_network: '同一网络 / Shared network',
+  burst: '集中涌入 / Burst',
+  co_voting: '协同投票 / Co-voting',
+};
+
+/** "a 3 · b 4", or a dash for nothing. */
+function pairs(map, words = {}) {
+  const entries = Object.entries(map || {});
+  return entries.length ? entries.map(([k, n]) => `${words[k] || k} ${n}`).join(' · ') : '—';
+}
+
+/** What a flag's numbers say, in words staff can weigh. */
+function flagDetail(flag) {
+  const d = flag.detail || {};
+  if (flag.type === 'shared_network') {
+    return `网络 / network ${d.net}: ${d.ballots} 张谴责票 / condemning ballots (${percent(d.share)})`;
+  }
+  if (flag.type === 'burst') {
+    return `“${d.option}” ${d.ballots}/${d.windowBallots} 票 / ballots in ${d.windowSeconds}s from ${new Date(d.from).toLocaleTimeString()}`
+      + ` — ${percent(d.windowShare)} vs ${percent(d.restShare)} 其余 / in the rest, z = ${d.z}`;
+  }
+  if (flag.type === 'co_voting') {
+    return `${d.jurors} 位陪审员 / jurors voted together (“${d.option}” here) within ${d.windowSeconds}s on ${d.prompts} prompts`;
+  }
+  return JSON.stringify(d);
+}
+
+/** The verdict's jury: who could vote, who did, who was kept out and why, weights, flags, calibration. */
+function jury(v) {
+  if (!v.jury && !v.calibration) return null;
+  const j = v.jury || {};
+  const flags = j.flags || [];
+  return el('section', { class: 'jury', 'aria-label': '陪审团 / Jury' },
+    el('h4', {}, '陪审团 / Jury'),
+    facts([
+      ['可投票 / Eligible', j.eligible],
+      ['已计票 / Voted', j.voted],
+      ['被排除 / Excluded', v.jury ? pairs(j.excluded, REASONS) : null],
+      ['加权票数 / Weighted', j.weighted ? pairs(Object.fromEntries(Object.entries(j.weighted)
+        .map(([k, x]) => [k, Math.round(x * 100) / 100]))) : null],
+      ['校准 / Calibration', v.calibration ? `calibration: answer ${v.calibration.answer}` : null],
+    ]),
+    v.jury ? el('ul', { class: 'feed flags' }, flags.length
+      ? flags.map((f) => el('li', { class: 'warn', 'data-flag': f.type }, el('strong', {}, FLAGS[f.type] || f.type), ' · ', flagDetail(f)))
+      : el('li', {}, '无异常标记 / No coordination flags')) : null);
+}
+
 async function open(id, button) {
   document.querySelectorAll('#queue button').forEach((b) => b.setAttribute('aria-current', String(b === button)));
   try {
@@ -105,6 +164,7 @@ function render(v) {
       ['申诉 / Appeal', v.appeal ? `${v.appeal.status}: ${v.appeal.reason}` : null],
     ]),
     tally,
+    jury(v),
     timeline,
     el('h4', {}, '复核 / Decide'),
     el('label', {}, '理由 / Reason', reason),
@@ -148,6 +208,10 @@ document.getElementById('ask').addEventListener('submit', async (event) => {
   const f = event.target.elements;
   const body = { kind: f.kind.value, question: f.question.value.trim(), durationSec: Number(f.durationSec.value) };
   if (f.claim.value.trim()) body.claim = f.claim.value.trim();
+  if (f.jurySize.value) body.jurySize = Number(f.jurySize.value);
+  if (f.tally.value !== 'live') body.tally = f.tally.value;
+  // A prompt with a known answer measures the jurors and never penalises.
+  if (f.calibration.value.trim()) body.calibration = { answer: f.calibration.value.trim() };
   try {
     const prompt = await api(`/api/rooms/${encodeURIComponent(f.roomId.value.trim())}/prompts`, { method: 'POST', token, body });
     document.getElementById('ask-result').textContent = `已发起 / Asked: ${prompt.id}`;
@@ -158,6 +222,25 @@ document.getElementById('ask').addEventListener('submit', async (event) => {
   }
 });
 
+document.getElementById('juror').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const userId = event.target.elements.userId.value.trim();
+  const out = document.getElementById('juror-record');
+  try {
+    const j = await api(`/api/jurors/${encodeURIComponent(userId)}`, { token });
+    out.replaceChildren(facts([
+      ['陪审员 / Juror', j.userId],
+      ['信誉 / Reputation', percent(j.reputation)],
+      ['票权重 / Weight', Math.round(j.weight * 1000) / 1000],
+      ['复核一致 / Agreed with staff', `${j.agreed} / ${j.decided}`],
+      ['校准答对 / Calibration right', `${j.calibration.correct} / ${j.calibration.answered}`],
+    ]));
+    showError(null);
+  } catch (error) {
+    out.replaceChildren();
+    showError(error);
+  }
+});
 signIn('staff')
   .then((session) => {
     token = session.token;

@@ -11,8 +11,10 @@ RETURNING id;
 SELECT pg_advisory_xact_lock(hashtext($1));
 
 -- name: COUNT_OFFENCES
+-- A calibration verdict measures the jurors, never the streamer: it is no offence.
 SELECT count(*) AS offences FROM verdicts
-WHERE streamer_id = $1 AND outcome = ANY($2) AND review_status <> 'overturned' AND decided_at > $3;
+WHERE streamer_id = $1 AND outcome = ANY($2) AND review_status <> 'overturned' AND decided_at > $3
+  AND calibration IS NULL;
 
 -- name: INSERT_PENALTY
 INSERT INTO penalties (id, verdict_id, subject, level, offence, status, starts_at, ends_at, created_at)
@@ -52,7 +54,7 @@ UPDATE penalties SET level = $2, offence = $3, status = $4, starts_at = $5, ends
 -- name: COUNT_OFFENCES_UNTIL
 SELECT count(*) AS offences FROM verdicts
 WHERE streamer_id = $1 AND outcome = ANY($2) AND (review_status <> 'overturned' OR id = $5)
-  AND decided_at > $3 AND decided_at <= $4;
+  AND decided_at > $3 AND decided_at <= $4 AND calibration IS NULL;
 
 -- name: REVIEWS_OF_VERDICT
 SELECT * FROM reviews WHERE verdict_id = $1 ORDER BY at, id;
@@ -98,3 +100,34 @@ WHERE sent_at IS NULL AND created_at < now() - make_interval(secs => $1)
 ORDER BY id
 LIMIT $3
 FOR UPDATE SKIP LOCKED;
+
+-- name: INSERT_BALLOTS
+-- One page of a verdict's counted ballots, as arrays: $2 users, $3 options, $4 cast times (epoch ms, null when
+-- unknown), $5 networks, $6 weights. A ballot listed twice (a page repeated by HSCAN) is written once.
+INSERT INTO ballots (verdict_id, user_id, option, cast_at, net, weight)
+SELECT $1, b.user_id, b.option, timestamptz 'epoch' + b.cast_at_ms * interval '1 millisecond', b.net, b.weight
+FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::float8[]) AS b(user_id, option, cast_at_ms, net, weight)
+ON CONFLICT (verdict_id, user_id) DO NOTHING;
+
+-- name: SCORE_CALIBRATION
+-- Every counted ballot of a calibration verdict is an answer, right when it is $2. Rows are taken in user order,
+-- so transactions scoring the same jurors at once wait for each other instead of deadlocking.
+INSERT INTO jurors (user_id, calib_answered, calib_correct)
+SELECT user_id, 1, CASE WHEN option = $2 THEN 1 ELSE 0 END FROM ballots WHERE verdict_id = $1 ORDER BY user_id
+ON CONFLICT (user_id) DO UPDATE SET calib_answered = jurors.calib_answered + 1,
+  calib_correct = jurors.calib_correct + EXCLUDED.calib_correct, updated_at = now();
+
+-- name: SCORE_REVIEW
+-- The decisive ballots ($3) of a verdict staff decided: decided +$4, agreed +$4 where the option is $2, the one staff
+-- found right; $4 is 1 to score a decision, -1 to take its score back.
+INSERT INTO jurors (user_id, decided, agreed)
+SELECT user_id, $4::int, CASE WHEN option = $2 THEN $4::int ELSE 0 END FROM ballots
+WHERE verdict_id = $1 AND option = ANY($3) ORDER BY user_id
+ON CONFLICT (user_id) DO UPDATE SET decided = jurors.decided + EXCLUDED.decided,
+  agreed = jurors.agreed + EXCLUDED.agreed, updated_at = now();
+
+-- name: SET_JURORS_SCORED
+UPDATE verdicts SET jurors_scored = $2 WHERE id = $1;
+
+-- name: GET_JUROR
+SELECT * FROM jurors WHERE user_id = $1;

@@ -17,7 +17,8 @@ import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
 import io.livejury.gateway.SocketServices;
 import io.livejury.gateway.UserSockets;
-import io.livejury.jury.Reputation;
+import io.livejury.jury.BallotArchive;
+import io.livejury.jury.JurorStore;
 import io.livejury.metrics.MeteredRedis;
 import io.livejury.metrics.Metrics;
 import io.livejury.penalty.Outbox;
@@ -127,15 +128,14 @@ public final class LiveJury {
         settings.reportCooldownSeconds(), settings.reportThreshold(), settings.reportWindowSeconds(),
         settings.promptSeconds(), settings.reportTextsKept(), settings.jury().presenceSeconds(),
         settings.jury().minAccountDays()));
-    // Every juror weighs 1 until their reputation is read from Postgres.
-    Reputation reputation = userId -> Future.succeededFuture(1.0);
+    JurorStore jurors = new JurorStore(pg, settings.reputation());
     SocketServices sockets = new SocketServices(settings, registry, prompts, ballots, reports,
-        new UserSockets(settings.socketPolicy().perUser()), metrics, presence, reputation);
+        new UserSockets(settings.socketPolicy().perUser()), metrics, presence, jurors);
     PenaltyLadder ladder = PenaltyLadder.load();
     Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000),
         settings.outboxRetryHours());
-    ReviewService reviews = new ReviewService(pg, ladder, outbox);
     String nodeId = Ids.next("node");
+    ReviewService reviews = new ReviewService(pg, ladder, outbox, jurors);
     PenaltyVerticle.Options penaltyOptions = new PenaltyVerticle.Options(nodeId, settings.penaltyBatch(),
         settings.penaltyBlockMs(), settings.penaltyReclaimIdleMs(), settings.penaltyReclaimEveryMs(),
         settings.penaltyExpireEveryMs());
@@ -151,10 +151,10 @@ public final class LiveJury {
         .compose(v -> !settings.jury().enabled() ? Future.<Void>succeededFuture()
             : deploy(vertx, deployments, 1, () -> new AudienceVerticle(presence, registry, nodeId)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
-            settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(), settings.promptRetentionMs(),
-            settings.verdictStreamMaxLength())))
+            settings.flags(), settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(),
+            settings.promptRetentionMs(), settings.verdictStreamMaxLength())))
         .compose(v -> deploy(vertx, deployments, 1, () -> new PenaltyVerticle(streams, pg,
-            new PenaltyWriter(pg, ladder, outbox), outbox, metrics, penaltyOptions)))
+            new PenaltyWriter(pg, ladder, outbox, new BallotArchive(redis), jurors), outbox, metrics, penaltyOptions)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,

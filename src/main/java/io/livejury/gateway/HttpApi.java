@@ -111,6 +111,10 @@ final class HttpApi {
     }));
     router.post("/api/penalties/:penaltyId/appeal").handler(json(201, ctx ->
         reviews.appeal(caller(ctx, Role.STREAMER), ctx.pathParam("penaltyId"), body(ctx))));
+    router.get("/api/jurors/:userId").handler(json(200, ctx -> {
+      caller(ctx, Role.STAFF);
+      return reviews.juror(ctx.pathParam("userId"));
+    }));
 
     router.route("/api/*").handler(ctx -> ctx.fail(404));
     // The pages: from ./webroot when run from a checkout, else from inside the jar. They are revalidated on

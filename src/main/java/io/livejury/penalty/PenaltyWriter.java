@@ -1,6 +1,9 @@
 package io.livejury.penalty;
 
 import io.livejury.common.Sql;
+import io.livejury.jury.BallotArchive;
+import io.livejury.jury.JurorStore;
+import io.livejury.jury.JuryReport;
 import io.livejury.model.Penalty;
 import io.livejury.model.Verdict;
 import io.vertx.core.Future;
@@ -18,6 +21,11 @@ import java.util.Optional;
  * idempotency key: a verdict already recorded changes nothing, however often its stream entry comes back.
  * Offences of one subject are counted under a per-subject advisory lock, so two verdicts about the same
  * streamer landing at once still climb the ladder one step each.
+ *
+ * <p>A jury verdict's counted ballots are copied into Postgres in the same transaction ({@link BallotArchive}).
+ * A calibration verdict (a staff prompt with a known answer) never penalises: it scores each of its jurors'
+ * answers instead ({@link JurorStore#scoreCalibration}). A verdict with coordination flags that would penalise
+ * creates its penalty {@code pending_review} whatever its step on the ladder, a warning included: staff decide.
  */
 public final class PenaltyWriter {
 
@@ -28,11 +36,15 @@ public final class PenaltyWriter {
   private final Pool pg;
   private final PenaltyLadder ladder;
   private final Outbox outbox;
+  private final BallotArchive ballots;
+  private final JurorStore jurors;
 
-  public PenaltyWriter(Pool pg, PenaltyLadder ladder, Outbox outbox) {
+  public PenaltyWriter(Pool pg, PenaltyLadder ladder, Outbox outbox, BallotArchive ballots, JurorStore jurors) {
     this.pg = pg;
     this.ladder = ladder;
     this.outbox = outbox;
+    this.ballots = ballots;
+    this.jurors = jurors;
   }
 
   public Future<Outcome> record(Verdict verdict) {
@@ -46,12 +58,20 @@ public final class PenaltyWriter {
           if (inserted.rowCount() == 0) {
             return Future.succeededFuture(new Outcome(Optional.empty())); // recorded before: nothing to do
           }
-          if (!ladder.isOffence(verdict.outcome())) {
-            return Future.succeededFuture(new Outcome(Optional.empty()));
+          Future<Void> counted = verdict.jury() == null ? Future.succeededFuture() : ballots.copy(conn, verdict);
+          if (verdict.calibration() != null) {
+            return counted.compose(v -> verdict.calibration().get("answer") instanceof String answer
+                    ? jurors.scoreCalibration(conn, verdict.id(), answer)
+                    : Future.<Void>succeededFuture())
+                .map(new Outcome(Optional.empty()));
           }
-          return penalise(conn, verdict).compose(penalty -> penalty.isEmpty()
-              ? Future.succeededFuture(new Outcome(Optional.empty()))
-              : outbox.write(conn, verdict.roomId(), penalty.get()).map(n -> new Outcome(Optional.of(n))));
+          if (!ladder.isOffence(verdict.outcome())) {
+            return counted.map(new Outcome(Optional.empty()));
+          }
+          return counted.compose(v -> penalise(conn, verdict, JuryReport.flagged(verdict.jury())))
+              .compose(penalty -> penalty.isEmpty()
+                  ? Future.succeededFuture(new Outcome(Optional.empty()))
+                  : outbox.write(conn, verdict.roomId(), penalty.get()).map(n -> new Outcome(Optional.of(n))));
         }));
   }
 
@@ -59,7 +79,8 @@ public final class PenaltyWriter {
     return map == null ? null : new JsonObject(map);
   }
 
-  private Future<Optional<Penalty>> penalise(SqlConnection conn, Verdict verdict) {
+  /** {@code flagged}: the verdict carries coordination flags, so staff decide even a step that needs no review. */
+  private Future<Optional<Penalty>> penalise(SqlConnection conn, Verdict verdict, boolean flagged) {
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     return conn.preparedQuery(Sql.LOCK_SUBJECT.text()).execute(Tuple.of(verdict.streamerId()))
         .compose(locked -> conn.preparedQuery(Sql.COUNT_OFFENCES.text()).execute(Tuple.of(verdict.streamerId(),
@@ -67,7 +88,7 @@ public final class PenaltyWriter {
         .compose(counted -> {
           int offence = counted.iterator().next().getLong("offences").intValue();
           PenaltyLadder.Step step = ladder.step(offence);
-          boolean immediate = !step.needsReview();
+          boolean immediate = !step.needsReview() && !flagged;
           OffsetDateTime endsAt = immediate && step.days() != null ? now.plusDays(step.days()) : null;
           return conn.preparedQuery(Sql.INSERT_PENALTY.text()).execute(Tuple.from(new Object[] {
               Penalty.idFor(verdict.id()), verdict.id(), verdict.streamerId(), step.level(), offence,

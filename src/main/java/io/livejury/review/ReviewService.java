@@ -4,9 +4,12 @@ import io.livejury.common.ApiException;
 import io.livejury.common.Ids;
 import io.livejury.common.Json;
 import io.livejury.common.Sql;
+import io.livejury.jury.JurorStore;
 import io.livejury.model.Appeal;
 import io.livejury.model.Penalty;
 import io.livejury.model.Principal;
+import io.livejury.model.PromptKind;
+import io.livejury.model.PromptKinds;
 import io.livejury.model.Verdict;
 import io.livejury.penalty.Outbox;
 import io.livejury.penalty.PenaltyLadder;
@@ -24,12 +27,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The governance side: the verdict queue, verdict details with their penalty and audit trail, staff
  * reviews (confirm / overturn), penalty history and streamer appeals. Every decision is one transaction
  * that also writes its audit row, and the streamer hears of any penalty change in real time.
+ *
+ * <p>A staff decision also scores the jurors of a condemned or cleared verdict ({@link JurorStore#scoreReview}):
+ * confirming makes the option of the outcome right (the condemning option for a condemned verdict, the clearing
+ * one for a cleared verdict), overturning the other decisive option. A verdict remembers which decision its jurors
+ * are scored by, so a re-review, or the decision on an appeal, first takes that score back exactly: a juror's counts
+ * never drift however often staff change their mind. Inconclusive verdicts score nobody (no side won), nor do
+ * calibration verdicts (their jurors were scored against the known answer).
  */
 public final class ReviewService {
 
@@ -38,15 +49,18 @@ public final class ReviewService {
   public static final String APPEAL = "appeal";
   private static final int MAX_LIMIT = 200;
   private static final int MAX_REASON = 2000;
+  private static final int MAX_USER_ID = 256;
 
   private final Pool pg;
   private final PenaltyLadder ladder;
   private final Outbox outbox;
+  private final JurorStore jurors;
 
-  public ReviewService(Pool pg, PenaltyLadder ladder, Outbox outbox) {
+  public ReviewService(Pool pg, PenaltyLadder ladder, Outbox outbox, JurorStore jurors) {
     this.pg = pg;
     this.ladder = ladder;
     this.outbox = outbox;
+    this.jurors = jurors;
   }
 
   /** Newest first, filtered by review status and room, in pages joined by an opaque keyset cursor. */
@@ -131,8 +145,12 @@ public final class ReviewService {
     return pg.withTransaction(conn -> conn.preparedQuery(Sql.LOCK_VERDICT.text()).execute(Tuple.of(verdictId))
             .compose(rows -> rows.rowCount() == 0
                 ? Future.failedFuture(ApiException.notFound("verdict " + verdictId))
-                : Future.succeededFuture(Rows.verdict(rows.iterator().next())))
-            .compose(verdict -> decide(conn, staff, verdict, action, reason, rereview))
+                : Future.succeededFuture(rows.iterator().next()))
+            .compose(row -> {
+              Verdict verdict = Rows.verdict(row);
+              return decide(conn, staff, verdict, action, reason, rereview)
+                  .compose(notice -> rescore(conn, verdict, row.getString("jurors_scored"), action).map(notice));
+            })
             .compose(notice -> detail(conn, verdictId).map(view -> new Decided(view, notice))))
         .map(decided -> {
           decided.notice().ifPresent(outbox::publish); // after the commit, so no one hears of a rolled-back change
@@ -171,6 +189,33 @@ public final class ReviewService {
                       ? Future.succeededFuture(Optional.<Outbox.Notice>empty())
                       : outbox.write(conn, verdict.roomId(), changed.get()).map(Optional::of)));
         });
+  }
+
+  /**
+   * Moves the verdict's jurors from the score of the decision they were scored by ({@code scored}, null for none) to
+   * that of {@code action}, and records {@code action} as the one they are scored by now.
+   */
+  private Future<Void> rescore(SqlConnection conn, Verdict verdict, String scored, String action) {
+    PromptKind kind = PromptKinds.find(verdict.kind()).orElse(null);
+    if (kind == null || verdict.calibration() != null || Verdict.INCONCLUSIVE.equals(verdict.outcome())
+        || action.equals(scored)) {
+      return Future.succeededFuture();
+    }
+    List<String> decisive = List.of(kind.condemning(), kind.clearing());
+    Future<Void> undone = scored == null
+        ? Future.succeededFuture()
+        : jurors.scoreReview(conn, verdict.id(), rightOption(kind, verdict.outcome(), scored), decisive, -1);
+    return undone
+        .compose(v -> jurors.scoreReview(conn, verdict.id(), rightOption(kind, verdict.outcome(), action), decisive, 1))
+        .compose(v -> conn.preparedQuery(Sql.SET_JURORS_SCORED.text()).execute(Tuple.of(verdict.id(), action)))
+        .mapEmpty();
+  }
+
+  /** The option a staff decision finds right: the outcome's own when confirmed, the other decisive one when not. */
+  private static String rightOption(PromptKind kind, String outcome, String action) {
+    boolean condemned = kind.condemned().equals(outcome);
+    boolean upheld = CONFIRM.equals(action);
+    return condemned == upheld ? kind.condemning() : kind.clearing();
   }
 
   /**
@@ -241,6 +286,19 @@ public final class ReviewService {
                   .map(x -> new JsonObject().put("id", appeal.id()).put("penaltyId", appeal.penaltyId())
                       .put("reason", appeal.reason()).put("status", appeal.status()).put("at", appeal.at())));
         }));
+  }
+
+  /**
+   * A juror's record for staff ({@link io.livejury.jury.JurorRecord#view}); zeros and the prior reputation for a
+   * user with none. 400 for an id that cannot be a token's subject (blank, control characters, over 256 chars).
+   */
+  public Future<JsonObject> juror(String userId) {
+    if (userId == null || userId.isBlank() || userId.length() > MAX_USER_ID
+        || userId.chars().anyMatch(Character::isISOControl)) {
+      return Future.failedFuture(ApiException.badRequest("userId must be 1-" + MAX_USER_ID
+          + " characters, none of them control characters"));
+    }
+    return jurors.view(userId);
   }
 
   public Future<JsonObject> penalties(String subject) {

@@ -5,6 +5,7 @@ import io.livejury.common.Json;
 import io.livejury.common.LuaScript;
 import io.livejury.common.RedisKeys;
 import io.livejury.common.Replies;
+import io.livejury.jury.FlagRules;
 import io.livejury.model.Prompt;
 import io.livejury.model.PromptKind;
 import io.livejury.model.PromptKinds;
@@ -32,6 +33,11 @@ import java.util.Map;
  * (the first decision wins) and appends it to the verdict stream, and only then drops the deadline. A node
  * that dies midway leaves the deadline in place, so another node finishes the job when the lease runs out,
  * and a node starting after an outage closes every prompt that fell due meanwhile on its first round.
+ *
+ * <p>A prompt judged by jury rules (its {@code jury} is set) is counted by {@link JuryCount}: weighted ballots,
+ * the verdict's {@code jury} block with its coordination flags, and the prompt's {@code calibration} copied on;
+ * a calibration verdict needs no review. Once decided, the prompt joins its room's recent closed prompts,
+ * which later prompts' {@code co_voting} checks walk back through.
  */
 public final class CloserVerticle extends VerticleBase {
 
@@ -40,18 +46,21 @@ public final class CloserVerticle extends VerticleBase {
   private final Redis redis;
   private final RoomEvents events;
   private final VerdictRule rule;
+  private final FlagRules flags;
   private final long intervalMs;
   private final long leaseMs;
   private final int batch;
   private final long retentionMs;
   private final long streamMaxLength;
+  private JuryCount juries;
   private boolean closing;
 
-  public CloserVerticle(Redis redis, RoomEvents events, VerdictRule rule, long intervalMs, long leaseMs, int batch,
-      long retentionMs, long streamMaxLength) {
+  public CloserVerticle(Redis redis, RoomEvents events, VerdictRule rule, FlagRules flags, long intervalMs,
+      long leaseMs, int batch, long retentionMs, long streamMaxLength) {
     this.redis = redis;
     this.events = events;
     this.rule = rule;
+    this.flags = flags;
     this.intervalMs = intervalMs;
     this.leaseMs = leaseMs;
     this.batch = batch;
@@ -61,6 +70,7 @@ public final class CloserVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    juries = new JuryCount(vertx, redis, flags);
     vertx.setPeriodic(0, intervalMs, id -> round());
     return Future.succeededFuture();
   }
@@ -84,7 +94,7 @@ public final class CloserVerticle extends VerticleBase {
 
   Future<Void> close(String promptId) {
     List<String> keys = List.of(RedisKeys.prompt(promptId), RedisKeys.counts(promptId), RedisKeys.voters(promptId),
-        RedisKeys.curve(promptId));
+        RedisKeys.curve(promptId), RedisKeys.excluded(promptId), RedisKeys.exclusions(promptId));
     return LuaScript.CLOSE_PROMPT.call(redis, keys, List.of(Long.toString(retentionMs)))
         .compose(reply -> {
           if (reply == null) {
@@ -92,34 +102,64 @@ public final class CloserVerticle extends VerticleBase {
           }
           Prompt prompt = Json.decode(reply.get(0).toString(), Prompt.class);
           String stored = reply.get(3).toString();
-          Map<String, Long> counts = Replies.pairs(reply, 4);
+          Map<String, Long> counts = Replies.pairs(reply.get(5), 0);
           Future<Verdict> verdict = stored.isEmpty()
-              ? decide(prompt, reply.get(1).toString(), reply.get(2).toString(), counts)
+              ? decide(prompt, reply.get(1).toString(), reply.get(2).toString(), counts,
+                  reply.get(4).toString(), Replies.pairs(reply.get(6), 0))
               : Future.succeededFuture(Json.decode(stored, Verdict.class));
           return verdict.compose(v -> handOff(prompt, v, counts));
         });
   }
 
   /** Decides, then stores the decision unless another node stored one first; the stored one wins. */
-  private Future<Verdict> decide(Prompt prompt, String streamerId, String merchantId, Map<String, Long> counts) {
+  private Future<Verdict> decide(Prompt prompt, String streamerId, String merchantId, Map<String, Long> counts,
+      String eligible, Map<String, Long> excluded) {
     PromptKind kind = PromptKinds.get(prompt.kind());
-    VerdictRule.Decision decision = rule.decide(kind, counts);
-    Verdict verdict = new Verdict(Verdict.idFor(prompt.id()), prompt.id(), prompt.roomId(), streamerId, merchantId,
-        prompt.kind(), prompt.question(), prompt.claim(), decision.outcome(), counts, Replies.total(counts),
-        decision.confidence(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
-        kind.cleared().equals(decision.outcome()) ? Verdict.REVIEW_NONE : Verdict.REVIEW_PENDING, prompt.trigger(),
-        null, null);
-    return redis.send(Request.cmd(Command.HSETNX).arg(RedisKeys.prompt(prompt.id())).arg("verdict").arg(Json.encode(verdict)))
-        .compose(set -> set.toInteger() == 1
-            ? Future.succeededFuture(verdict)
-            : redis.send(Request.cmd(Command.HGET).arg(RedisKeys.prompt(prompt.id())).arg("verdict"))
-                .map(stored -> Json.decode(stored.toString(), Verdict.class)));
+    Future<Judged> judged = prompt.jury() == null
+        ? Future.succeededFuture(new Judged(rule.decide(kind, counts), null))
+        : juries.count(prompt, kind, count(eligible), excluded)
+            .map(counted -> new Judged(rule.decide(kind, counts, counted.weights()), counted.report().toMap()));
+    return judged.compose(j -> {
+      boolean reviewed = prompt.calibration() == null && !kind.cleared().equals(j.decision().outcome());
+      Verdict verdict = new Verdict(Verdict.idFor(prompt.id()), prompt.id(), prompt.roomId(), streamerId, merchantId,
+          prompt.kind(), prompt.question(), prompt.claim(), j.decision().outcome(), counts, Replies.total(counts),
+          j.decision().confidence(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
+          reviewed ? Verdict.REVIEW_PENDING : Verdict.REVIEW_NONE, prompt.trigger(), j.jury(), prompt.calibration());
+      return redis.send(Request.cmd(Command.HSETNX).arg(RedisKeys.prompt(prompt.id())).arg("verdict")
+              .arg(Json.encode(verdict)))
+          .compose(set -> set.toInteger() == 1
+              ? Future.succeededFuture(verdict)
+              : redis.send(Request.cmd(Command.HGET).arg(RedisKeys.prompt(prompt.id())).arg("verdict"))
+                  .map(stored -> Json.decode(stored.toString(), Verdict.class)));
+    });
   }
 
-  /** Stream first (the durable hand-off), then the room, then the deadline: a crash repeats, never skips. */
+  /** The prompt's {@code eligible} field: 0 when no node counted one (or wrote something else), never a failed close. */
+  private static long count(String eligible) {
+    try {
+      return eligible.isEmpty() ? 0 : Long.parseLong(eligible);
+    } catch (NumberFormatException e) {
+      LOG.warn("A prompt's eligible count is not a number ('{}'); the verdict says 0", eligible);
+      return 0;
+    }
+  }
+
+  /** The decision and, for a jury prompt, the verdict's jury block. */
+  private record Judged(VerdictRule.Decision decision, Map<String, Object> jury) {
+  }
+
+  /**
+   * The room's recent closed prompts first (so a later prompt of the room that closes once this verdict is out
+   * walks back through this one), then the stream (the durable hand-off), then the room, then the deadline: a
+   * crash repeats, never skips.
+   */
   private Future<Void> handOff(Prompt prompt, Verdict verdict, Map<String, Long> counts) {
-    return redis.send(Request.cmd(Command.XADD).arg(RedisKeys.VERDICT_STREAM).arg("MAXLEN").arg("~").arg(streamMaxLength).arg("*")
-            .arg("promptId").arg(prompt.id()).arg("verdict").arg(Json.encode(verdict)))
+    Future<?> remembered = prompt.jury() == null ? Future.succeededFuture() : LuaScript.REMEMBER_CLOSED.call(redis,
+        List.of(RedisKeys.roomClosedPrompts(prompt.roomId())),
+        List.of(prompt.id(), Integer.toString(flags.coVotingLookback()), Long.toString(retentionMs)));
+    return remembered
+        .compose(r -> redis.send(Request.cmd(Command.XADD).arg(RedisKeys.VERDICT_STREAM).arg("MAXLEN").arg("~")
+            .arg(streamMaxLength).arg("*").arg("promptId").arg(prompt.id()).arg("verdict").arg(Json.encode(verdict))))
         .compose(id -> events.publish(RoomEvent.promptClosed(prompt.roomId(), prompt.id(),
             Frames.tally(prompt.id(), counts, verdict.total()), Frames.verdict(verdict))))
         .compose(v -> forget(prompt.id(), prompt.roomId()));

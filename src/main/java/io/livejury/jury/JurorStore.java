@@ -1,0 +1,94 @@
+package io.livejury.jury;
+
+import io.livejury.common.Sql;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Jurors' records in Postgres (the {@code jurors} table): what a socket's juror weighs ({@link Reputation}), what
+ * staff see of a juror, and the scoring of calibration answers and of staff decisions, each inside the transaction
+ * of the write that causes it. Scores are computed from the verdict's counted ballots (the {@code ballots} table),
+ * so a juror is scored for exactly the ballot that was counted.
+ */
+public final class JurorStore implements Reputation {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JurorStore.class);
+  private static final double NEUTRAL = 1.0;
+
+  private final Pool pg;
+  private final ReputationRule rule;
+  /** Set while reads fail, so an outage logs one line, not one per joining socket. */
+  private final AtomicBoolean failing = new AtomicBoolean();
+
+  public JurorStore(Pool pg, ReputationRule rule) {
+    this.pg = pg;
+    this.rule = rule;
+  }
+
+  /**
+   * One primary-key read. A juror with no record weighs 1; so does every juror while Postgres cannot be read (one
+   * warning per outage): reputation refines a jury, and its store being down must never stop anyone voting.
+   */
+  @Override
+  public Future<Double> weight(String userId) {
+    return record(userId)
+        .map(found -> {
+          if (failing.compareAndSet(true, false)) {
+            LOG.info("Juror records readable again; ballots weigh by reputation");
+          }
+          return rule.weight(found.right(), found.wrong());
+        })
+        .otherwise(err -> {
+          if (failing.compareAndSet(false, true)) {
+            LOG.warn("Juror records unreadable ({}); ballots weigh 1 until they are back", err.getMessage());
+          }
+          return NEUTRAL;
+        });
+  }
+
+  /** The juror's record; zeros for a user with none. Fails when Postgres cannot be read. */
+  public Future<JurorRecord> record(String userId) {
+    return pg.preparedQuery(Sql.GET_JUROR.text()).execute(Tuple.of(userId))
+        .map(rows -> rows.rowCount() == 0 ? JurorRecord.none(userId) : record(rows.iterator().next()));
+  }
+
+  /** The record as staff see it, reputation and weight included ({@link JurorRecord#view}). */
+  public Future<JsonObject> view(String userId) {
+    return record(userId).map(found -> found.view(rule));
+  }
+
+  /**
+   * Scores every counted ballot of a calibration verdict as an answer, right when its option is {@code answer}, in
+   * the caller's transaction (the one recording the verdict and its ballots, so it happens once).
+   */
+  public Future<Void> scoreCalibration(SqlConnection conn, String verdictId, String answer) {
+    return conn.preparedQuery(Sql.SCORE_CALIBRATION.text()).execute(Tuple.of(verdictId, answer)).mapEmpty();
+  }
+
+  /**
+   * Scores the decisive ballots of a verdict staff decided, in the caller's transaction: {@code decided} +sign for
+   * each, {@code agreed} +sign for those of option {@code right}.
+   *
+   * @param decisive the kind's condemning and clearing options: an {@code unsure} ballot took no side to judge
+   * @param sign     1 to score a decision, -1 to take back exactly what an earlier one scored
+   */
+  public Future<Void> scoreReview(SqlConnection conn, String verdictId, String right, List<String> decisive,
+      int sign) {
+    return conn.preparedQuery(Sql.SCORE_REVIEW.text())
+        .execute(Tuple.of(verdictId, right, decisive.toArray(String[]::new), sign)).mapEmpty();
+  }
+
+  private static JurorRecord record(Row row) {
+    return new JurorRecord(row.getString("user_id"), row.getLong("decided"), row.getLong("agreed"),
+        row.getLong("calib_answered"), row.getLong("calib_correct"));
+  }
+}

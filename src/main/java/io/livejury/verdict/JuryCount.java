@@ -1,0 +1,125 @@
+package io.livejury.verdict;
+
+import io.livejury.common.RedisKeys;
+import io.livejury.common.Replies;
+import io.livejury.jury.CoVoting;
+import io.livejury.jury.CoordinationFlags;
+import io.livejury.jury.CountedBallot;
+import io.livejury.jury.Flag;
+import io.livejury.jury.FlagRules;
+import io.livejury.jury.JuryReport;
+import io.livejury.jury.Voters;
+import io.livejury.model.Prompt;
+import io.livejury.model.PromptKind;
+import io.livejury.model.PromptOption;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Counts a closed jury prompt's ballots for its verdict: reads them from the voters hash in pages, sums their
+ * weights per option (for {@link VerdictRule}) and raises the coordination flags ({@link CoordinationFlags}),
+ * following {@code co_voting} back through the room's recent closed prompts (each one's ballots of the jurors
+ * followed, by HMGET, and its per-second curve). The arithmetic over the ballots runs
+ * off the event loop: a prompt of a huge room holds hundreds of thousands of them.
+ */
+final class JuryCount {
+
+  /** The jury block of the verdict and the weights of each option's ballots. */
+  record Counted(JuryReport report, Map<String, VerdictRule.Weight> weights) {
+  }
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final FlagRules rules;
+  private final CoordinationFlags flags;
+
+  JuryCount(Vertx vertx, Redis redis, FlagRules rules) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.rules = rules;
+    this.flags = new CoordinationFlags(rules);
+  }
+
+  /**
+   * @param eligible the prompt's {@code eligible} count
+   * @param excluded the prompt's exclusions by reason
+   */
+  Future<Counted> count(Prompt prompt, PromptKind kind, long eligible, Map<String, Long> excluded) {
+    List<String> options = prompt.options().stream().map(PromptOption::id).toList();
+    Map<String, CountedBallot> ballots = new HashMap<>();
+    Future<List<String>> earlier = earlierPrompts(prompt);
+    return earlier
+        .compose(ids -> Voters.scan(redis, prompt.id(), options, page -> {
+          // A ballot HSCAN returns twice is the same ballot: keyed by voter, it counts once.
+          page.forEach(ballot -> ballots.put(ballot.userId(), ballot));
+          return Future.succeededFuture();
+        }))
+        .compose(v -> vertx.executeBlocking(() -> firstLook(kind, options, ballots, earlier.result().size())))
+        .compose(look -> walkBack(look.coVoting(), earlier.result(), 0).map(coVoting -> {
+          List<Flag> raised = new ArrayList<>(look.flags());
+          coVoting.flag().ifPresent(raised::add);
+          return new Counted(new JuryReport(eligible, ballots.size(), excluded, look.weighted(), raised),
+              look.weights());
+        }));
+  }
+
+  private record FirstLook(Map<String, VerdictRule.Weight> weights, Map<String, Double> weighted, List<Flag> flags,
+      CoVoting coVoting) {
+  }
+
+  private FirstLook firstLook(PromptKind kind, List<String> options, Map<String, CountedBallot> ballots,
+      int earlierPrompts) {
+    Map<String, VerdictRule.Weight> weights = new LinkedHashMap<>();
+    options.forEach(option -> weights.put(option, VerdictRule.Weight.NONE));
+    for (CountedBallot ballot : ballots.values()) {
+      weights.compute(ballot.option(), (option, sum) ->
+          (sum == null ? VerdictRule.Weight.NONE : sum).plus(ballot.weight()));
+    }
+    Map<String, Double> weighted = new LinkedHashMap<>();
+    weights.forEach((option, weight) -> weighted.put(option, Math.round(weight.sum() * 10_000) / 10_000.0));
+    List<Flag> raised = new ArrayList<>(flags.sharedNetwork(ballots.values(), kind.condemning()));
+    raised.addAll(flags.bursts(ballots.values()));
+    return new FirstLook(weights, weighted, raised, flags.coVoting(ballots.values(), earlierPrompts));
+  }
+
+  /** The room's last closed jury prompts, newest first, without this one (a retried close may have listed it). */
+  private Future<List<String>> earlierPrompts(Prompt prompt) {
+    return redis.send(Request.cmd(Command.LRANGE).arg(RedisKeys.roomClosedPrompts(prompt.roomId()))
+            .arg(0).arg(rules.coVotingLookback()))
+        .map(reply -> {
+          List<String> ids = new ArrayList<>();
+          if (reply != null) {
+            for (Response id : reply) {
+              if (!prompt.id().equals(id.toString()) && ids.size() < rules.coVotingLookback()) {
+                ids.add(id.toString());
+              }
+            }
+          }
+          return ids;
+        });
+  }
+
+  private Future<CoVoting> walkBack(CoVoting walk, List<String> earlier, int step) {
+    java.util.Set<String> wanted = walk.wanted();
+    if (step >= earlier.size() || wanted.isEmpty()) {
+      return Future.succeededFuture(walk);
+    }
+    String promptId = earlier.get(step);
+    Future<Map<String, CountedBallot>> theirs = Voters.of(redis, promptId, wanted);
+    Future<Response> curve = redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.curve(promptId)));
+    return Future.all(theirs, curve)
+        .compose(read -> vertx.executeBlocking(() ->
+            walk.next(theirs.result(), CoVoting.Spread.of(Replies.counts(curve.result())))))
+        .compose(next -> walkBack(next, earlier, step + 1));
+  }
+}

@@ -1,0 +1,79 @@
+package io.livejury.jury;
+
+import io.livejury.config.EmbeddedServers;
+import io.livejury.config.Migrations;
+import io.livejury.support.EmbeddedServersExtension;
+import io.livejury.support.PgProbe;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** What a socket's juror weighs, read from the real Postgres, and what it weighs when Postgres cannot answer. */
+@ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
+class JurorStoreTest {
+
+  private static final ReputationRule RULE = new ReputationRule(3, 1, 0.25, 3);
+
+  private static Pool pool(Vertx vertx, String url) {
+    return PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(url)).using(vertx).build();
+  }
+
+  @Test
+  void aJurorWeighsByTheirRecordAndOneWithNoneWeighsOne(Vertx vertx, VertxTestContext tc) {
+    EmbeddedServers servers = EmbeddedServersExtension.servers();
+    PgProbe pg = new PgProbe(vertx);
+    Pool pool = pool(vertx, servers.pgUrl());
+    try {
+      JurorStore store = new JurorStore(pool, RULE);
+      Migrations.migrateOrKeepTrying(vertx, servers.pgUrl()).await(); // no node in this class migrates it
+      pg.execute("INSERT INTO jurors (user_id, decided, agreed, calib_answered, calib_correct) VALUES ($1, 6, 5, 4, 4)"
+          + " ON CONFLICT (user_id) DO UPDATE SET decided = 6, agreed = 5, calib_answered = 4, calib_correct = 4",
+          "store-reliable");
+      // 9 right, 1 wrong on a Beta(3, 1) prior: reputation 12/14, weight logit(6/7) / logit(3/4) = ln 6 / ln 3.
+      assertThat(store.weight("store-reliable").await()).isCloseTo(Math.log(6) / Math.log(3), within(1e-12));
+      assertThat(store.record("store-reliable").await())
+          .isEqualTo(new JurorRecord("store-reliable", 6, 5, 4, 4));
+      assertThat(store.weight("store-unknown").await()).isEqualTo(1.0);
+      assertThat(store.view("store-unknown").await().getMap()).containsEntry("reputation", 0.75)
+          .containsEntry("weight", 1.0).containsEntry("decided", 0L);
+    } finally {
+      pool.close();
+      pg.close();
+    }
+    tc.completeNow();
+  }
+
+  @Test
+  void whilePostgresCannotBeReadEveryJurorWeighsOne(Vertx vertx, VertxTestContext tc) {
+    int closedPort = EmbeddedServers.freePort();
+    Pool unreachable = pool(vertx, "postgresql://livejury:livejury@127.0.0.1:" + closedPort + "/livejury");
+    try {
+      JurorStore store = new JurorStore(unreachable, RULE);
+      assertThat(store.weight("anyone").await()).isEqualTo(1.0);
+      assertThat(store.weight("anyone-else").await()).isEqualTo(1.0);
+      assertThat(store.record("anyone").otherwise(err -> null).await()).as("staff see the error").isNull();
+    } finally {
+      unreachable.close();
+    }
+    tc.completeNow();
+  }
+
+  @Test
+  void theRecordCountsRightAndWrongFromStaffDecisionsAndCalibration() {
+    JurorRecord record = new JurorRecord("u", 10, 7, 5, 2);
+    assertThat(record.right()).isEqualTo(9);
+    assertThat(record.wrong()).isEqualTo(6);
+    assertThat(record.view(RULE).getMap()).containsAllEntriesOf(Map.of("userId", "u", "decided", 10L, "agreed", 7L));
+    assertThat(record.view(RULE).getDouble("reputation")).isCloseTo(12.0 / 19, within(1e-12));
+  }
+}
