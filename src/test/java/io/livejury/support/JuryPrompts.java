@@ -77,7 +77,7 @@ public final class JuryPrompts {
         Instant.ofEpochMilli(opensAtMs).toString(), Instant.ofEpochMilli(opensAtMs + 60_000).toString(), Prompt.OPEN,
         Map.of("type", "staff", "by", "staff-jury"), jury, Prompt.TALLY_LIVE, calibration);
     List<String> args = new ArrayList<>(List.of(Json.encode(prompt), roomId, Long.toString(opensAtMs + 60_000),
-        streamerId, "m-" + streamerId));
+        streamerId, "m-" + streamerId, "0"));
     options.forEach(option -> args.add(option.id()));
     LuaScript.OPEN_PROMPT.call(redis, List.of(RedisKeys.prompt(id), RedisKeys.counts(id)), args).await();
     send(Request.cmd(Command.HSET).arg(RedisKeys.prompt(id)).arg("rules").arg("1").arg("opensAtMs").arg(opensAtMs)
