@@ -31,7 +31,7 @@ public final class JuryStats {
   private final double condemnLower;
   private final double clearUpper;
 
-  private JuryStats(double z, int quorum, double condemnLower, double clearUpper) {
+  JuryStats(double z, int quorum, double condemnLower, double clearUpper) {
     this.z = z;
     this.quorum = quorum;
     this.condemnLower = condemnLower;
