@@ -232,8 +232,8 @@ public final class JuryCost {
           .append(report.getBoolean("budgetChecked") ? (r.getBoolean("fanOutWithinBudget") ? " (within)" : " (**over**)") : "")
           .append(" |\n");
     }
-    md.append("\nRuns in order (warm rounds' median; `ballots/s` counts every first ballot answered, so in `draw` about "
-        + "half of them are answers `rejected: not_selected`):\n\n");
+    md.append("\nRuns in order (each the median of its warm rounds, or its only round; `ballots/s` counts every first "
+        + "ballot answered, so in `draw` about half of them are answered `rejected: not_selected`):\n\n");
     md.append("| run | correct | ballots/s | fan-out p99 ms | drawn share | excluded | flags |\n| --- | --- | ---: | ---: | ---: | --- | --- |\n");
     for (Run r : runs) {
       JsonObject jury = r.jury();
