@@ -19,9 +19,14 @@ ensure_jar() {
 }
 
 # start_node <log> [env assignments...]: starts one node and waits for its URL; sets NODE_URL and NODE_PID.
+# Juries: the presence rule is off (0 s) unless the caller sets LIVEJURY_JURY_PRESENCE_SECONDS, in its
+# environment or as an assignment here. The viewers of a load connect only seconds before the prompt they
+# vote on opens; under the default 30 s every one of their ballots would be refused as late_join. Every
+# other rule keeps its default, and the generator's viewers carry claims that pass them (loadgen Tokens).
 start_node() {
   local log=$1; shift
-  env LIVEJURY_HTTP_PORT="${LIVEJURY_HTTP_PORT:-0}" "$@" ${NODE_CPUS:+taskset -c "$NODE_CPUS"} \
+  env LIVEJURY_HTTP_PORT="${LIVEJURY_HTTP_PORT:-0}" LIVEJURY_JURY_PRESENCE_SECONDS="${LIVEJURY_JURY_PRESENCE_SECONDS:-0}" \
+    "$@" ${NODE_CPUS:+taskset -c "$NODE_CPUS"} \
     java ${LIVEJURY_JAVA_OPTS:--XX:+UseParallelGC} -jar target/livejury.jar >"$log" 2>&1 &
   NODE_PID=$!
   LIVEJURY_ALL_PIDS+=("$NODE_PID")

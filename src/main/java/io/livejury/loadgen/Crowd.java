@@ -31,7 +31,9 @@ import java.util.function.Predicate;
  * frame or in a {@code welcome}) gets one ballot after a random delay, its option drawn from the prompt id and
  * the viewer id so that about half the prompts are condemned and half cleared; every frame is recorded. A
  * viewer the node disconnects is counted as dropped, and reconnects if the crowd is told to (its welcome then
- * says what it voted). {@link #audit} checks what the crowd was told against what Redis counted.
+ * says what it voted). {@link #audit} checks what the crowd was told against what Redis counted. Each viewer's
+ * token carries the juror claims of an ordinary viewer ({@link Tokens#jurorClaims}), so every eligibility rule
+ * runs on its ballots and passes.
  */
 final class Crowd {
 
@@ -78,7 +80,7 @@ final class Crowd {
       ws = socket;
       connecting = true;
       return socket.connect(new WebSocketConnectOptions().setHost(target.host()).setPort(target.port())
-              .setURI("/ws/rooms/" + roomId + "?token=" + tokens.viewer(userId)).setTimeout(30_000))
+              .setURI("/ws/rooms/" + roomId + "?token=" + tokens.juror(userId, index)).setTimeout(30_000))
           .map(s -> {
             connects.incrementAndGet();
             if (leaving) {

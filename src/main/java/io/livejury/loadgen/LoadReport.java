@@ -3,6 +3,9 @@ package io.livejury.loadgen;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,16 +18,23 @@ import java.util.TreeMap;
 /**
  * Turns what every simulated viewer of a round saw into the figures of a load run, and checks it: each
  * viewer got the ack its plan calls for, at least the final tally and exactly one verdict, and each room's verdict counts equal the
- * ballots its viewers had accepted (zero lost, zero double-counted).
+ * ballots its viewers had accepted (zero lost, zero double-counted). When a prompt carries a jury block, the
+ * draw is recomputed from its seed and rate for every viewer (PROTOCOL.md, "Juries"): a drawn viewer's ballot
+ * must be accepted, any other's rejected as {@code not_selected}, the verdict must count exactly those
+ * exclusions and no other (every viewer of a load passes every other rule), and no verdict may carry a
+ * {@code shared_network} flag (every viewer has a network of its own).
  */
 final class LoadReport {
+
+  private static final String NOT_SELECTED = "not_selected";
 
   private LoadReport() {
   }
 
   /** {@code promptSentAt} and {@code closesAt} are per room, in {@link System#nanoTime()} like the outcomes. */
   static JsonObject of(List<Voter.Outcome> outcomes, List<String> roomIds, Map<String, Long> promptSentAt,
-      Map<String, Long> closesAt, int promptSeconds, Map<String, Duration> verdictToPenalty) {
+      Map<String, Long> closesAt, Map<String, JsonObject> juryOf, int promptSeconds,
+      Map<String, Duration> verdictToPenalty) {
     List<Long> fanOut = new ArrayList<>();
     List<Long> acks = new ArrayList<>();
     List<Long> closeToVerdict = new ArrayList<>();
@@ -36,6 +46,8 @@ final class LoadReport {
     long firstBallot = Long.MAX_VALUE;
     long lastAck = 0;
     long acceptedTotal = 0;
+    long rejectedTotal = 0;
+    Map<String, Long> notDrawn = new HashMap<>();
     long tallyFrames = 0;
     int tallyPeak = 0;
     for (Voter.Outcome viewer : outcomes) {
@@ -57,12 +69,21 @@ final class LoadReport {
       }
       tallyFrames += viewer.tallies();
       tallyPeak = Math.max(tallyPeak, viewer.tallyPeak());
-      String expected = viewer.plan().silent() ? null : viewer.plan().late() ? "closed" : "accepted";
+      boolean drawn = drawn(juryOf.get(roomId), viewer.userId());
+      boolean onTime = !viewer.plan().silent() && !viewer.plan().late();
+      String expected = viewer.plan().silent() ? null : viewer.plan().late() ? "closed" : drawn ? "accepted" : "rejected";
       if (!Objects.equals(expected, viewer.firstAck())) {
-        problems.add(viewer.userId() + " got " + viewer.firstAck() + " instead of " + expected);
+        problems.add(viewer.userId() + " got " + viewer.firstAck()
+            + (viewer.firstReason() == null ? "" : " (" + viewer.firstReason() + ")") + " instead of " + expected);
+      } else if ("rejected".equals(expected) && !NOT_SELECTED.equals(viewer.firstReason())) {
+        problems.add(viewer.userId() + " was rejected for " + viewer.firstReason() + " instead of " + NOT_SELECTED);
       }
-      if (viewer.plan().duplicate() && !"duplicate".equals(viewer.secondAck())) {
-        problems.add(viewer.userId() + " duplicate got " + viewer.secondAck());
+      if (onTime && !drawn) {
+        notDrawn.merge(roomId, 1L, Long::sum);
+      }
+      String expectedSecond = drawn ? "duplicate" : "rejected";
+      if (viewer.plan().duplicate() && !expectedSecond.equals(viewer.secondAck())) {
+        problems.add(viewer.userId() + " duplicate got " + viewer.secondAck() + " instead of " + expectedSecond);
       }
       if (viewer.dropped() != null) {
         problems.add(viewer.userId() + " was dropped by the node: " + viewer.dropped());
@@ -76,8 +97,15 @@ final class LoadReport {
       if ("accepted".equals(viewer.firstAck())) {
         acceptedTotal++;
         accepted.computeIfAbsent(roomId, r -> new HashMap<>()).merge(viewer.plan().option(), 1L, Long::sum);
+      } else if ("rejected".equals(viewer.firstAck())) {
+        rejectedTotal++;
       }
     }
+    JsonObject jury = new JsonObject();
+    Map<String, Long> excludedTotal = new TreeMap<>();
+    Map<String, Long> flagsTotal = new TreeMap<>();
+    long eligibleTotal = 0;
+    long votedTotal = 0;
     for (String roomId : roomIds) {
       JsonObject verdict = verdictOf.get(roomId);
       if (verdict == null) {
@@ -95,6 +123,44 @@ final class LoadReport {
       if ("FALSE_CLAIM".equals(verdict.getString("outcome")) && !verdictToPenalty.containsKey(roomId)) {
         problems.add(roomId + " was found false but no penalty row names its verdict");
       }
+      if (juryOf.containsKey(roomId) && !(verdict.getValue("jury") instanceof JsonObject)) {
+        problems.add(roomId + "'s prompt had a jury but its verdict has no jury block");
+      }
+      if (verdict.getValue("jury") instanceof JsonObject verdictJury) {
+        eligibleTotal += verdictJury.getLong("eligible", 0L);
+        votedTotal += verdictJury.getLong("voted", 0L);
+        JsonObject excluded = verdictJury.getJsonObject("excluded", new JsonObject());
+        long expectedNotSelected = notDrawn.getOrDefault(roomId, 0L);
+        for (String reason : excluded.fieldNames()) {
+          long n = excluded.getLong(reason);
+          excludedTotal.merge(reason, n, Long::sum);
+          if (!NOT_SELECTED.equals(reason) && n != 0) {
+            problems.add(roomId + " excluded " + n + " ballots as " + reason + ": every load viewer passes that rule");
+          }
+        }
+        if (excluded.getLong(NOT_SELECTED, 0L) != expectedNotSelected) {
+          problems.add(roomId + " excluded " + excluded.getLong(NOT_SELECTED, 0L) + " as " + NOT_SELECTED + " but "
+              + expectedNotSelected + " voters on time were not drawn");
+        }
+        for (Object f : verdictJury.getJsonArray("flags", new JsonArray())) {
+          String type = f instanceof JsonObject flag ? flag.getString("type", "?") : String.valueOf(f);
+          flagsTotal.merge(type, 1L, Long::sum);
+          if ("shared_network".equals(type)) {
+            problems.add(roomId + " was flagged shared_network, though every load viewer has a network of its own");
+          }
+        }
+      }
+    }
+    if (!juryOf.isEmpty() || !excludedTotal.isEmpty() || eligibleTotal > 0) {
+      long onTime = outcomes.stream().filter(v -> !v.plan().silent() && !v.plan().late()).count();
+      long notDrawnTotal = notDrawn.values().stream().mapToLong(Long::longValue).sum();
+      jury.put("promptsWithJury", juryOf.size())
+          .put("rates", new JsonArray(juryOf.values().stream().map(j -> j.getValue("rate")).distinct().toList()))
+          .put("drawnShareOfVoters", onTime == 0 ? null : Math.round(1000.0 * (onTime - notDrawnTotal) / onTime) / 1000.0)
+          .put("eligible", eligibleTotal)
+          .put("voted", votedTotal)
+          .put("excluded", new JsonObject(new HashMap<>(excludedTotal)))
+          .put("flags", new JsonObject(new HashMap<>(flagsTotal)));
     }
     JsonArray series = new JsonArray();
     acksBySecond.forEach((second, latencies) -> series.add(Percentiles.of(latencies).toJson().put("second", second)));
@@ -108,14 +174,40 @@ final class LoadReport {
         .put("fanOut", Percentiles.of(fanOut).toJson())
         .put("ack", Percentiles.of(acks).toJson())
         .put("acceptedBallots", acceptedTotal)
+        .put("rejectedBallots", rejectedTotal)
         .put("acceptedPerSecond", Math.round(acks.size() / votingSeconds))
         .put("tallyFramesPerSocketPerSecond", Math.round(100.0 * tallyFrames / outcomes.size() / promptSeconds) / 100.0)
         .put("tallyFramesPerSocketPeakInOneSecond", tallyPeak)
         .put("closeToVerdict", Percentiles.of(closeToVerdict).toJson())
         .put("verdictToPenaltyRow", Percentiles.of(verdictToPenalty.values().stream().map(Duration::toNanos).toList()).toJson())
         .put("ackBySecond", series)
+        .put("jury", jury.isEmpty() ? null : jury)
         .put("problems", problems)
         .put("correct", problems.isEmpty());
+  }
+
+  /**
+   * Whether the voter is on the prompt's jury, recomputed as ballot.lua draws it: the first 8 hex digits of
+   * SHA-1 of "seed:voterId" as a number, below rate × 2^32. No jury block, or a rate of 1: everyone is.
+   */
+  static boolean drawn(JsonObject jury, String voterId) {
+    if (jury == null) {
+      return true;
+    }
+    Object rateValue = jury.getValue("rate");
+    double rate = rateValue instanceof Number n ? n.doubleValue()
+        : rateValue instanceof String text && !text.isEmpty() ? Double.parseDouble(text) : 1.0;
+    if (rate >= 1.0) {
+      return true;
+    }
+    try {
+      byte[] sha = MessageDigest.getInstance("SHA-1")
+          .digest((jury.getString("seed") + ":" + voterId).getBytes(StandardCharsets.UTF_8));
+      long first32 = ((sha[0] & 0xffL) << 24) | ((sha[1] & 0xffL) << 16) | ((sha[2] & 0xffL) << 8) | (sha[3] & 0xffL);
+      return first32 < rate * 4294967296.0;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The verdicts of false claims, by room, so their penalty rows can be looked up. */

@@ -8,10 +8,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 import java.io.IOException;
 import java.net.URI;
@@ -38,14 +34,17 @@ import java.util.concurrent.TimeUnit;
  * connect rate, prompt fan-out, ballot ack latency, accepted ballots per second, tally frames per socket per
  * second, close → verdict and verdict → penalty row, the sockets each node holds and its live heap per
  * socket, and checks that every verdict's counts equal the ballots its room had accepted: zero lost, zero
- * doubled. Rounds repeat on the same sockets and the last is reported, so the figures are of nodes past
+ * doubled. Every viewer's token carries the juror claims of an ordinary viewer ({@link Tokens#jurorClaims}), so
+ * on nodes with the jury rules on each ballot goes through all of them and passes. Rounds repeat on the same sockets and the last is reported, so the figures are of nodes past
  * their JIT warm-up; every round's main figures are listed too, to show how much they vary.
  *
  * <p>Arguments are {@code key=value}: url (comma-separated nodes), sockets, rooms, seconds, falseShare,
  * duplicateShare, lateShare, addresses, rounds, silent (true: viewers only watch, to time fan-out alone),
  * rate (ballots per second offered at a steady pace, split over the parts; 0, the default, is a burst: every
  * viewer votes the moment its prompt arrives) and paceAfterMs (how long after the first prompt the paced
- * ballots start, for the fan-out to finish),
+ * ballots start, for the fan-out to finish), jurySize (sent with every prompt: a jury of about that many is
+ * drawn from the room's viewers, the others' ballots are answered {@code rejected: not_selected}; 0, the
+ * default, sends none),
  * pids (the nodes' process ids, in url order, to measure heap), result (a path without extension: .json and
  * .svg are written), and for a run over several processes part (i/n), run (an id all parts share) and
  * barrier (a directory all parts share).
@@ -56,8 +55,8 @@ public final class LoadTest {
   private static final int PENALTY_WAIT_SECONDS = 10;
 
   record Options(List<URI> nodes, int sockets, int rooms, int seconds, double falseShare, double duplicateShare,
-      double lateShare, int addresses, int rounds, boolean silent, double rate, long paceAfterMs, List<Long> pids,
-      String result, String run, Barrier barrier) {
+      double lateShare, int addresses, int rounds, boolean silent, double rate, long paceAfterMs, int jurySize,
+      List<Long> pids, String result, String run, Barrier barrier) {
 
     static Options parse(String[] args) {
       Map<String, String> a = new HashMap<>();
@@ -80,6 +79,7 @@ public final class LoadTest {
           Boolean.parseBoolean(a.getOrDefault("silent", "false")),
           Double.parseDouble(a.getOrDefault("rate", "0")),
           Long.parseLong(a.getOrDefault("paceAfterMs", "2000")),
+          Integer.parseInt(a.getOrDefault("jurySize", "0")),
           a.containsKey("pids") ? Arrays.stream(a.get("pids").split(",")).map(Long::parseLong).toList() : List.of(),
           a.get("result"),
           a.getOrDefault("run", Long.toString(System.currentTimeMillis(), 36)),
@@ -160,7 +160,8 @@ public final class LoadTest {
       barrier.await("round-" + round, 600);
       report = round(round);
       if (report != null) {
-        report.put("round", round).put("rounds", o.rounds()).put("pacedBallotsPerSecond", o.rate());
+        report.put("round", round).put("rounds", o.rounds()).put("pacedBallotsPerSecond", o.rate())
+            .put("jurySize", o.jurySize() > 0 ? o.jurySize() : null);
         everyRound.add(new JsonObject().put("round", round).put("fanOut", report.getJsonObject("fanOut"))
             .put("ack", report.getJsonObject("ack")).put("acceptedPerSecond", report.getLong("acceptedPerSecond"))
             .put("correct", report.getBoolean("correct")));
@@ -199,9 +200,8 @@ public final class LoadTest {
    * part opens the sockets j with j mod parts equal to its number.
    */
   private void connect() {
-    JWTAuth minter = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
-        .setAlgorithm("HS256").setBuffer(System.getenv().getOrDefault("LIVEJURY_JWT_SECRET",
-            "livejury-dev-secret-change-me-in-production"))));
+    Tokens tokens = new Tokens(vertx, System.getenv().getOrDefault("LIVEJURY_JWT_SECRET",
+        "livejury-dev-secret-change-me-in-production"));
     List<WebSocketClient> clients = new ArrayList<>();
     for (int i = 0; i < o.addresses(); i++) {
       clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
@@ -221,8 +221,7 @@ public final class LoadTest {
           !o.silent() && roll < o.duplicateShare(),
           !o.silent() && roll >= o.duplicateShare() && roll < o.duplicateShare() + o.lateShare(), o.silent());
       Api node = nodes.get((j / o.rooms()) % nodes.size());
-      String token = minter.generateToken(new JsonObject().put("sub", userId).put("role", "viewer"),
-          new JWTOptions().setExpiresInMinutes(120));
+      String token = tokens.juror(userId, j);
       batch.add(Voter.join(vertx, clients.get(mine++ % clients.size()), node.host(), node.port(),
           roomIds.get(j % o.rooms()), userId, token, plan, pacer, voters.size() + batch.size()));
       if (batch.size() == CONNECTING_AT_ONCE) {
@@ -259,16 +258,24 @@ public final class LoadTest {
   private JsonObject round(int round) throws Exception {
     Map<String, Long> promptSentAt = new HashMap<>();
     Map<String, Long> closesAt = new HashMap<>();
+    Map<String, JsonObject> juryOf = new HashMap<>();
     if (barrier.lead()) {
       // Every room's prompt goes out at the same moment, as when a platform asks many rooms at once.
       Map<String, CompletableFuture<JsonObject>> opening = new HashMap<>();
       for (String roomId : roomIds) {
         promptSentAt.put(roomId, System.nanoTime());
-        opening.put(roomId, nodes.get(0).postAsync("/api/rooms/" + roomId + "/prompts", staff, new JsonObject()
-            .put("kind", "claim").put("question", "主播说这款茶能治疗糖尿病，属实吗？").put("durationSec", o.seconds())));
+        JsonObject body = new JsonObject().put("kind", "claim").put("question", "主播说这款茶能治疗糖尿病，属实吗？")
+            .put("durationSec", o.seconds());
+        if (o.jurySize() > 0) {
+          body.put("jurySize", o.jurySize());
+        }
+        opening.put(roomId, nodes.get(0).postAsync("/api/rooms/" + roomId + "/prompts", staff, body));
       }
       for (String roomId : roomIds) {
         JsonObject prompt = opening.get(roomId).get(30, TimeUnit.SECONDS);
+        if (prompt.getValue("jury") instanceof JsonObject jury) {
+          juryOf.put(roomId, jury);
+        }
         closesAt.put(roomId, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
             Instant.parse(prompt.getString("closesAt")).toEpochMilli() - System.currentTimeMillis()));
       }
@@ -297,7 +304,7 @@ public final class LoadTest {
     for (int part = 1; part < barrier.parts(); part++) {
       outcomes.addAll(Arrays.asList(Json.decode(barrier.get("outcomes-" + round, part), Voter.Outcome[].class)));
     }
-    return LoadReport.of(outcomes, roomIds, promptSentAt, closesAt, o.seconds(), penaltyDelays(outcomes));
+    return LoadReport.of(outcomes, roomIds, promptSentAt, closesAt, juryOf, o.seconds(), penaltyDelays(outcomes));
   }
 
   /**

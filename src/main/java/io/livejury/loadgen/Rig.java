@@ -38,9 +38,14 @@ final class Rig implements AutoCloseable {
     this.postgres = new PostgresProcess(freePort(), dir.resolve("postgres")).start();
   }
 
-  /** The environment of a node on this rig's servers: dev mode, this run's secret, any free port. */
+  /**
+   * The environment of a node on this rig's servers: dev mode, this run's secret, any free port, and no
+   * presence rule: a crowd joins its room seconds before the prompts it votes on, and would otherwise be
+   * refused as {@code late_join} (a scenario about presence sets the rule in its own environment).
+   */
   Map<String, String> nodeEnv() {
     Map<String, String> env = new HashMap<>();
+    env.put("LIVEJURY_JURY_PRESENCE_SECONDS", "0");
     env.put("LIVEJURY_REDIS_URL", redis.url());
     env.put("LIVEJURY_PG_URL", postgres.url());
     env.put("LIVEJURY_JWT_SECRET", secret);

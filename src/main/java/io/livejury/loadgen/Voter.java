@@ -31,8 +31,8 @@ final class Voter {
    * the same for every process on the machine, so the outcomes of several generator processes can be merged.
    */
   record Outcome(String userId, String roomId, Plan plan, long promptAt, long ballotSentAt, long ackAt,
-      String firstAck, String secondAck, long verdictAt, String verdict, int tallies, int tallyPeak, int verdicts,
-      String dropped) {
+      String firstAck, String firstReason, String secondAck, long verdictAt, String verdict, int tallies,
+      int tallyPeak, int verdicts, String dropped) {
   }
 
   final String userId;
@@ -51,6 +51,8 @@ final class Voter {
   volatile long ballotSentAt;
   volatile long ackAt;
   volatile String firstAck;
+  /** The reason given with the first ballot's ack, when it was rejected. */
+  volatile String firstReason;
   volatile String secondAck;
   volatile long verdictAt;
   volatile JsonObject verdict;
@@ -116,6 +118,7 @@ final class Voter {
         if ("first".equals(frame.getString("ref"))) {
           ackAt = now;
           firstAck = frame.getString("status");
+          firstReason = frame.getString("reason");
           if (plan.duplicate()) {
             vote("second");
           }
@@ -166,7 +169,7 @@ final class Voter {
   }
 
   Outcome outcome() {
-    return new Outcome(userId, roomId, plan, promptAt, ballotSentAt, ackAt, firstAck, secondAck, verdictAt,
+    return new Outcome(userId, roomId, plan, promptAt, ballotSentAt, ackAt, firstAck, firstReason, secondAck, verdictAt,
         verdict == null ? null : verdict.encode(), tallies, tallyPeak, verdicts, dropped);
   }
 
@@ -177,6 +180,7 @@ final class Voter {
     ballotSentAt = 0;
     ackAt = 0;
     firstAck = null;
+    firstReason = null;
     secondAck = null;
     verdictAt = 0;
     verdict = null;
