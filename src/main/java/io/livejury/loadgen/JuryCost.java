@@ -107,8 +107,10 @@ public final class JuryCost {
       ballots.put(config, median(b));
       fanOut.put(config, median(f));
       configs.put(config, new JsonObject().put("env", a.getOrDefault("env." + config, ""))
-          .put("ballotsPerSecond", new JsonObject().put("median", orNull(median(b))).put("runs", new JsonArray(b)))
-          .put("fanOutP99Ms", new JsonObject().put("median", orNull(median(f))).put("runs", new JsonArray(f))));
+          .put("ballotsPerSecond", new JsonObject().put("median", orNull(median(b))).put("runs", new JsonArray(b))
+              .put("spread", orNull(round(spread(b), 3))))
+          .put("fanOutP99Ms", new JsonObject().put("median", orNull(median(f))).put("runs", new JsonArray(f))
+              .put("spread", orNull(round(spread(f), 3)))));
     }
 
     JsonObject ratios = new JsonObject();
@@ -134,6 +136,19 @@ public final class JuryCost {
       }
     }
     boolean rulesApplied = runs.stream().anyMatch(r -> !r.config().equals("off") && r.jury() != null);
+    // The runs of one configuration differ by this much among themselves: a ratio to off that is within
+    // this noise says little either way.
+    List<String> noise = new ArrayList<>();
+    if (configs.containsKey("off")) {
+      JsonObject off = configs.getJsonObject("off");
+      for (String figure : List.of("ballotsPerSecond", "fanOutP99Ms")) {
+        double spread = off.getJsonObject(figure).getDouble("spread", Double.NaN);
+        if (spread > budget) {
+          noise.add(String.format(Locale.ROOT, "the runs of off alone differ by %.0f %% of their median in %s", 100 * spread,
+              figure.equals("ballotsPerSecond") ? "ballots/s" : "fan-out p99"));
+        }
+      }
+    }
 
     JsonObject report = new JsonObject()
         .put("date", Instant.now().toString())
@@ -147,6 +162,7 @@ public final class JuryCost {
         .put("configurations", configs)
         .put("ratiosToOff", ratios)
         .put("overBudget", new JsonArray(overBudget))
+        .put("noiseAboveBudget", new JsonArray(noise))
         .put("failures", new JsonArray(failures))
         .put("runs", new JsonArray(runs.stream().map(Run::toJson).toList()));
     Files.writeString(Path.of(out + ".json"), report.encodePrettily());
@@ -222,6 +238,13 @@ public final class JuryCost {
           .append(fmt(c.getJsonObject("fanOutP99Ms").getDouble("median", Double.NaN), 1)).append(" | ")
           .append(list(c.getJsonObject("fanOutP99Ms").getJsonArray("runs"), 1)).append(" |\n");
     }
+    JsonArray noise = report.getJsonArray("noiseAboveBudget");
+    if (!noise.isEmpty()) {
+      md.append("\n**This machine was too noisy to judge a ").append(pct(report.getDouble("budget")).replace(".0 ", " "))
+          .append(" budget:** ").append(String.join("; ", noise.stream().map(String::valueOf).toList()))
+          .append(" (spread = (max − min) / median). Rerun with nothing else running, e.g. with "
+              + "`NODE_CPUS=0 LOADGEN_CPUS=1`.\n");
+    }
     md.append("\n| configuration | ballots/s vs off | fan-out p99 vs off |\n| --- | ---: | ---: |\n");
     JsonObject ratios = report.getJsonObject("ratiosToOff");
     for (String config : ratios.fieldNames()) {
@@ -271,6 +294,17 @@ public final class JuryCost {
   /** JSON has no NaN: a figure that could not be had is null. */
   private static Double orNull(double value) {
     return Double.isNaN(value) ? null : value;
+  }
+
+  /** (max − min) / median of a configuration's runs; NaN for fewer than two. */
+  static double spread(List<Double> values) {
+    if (values.size() < 2) {
+      return Double.NaN;
+    }
+    double min = values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    double max = values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    double median = median(values);
+    return median == 0 ? Double.NaN : (max - min) / median;
   }
 
   private static double ratio(double value, double base) {
