@@ -110,10 +110,12 @@ FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::float8[]) AS b
 ON CONFLICT (verdict_id, user_id) DO NOTHING;
 
 -- name: SCORE_CALIBRATION
--- Every counted ballot of a calibration verdict is an answer, right when it is $2. Rows are taken in user order,
+-- Every counted ballot of a calibration verdict whose option is one of the answers $3 (the decisive options and the
+-- known answer; an abstention is not scored) is an answer, right when it is $2. Rows are taken in user order,
 -- so transactions scoring the same jurors at once wait for each other instead of deadlocking.
 INSERT INTO jurors (user_id, calib_answered, calib_correct)
-SELECT user_id, 1, CASE WHEN option = $2 THEN 1 ELSE 0 END FROM ballots WHERE verdict_id = $1 ORDER BY user_id
+SELECT user_id, 1, CASE WHEN option = $2 THEN 1 ELSE 0 END FROM ballots
+WHERE verdict_id = $1 AND option = ANY($3) ORDER BY user_id
 ON CONFLICT (user_id) DO UPDATE SET calib_answered = jurors.calib_answered + 1,
   calib_correct = jurors.calib_correct + EXCLUDED.calib_correct, updated_at = now();
 

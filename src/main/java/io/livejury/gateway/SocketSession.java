@@ -130,7 +130,7 @@ final class SocketSession implements RoomMember {
     this.onClose = onClose;
     this.jurors = principal.is(Role.VIEWER) && services.settings().jury().enabled()
         ? new JurorProfiles(services.presence(), services.reputation()) : null;
-    this.conflicted = principal.juror().conflicted(room.streamerId(), room.merchantId());
+    this.conflicted = principal.juror().conflicted(principal.userId(), room.streamerId(), room.merchantId());
     this.lastRead = System.nanoTime();
     this.lastPing = lastRead;
   }

@@ -22,8 +22,21 @@ public record JurorClaims(Long accountCreatedSec, boolean verified, Set<String> 
     ties = Set.copyOf(ties);
   }
 
-  /** True when the viewer has a stake in the room's streamer or merchant: their ballot would judge their own. */
-  public boolean conflicted(String streamerId, String merchantId) {
-    return ties.contains(streamerId) || merchantId != null && ties.contains(merchantId);
+  /**
+   * True when the viewer has a stake in the room's streamer or merchant, so their ballot would judge their own:
+   * the viewer is the streamer or the merchant, or their {@code ties} name either. Ties are compared without
+   * case and surrounding blanks: a platform's {@code " M-1"} is the merchant {@code m-1}.
+   */
+  public boolean conflicted(String userId, String streamerId, String merchantId) {
+    if (userId.equals(streamerId) || userId.equals(merchantId)) {
+      return true;
+    }
+    for (String tie : ties) {
+      String id = tie.strip();
+      if (id.equalsIgnoreCase(streamerId) || merchantId != null && id.equalsIgnoreCase(merchantId)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -1,6 +1,7 @@
 package io.livejury.jury;
 
 import io.livejury.common.Sql;
+import io.livejury.model.PromptKind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -67,11 +68,14 @@ public final class JurorStore implements Reputation {
   }
 
   /**
-   * Scores every counted ballot of a calibration verdict as an answer, right when its option is {@code answer}, in
-   * the caller's transaction (the one recording the verdict and its ballots, so it happens once).
+   * Scores the counted ballots of a calibration verdict as answers, right when the option is {@code answer}, in
+   * the caller's transaction (the one recording the verdict and its ballots, so it happens once). Only the
+   * kind's decisive options and the answer itself count as answers: a juror who says "unsure" abstains, and is
+   * neither right nor wrong.
    */
-  public Future<Void> scoreCalibration(SqlConnection conn, String verdictId, String answer) {
-    return conn.preparedQuery(Sql.SCORE_CALIBRATION.text()).execute(Tuple.of(verdictId, answer)).mapEmpty();
+  public Future<Void> scoreCalibration(SqlConnection conn, String verdictId, String answer, PromptKind kind) {
+    String[] answers = {kind.condemning(), kind.clearing(), answer};
+    return conn.preparedQuery(Sql.SCORE_CALIBRATION.text()).execute(Tuple.of(verdictId, answer, answers)).mapEmpty();
   }
 
   /**

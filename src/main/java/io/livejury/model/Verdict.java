@@ -43,10 +43,42 @@ public record Verdict(
     return "v-" + promptId;
   }
 
-  /** This verdict as its room sees it: without the viewers' report texts, which are for staff. */
+  /**
+   * This verdict as its room sees it: without the viewers' report texts, nor a calibration prompt's answer
+   * (a known question may be asked again), nor the network ids in its flags (a network id is a hash of an
+   * address prefix, which a viewer could reverse) — all for staff only.
+   */
   public Verdict forRoom() {
     Map<String, Object> shown = Trigger.forRoom(trigger);
-    return shown == trigger ? this : new Verdict(id, promptId, roomId, streamerId, merchantId, kind, question, claim,
-        outcome, counts, total, confidence, decidedAt, reviewStatus, shown, jury, calibration);
+    Map<String, Object> shownJury = withoutNetworks(jury);
+    return shown == trigger && calibration == null && shownJury == jury ? this
+        : new Verdict(id, promptId, roomId, streamerId, merchantId, kind, question, claim, outcome, counts, total,
+            confidence, decidedAt, reviewStatus, shown, shownJury, null);
+  }
+
+  /** The flags' detail field naming a network. */
+  public static final String NETWORK_DETAIL = "net";
+
+  /** A jury block without the network ids in its flags' details: the same map when it names none. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> withoutNetworks(Map<String, Object> jury) {
+    if (jury == null || !(jury.get("flags") instanceof java.util.List<?> flags)
+        || flags.stream().noneMatch(f -> f instanceof Map<?, ?> flag && flag.get("detail") instanceof Map<?, ?> detail
+            && detail.containsKey(NETWORK_DETAIL))) {
+      return jury;
+    }
+    java.util.List<Object> shown = new java.util.ArrayList<>();
+    for (Object flag : flags) {
+      Map<String, Object> copy = new java.util.LinkedHashMap<>((Map<String, Object>) flag);
+      if (copy.get("detail") instanceof Map<?, ?> detail) {
+        Map<String, Object> kept = new java.util.LinkedHashMap<>((Map<String, Object>) detail);
+        kept.remove(NETWORK_DETAIL);
+        copy.put("detail", kept);
+      }
+      shown.add(copy);
+    }
+    Map<String, Object> result = new java.util.LinkedHashMap<>(jury);
+    result.put("flags", shown);
+    return result;
   }
 }

@@ -5,6 +5,7 @@ import io.livejury.jury.BallotArchive;
 import io.livejury.jury.JurorStore;
 import io.livejury.jury.JuryReport;
 import io.livejury.model.Penalty;
+import io.livejury.model.PromptKinds;
 import io.livejury.model.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -61,7 +62,7 @@ public final class PenaltyWriter {
           Future<Void> counted = verdict.jury() == null ? Future.succeededFuture() : ballots.copy(conn, verdict);
           if (verdict.calibration() != null) {
             return counted.compose(v -> verdict.calibration().get("answer") instanceof String answer
-                    ? jurors.scoreCalibration(conn, verdict.id(), answer)
+                    ? jurors.scoreCalibration(conn, verdict.id(), answer, PromptKinds.get(verdict.kind()))
                     : Future.<Void>succeededFuture())
                 .map(new Outcome(Optional.empty()));
           }

@@ -165,6 +165,10 @@ public final class ReviewService {
       String reason, boolean rereview) {
     String current = verdict.reviewStatus();
     String target = CONFIRM.equals(action) ? Verdict.REVIEW_CONFIRMED : Verdict.REVIEW_OVERTURNED;
+    if (verdict.calibration() != null) {
+      throw ApiException.conflict("verdict " + verdict.id() + " answers a calibration prompt: it measures the jurors"
+          + " against a known answer and has no penalty to confirm or overturn");
+    }
     boolean decided = Verdict.REVIEW_CONFIRMED.equals(current) || Verdict.REVIEW_OVERTURNED.equals(current);
     if (decided && !rereview) {
       throw ApiException.conflict("verdict " + verdict.id() + " is already " + current

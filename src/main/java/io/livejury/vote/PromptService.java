@@ -18,6 +18,7 @@ import io.livejury.model.PromptOption;
 import io.livejury.model.Role;
 import io.livejury.model.Room;
 import io.livejury.model.Trigger;
+import io.livejury.model.Verdict;
 import io.livejury.room.Presence;
 import io.livejury.room.RoomEvent;
 import io.livejury.room.RoomEvents;
@@ -202,11 +203,14 @@ public final class PromptService {
     };
   }
 
-  /** A prompt's JSON, and the verdict it carries, without report texts and without a calibration answer. */
+  /**
+   * A prompt's JSON, and the verdict it carries, as its room sees them: without report texts, a calibration
+   * answer or the network ids of the verdict's flags ({@link Verdict#forRoom()}).
+   */
   private static JsonObject forNonStaff(JsonObject prompt) {
     Trigger.forRoom(prompt).remove("calibration");
     if (prompt.getValue("verdict") instanceof JsonObject verdict) {
-      verdict.remove("calibration");
+      prompt.put("verdict", Json.toJsonObject(Json.decode(verdict.encode(), Verdict.class).forRoom()));
     }
     return prompt;
   }
@@ -305,7 +309,7 @@ public final class PromptService {
       return settings.promptSeconds();
     }
     if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-        || n.intValue() < settings.promptMinSeconds() || n.intValue() > settings.promptMaxSeconds()) {
+        || n.doubleValue() < settings.promptMinSeconds() || n.doubleValue() > settings.promptMaxSeconds()) {
       throw ApiException.badRequest("durationSec must be a whole number from " + settings.promptMinSeconds()
           + " to " + settings.promptMaxSeconds());
     }
@@ -316,9 +320,12 @@ public final class PromptService {
     if (value == null) {
       return settings.jury().defaultJurySize();
     }
+    // A jury drawn smaller than the verdict's quorum could never decide: every verdict would be inconclusive.
+    int smallest = Math.max(1, settings.verdictRule().quorum());
     if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-        || n.doubleValue() < 1 || n.doubleValue() > MAX_JURY_SIZE) {
-      throw ApiException.badRequest("jurySize must be a whole number from 1 to " + MAX_JURY_SIZE);
+        || n.doubleValue() < smallest || n.doubleValue() > MAX_JURY_SIZE) {
+      throw ApiException.badRequest("jurySize must be a whole number from " + smallest + " (the verdict quorum) to "
+          + MAX_JURY_SIZE);
     }
     return n.intValue();
   }

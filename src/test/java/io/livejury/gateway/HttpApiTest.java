@@ -219,6 +219,11 @@ class HttpApiTest {
         .isEqualTo(400);
     assertThat(http.post("/api/rooms/" + roomId + "/prompts", staff, good.copy().put("durationSec", 0)).status())
         .isEqualTo(400);
+    // Numbers past int's range are refused, not wrapped into a valid duration (2^32 + 5 is not 5 seconds).
+    assertThat(http.post("/api/rooms/" + roomId + "/prompts", staff, good.copy().put("durationSec", 4_294_967_301L))
+        .status()).isEqualTo(400);
+    assertThat(http.post("/api/rooms/" + roomId + "/prompts", staff, good.copy().put("durationSec", -4_294_967_291L))
+        .status()).isEqualTo(400);
     Http.Reply noQuestion = http.post("/api/rooms/" + roomId + "/prompts", staff, new JsonObject().put("kind", "claim"));
     assertThat(noQuestion.status()).isEqualTo(400);
     assertThat(noQuestion.body().getJsonObject("error").getString("message")).contains("question");

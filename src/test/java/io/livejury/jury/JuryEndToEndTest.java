@@ -39,6 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JuryEndToEndTest {
 
   private static final int PRESENCE_SECONDS = 2;
+  /** This run's streamers: the ladder counts a streamer's offences across the test classes sharing Postgres. */
+  private static final String RUN = Long.toString(System.nanoTime(), 36);
   private static final long OLD_ACCOUNT = Instant.now().minus(Duration.ofDays(400)).getEpochSecond();
   private static TestNode node;
   private static TestNode second;
@@ -63,6 +65,10 @@ class JuryEndToEndTest {
   static void stop(Vertx vertx) {
     second.stop();
     node.stopAfter(vertx);
+  }
+
+  private static String streamer(String name) {
+    return "streamer-" + name + "-" + RUN;
   }
 
   /** A viewer token with the platform's juror claims; by default an old account on a network of its own. */
@@ -94,7 +100,8 @@ class JuryEndToEndTest {
 
   private static JsonObject openPrompt(String roomId, JsonObject extra) {
     Http.Reply reply = http.post("/api/rooms/" + roomId + "/prompts", staff, new JsonObject()
-        .put("kind", "claim").put("question", "主播说这款茶能治疗糖尿病，属实吗？").put("durationSec", 5).mergeIn(extra));
+        .put("kind", "claim").put("question", "主播说这款茶能治疗糖尿病，属实吗？").put("durationSec", 5)
+        .mergeIn(extra));
     assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
     return reply.body();
   }
@@ -124,10 +131,10 @@ class JuryEndToEndTest {
   @Test
   void aLateJoiningBrigadeIsExcludedAndTheVerdictStaysInconclusiveWithoutPenalty(Vertx vertx)
       throws InterruptedException {
-    String roomId = http.createRoom(staff, "streamer-brigade");
+    String roomId = http.createRoom(staff, streamer("brigade"));
     List<TestSocket> present = viewers(vertx, roomId, "brigade-present-", 10);
     waitForPresence();
-    String promptId = openPrompt(roomId, new JsonObject().put("durationSec", 6)).getString("id");
+    String promptId = openPrompt(roomId, new JsonObject().put("durationSec", 12)).getString("id");
     vote(present, promptId, "true");
     Thread.sleep(3_000);
     List<TestSocket> brigade = viewers(vertx, roomId, "brigade-late-", 40);
@@ -145,9 +152,10 @@ class JuryEndToEndTest {
 
   @Test
   void fansWithAStakeInTheStreamerAreExcludedAndTheOthersDecide(Vertx vertx) throws InterruptedException {
-    String roomId = http.createRoom(staff, "streamer-fans");
+    String roomId = http.createRoom(staff, streamer("fans"));
     List<TestSocket> fans = viewers(vertx, node.port(), roomId, "fan-", 40,
-        i -> new JsonObject().put("ties", new JsonArray().add(i % 2 == 0 ? "streamer-fans" : "m-streamer-fans")));
+        i -> new JsonObject().put("ties",
+            new JsonArray().add(i % 2 == 0 ? streamer("fans") : "m-" + streamer("fans"))));
     List<TestSocket> others = viewers(vertx, roomId, "fans-other-", 40);
     waitForPresence();
     String promptId = openPrompt(roomId, new JsonObject()).getString("id");
@@ -165,8 +173,23 @@ class JuryEndToEndTest {
   }
 
   @Test
+  void theStreamerAndTheMerchantCannotJudgeThemselves(Vertx vertx) throws InterruptedException {
+    String roomId = http.createRoom(staff, streamer("self"));
+    // The streamer and the merchant under viewer tokens, and a tie written in other case and with blanks.
+    TestSocket self = TestSocket.connect(vertx, node.port(), roomId, viewer(streamer("self"), new JsonObject()));
+    TestSocket merchant = TestSocket.connect(vertx, node.port(), roomId,
+        viewer("m-" + streamer("self"), new JsonObject()));
+    TestSocket shouting = TestSocket.connect(vertx, node.port(), roomId,
+        viewer("fan-shouting", new JsonObject().put("ties", new JsonArray().add(" " + streamer("self").toUpperCase() + " "))));
+    waitForPresence();
+    String promptId = openPrompt(roomId, new JsonObject()).getString("id");
+    vote(List.of(self, merchant, shouting), promptId, "true");
+    assertThat(ackReasons(List.of(self, merchant, shouting), promptId)).containsOnly("rejected/conflict").hasSize(3);
+  }
+
+  @Test
   void dayOldAccountsMayNotVote(Vertx vertx) throws InterruptedException {
-    String roomId = http.createRoom(staff, "streamer-new-accounts");
+    String roomId = http.createRoom(staff, streamer("new-accounts"));
     long dayOld = Instant.now().minus(Duration.ofDays(1)).getEpochSecond();
     List<TestSocket> fresh = viewers(vertx, node.port(), roomId, "fresh-", 30,
         i -> new JsonObject().put("acct", dayOld));
@@ -174,7 +197,8 @@ class JuryEndToEndTest {
     String promptId = openPrompt(roomId, new JsonObject()).getString("id");
     JsonObject shown = fresh.get(0).await("prompt").getJsonObject("prompt");
     // Told before voting, in the prompt itself.
-    assertThat(shown.getJsonObject("juror")).isEqualTo(new JsonObject().put("eligible", false).put("reason", "new_account"));
+    assertThat(shown.getJsonObject("juror"))
+        .isEqualTo(new JsonObject().put("eligible", false).put("reason", "new_account"));
     assertThat(shown.getString("id")).isEqualTo(promptId);
     vote(fresh, promptId, "false");
 
@@ -187,7 +211,7 @@ class JuryEndToEndTest {
   @Test
   void fortyCondemningBallotsFromOneNetworkFlagTheVerdictAndItsWarningWaitsForStaff(Vertx vertx)
       throws InterruptedException {
-    String roomId = http.createRoom(staff, "streamer-one-net");
+    String roomId = http.createRoom(staff, streamer("one-net"));
     List<TestSocket> farm = viewers(vertx, node.port(), roomId, "farm-", 40,
         i -> new JsonObject().put("net", "net-phone-farm"));
     waitForPresence();
@@ -202,28 +226,42 @@ class JuryEndToEndTest {
     JsonObject shared = flags.stream().map(JsonObject.class::cast)
         .filter(f -> "shared_network".equals(f.getString("type"))).findFirst().orElseThrow();
     assertThat(shared.getJsonObject("detail").getInteger("ballots")).isEqualTo(40);
+    assertThat(shared.getJsonObject("detail").getString("net")).hasSize(12);
+    // The room sees the flag and its numbers, not the network's id (a hash of an address prefix).
+    JsonObject told = farm.get(0).await("verdict").getJsonObject("verdict");
+    JsonObject toldShared = told.getJsonObject("jury").getJsonArray("flags").stream().map(JsonObject.class::cast)
+        .filter(f -> "shared_network".equals(f.getString("type"))).findFirst().orElseThrow();
+    assertThat(toldShared.getJsonObject("detail").getInteger("ballots")).isEqualTo(40);
+    assertThat(toldShared.getJsonObject("detail").containsKey("net")).isFalse();
     assertThat(verdict.getJsonObject("penalty").getString("level")).isEqualTo("WARNING");
     assertThat(verdict.getJsonObject("penalty").getString("status")).isEqualTo("pending_review");
   }
 
   @Test
   void aCalibrationPromptPenalisesNobodyAndMovesRightAndWrongJurorsApart(Vertx vertx) throws InterruptedException {
-    String roomId = http.createRoom(staff, "streamer-calibration");
+    String roomId = http.createRoom(staff, streamer("calibration"));
     List<TestSocket> right = viewers(vertx, roomId, "calib-right-", 20);
     List<TestSocket> wrong = viewers(vertx, roomId, "calib-wrong-", 15);
+    List<TestSocket> unsure = viewers(vertx, roomId, "calib-unsure-", 3);
     waitForPresence();
-    JsonObject opened = openPrompt(roomId, new JsonObject().put("calibration", new JsonObject().put("answer", "false")));
+    JsonObject opened = openPrompt(roomId,
+        new JsonObject().put("calibration", new JsonObject().put("answer", "false")));
     String promptId = opened.getString("id");
     // The jurors see a prompt like any other: the known answer never leaves the staff side.
     JsonObject shown = right.get(0).await("prompt").getJsonObject("prompt");
     assertThat(shown.containsKey("calibration")).isFalse();
     vote(right, promptId, "false");
     vote(wrong, promptId, "true");
+    vote(unsure, promptId, "unsure");
 
+    // Nor does the answer reach the room with the verdict: a known question may be asked again.
+    JsonObject told = right.get(0).await("verdict").getJsonObject("verdict");
+    assertThat(told.containsKey("calibration")).isFalse();
     JsonObject verdict = recordedVerdict(promptId);
     assertThat(verdict.getJsonObject("calibration").getString("answer")).isEqualTo("false");
     assertThat(verdict.containsKey("penalty")).isFalse();
-    assertThat(http.get("/api/penalties?subject=streamer-calibration", staff).body().getJsonArray("items")).isEmpty();
+    assertThat(http.get("/api/penalties?subject=" + streamer("calibration"), staff).body().getJsonArray("items"))
+        .isEmpty();
 
     JsonObject good = http.awaitGet("/api/jurors/calib-right-0", staff,
         r -> r.status() == 200 && r.body().getJsonObject("calibration").getInteger("answered") == 1,
@@ -234,30 +272,36 @@ class JuryEndToEndTest {
     assertThat(bad.getJsonObject("calibration").getMap()).containsEntry("answered", 1).containsEntry("correct", 0);
     assertThat(good.getDouble("reputation")).isGreaterThan(newcomer.getDouble("reputation"));
     assertThat(bad.getDouble("reputation")).isLessThan(newcomer.getDouble("reputation"));
+    // "Unsure" abstains: neither right nor wrong.
+    assertThat(http.get("/api/jurors/calib-unsure-0", staff).body().getJsonObject("calibration").getMap())
+        .containsEntry("answered", 0).containsEntry("correct", 0);
     assertThat(http.get("/api/jurors/calib-right-0", http.token("calib-right-0", "viewer")).status()).isEqualTo(403);
+    Http.Reply reviewed = http.post("/api/verdicts/v-" + promptId + "/review", staff,
+        new JsonObject().put("action", "overturn").put("reason", "calibration"));
+    assertThat(reviewed.status()).isEqualTo(409);
   }
 
   @Test
   void reportsCountOnlyFromViewersWhoWereThereAndOncePerNetwork(Vertx vertx) throws InterruptedException {
     // Twenty accounts that just joined: every report refused, nothing opens.
-    String rushed = http.createRoom(staff, "streamer-report-rush");
-    TestSocket rushedWatcher = TestSocket.connect(vertx, node.port(), rushed, http.token("streamer-report-rush",
-        "streamer", "m-streamer-report-rush"));
+    String rushed = http.createRoom(staff, streamer("report-rush"));
+    TestSocket rushedWatcher = TestSocket.connect(vertx, node.port(), rushed, http.token(streamer("report-rush"),
+        "streamer", "m-" + streamer("report-rush")));
     List<TestSocket> newcomers = viewers(vertx, rushed, "rush-", 20);
     newcomers.forEach(s -> report(s, "r"));
     assertThat(reportAcks(newcomers)).containsOnly("rejected/late_join").hasSize(20);
 
     // Twenty present accounts behind one network: one report.
-    String farmed = http.createRoom(staff, "streamer-report-farm");
-    TestSocket farmedWatcher = TestSocket.connect(vertx, node.port(), farmed, http.token("streamer-report-farm",
-        "streamer", "m-streamer-report-farm"));
+    String farmed = http.createRoom(staff, streamer("report-farm"));
+    TestSocket farmedWatcher = TestSocket.connect(vertx, node.port(), farmed, http.token(streamer("report-farm"),
+        "streamer", "m-" + streamer("report-farm")));
     List<TestSocket> farm = viewers(vertx, node.port(), farmed, "report-farm-", 20,
         i -> new JsonObject().put("net", "net-report-farm"));
 
     // Twenty present viewers, each on a network of their own: the threshold, one prompt.
-    String reported = http.createRoom(staff, "streamer-report-present");
-    TestSocket reportedWatcher = TestSocket.connect(vertx, node.port(), reported, http.token("streamer-report-present",
-        "streamer", "m-streamer-report-present"));
+    String reported = http.createRoom(staff, streamer("report-present"));
+    TestSocket reportedWatcher = TestSocket.connect(vertx, node.port(), reported, http.token(streamer("report-present"),
+        "streamer", "m-" + streamer("report-present")));
     List<TestSocket> present = viewers(vertx, reported, "report-present-", 20);
     waitForPresence();
     farm.forEach(s -> report(s, "r"));
@@ -266,7 +310,8 @@ class JuryEndToEndTest {
     assertThat(reportAcks(present)).containsOnly("accepted").hasSize(20);
 
     JsonObject prompt = reportedWatcher.await("prompt").getJsonObject("prompt");
-    assertThat(prompt.getJsonObject("trigger").getMap()).containsEntry("type", "reports").containsEntry("reporters", 20);
+    assertThat(prompt.getJsonObject("trigger").getMap())
+        .containsEntry("type", "reports").containsEntry("reporters", 20);
     Thread.sleep(1_000);
     assertThat(reportedWatcher.frames("prompt")).hasSize(1);
     assertThat(rushedWatcher.frames("prompt")).isEmpty();

@@ -365,10 +365,12 @@ class JuryBallotTest {
     bad.put(claimPrompt(30).put("calibration", new JsonObject().put("answer", "maybe")),
         "calibration.answer must be one of the prompt's options: [true, false, unsure]");
     bad.put(claimPrompt(30).put("calibration", "false"), "calibration must be {\"answer\": \"<option id>\"}");
-    bad.put(claimPrompt(30).put("jurySize", 0), "jurySize must be a whole number from 1 to 1000000");
-    bad.put(claimPrompt(30).put("jurySize", 1.5), "jurySize must be a whole number from 1 to 1000000");
-    bad.put(claimPrompt(30).put("jurySize", "10"), "jurySize must be a whole number from 1 to 1000000");
-    bad.put(claimPrompt(30).put("jurySize", 1_000_001), "jurySize must be a whole number from 1 to 1000000");
+    String sizes = "jurySize must be a whole number from 30 (the verdict quorum) to 1000000";
+    bad.put(claimPrompt(30).put("jurySize", 0), sizes);
+    bad.put(claimPrompt(30).put("jurySize", 29), sizes);
+    bad.put(claimPrompt(30).put("jurySize", 30.5), sizes);
+    bad.put(claimPrompt(30).put("jurySize", "40"), sizes);
+    bad.put(claimPrompt(30).put("jurySize", 1_000_001), sizes);
     bad.put(claimPrompt(30).put("tally", "sometimes"), "tally must be one of [live, after_vote, hidden]");
     bad.forEach((body, message) -> {
       Http.Reply reply = http.post(path, staff, body);
@@ -399,7 +401,7 @@ class JuryBallotTest {
     try {
       Http offHttp = new Http(off.port());
       String roomId = offHttp.createRoom(staff, "streamer-off");
-      JsonObject opened = offHttp.post("/api/rooms/" + roomId + "/prompts", staff, claimPrompt(30).put("jurySize", 5))
+      JsonObject opened = offHttp.post("/api/rooms/" + roomId + "/prompts", staff, claimPrompt(30).put("jurySize", 40))
           .body();
       assertThat(opened.fieldNames()).doesNotContain("jury");
       String promptId = opened.getString("id");
