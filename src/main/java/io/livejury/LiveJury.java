@@ -115,7 +115,8 @@ public final class LiveJury {
     metrics.socketsGauge(registry::sockets);
     RoomEvents events = new RoomEvents(redis, settings.roomEventsMaxLength(), settings.roomEventsExpiryMs());
     RoomService rooms = new RoomService(redis, events);
-    Presence presence = new Presence(redis, settings.jury().joinMemoryHours());
+    String nodeId = Ids.next("node");
+    Presence presence = new Presence(redis, settings.jury(), nodeId);
     PromptService prompts = new PromptService(redis, rooms, events, presence, settings);
     BallotCounter ballots = new BallotCounter(redis);
     Lexicons lexicons = new Lexicons(new Detector(settings.lexiconPath() == null
@@ -134,7 +135,6 @@ public final class LiveJury {
     PenaltyLadder ladder = PenaltyLadder.load();
     Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000),
         settings.outboxRetryHours());
-    String nodeId = Ids.next("node");
     ReviewService reviews = new ReviewService(pg, ladder, outbox, jurors);
     PenaltyVerticle.Options penaltyOptions = new PenaltyVerticle.Options(nodeId, settings.penaltyBatch(),
         settings.penaltyBlockMs(), settings.penaltyReclaimIdleMs(), settings.penaltyReclaimEveryMs(),
@@ -149,7 +149,7 @@ public final class LiveJury {
         .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs(),
             settings.tallyFramesPerSecond(), metrics)))
         .compose(v -> !settings.jury().enabled() ? Future.<Void>succeededFuture()
-            : deploy(vertx, deployments, 1, () -> new AudienceVerticle(presence, registry, nodeId)))
+            : deploy(vertx, deployments, 1, () -> new AudienceVerticle(presence, registry)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
             settings.flags(), settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(),
             settings.promptRetentionMs(), settings.verdictStreamMaxLength())))

@@ -30,11 +30,12 @@ public final class LuaScript {
   public static final LuaScript CLOSE_NOW = load("close_now");
   public static final LuaScript ROOM_EVENT = load("room_event");
   public static final LuaScript JOIN = load("join");
+  public static final LuaScript LEAVE = load("leave");
   public static final LuaScript AUDIENCE = load("audience");
   public static final LuaScript REMEMBER_CLOSED = load("remember_closed");
 
   private static final List<LuaScript> ALL = List.of(OPEN_PROMPT, BALLOT, CLAIM_DUE, CLOSE_PROMPT, REPORT, CLOSE_NOW,
-      ROOM_EVENT, JOIN, AUDIENCE, REMEMBER_CLOSED);
+      ROOM_EVENT, JOIN, LEAVE, AUDIENCE, REMEMBER_CLOSED);
 
   private final String source;
   private final String sha;

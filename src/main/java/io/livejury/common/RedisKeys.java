@@ -49,7 +49,20 @@ public final class RedisKeys {
     return "lj:{r:" + roomId + "}:joined";
   }
 
-  /** Hash node id → "{viewers} {epoch ms}": each node's count of the room's viewers, refreshed while it holds any. */
+  /**
+   * Hash user id → where the user was last seen in the room: {@code "<node id>"}, the node that holds their
+   * latest viewer socket, or {@code "<node id> <epoch ms>"} once their last socket on it closed (Redis's clock).
+   * A user who left longer than the rejoin grace ago joins the room anew (join.lua, leave.lua). Remembered as
+   * long as {@link #roomJoined}.
+   */
+  public static String roomLeft(String roomId) {
+    return "lj:{r:" + roomId + "}:left";
+  }
+
+  /**
+   * Hash node id → "{viewers} {epoch ms}": each node's count of the distinct viewers it holds in the room who
+   * could decide a prompt opening now (the jury draw's audience), refreshed while it holds any viewer.
+   */
   public static String roomAudience(String roomId) {
     return "lj:{r:" + roomId + "}:audience";
   }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * Puts together a viewer's {@link JurorProfile} when their socket joins a room, once per socket: the first
- * join (recorded now if it is the first), the reputation weight and the network id, so no ballot pays for any
+ * join (recorded now if it is the first, or if the viewer was away longer than the rejoin grace), the reputation weight and the network id, so no ballot pays for any
  * of it.
  */
 final class JurorProfiles {

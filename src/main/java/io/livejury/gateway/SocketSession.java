@@ -12,6 +12,7 @@ import io.livejury.model.Prompt;
 import io.livejury.model.Role;
 import io.livejury.model.Room;
 import io.livejury.room.LocalRoom;
+import io.livejury.room.Presence;
 import io.livejury.room.PromptFrame;
 import io.livejury.room.RoomMember;
 import io.livejury.room.RoomRegistry;
@@ -80,6 +81,8 @@ final class SocketSession implements RoomMember {
   private final Runnable onClose;
   /** Makes this viewer's juror profile; null for other roles, and while the jury rules are off. */
   private final JurorProfiles jurors;
+  /** Records the viewer's joins and leaves of the room. */
+  private final Presence presence;
   /** The viewer's ties hold this room's streamer or merchant: their ballots here would judge their own. */
   private final boolean conflicted;
   /** Frames that came before the welcome, written right after it; a prompt's variant is chosen then. */
@@ -130,6 +133,7 @@ final class SocketSession implements RoomMember {
     this.onClose = onClose;
     this.jurors = principal.is(Role.VIEWER) && services.settings().jury().enabled()
         ? new JurorProfiles(services.presence(), services.reputation()) : null;
+    this.presence = services.presence();
     this.conflicted = principal.juror().conflicted(principal.userId(), room.streamerId(), room.merchantId());
     this.lastRead = System.nanoTime();
     this.lastPing = lastRead;
@@ -154,6 +158,15 @@ final class SocketSession implements RoomMember {
     ws.closeHandler(v -> {
       registry.leave(room.roomId(), this);
       onClose.run();
+      if (jurors != null) {
+        // After this socket's own join is recorded; and only for the user's last socket in the room here.
+        profileRead.onComplete(read -> {
+          if (!holdsViewer()) {
+            presence.leave(room.roomId(), principal.userId())
+                .onFailure(err -> LOG.debug("Leave of room {} not recorded: {}", room.roomId(), err.getMessage()));
+          }
+        });
+      }
     });
     local = registry.join(room.roomId(), this);
     Future<OpenPrompts> open = vertx.eventBus().request(Addresses.ROOM_SUBSCRIBE, room.roomId())
@@ -226,6 +239,22 @@ final class SocketSession implements RoomMember {
   @Override
   public boolean viewer() {
     return principal.is(Role.VIEWER);
+  }
+
+  @Override
+  public String userId() {
+    return principal.userId();
+  }
+
+  @Override
+  public boolean eligible(JuryRule rule) {
+    JurorProfile profile = juror;
+    return profile != null && rule.reason(profile, conflicted) == null;
+  }
+
+  /** True while this node holds a viewer socket of this user in the room. */
+  private boolean holdsViewer() {
+    return registry.find(room.roomId()).map(held -> held.holdsViewer(principal.userId())).orElse(false);
   }
 
   @Override

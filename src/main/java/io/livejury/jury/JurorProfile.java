@@ -9,7 +9,8 @@ package io.livejury.jury;
  * @param claims        the token's juror claims
  * @param netId         a short, stable identity of the viewer's network: a hash of the {@code net} claim, or
  *                      of the socket's remote /24 (IPv4) or /48 (IPv6) when the claim is absent
- * @param firstJoinedMs when the user first joined the room, epoch ms
+ * @param firstJoinedMs when the user first joined the room, epoch ms; or rejoined it, when they came back after
+ *                      more than the rejoin grace away
  * @param weight        the ballot weight from the juror's reputation ({@link ReputationRule}); 1 for a juror
  *                      with no record
  */

@@ -16,6 +16,8 @@ import io.livejury.config.Settings;
  * @param defaultJurySize  the jury size of prompts that give none; null: everyone eligible decides
  * @param maxTies          a token with more {@code ties} than this is refused (401)
  * @param joinMemoryHours  how long a room remembers when each user first joined it after its last join
+ * @param rejoinGraceSeconds a viewer whose latest socket in the room closed longer ago than this joins anew:
+ *                         their presence counts from the new join
  */
 public record JuryPolicy(
     boolean enabled,
@@ -24,9 +26,13 @@ public record JuryPolicy(
     boolean requireVerified,
     Integer defaultJurySize,
     int maxTies,
-    int joinMemoryHours) {
+    int joinMemoryHours,
+    int rejoinGraceSeconds) {
 
   public static JuryPolicy from(Settings.Reader r) {
+    if (r.integer("LIVEJURY_JURY_REJOIN_GRACE_SECONDS") < 0) {
+      throw new IllegalArgumentException("LIVEJURY_JURY_REJOIN_GRACE_SECONDS must be 0 or more");
+    }
     return new JuryPolicy(
         r.bool("LIVEJURY_JURY_ENABLED"),
         r.integer("LIVEJURY_JURY_PRESENCE_SECONDS"),
@@ -34,6 +40,7 @@ public record JuryPolicy(
         r.bool("LIVEJURY_JURY_REQUIRE_VERIFIED"),
         r.optionalPositive("LIVEJURY_JURY_SIZE"),
         r.positive("LIVEJURY_TOKEN_MAX_TIES"),
-        r.positive("LIVEJURY_JURY_JOIN_MEMORY_HOURS"));
+        r.positive("LIVEJURY_JURY_JOIN_MEMORY_HOURS"),
+        r.integer("LIVEJURY_JURY_REJOIN_GRACE_SECONDS"));
   }
 }

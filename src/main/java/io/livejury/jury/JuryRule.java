@@ -23,7 +23,8 @@ import java.util.Map;
  * drawn or not on every node and after every reconnect.
  *
  * @param size              the jury size asked for; null: everyone eligible decides
- * @param audience          the room's viewers when the prompt opened, across nodes
+ * @param audience          the room's viewers who could decide when the prompt opened (every rule but the
+ *                          draw), distinct per node, summed across nodes
  * @param rate              the share of viewers drawn, in (0, 1]: 1 unless the audience exceeds the size, then
  *                          size / audience
  * @param seed              32 hex digits from a SecureRandom
@@ -66,6 +67,15 @@ public record JuryRule(
     RANDOM.nextBytes(seed);
     return new JuryRule(size, audience, rate(size, audience), HexFormat.of().formatHex(seed), policy.presenceSeconds(),
         policy.minAccountDays(), policy.requireVerified(), opensAtMs);
+  }
+
+  /**
+   * The rules of a prompt that would open at {@code atMs} under {@code policy}, without a draw (everyone
+   * eligible decides): who could decide it, as the room's audience counts them.
+   */
+  public static JuryRule standing(JuryPolicy policy, long atMs) {
+    return new JuryRule(null, 0, 1, "", policy.presenceSeconds(), policy.minAccountDays(), policy.requireVerified(),
+        atMs);
   }
 
   /** Everyone when there is no size or the audience fits in it, else the share that makes a jury of that size. */

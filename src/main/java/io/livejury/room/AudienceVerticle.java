@@ -6,8 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells Redis, every {@link Presence#REPORT_EVERY_MS}, how many viewers this node holds in each of its rooms:
- * one task for the node, however many sockets, so a prompt opening anywhere knows the room's audience.
+ * Tells Redis, every {@link Presence#REPORT_EVERY_MS}, how many distinct viewers this node holds in each of its
+ * rooms who could decide a prompt opening now: one task for the node, however many sockets, so a prompt opening
+ * anywhere knows the room's audience.
  */
 public final class AudienceVerticle extends VerticleBase {
 
@@ -15,17 +16,15 @@ public final class AudienceVerticle extends VerticleBase {
 
   private final Presence presence;
   private final RoomRegistry registry;
-  private final String nodeId;
 
-  public AudienceVerticle(Presence presence, RoomRegistry registry, String nodeId) {
+  public AudienceVerticle(Presence presence, RoomRegistry registry) {
     this.presence = presence;
     this.registry = registry;
-    this.nodeId = nodeId;
   }
 
   @Override
   public Future<?> start() {
-    vertx.setPeriodic(Presence.REPORT_EVERY_MS, id -> presence.report(nodeId, registry.rooms())
+    vertx.setPeriodic(Presence.REPORT_EVERY_MS, id -> presence.report(registry.rooms())
         .onFailure(err -> LOG.debug("Audience not reported: {}", err.getMessage())));
     return Future.succeededFuture();
   }

@@ -1,5 +1,6 @@
 package io.livejury.room;
 
+import io.livejury.jury.JuryRule;
 import io.livejury.model.Prompt;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -35,6 +36,8 @@ public final class LocalRoom {
    */
   private final Set<String> closedUnannounced = ConcurrentHashMap.newKeySet();
   private final AtomicInteger viewers = new AtomicInteger();
+  /** The room's viewer sockets on this node by user: each user counts once in the audience. */
+  private final Map<String, Set<RoomMember>> viewersByUser = new ConcurrentHashMap<>();
 
   /** One event loop's sockets in the room, and a context of that loop to run the writes on. */
   private record Loop(Context context, Set<RoomMember> members) {
@@ -64,6 +67,11 @@ public final class LocalRoom {
         ConcurrentHashMap.newKeySet())).members().add(member);
     if (added && member.viewer()) {
       viewers.incrementAndGet();
+      viewersByUser.compute(member.userId(), (user, sockets) -> {
+        Set<RoomMember> all = sockets == null ? ConcurrentHashMap.newKeySet() : sockets;
+        all.add(member);
+        return all;
+      });
     }
   }
 
@@ -71,6 +79,10 @@ public final class LocalRoom {
     membersByLoop.computeIfPresent(member.eventLoop(), (thread, loop) -> {
       if (loop.members().remove(member) && member.viewer()) {
         viewers.decrementAndGet();
+        viewersByUser.computeIfPresent(member.userId(), (user, sockets) -> {
+          sockets.remove(member);
+          return sockets.isEmpty() ? null : sockets;
+        });
       }
       return loop.members().isEmpty() ? null : loop;
     });
@@ -91,6 +103,28 @@ public final class LocalRoom {
   /** The viewers' sockets among the room's sockets on this node. */
   public int viewers() {
     return viewers.get();
+  }
+
+  /**
+   * The distinct viewers on this node who could decide a prompt of {@code rule}: a user with several sockets
+   * counts once, when any of them passes. Runs over the room's viewers on this node.
+   */
+  public int eligibleViewers(JuryRule rule) {
+    int eligible = 0;
+    for (Set<RoomMember> sockets : viewersByUser.values()) {
+      for (RoomMember socket : sockets) {
+        if (socket.eligible(rule)) {
+          eligible++;
+          break;
+        }
+      }
+    }
+    return eligible;
+  }
+
+  /** True while this node holds a viewer socket of the user in the room. */
+  public boolean holdsViewer(String userId) {
+    return viewersByUser.containsKey(userId);
   }
 
   /**

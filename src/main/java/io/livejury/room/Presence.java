@@ -3,6 +3,8 @@ package io.livejury.room;
 import io.livejury.common.LuaScript;
 import io.livejury.common.RedisKeys;
 import io.livejury.common.Replies;
+import io.livejury.jury.JuryPolicy;
+import io.livejury.jury.JuryRule;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -14,10 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Who is in a room, across nodes, by Redis's clock: when each user first joined it (the jury's presence rule)
- * and how many viewers it holds (the jury draw's audience). Each node reports its own viewers of each room
- * every {@link #REPORT_EVERY_MS}; a count older than {@link #FRESH_MS} is from a node that stopped reporting
- * (it left the room, or died) and is not counted.
+ * Who is in a room, across nodes, by Redis's clock: when each user first joined it (the jury's presence rule;
+ * a user away longer than the rejoin grace joins anew) and how many viewers could decide a prompt opening now
+ * (the jury draw's audience). Each node reports its own such viewers of each room every {@link #REPORT_EVERY_MS};
+ * a count older than {@link #FRESH_MS} is from a node that stopped reporting (it left the room, or died) and is
+ * not counted.
  */
 public final class Presence {
 
@@ -29,37 +32,65 @@ public final class Presence {
   private static final long AUDIENCE_EXPIRY_MS = 60_000;
 
   private final Redis redis;
-  private final long joinMemoryMs;
+  private final JuryPolicy policy;
+  private final String nodeId;
+  private final String joinMemoryMs;
+  private final String rejoinGraceMs;
 
-  /** @param joinMemoryHours how long a room remembers first joins after its latest join */
-  public Presence(Redis redis, int joinMemoryHours) {
+  /**
+   * @param policy the jury rules: how long a room remembers joins, the rejoin grace, who may decide
+   * @param nodeId this node's id, unique across nodes
+   */
+  public Presence(Redis redis, JuryPolicy policy, String nodeId) {
     this.redis = redis;
-    this.joinMemoryMs = joinMemoryHours * 3_600_000L;
-  }
-
-  /** Records the user's join if it is their first in the room; completes with their first join, epoch ms. */
-  public Future<Long> join(String roomId, String userId) {
-    return LuaScript.JOIN.call(redis, List.of(RedisKeys.roomJoined(roomId)),
-            List.of(userId, Long.toString(joinMemoryMs)))
-        .map(Response::toLong);
-  }
-
-  /** Reports this node's viewers of each room it holds any in: one script call per room. */
-  public Future<Void> report(String nodeId, Iterable<LocalRoom> rooms) {
-    List<Future<Response>> writes = new ArrayList<>();
-    String expiry = Long.toString(AUDIENCE_EXPIRY_MS);
-    for (LocalRoom room : rooms) {
-      int viewers = room.viewers();
-      if (viewers > 0) {
-        writes.add(LuaScript.AUDIENCE.call(redis, List.of(RedisKeys.roomAudience(room.roomId())),
-            List.of(nodeId, Integer.toString(viewers), expiry)));
-      }
-    }
-    return Future.join(writes).mapEmpty();
+    this.policy = policy;
+    this.nodeId = nodeId;
+    this.joinMemoryMs = Long.toString(policy.joinMemoryHours() * 3_600_000L);
+    this.rejoinGraceMs = Long.toString(policy.rejoinGraceSeconds() * 1_000L);
   }
 
   /**
-   * The room's viewers at {@code atMs} (epoch ms, Redis's clock): the sum of the counts reported within
+   * Records a viewer socket's join on this node: the user's first join if they have none, or if they left the
+   * room longer than the rejoin grace ago; completes with their first join, epoch ms.
+   */
+  public Future<Long> join(String roomId, String userId) {
+    return LuaScript.JOIN.call(redis, List.of(RedisKeys.roomJoined(roomId), RedisKeys.roomLeft(roomId)),
+            List.of(userId, joinMemoryMs, nodeId, rejoinGraceMs))
+        .map(Response::toLong);
+  }
+
+  /**
+   * Records that the user's last viewer socket in the room on this node closed: they left, unless they joined
+   * on another node since.
+   */
+  public Future<Void> leave(String roomId, String userId) {
+    return LuaScript.LEAVE.call(redis, List.of(RedisKeys.roomLeft(roomId)), List.of(userId, nodeId, joinMemoryMs))
+        .mapEmpty();
+  }
+
+  /**
+   * Reports, for each room this node holds viewers in, how many distinct viewers here could decide a prompt
+   * opening now: every jury rule but the draw ({@link JuryRule#standing}), judged by Redis's clock (one TIME
+   * for the node), then one script call per room.
+   */
+  public Future<Void> report(Iterable<LocalRoom> rooms) {
+    return redis.send(Request.cmd(Command.TIME)).compose(time -> {
+      long nowMs = time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
+      JuryRule standing = JuryRule.standing(policy, nowMs);
+      List<Future<Response>> writes = new ArrayList<>();
+      String expiry = Long.toString(AUDIENCE_EXPIRY_MS);
+      for (LocalRoom room : rooms) {
+        if (room.viewers() > 0) {
+          writes.add(LuaScript.AUDIENCE.call(redis, List.of(RedisKeys.roomAudience(room.roomId())),
+              List.of(nodeId, Integer.toString(room.eligibleViewers(standing)), expiry)));
+        }
+      }
+      return Future.join(writes).mapEmpty();
+    });
+  }
+
+  /**
+   * The room's audience at {@code atMs} (epoch ms, Redis's clock): the sum of the counts reported within
    * {@link #FRESH_MS} before it. Counts of nodes silent for a minute are removed on the way.
    */
   public Future<Long> audience(String roomId, long atMs) {

@@ -1,5 +1,6 @@
 package io.livejury.room;
 
+import io.livejury.jury.JuryRule;
 import io.vertx.core.Context;
 
 /** One socket in a room on this node, as the room hub sees it. */
@@ -8,8 +9,17 @@ public interface RoomMember {
   /** True for the room's own streamer and for staff: they also get warnings and penalties. */
   boolean moderates();
 
-  /** True for a viewer's socket: what the room's audience counts. */
+  /** True for a viewer's socket. */
   boolean viewer();
+
+  /** The token's subject. */
+  String userId();
+
+  /**
+   * True when this is a viewer whose juror profile has been read and who passes every rule of {@code rule}:
+   * what the room's audience counts, with {@link io.livejury.jury.JuryRule#standing}.
+   */
+  boolean eligible(JuryRule rule);
 
   /** The event-loop thread that owns the socket: room frames are written to it from there. */
   Thread eventLoop();
