@@ -132,7 +132,7 @@ class JuryVerdictTest {
 
   @Test
   void fortyCondemningBallotsFromOneNetworkMakeTheWarningWaitForStaff(VertxTestContext tc) {
-    String streamer = "streamer-one-net";
+    String streamer = "streamer-verdict-one-net";
     String roomId = http.createRoom(staff, streamer);
     long t0 = System.currentTimeMillis() - 45_000;
     List<Ballot> ballots = new ArrayList<>();
@@ -229,12 +229,13 @@ class JuryVerdictTest {
 
   @Test
   void aCalibrationPromptPenalisesNobodyAndMovesRightAndWrongJurorsApart(VertxTestContext tc) {
-    String streamer = "streamer-calibration";
+    String streamer = "streamer-verdict-calibration";
     String roomId = http.createRoom(staff, streamer);
     long t0 = System.currentTimeMillis() - 40_000;
     List<Ballot> ballots = new ArrayList<>();
     for (int i = 0; i < 45; i++) {
-      ballots.add(ballot(i < 40 ? "calib-right-" + i : "calib-wrong-" + i, i < 40 ? "false" : "true", t0 + i * 700L));
+      ballots.add(ballot(i < 40 ? "verdict-calib-right-" + i : "verdict-calib-wrong-" + i, i < 40 ? "false" : "true",
+          t0 + i * 700L));
     }
     String promptId = juryPrompt(roomId, streamer, ballots, 50, Map.of(), Map.of("answer", "false"));
     JsonObject verdict = recorded(promptId);
@@ -247,8 +248,8 @@ class JuryVerdictTest {
 
     // Prior Beta(3, 1): reputation 3/4 with no record. One right answer: 4/5; one wrong: 3/5. Weight = logit of the
     // reputation over logit(3/4): ln 4 / ln 3 = 1.2619 and ln 1.5 / ln 3 = 0.3691.
-    JsonObject right = juror("calib-right-0");
-    JsonObject wrong = juror("calib-wrong-40");
+    JsonObject right = juror("verdict-calib-right-0");
+    JsonObject wrong = juror("verdict-calib-wrong-40");
     assertThat(right.getJsonObject("calibration").getMap())
         .containsOnly(Map.entry("answered", 1), Map.entry("correct", 1));
     assertThat(wrong.getJsonObject("calibration").getMap())
