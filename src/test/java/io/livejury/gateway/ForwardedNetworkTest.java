@@ -95,7 +95,8 @@ class ForwardedNetworkTest {
   void behindATrustedBalancerEachForwardedNetworkCountsAndTheReportsOpenAPrompt(Vertx vertx) {
     TestSocket watcher = reportFromTwentyForwardedViewers(vertx, behindBalancer, "streamer-behind-balancer");
     JsonObject prompt = watcher.await("prompt").getJsonObject("prompt");
-    assertThat(prompt.getJsonObject("trigger").getMap()).containsEntry("type", "reports").containsEntry("reporters", 20);
+    assertThat(prompt.getJsonObject("trigger").getMap()).containsEntry("type", "reports")
+        .containsEntry("reporters", 20);
   }
 
   @Test
