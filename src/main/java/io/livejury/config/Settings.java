@@ -1,6 +1,7 @@
 package io.livejury.config;
 
 import io.livejury.gateway.SocketPolicy;
+import io.livejury.gateway.TrustedProxies;
 import io.livejury.jury.FlagRules;
 import io.livejury.jury.JuryPolicy;
 import io.livejury.jury.ReputationRule;
@@ -196,7 +197,8 @@ public record Settings(
             positive(p, "LIVEJURY_SOCKETS_PER_USER"),
             positive(p, "LIVEJURY_HANDSHAKE_TIMEOUT_SECONDS"),
             positive(p, "LIVEJURY_HTTP_IDLE_SECONDS"),
-            list(p, "LIVEJURY_ALLOWED_ORIGINS")),
+            list(p, "LIVEJURY_ALLOWED_ORIGINS"),
+            TrustedProxies.parse("LIVEJURY_TRUSTED_PROXIES", list(p, "LIVEJURY_TRUSTED_PROXIES"))),
         p.getProperty("LIVEJURY_ADMIN_PORT", "").isBlank() ? null : port(p, "LIVEJURY_ADMIN_PORT"),
         p.getProperty("LIVEJURY_ADMIN_HOST"),
         new EmbeddedServers.Options(

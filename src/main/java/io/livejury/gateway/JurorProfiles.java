@@ -35,8 +35,8 @@ final class JurorProfiles {
   /**
    * The viewer's profile in the room; the first join and the weight are read at once.
    *
-   * @param remoteHost the socket's remote address (an IP literal), whose network stands in for a missing
-   *                   {@code net} claim
+   * @param remoteHost the client's address (an IP literal): the socket's remote address, or the one a trusted proxy
+   *                   forwarded ({@link TrustedProxies}); its network stands in for a missing {@code net} claim
    */
   Future<JurorProfile> profile(Principal viewer, String roomId, String remoteHost) {
     Future<Long> joined = presence.join(roomId, viewer.userId());

@@ -24,13 +24,15 @@ import java.util.regex.Pattern;
  * Decides WebSocket handshakes on {@code /ws/rooms/{roomId}?token=…}: a browser's Origin must be the node's
  * own or an allowed one (403), the token must be valid (401), the room must exist (404) and be live (410),
  * and the user may hold only so many sockets on the node (429) before the upgrade is accepted and a
- * {@link SocketSession} takes over.
+ * {@link SocketSession} takes over. The client's address is the socket's remote address, or what a trusted proxy
+ * forwarded ({@link TrustedProxies}).
  */
 final class SocketGate {
 
   private static final Logger LOG = LoggerFactory.getLogger(SocketGate.class);
   private static final Pattern PATH = Pattern.compile("/ws/rooms/([A-Za-z0-9_-]{1,64})/?");
   private static final Pattern TOKEN = Pattern.compile("(?:^|&)token=([^&]*)");
+  private static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
   private final Vertx vertx;
   private final Auth auth;
@@ -38,6 +40,7 @@ final class SocketGate {
   private final SocketServices services;
   private final SocketKeeper keeper;
   private final Set<String> allowedOrigins;
+  private final TrustedProxies trustedProxies;
 
   SocketGate(Vertx vertx, Auth auth, RoomService rooms, SocketServices services) {
     this.vertx = vertx;
@@ -46,6 +49,7 @@ final class SocketGate {
     this.services = services;
     this.keeper = new SocketKeeper(vertx);
     this.allowedOrigins = services.settings().socketPolicy().allowedOrigins();
+    this.trustedProxies = services.settings().socketPolicy().trustedProxies();
   }
 
   void handshake(ServerWebSocketHandshake handshake) {
@@ -59,6 +63,9 @@ final class SocketGate {
       return;
     }
     String roomId = path.group(1);
+    String clientHost = trustedProxies.clientHost(
+        handshake.remoteAddress() == null ? null : handshake.remoteAddress().hostAddress(),
+        handshake.headers().getAll(X_FORWARDED_FOR));
     auth.authenticate(token(handshake.query()))
         .compose(principal -> rooms.live(roomId).map(room -> new Admission(principal, room)))
         .compose(admitted -> services.users().tryAcquire(admitted.principal().userId())
@@ -67,10 +74,12 @@ final class SocketGate {
         .onSuccess(admitted -> handshake.accept()
             .onSuccess(ws -> {
               SocketSession[] session = new SocketSession[1];
-              session[0] = new SocketSession(vertx, ws, admitted.principal(), admitted.room(), services, () -> {
+              Runnable onClose = () -> {
                 services.users().release(admitted.principal().userId());
                 keeper.remove(session[0]);
-              });
+              };
+              session[0] = new SocketSession(vertx, ws, admitted.principal(), admitted.room(), clientHost, services,
+                  onClose);
               keeper.add(session[0]);
               session[0].start();
             })

@@ -19,6 +19,9 @@ import java.util.Set;
  * @param allowedOrigins   browser origins (scheme://host[:port]) whose pages may open sockets besides the
  *                         node's own origin; {@code *} allows any. Clients that send no Origin (apps, tools)
  *                         are not browsers and are let through on their token alone
+ * @param trustedProxies   the load balancers and proxies whose {@code X-Forwarded-For} names the client, whose
+ *                         network then stands in for a viewer's missing {@code net} claim; none: the socket's
+ *                         remote address is the client
  */
 public record SocketPolicy(
     int backlogBytes,
@@ -29,7 +32,8 @@ public record SocketPolicy(
     int perUser,
     int handshakeSeconds,
     int httpIdleSeconds,
-    Set<String> allowedOrigins) {
+    Set<String> allowedOrigins,
+    TrustedProxies trustedProxies) {
 
   /** Close code for a socket that does not read what it is sent (RFC 6455 registry: "try again later"). */
   public static final short SLOW_CONSUMER = 1013;

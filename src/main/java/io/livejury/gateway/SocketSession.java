@@ -67,6 +67,8 @@ final class SocketSession implements RoomMember {
   private final ServerWebSocket ws;
   private final Principal principal;
   private final Room room;
+  /** The client's address, an IP literal (null when unknown). */
+  private final String clientHost;
   private final RoomRegistry registry;
   private final PromptService prompts;
   private final BallotCounter ballots;
@@ -110,14 +112,19 @@ final class SocketSession implements RoomMember {
   private Future<?> lastBallot = Future.succeededFuture();
   private volatile boolean welcomed;
 
-  SocketSession(Vertx vertx, ServerWebSocket ws, Principal principal, Room room, SocketServices services,
-      Runnable onClose) {
+  /**
+   * @param clientHost the client's address (the remote address, or what a trusted proxy forwarded), whose network
+   *                   stands in for a viewer's missing {@code net} claim
+   */
+  SocketSession(Vertx vertx, ServerWebSocket ws, Principal principal, Room room, String clientHost,
+      SocketServices services, Runnable onClose) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.eventLoop = Thread.currentThread();
     this.ws = ws;
     this.principal = principal;
     this.room = room;
+    this.clientHost = clientHost;
     this.registry = services.registry();
     this.prompts = services.prompts();
     this.ballots = services.ballots();
@@ -173,7 +180,7 @@ final class SocketSession implements RoomMember {
         .compose(subscribed -> prompts.openPrompts(room.roomId(), principal.userId(), principal.is(Role.STAFF),
             moderates()));
     Future<JurorProfile> profile = jurors == null ? Future.succeededFuture()
-        : jurors.profile(principal, room.roomId(), ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress())
+        : jurors.profile(principal, room.roomId(), clientHost)
             .map(read -> {
               jurorArgs = BallotCounter.jurorArgs(read, conflicted);
               juror = read;

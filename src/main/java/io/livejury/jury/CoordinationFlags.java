@@ -61,7 +61,8 @@ public final class CoordinationFlags {
   }
 
   /**
-   * {@code burst}: a window of {@code burstWindowSeconds} (starting at any ballot) in which one option has at
+   * {@code burst}: a window of {@code burstWindowSeconds}, the interval [t, t + window) from any ballot's cast time t
+   * holding every ballot cast in it (the rest of the vote is every ballot outside it), in which one option has at
    * least {@code burstMinBallots} ballots and its share of the window's ballots lies at least {@code burstZ}
    * standard errors above its share of the rest of the vote, by the pooled two-proportion z statistic
    * z = (p_window − p_rest) / √(p̂(1 − p̂)(1/n_window + 1/n_rest)), p̂ the option's share of the whole vote.
@@ -96,8 +97,11 @@ public final class CoordinationFlags {
     long windowMs = rules.burstWindowSeconds() * 1000L;
     int[] inWindow = new int[options];
     Burst[] strongest = new Burst[options];
+    // The window [from, from + window) opens at each distinct cast time and holds every ballot cast in it, whatever
+    // their order in the array: ballots of the same millisecond are all in or all out.
     int end = 0;
-    for (int start = 0; start < n; start++) {
+    int start = 0;
+    while (start < n) {
       long from = ballot[start] / options;
       while (end < n && ballot[end] / options < from + windowMs) {
         inWindow[(int) (ballot[end++] % options)]++;
@@ -112,7 +116,9 @@ public final class CoordinationFlags {
           }
         }
       }
-      inWindow[(int) (ballot[start] % options)]--;
+      while (start < n && ballot[start] / options == from) {
+        inWindow[(int) (ballot[start++] % options)]--;
+      }
     }
     List<Flag> flags = new ArrayList<>();
     for (int o = 0; o < options; o++) {

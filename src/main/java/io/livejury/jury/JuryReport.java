@@ -34,8 +34,29 @@ public record JuryReport(long eligible, long voted, Map<String, Long> excluded, 
     return map;
   }
 
-  /** Whether a verdict's {@code jury} block (null when juries were off) holds any flag. */
-  public static boolean flagged(Map<String, Object> jury) {
-    return jury != null && jury.get("flags") instanceof List<?> flags && !flags.isEmpty();
+  /**
+   * Whether a verdict's {@code jury} block (null when juries were off) casts doubt on its condemnation, so that its
+   * penalty waits for staff: a {@code shared_network} flag (raised on the condemning ballots only), or a
+   * {@code burst} or {@code co_voting} flag on the condemning option. A wave or a group voting the clearing option
+   * (or any other) speaks for the streamer, not against the verdict: it stays in the jury block for staff to see and
+   * holds nothing back, so a streamer's fans cannot delay a deserved penalty by voting together. A flag of a type
+   * not known here, or a verdict whose condemning option is unknown ({@code condemning} null), holds the penalty.
+   */
+  public static boolean doubtsCondemnation(Map<String, Object> jury, String condemning) {
+    if (jury == null || !(jury.get("flags") instanceof List<?> flags)) {
+      return false;
+    }
+    for (Object flag : flags) {
+      Map<?, ?> map = flag instanceof Map<?, ?> m ? m
+          : flag instanceof io.vertx.core.json.JsonObject json ? json.getMap() : Map.of();
+      Object type = map.get("type");
+      Object option = map.get("detail") instanceof Map<?, ?> detail ? detail.get("option")
+          : map.get("detail") instanceof io.vertx.core.json.JsonObject detail ? detail.getValue("option") : null;
+      boolean onOption = Flag.BURST.equals(type) || Flag.CO_VOTING.equals(type);
+      if (!onOption || condemning == null || condemning.equals(option)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

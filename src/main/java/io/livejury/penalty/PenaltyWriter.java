@@ -5,6 +5,7 @@ import io.livejury.jury.BallotArchive;
 import io.livejury.jury.JurorStore;
 import io.livejury.jury.JuryReport;
 import io.livejury.model.Penalty;
+import io.livejury.model.PromptKind;
 import io.livejury.model.PromptKinds;
 import io.livejury.model.Verdict;
 import io.vertx.core.Future;
@@ -25,8 +26,10 @@ import java.util.Optional;
  *
  * <p>A jury verdict's counted ballots are copied into Postgres in the same transaction ({@link BallotArchive}).
  * A calibration verdict (a staff prompt with a known answer) never penalises: it scores each of its jurors'
- * answers instead ({@link JurorStore#scoreCalibration}). A verdict with coordination flags that would penalise
- * creates its penalty {@code pending_review} whatever its step on the ladder, a warning included: staff decide.
+ * answers instead ({@link JurorStore#scoreCalibration}). A verdict that would penalise and carries a coordination
+ * flag casting doubt on the condemnation ({@link JuryReport#doubtsCondemnation}: {@code shared_network}, or a
+ * {@code burst} or {@code co_voting} on the condemning option) creates its penalty {@code pending_review} whatever
+ * its step on the ladder, a warning included: staff decide. Flags on the clearing option hold nothing back.
  */
 public final class PenaltyWriter {
 
@@ -69,7 +72,8 @@ public final class PenaltyWriter {
           if (!ladder.isOffence(verdict.outcome())) {
             return counted.map(new Outcome(Optional.empty()));
           }
-          return counted.compose(v -> penalise(conn, verdict, JuryReport.flagged(verdict.jury())))
+          return counted.compose(v -> penalise(conn, verdict, JuryReport.doubtsCondemnation(verdict.jury(),
+                  PromptKinds.find(verdict.kind()).map(PromptKind::condemning).orElse(null))))
               .compose(penalty -> penalty.isEmpty()
                   ? Future.succeededFuture(new Outcome(Optional.empty()))
                   : outbox.write(conn, verdict.roomId(), penalty.get()).map(n -> new Outcome(Optional.of(n))));
@@ -80,7 +84,7 @@ public final class PenaltyWriter {
     return map == null ? null : new JsonObject(map);
   }
 
-  /** {@code flagged}: the verdict carries coordination flags, so staff decide even a step that needs no review. */
+  /** {@code flagged}: the verdict's flags cast doubt on it, so staff decide even a step that needs no review. */
   private Future<Optional<Penalty>> penalise(SqlConnection conn, Verdict verdict, boolean flagged) {
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     return conn.preparedQuery(Sql.LOCK_SUBJECT.text()).execute(Tuple.of(verdict.streamerId()))

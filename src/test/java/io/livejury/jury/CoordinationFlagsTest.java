@@ -127,6 +127,49 @@ class CoordinationFlagsTest {
         Map.entry("z", 7.28));
   }
 
+  /** The shipped rules with no bar on z: the strongest window of each option shows, however ordinary. */
+  private static final CoordinationFlags NO_BAR =
+      new CoordinationFlags(new FlagRules(10, 0.2, 20, 2, 0.0, 2, 10, 3, 10, 5000, 1e-6));
+
+  @Test
+  void honestVotersInTheSameMillisecondsAreNoBurst() {
+    // 100 honest ballots within 23 ms, 7 "false" to 3 "true" interleaved: 50 in the first millisecond (35 "false",
+    // 15 "true"), then 50 over the next 22 ms. Ordered by option within a millisecond, a window opening at the first
+    // ballot "true" of the first millisecond left that millisecond's 35 "false" in the rest: 30 "true" of 65 against
+    // 0 of 35, z = 0.4615 / √(0.3 · 0.7 · (1/65 + 1/35)) = 4.80, a burst of nothing. A window is a time interval:
+    // the one opening at 0 ms holds all 100 (no rest to compare), the one at 1 ms the last 50 against the first 50,
+    // 35 "false" of 50 on both sides, z = 0.
+    List<CountedBallot> ballots = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      long at = i < 50 ? T0 : T0 + 1 + (i - 50) * 22L / 50;
+      ballots.add(ballot(String.format("c%03d", i), i % 10 < 7 ? "false" : "true", at));
+    }
+    assertThat(flags.bursts(ballots)).isEmpty();
+    assertThat(NO_BAR.bursts(ballots)).singleElement().satisfies(strongest ->
+        assertThat(strongest.detail()).containsExactly(Map.entry("option", "false"),
+            Map.entry("from", "2027-01-15T08:00:00.001Z"), Map.entry("windowSeconds", 2), Map.entry("ballots", 35),
+            Map.entry("windowBallots", 50), Map.entry("windowShare", 0.7), Map.entry("restShare", 0.7),
+            Map.entry("z", 0.0)));
+  }
+
+  @Test
+  void aPerfectlyInterleavedCrowdInTwoMillisecondsIsNoBurst() {
+    // 100 ballots in 2 ms, 50 a millisecond, each millisecond 35 "true" to 15 "false" in the same alternation. A
+    // window opening at the 20th ballot of the first millisecond (by option, a "true") once held 65 "true" of 80
+    // against 5 of 20 in the rest: z = (0.8125 − 0.25) / √(0.7 · 0.3 · (1/80 + 1/20)) = 4.91. As time intervals
+    // there are two windows, the whole vote and the second millisecond, whose mix is the first's: z = 0.
+    List<CountedBallot> ballots = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      ballots.add(ballot(String.format("m%03d", i), i % 10 < 7 ? "true" : "false", T0 + i / 50));
+    }
+    assertThat(flags.bursts(ballots)).isEmpty();
+    assertThat(NO_BAR.bursts(ballots)).singleElement().satisfies(strongest ->
+        assertThat(strongest.detail()).containsExactly(Map.entry("option", "true"),
+            Map.entry("from", "2027-01-15T08:00:00.001Z"), Map.entry("windowSeconds", 2), Map.entry("ballots", 35),
+            Map.entry("windowBallots", 50), Map.entry("windowShare", 0.7), Map.entry("restShare", 0.7),
+            Map.entry("z", 0.0)));
+  }
+
   @Test
   void noBurstIsJudgedWhenTheRestOfTheVoteIsTooSmallToCompare() {
     // 20 "false" in 0.8 s and 19 "true" around them: every window that holds the 20 leaves fewer than 20 ballots.

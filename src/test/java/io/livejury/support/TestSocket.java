@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -45,10 +46,17 @@ public final class TestSocket {
 
   /** Handlers are set before connecting, so not even the first frame can slip past them. */
   public static Future<TestSocket> open(WebSocketClient client, int port, String roomId, String token) {
+    return open(client, port, roomId, token, Map.of());
+  }
+
+  /** As {@link #open(WebSocketClient, int, String, String)}, the handshake carrying these request headers. */
+  public static Future<TestSocket> open(WebSocketClient client, int port, String roomId, String token,
+      Map<String, String> headers) {
     TestSocket socket = new TestSocket(client);
-    return socket.ws.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port)
-            .setURI("/ws/rooms/" + roomId + "?token=" + token).setTimeout(15_000))
-        .map(socket);
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port)
+        .setURI("/ws/rooms/" + roomId + "?token=" + token).setTimeout(15_000);
+    headers.forEach(options::addHeader);
+    return socket.ws.connect(options).map(socket);
   }
 
   public static TestSocket connect(Vertx vertx, int port, String roomId, String token) {

@@ -132,7 +132,7 @@ class JuryVerdictTest {
 
   @Test
   void fortyCondemningBallotsFromOneNetworkMakeTheWarningWaitForStaff(VertxTestContext tc) {
-    String streamer = "streamer-one-net";
+    String streamer = "streamer-verdict-one-net";
     String roomId = http.createRoom(staff, streamer);
     long t0 = System.currentTimeMillis() - 45_000;
     List<Ballot> ballots = new ArrayList<>();
@@ -162,13 +162,80 @@ class JuryVerdictTest {
   }
 
   @Test
+  void aWaveOfTheClearingOptionIsReportedButDoesNotHoldTheWarning(VertxTestContext tc) {
+    String streamer = "streamer-fan-wave";
+    String roomId = http.createRoom(staff, streamer);
+    // 120 "false", one every 500 ms over 60 s; at 20 s the streamer's fans cast 25 "true" within 0.5 s. The strongest
+    // window opens at 18.5 s: 29 ballots, the 25 "true" and 4 "false", 0.8621 against 0 in the rest of 116: pooled
+    // share 25/145, z = 0.8621 / √(0.1724 · 0.8276 · (1/29 + 1/116)) = 10.99. Condemned all the same, 120 of 145.
+    long t0 = System.currentTimeMillis() - 62_000;
+    List<Ballot> ballots = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      ballots.add(ballot("steady-" + i, "false", t0 + i * 500L));
+    }
+    for (int i = 0; i < 25; i++) {
+      ballots.add(ballot("fan-" + i, "true", t0 + 20_000 + i * 20L));
+    }
+    JsonObject verdict = recorded(juryPrompt(roomId, streamer, ballots, 150, Map.of(), null));
+
+    assertThat(verdict.getString("outcome")).isEqualTo("FALSE_CLAIM");
+    assertThat(verdict.getJsonObject("counts").getMap()).containsEntry("false", 120).containsEntry("true", 25);
+    JsonArray flags = verdict.getJsonObject("jury").getJsonArray("flags");
+    assertThat(flags).hasSize(1);
+    assertThat(flags.getJsonObject(0).getString("type")).isEqualTo("burst");
+    assertThat(flags.getJsonObject(0).getJsonObject("detail").getMap()).containsOnly(Map.entry("option", "true"),
+        Map.entry("from", java.time.Instant.ofEpochMilli(t0 + 18_500).toString()), Map.entry("windowSeconds", 2),
+        Map.entry("ballots", 25), Map.entry("windowBallots", 29), Map.entry("windowShare", 0.8621),
+        Map.entry("restShare", 0.0), Map.entry("z", 10.99));
+    JsonObject penalty = verdict.getJsonObject("penalty");
+    assertThat(penalty.getString("level")).as("a first offence").isEqualTo("WARNING");
+    assertThat(penalty.getString("status")).as("a wave for the streamer casts no doubt on the condemnation")
+        .isEqualTo("active");
+    tc.completeNow();
+  }
+
+  @Test
+  void aWaveOfTheCondemningOptionMakesTheWarningWaitForStaff(VertxTestContext tc) {
+    String streamer = "streamer-condemning-wave";
+    String roomId = http.createRoom(staff, streamer);
+    // 100 honest ballots, one every 500 ms, 7 "false" to 3 "true"; at 30 s, 60 "false" within 0.6 s. The strongest
+    // window opens at 30 s: 64 ballots, all "false" (the 60 and four honest ones), against 66 of 96 in the rest:
+    // pooled share 130/160, z = (1 − 0.6875) / √(0.8125 · 0.1875 · (1/64 + 1/96)) = 4.96.
+    long t0 = System.currentTimeMillis() - 55_000;
+    List<Ballot> ballots = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      ballots.add(ballot("honest-" + i, i % 10 < 7 ? "false" : "true", t0 + i * 500L));
+    }
+    for (int i = 0; i < 60; i++) {
+      ballots.add(ballot("wave-" + i, "false", t0 + 30_000 + i * 10L));
+    }
+    JsonObject verdict = recorded(juryPrompt(roomId, streamer, ballots, 160, Map.of(), null));
+
+    assertThat(verdict.getString("outcome")).isEqualTo("FALSE_CLAIM");
+    assertThat(verdict.getJsonObject("counts").getMap()).containsEntry("false", 130).containsEntry("true", 30);
+    JsonArray flags = verdict.getJsonObject("jury").getJsonArray("flags");
+    assertThat(flags).hasSize(1);
+    assertThat(flags.getJsonObject(0).getString("type")).isEqualTo("burst");
+    assertThat(flags.getJsonObject(0).getJsonObject("detail").getMap()).containsOnly(Map.entry("option", "false"),
+        Map.entry("from", java.time.Instant.ofEpochMilli(t0 + 30_000).toString()), Map.entry("windowSeconds", 2),
+        Map.entry("ballots", 64), Map.entry("windowBallots", 64), Map.entry("windowShare", 1.0),
+        Map.entry("restShare", 0.6875), Map.entry("z", 4.96));
+    JsonObject penalty = verdict.getJsonObject("penalty");
+    assertThat(penalty.getString("level")).as("a first offence").isEqualTo("WARNING");
+    assertThat(penalty.getString("status")).isEqualTo("pending_review");
+    assertThat(penalty.getString("startsAt")).isNull();
+    tc.completeNow();
+  }
+
+  @Test
   void aCalibrationPromptPenalisesNobodyAndMovesRightAndWrongJurorsApart(VertxTestContext tc) {
-    String streamer = "streamer-calibration";
+    String streamer = "streamer-verdict-calibration";
     String roomId = http.createRoom(staff, streamer);
     long t0 = System.currentTimeMillis() - 40_000;
     List<Ballot> ballots = new ArrayList<>();
     for (int i = 0; i < 45; i++) {
-      ballots.add(ballot(i < 40 ? "calib-right-" + i : "calib-wrong-" + i, i < 40 ? "false" : "true", t0 + i * 700L));
+      ballots.add(ballot(i < 40 ? "verdict-calib-right-" + i : "verdict-calib-wrong-" + i, i < 40 ? "false" : "true",
+          t0 + i * 700L));
     }
     String promptId = juryPrompt(roomId, streamer, ballots, 50, Map.of(), Map.of("answer", "false"));
     JsonObject verdict = recorded(promptId);
@@ -181,8 +248,8 @@ class JuryVerdictTest {
 
     // Prior Beta(3, 1): reputation 3/4 with no record. One right answer: 4/5; one wrong: 3/5. Weight = logit of the
     // reputation over logit(3/4): ln 4 / ln 3 = 1.2619 and ln 1.5 / ln 3 = 0.3691.
-    JsonObject right = juror("calib-right-0");
-    JsonObject wrong = juror("calib-wrong-40");
+    JsonObject right = juror("verdict-calib-right-0");
+    JsonObject wrong = juror("verdict-calib-wrong-40");
     assertThat(right.getJsonObject("calibration").getMap())
         .containsOnly(Map.entry("answered", 1), Map.entry("correct", 1));
     assertThat(wrong.getJsonObject("calibration").getMap())
