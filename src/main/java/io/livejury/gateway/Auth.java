@@ -19,6 +19,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -31,7 +32,7 @@ import java.util.Set;
 public final class Auth {
 
   /** The claims a platform may set about a viewer as a juror (PROTOCOL.md, "Juries"). */
-  public static final java.util.List<String> JUROR_CLAIMS = java.util.List.of("acct", "verified", "ties", "net");
+  public static final List<String> JUROR_CLAIMS = List.of("acct", "verified", "ties", "net");
 
   private final JWTAuth jwt;
   private final int tokenHours;

@@ -1,5 +1,8 @@
 package io.livejury.model;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,8 +39,8 @@ public record Verdict(
   /** A streamer appealed the penalty: the verdict is open for decision again. */
   public static final String REVIEW_APPEALED = "appealed";
   /** Every review status a verdict can have, the filter values of the staff queue. */
-  public static final java.util.List<String> REVIEW_STATUSES =
-      java.util.List.of(REVIEW_PENDING, REVIEW_NONE, REVIEW_CONFIRMED, REVIEW_OVERTURNED, REVIEW_APPEALED);
+  public static final List<String> REVIEW_STATUSES =
+      List.of(REVIEW_PENDING, REVIEW_NONE, REVIEW_CONFIRMED, REVIEW_OVERTURNED, REVIEW_APPEALED);
 
   public static String idFor(String promptId) {
     return "v-" + promptId;
@@ -62,22 +65,22 @@ public record Verdict(
   /** A jury block without the network ids in its flags' details: the same map when it names none. */
   @SuppressWarnings("unchecked")
   static Map<String, Object> withoutNetworks(Map<String, Object> jury) {
-    if (jury == null || !(jury.get("flags") instanceof java.util.List<?> flags)
+    if (jury == null || !(jury.get("flags") instanceof List<?> flags)
         || flags.stream().noneMatch(f -> f instanceof Map<?, ?> flag && flag.get("detail") instanceof Map<?, ?> detail
             && detail.containsKey(NETWORK_DETAIL))) {
       return jury;
     }
-    java.util.List<Object> shown = new java.util.ArrayList<>();
+    List<Object> shown = new ArrayList<>();
     for (Object flag : flags) {
-      Map<String, Object> copy = new java.util.LinkedHashMap<>((Map<String, Object>) flag);
+      Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) flag);
       if (copy.get("detail") instanceof Map<?, ?> detail) {
-        Map<String, Object> kept = new java.util.LinkedHashMap<>((Map<String, Object>) detail);
+        Map<String, Object> kept = new LinkedHashMap<>((Map<String, Object>) detail);
         kept.remove(NETWORK_DETAIL);
         copy.put("detail", kept);
       }
       shown.add(copy);
     }
-    Map<String, Object> result = new java.util.LinkedHashMap<>(jury);
+    Map<String, Object> result = new LinkedHashMap<>(jury);
     result.put("flags", shown);
     return result;
   }

@@ -1,6 +1,6 @@
 package io.livejury.gateway;
 
-import io.livejury.config.Settings;
+import io.livejury.support.DevSigner;
 import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.Http;
 import io.livejury.support.TestNode;
@@ -10,9 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +39,7 @@ class ForwardedNetworkTest {
 
   @BeforeAll
   static void start(Vertx vertx) {
-    signer = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Settings.DEV_JWT_SECRET)));
+    signer = DevSigner.create(vertx);
     behindBalancer = TestNode.start(Map.of("LIVEJURY_TRUSTED_PROXIES", "127.0.0.1"));
     plain = TestNode.start();
   }

@@ -3,6 +3,7 @@ package io.livejury.gateway;
 import io.livejury.LiveJury;
 import io.livejury.config.Settings;
 import io.livejury.support.ChildNode;
+import io.livejury.support.DevSigner;
 import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.Http;
 import io.livejury.support.TestNode;
@@ -13,9 +14,7 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
@@ -58,8 +57,7 @@ class TokenRulesTest {
     node = TestNode.start();
     http = new Http(node.port());
     staff = http.token("staff-tokens", "staff");
-    devSigner = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Settings.DEV_JWT_SECRET)));
+    devSigner = DevSigner.create(vertx);
   }
 
   @AfterAll

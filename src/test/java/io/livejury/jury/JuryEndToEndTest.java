@@ -1,6 +1,6 @@
 package io.livejury.jury;
 
-import io.livejury.config.Settings;
+import io.livejury.support.DevSigner;
 import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.Http;
 import io.livejury.support.TestNode;
@@ -11,9 +11,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,8 +55,7 @@ class JuryEndToEndTest {
     http = new Http(node.port());
     secondHttp = new Http(second.port());
     staff = http.token("staff-jury", "staff");
-    signer = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Settings.DEV_JWT_SECRET)));
+    signer = DevSigner.create(vertx);
   }
 
   @AfterAll

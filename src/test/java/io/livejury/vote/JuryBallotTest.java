@@ -1,7 +1,7 @@
 package io.livejury.vote;
 
 import io.livejury.common.RedisKeys;
-import io.livejury.config.Settings;
+import io.livejury.support.DevSigner;
 import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.Http;
 import io.livejury.support.RedisProbe;
@@ -11,9 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
@@ -55,8 +53,7 @@ class JuryBallotTest {
     http = new Http(node.port());
     staff = http.token("staff-jury", "staff");
     redis = new RedisProbe(vertx);
-    signer = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(Settings.DEV_JWT_SECRET)));
+    signer = DevSigner.create(vertx);
   }
 
   @AfterAll
