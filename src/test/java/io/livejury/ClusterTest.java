@@ -124,7 +124,7 @@ class ClusterTest {
       JsonObject prompt = awaitClosed(again, staff, promptId);
       assertThat(prompt.getJsonObject("verdict").getString("outcome")).isEqualTo("INCONCLUSIVE");
       assertThat(prompt.getJsonObject("verdict").getLong("total")).isEqualTo(1);
-      assertThat(redis.streamedVerdicts(promptId)).hasSize(1);
+      assertThat(awaitStreamed(redis, promptId)).hasSize(1);
     } finally {
       second.stop();
       redis.close();
@@ -152,7 +152,7 @@ class ClusterTest {
       assertThat(redis.promptStatus(promptId)).as("still leased to the dead node").isEqualTo("open");
       JsonObject prompt = awaitClosed(again, staff, promptId);
       assertThat(prompt.getJsonObject("verdict").getString("promptId")).isEqualTo(promptId);
-      assertThat(redis.streamedVerdicts(promptId)).hasSize(1);
+      assertThat(awaitStreamed(redis, promptId)).hasSize(1);
     } finally {
       second.stop();
       redis.close();
@@ -166,4 +166,18 @@ class ClusterTest {
         Duration.ofSeconds(10), "prompt " + promptId + " was not closed in time").body();
   }
 
+
+  /**
+   * The prompt's entries in the verdict stream once there is one (or after 5 s): the closer stores the verdict on
+   * the prompt before it appends it to the stream, so a reader can see the one a moment before the other.
+   */
+  private static List<?> awaitStreamed(RedisProbe redis, String promptId) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    List<?> streamed = redis.streamedVerdicts(promptId);
+    while (streamed.isEmpty() && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(50);
+      streamed = redis.streamedVerdicts(promptId);
+    }
+    return streamed;
+  }
 }
