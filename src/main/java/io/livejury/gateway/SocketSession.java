@@ -5,6 +5,7 @@ import io.livejury.common.Frames;
 import io.livejury.common.Ids;
 import io.livejury.detect.ReportService;
 import io.livejury.jury.JurorProfile;
+import io.livejury.jury.JuryPolicy;
 import io.livejury.jury.JuryRule;
 import io.livejury.metrics.Metrics;
 import io.livejury.model.Principal;
@@ -83,6 +84,8 @@ final class SocketSession implements RoomMember {
   private final Runnable onClose;
   /** Makes this viewer's juror profile; null for other roles, and while the jury rules are off. */
   private final JurorProfiles jurors;
+  /** Who may decide this room's prompts. */
+  private final JuryPolicy juryPolicy;
   /** Records the viewer's joins and leaves of the room. */
   private final Presence presence;
   /** The viewer's ties hold this room's streamer or merchant: their ballots here would judge their own. */
@@ -95,6 +98,8 @@ final class SocketSession implements RoomMember {
   private volatile JurorProfile juror;
   /** The profile as it is being read: reports wait for it, as ballots do, so none is judged without it. */
   private Future<JurorProfile> profileRead = Future.succeededFuture();
+  /** From when this viewer could decide a prompt of the room (every rule but the draw), made once with the profile. */
+  private volatile long decidesFromMs = Long.MAX_VALUE;
   /** What each of this juror's ballots tells ballot.lua about them, made once with the profile. */
   private volatile List<String> jurorArgs;
   /** This node's sockets of the room, from {@link #start} on. */
@@ -141,6 +146,7 @@ final class SocketSession implements RoomMember {
     this.jurors = principal.is(Role.VIEWER) && services.settings().jury().enabled()
         ? new JurorProfiles(services.presence(), services.reputation()) : null;
     this.presence = services.presence();
+    this.juryPolicy = services.settings().jury();
     this.conflicted = principal.juror().conflicted(principal.userId(), room.streamerId(), room.merchantId());
     this.lastRead = System.nanoTime();
     this.lastPing = lastRead;
@@ -183,6 +189,7 @@ final class SocketSession implements RoomMember {
         : jurors.profile(principal, room.roomId(), clientHost)
             .map(read -> {
               jurorArgs = BallotCounter.jurorArgs(read, conflicted);
+              decidesFromMs = juryPolicy.decidesFromMs(read, conflicted);
               juror = read;
               return read;
             });
@@ -254,9 +261,8 @@ final class SocketSession implements RoomMember {
   }
 
   @Override
-  public boolean eligible(JuryRule rule) {
-    JurorProfile profile = juror;
-    return profile != null && rule.reason(profile, conflicted) == null;
+  public long decidesFromMs() {
+    return decidesFromMs;
   }
 
   /** True while this node holds a viewer socket of this user in the room. */

@@ -43,4 +43,27 @@ public record JuryPolicy(
         r.positive("LIVEJURY_JURY_JOIN_MEMORY_HOURS"),
         r.integer("LIVEJURY_JURY_REJOIN_GRACE_SECONDS"));
   }
+
+  /**
+   * The epoch ms from which this juror could decide a prompt opening then, by every rule of this policy but the
+   * draw: {@code max(firstJoined + presence, account created + min account age)}, or {@link Long#MAX_VALUE} for
+   * a juror no prompt of this room would admit (a conflict of interest, or unverified where verification is
+   * required). Exactly {@link JuryRule#reason}'s answer without the draw: a prompt opening at {@code t} under this
+   * policy finds the juror eligible iff {@code t >= decidesFromMs}. Made once per socket, so the room's audience
+   * (counted every second over every viewer) is one comparison a viewer.
+   *
+   * @param conflicted the juror's ties hold the room's streamer or merchant
+   */
+  public long decidesFromMs(JurorProfile juror, boolean conflicted) {
+    if (conflicted || requireVerified && !juror.claims().verified()) {
+      return Long.MAX_VALUE;
+    }
+    long from = juror.firstJoinedMs() + presenceSeconds * 1000L;
+    Long created = juror.claims().accountCreatedSec();
+    if (minAccountDays > 0 && created != null) {
+      // reason(): too new iff created > floor(t / 1000) − days·86,400, i.e. eligible iff t ≥ (created + days·86,400)·1000.
+      from = Math.max(from, (created + minAccountDays * 86_400L) * 1000L);
+    }
+    return from;
+  }
 }

@@ -69,15 +69,6 @@ public record JuryRule(
         policy.minAccountDays(), policy.requireVerified(), opensAtMs);
   }
 
-  /**
-   * The rules of a prompt that would open at {@code atMs} under {@code policy}, without a draw (everyone
-   * eligible decides): who could decide it, as the room's audience counts them.
-   */
-  public static JuryRule standing(JuryPolicy policy, long atMs) {
-    return new JuryRule(null, 0, 1, "", policy.presenceSeconds(), policy.minAccountDays(), policy.requireVerified(),
-        atMs);
-  }
-
   /** Everyone when there is no size or the audience fits in it, else the share that makes a jury of that size. */
   public static double rate(Integer size, long audience) {
     return size == null || audience <= size ? 1 : (double) size / audience;

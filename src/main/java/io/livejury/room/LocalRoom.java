@@ -1,6 +1,5 @@
 package io.livejury.room;
 
-import io.livejury.jury.JuryRule;
 import io.livejury.model.Prompt;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -106,14 +105,15 @@ public final class LocalRoom {
   }
 
   /**
-   * The distinct viewers on this node who could decide a prompt of {@code rule}: a user with several sockets
-   * counts once, when any of them passes. Runs over the room's viewers on this node.
+   * The distinct viewers on this node who could decide a prompt opening at {@code atMs} (epoch ms): a user with
+   * several sockets counts once, when any of them could. Runs over the room's viewers on this node, one
+   * comparison each.
    */
-  public int eligibleViewers(JuryRule rule) {
+  public int eligibleViewers(long atMs) {
     int eligible = 0;
     for (Set<RoomMember> sockets : viewersByUser.values()) {
       for (RoomMember socket : sockets) {
-        if (socket.eligible(rule)) {
+        if (socket.decidesFromMs() <= atMs) {
           eligible++;
           break;
         }

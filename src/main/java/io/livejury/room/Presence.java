@@ -4,7 +4,6 @@ import io.livejury.common.LuaScript;
 import io.livejury.common.RedisKeys;
 import io.livejury.common.Replies;
 import io.livejury.jury.JuryPolicy;
-import io.livejury.jury.JuryRule;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -70,19 +69,18 @@ public final class Presence {
 
   /**
    * Reports, for each room this node holds viewers in, how many distinct viewers here could decide a prompt
-   * opening now: every jury rule but the draw ({@link JuryRule#standing}), judged by Redis's clock (one TIME
+   * opening now: every jury rule but the draw ({@link io.livejury.jury.JuryPolicy#decidesFromMs}), judged by Redis's clock (one TIME
    * for the node), then one script call per room.
    */
   public Future<Void> report(Iterable<LocalRoom> rooms) {
     return redis.send(Request.cmd(Command.TIME)).compose(time -> {
       long nowMs = time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
-      JuryRule standing = JuryRule.standing(policy, nowMs);
       List<Future<Response>> writes = new ArrayList<>();
       String expiry = Long.toString(AUDIENCE_EXPIRY_MS);
       for (LocalRoom room : rooms) {
         if (room.viewers() > 0) {
           writes.add(LuaScript.AUDIENCE.call(redis, List.of(RedisKeys.roomAudience(room.roomId())),
-              List.of(nodeId, Integer.toString(room.eligibleViewers(standing)), expiry)));
+              List.of(nodeId, Integer.toString(room.eligibleViewers(nowMs)), expiry)));
         }
       }
       return Future.join(writes).mapEmpty();

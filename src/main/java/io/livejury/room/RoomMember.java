@@ -1,6 +1,5 @@
 package io.livejury.room;
 
-import io.livejury.jury.JuryRule;
 import io.vertx.core.Context;
 
 /** One socket in a room on this node, as the room hub sees it. */
@@ -16,10 +15,11 @@ public interface RoomMember {
   String userId();
 
   /**
-   * True when this is a viewer whose juror profile has been read and who passes every rule of {@code rule}:
-   * what the room's audience counts, with {@link io.livejury.jury.JuryRule#standing}.
+   * From when (epoch ms) this viewer could decide a prompt opening then, by every jury rule but the draw
+   * ({@link io.livejury.jury.JuryPolicy#decidesFromMs}); {@link Long#MAX_VALUE} for other members, before the
+   * viewer's juror profile is read, and for a viewer no prompt of the room would admit.
    */
-  boolean eligible(JuryRule rule);
+  long decidesFromMs();
 
   /** The event-loop thread that owns the socket: room frames are written to it from there. */
   Thread eventLoop();
