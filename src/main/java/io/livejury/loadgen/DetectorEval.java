@@ -605,7 +605,7 @@ public final class DetectorEval {
       JsonObject n = (JsonObject) o;
       md.append("Not run: **").append(n.getString("judge")).append("** (").append(n.getString("reason")).append(").\n");
     }
-    md.append("\n## Overall\n\n| judge | recall | recall, any category | precision | FP legal | FP chatter | critical on legal | critical on chatter | ms/segment | met |\n"
+    md.append("\n## Overall\n\n| judge | recall | recall, any category | precision | FP legal | FP chatter | critical on legal | critical on chatter | ms/segment, one cold pass | met |\n"
         + "|---|---|---|---|---|---|---|---|---|---|\n");
     for (Object o : report.getJsonArray("judges")) {
       JsonObject j = (JsonObject) o;
