@@ -167,7 +167,7 @@ public final class DetectorEval {
       Optional<BiFunction<List<Hit>, SemanticVerdict, List<Flag>>> combination = Stages.combination();
       List<Judge> judges = new ArrayList<>();
       JsonArray notRun = new JsonArray();
-      judges.add(new LexiconJudge(detector));
+      judges.add(new LexiconJudge(normaliser, window, detector));
       if (model.isPresent()) {
         judges.add(new ModelJudge(normaliser, window, model.get()));
       } else {
@@ -229,11 +229,18 @@ public final class DetectorEval {
 
   // ---- Judges ----
 
-  /** Today's node: the lexicon over each segment on its own (TranscriptService scans segments one by one). */
+  /**
+   * The lexicon alone, on normalised text. With this build's pass-through normaliser and no window it is today's
+   * node: TranscriptService scans each segment on its own.
+   */
   static final class LexiconJudge implements Judge {
+    private final UnaryOperator<String> normaliser;
+    private final boolean window;
     private final Detector detector;
 
-    LexiconJudge(Detector detector) {
+    LexiconJudge(UnaryOperator<String> normaliser, boolean window, Detector detector) {
+      this.normaliser = normaliser;
+      this.window = window;
       this.detector = detector;
     }
 
@@ -244,14 +251,14 @@ public final class DetectorEval {
 
     @Override
     public String description() {
-      return "the lexicon alone, each segment on its own";
+      return "the lexicon alone" + (window ? ", with the two-segment window" : ", each segment on its own");
     }
 
     @Override
     public List<Flag> judge(List<String> segments) {
       Map<String, Flag> flags = new LinkedHashMap<>();
-      for (String segment : segments) {
-        for (Hit hit : detector.scan(segment)) {
+      for (String text : texts(segments, normaliser, window)) {
+        for (Hit hit : detector.scan(text)) {
           keepStronger(flags, fromHit(hit));
         }
       }

@@ -52,7 +52,7 @@ class DetectorEvalTest {
         item(4, false, "fake_scarcity", "plain", "最后一件事，看好尺码"),
         item(5, false, "extreme_words", "plain", "这款茶的口感很醇厚"),
         new DetectorEval.Item(6, true, false, null, "greeting", "欢迎新来的宝宝", List.of("欢迎新来的宝宝")));
-    JsonObject result = DetectorEval.evaluate(new DetectorEval.LexiconJudge(new Detector(Lexicon.fromResource())), items,
+    JsonObject result = DetectorEval.evaluate(new DetectorEval.LexiconJudge(s -> s, false, new Detector(Lexicon.fromResource())), items,
         new double[] {0.85, 0.10, 0.02});
     JsonObject overall = result.getJsonObject("overall");
     assertThat(overall.getLong("caught")).isEqualTo(1);
