@@ -121,8 +121,9 @@ public final class JuryCost {
       }
       double ballotRatio = ratio(ballots.get(config), ballots.get("off"));
       double fanOutRatio = ratio(fanOut.get(config), fanOut.get("off"));
-      boolean ballotsOk = ballotRatio >= 1 - budget;
-      boolean fanOutOk = fanOutRatio <= 1 + budget;
+      // A measure left out of the run (scripts/bench jury fan-out) is not judged.
+      boolean ballotsOk = Double.isNaN(ballotRatio) || ballotRatio >= 1 - budget;
+      boolean fanOutOk = Double.isNaN(fanOutRatio) || fanOutRatio <= 1 + budget;
       ratios.put(config, new JsonObject()
           .put("ballotsPerSecond", orNull(round(ballotRatio, 3))).put("ballotsWithinBudget", ballotsOk)
           .put("fanOutP99", orNull(round(fanOutRatio, 3))).put("fanOutWithinBudget", fanOutOk));
