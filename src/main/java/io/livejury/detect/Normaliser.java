@@ -39,6 +39,9 @@ import java.util.Set;
  */
 public final class Normaliser {
 
+  private static final byte SEPARATOR = 1;
+  private static final byte NUMERAL = 2;
+
   /** One row of the evasion table, both sides already normalised. */
   record Evasion(String variant, String replacement) {
   }
@@ -46,6 +49,8 @@ public final class Normaliser {
   private final Map<Character, Integer> digits = new HashMap<>();
   private final Map<Character, Long> units = new HashMap<>();
   private final Set<Character> separators = new HashSet<>();
+  /** Per UTF-16 unit: a separator (bit 1) or a numeral character (bit 2); looked up without boxing. */
+  private final byte[] kinds = new byte[Character.MAX_VALUE + 1];
   private final List<String> measures;
   private final List<String> ordinals;
   private final List<String> keeps;
@@ -74,6 +79,9 @@ public final class Normaliser {
         default -> throw new IllegalArgumentException(where + ": unknown kind '" + fields[0] + "'");
       }
     }
+    separators.forEach(c -> kinds[c] |= SEPARATOR);
+    digits.keySet().forEach(c -> kinds[c] |= NUMERAL);
+    units.keySet().forEach(c -> kinds[c] |= NUMERAL);
     // Longest first, so 个月 is tried before 个 and 一模一样 before 一模.
     Comparator<String> longestFirst = Comparator.comparingInt(String::length).reversed();
     measureList.sort(longestFirst);
@@ -213,7 +221,7 @@ public final class Normaliser {
   }
 
   private boolean isSeparator(char c) {
-    return Character.isWhitespace(c) || Character.isSpaceChar(c) || separators.contains(c);
+    return (kinds[c] & SEPARATOR) != 0 || Character.isWhitespace(c) || Character.isSpaceChar(c);
   }
 
   /** Chinese numerals that are quantities or multi-character numbers, as digits. */
@@ -223,7 +231,7 @@ public final class Normaliser {
     int i = 0;
     while (i < text.length()) {
       char c = text.charAt(i);
-      if (!digits.containsKey(c) && !units.containsKey(c)) {
+      if ((kinds[c] & NUMERAL) == 0) {
         i++;
         continue;
       }
@@ -234,7 +242,7 @@ public final class Normaliser {
       }
       int end = i;
       boolean hasDigit = false;
-      while (end < text.length() && (digits.containsKey(text.charAt(end)) || units.containsKey(text.charAt(end)))) {
+      while (end < text.length() && (kinds[text.charAt(end)] & NUMERAL) != 0) {
         hasDigit |= digits.containsKey(text.charAt(end));
         end++;
       }
