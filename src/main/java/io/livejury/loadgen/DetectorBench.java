@@ -17,7 +17,9 @@ import java.util.Random;
  * scanned, as the transcript endpoint does, and each step on its own (the scan alone reads the segment as
  * posted). Segments are built from realistic livestream sentences (about one in four trips a rule, a few
  * written in traditional characters, spaced out or with Chinese numerals), a few warm-up seconds first so the
- * JIT has compiled the code, then a timed run on one thread per measurement.
+ * JIT has compiled the code, then the three measurements in turns of half a second each, on one thread, timed
+ * by that thread's CPU time: per second of one core, and fair to all three when other processes share the
+ * machine (each turn sees the same background).
  *
  * <p>Usage: {@code DetectorBench [seconds] [resultFile]}
  */
@@ -57,17 +59,23 @@ public final class DetectorBench {
     Step pipeline = segment -> detector.scan(normaliser.normalise(segment)).size();
     Step lexicon = segment -> detector.scan(segment).size();
     Step normalise = segment -> normaliser.normalise(segment).length() > 0 ? 0 : 1;
-    run(pipeline, segments, 3);
-    run(lexicon, segments, 2);
-    run(normalise, segments, 2);
-    long[] measured = run(pipeline, segments, seconds);
-    long[] scanOnly = run(lexicon, segments, seconds);
-    long[] normaliseOnly = run(normalise, segments, seconds);
+    run(pipeline, segments, 3_000);
+    run(lexicon, segments, 2_000);
+    run(normalise, segments, 2_000);
+    long[] measured = new long[4];
+    long[] scanOnly = new long[4];
+    long[] normaliseOnly = new long[4];
+    for (int turn = 0; turn < seconds * 2; turn++) {
+      add(measured, run(pipeline, segments, 500));
+      add(scanOnly, run(lexicon, segments, 500));
+      add(normaliseOnly, run(normalise, segments, 500));
+    }
     double perSecond = measured[0] / (measured[2] / 1e9);
     double charsPerSecond = measured[1] / (measured[2] / 1e9);
     JsonObject result = new JsonObject()
         .put("date", Instant.now().toString())
-        .put("machine", Runtime.getRuntime().availableProcessors() + " cores, one thread scanning")
+        .put("machine", Runtime.getRuntime().availableProcessors() + " cores, one thread scanning, per CPU-second")
+        .put("loadAverage", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
         .put("rules", detector.rules().size())
         .put("patterns", detector.rules().stream().mapToInt(r -> r.terms().size() + r.requires().size() + r.except().size()).sum())
         .put("segments", measured[0])
@@ -84,23 +92,30 @@ public final class DetectorBench {
     }
   }
 
-  /** Returns {segments, chars, nanos, hits}. */
-  private static long[] run(Step step, String[] segments, int seconds) {
+  private static void add(long[] total, long[] turn) {
+    for (int i = 0; i < total.length; i++) {
+      total[i] += turn[i];
+    }
+  }
+
+  /** Returns {segments, chars, CPU nanos of this thread, hits}. */
+  private static long[] run(Step step, String[] segments, int millis) {
+    java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
     long segmentsScanned = 0;
     long chars = 0;
     long hits = 0;
-    long start = System.nanoTime();
-    long end = start + seconds * 1_000_000_000L;
+    long cpuStart = cpu.getCurrentThreadCpuTime();
+    long end = System.nanoTime() + millis * 1_000_000L;
     int i = 0;
     while (System.nanoTime() < end) {
-      for (int batch = 0; batch < 1000; batch++) {
+      for (int batch = 0; batch < 200; batch++) {
         String segment = segments[i++ % segments.length];
         hits += step.apply(segment);
         chars += segment.length();
         segmentsScanned++;
       }
     }
-    return new long[] {segmentsScanned, chars, System.nanoTime() - start, hits};
+    return new long[] {segmentsScanned, chars, cpu.getCurrentThreadCpuTime() - cpuStart, hits};
   }
 
   /** Segments of one to three sentences, as a speech-to-text feed cuts them. */
