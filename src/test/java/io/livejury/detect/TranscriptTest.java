@@ -197,6 +197,26 @@ class TranscriptTest {
   }
 
   @Test
+  void theWindowClosesAfterItsSeconds(VertxTestContext tc) throws Exception {
+    TestNode shortWindow = TestNode.start(Map.of("LIVEJURY_DETECT_WINDOW_SECONDS", "1"));
+    try {
+      Http shortHttp = new Http(shortWindow.port());
+      String roomId = shortHttp.createRoom(staff, "streamer-window-closes");
+      String path = "/api/rooms/" + roomId + "/transcript";
+      assertThat(shortHttp.post(path, staff, transcript("家人们，加我")).body().getJsonArray("warnings")).isEmpty();
+      TimeUnit.MILLISECONDS.sleep(2_100);
+      assertThat(shortHttp.post(path, staff, transcript("微信详聊")).body().getJsonArray("warnings"))
+          .as("the earlier segment is out of the window").isEmpty();
+      assertThat(shortHttp.post(path, staff, transcript("加我")).body().getJsonArray("warnings")).isEmpty();
+      assertThat(shortHttp.post(path, staff, transcript("微信详聊")).body().getJsonArray("warnings"))
+          .as("within the window").hasSize(1);
+    } finally {
+      shortWindow.stop();
+    }
+    tc.completeNow();
+  }
+
+  @Test
   void harmlessTalkRaisesNothing(VertxTestContext tc) {
     String roomId = http.createRoom(staff, "streamer-calm");
     Http.Reply reply = http.post("/api/rooms/" + roomId + "/transcript", staff,
