@@ -83,8 +83,12 @@ public final class Detector {
       if (pattern.isEmpty()) {
         continue;
       }
-      patterns.computeIfAbsent(pattern, p -> new ArrayList<>())
-          .add(new Entry(rule, role, term, pattern.chars().allMatch(c -> c < 128 && (Character.isLetter(c) || c == ' ' || c == '\''))));
+      List<Entry> entries = patterns.computeIfAbsent(pattern, p -> new ArrayList<>());
+      // Two spellings of one term (加vx and 加微信 once evasions are read) match as one, named as first written.
+      if (entries.stream().anyMatch(e -> e.rule() == rule && e.role() == role)) {
+        continue;
+      }
+      entries.add(new Entry(rule, role, term, pattern.chars().allMatch(c -> c < 128 && (Character.isLetter(c) || c == ' ' || c == '\''))));
     }
   }
 

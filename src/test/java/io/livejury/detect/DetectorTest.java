@@ -97,6 +97,7 @@ class DetectorTest {
     for (String evasion : List.of("加 微 信 详聊", "想要的V我", "加薇信", "主页有微")) {
       assertThat(categories(evasion)).as("evasion spelling: " + evasion).containsExactly("off_platform");
     }
+    assertThat(only("想要的V我").matched()).as("加vx is 加微信 once read: one term").containsExactly("加微信");
     assertThat(only("This tea clears clogged arteries").rule().id()).isEqualTo("medical.food");
     assertThat(categories("家人们这个桑叶茶喝上一个月，血糖直接降下来，比吃药还管用")).containsExactly("medical_claim");
     assertThat(categories("血糖一下就下来了")).containsExactly("medical_claim");
