@@ -10,6 +10,7 @@ import io.livejury.detect.DetectVerticle;
 import io.livejury.detect.Detector;
 import io.livejury.detect.Lexicon;
 import io.livejury.detect.Lexicons;
+import io.livejury.detect.Normaliser;
 import io.livejury.detect.ReportService;
 import io.livejury.detect.TranscriptService;
 import io.livejury.gateway.AdminVerticle;
@@ -32,6 +33,7 @@ import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomHubVerticle;
 import io.livejury.room.RoomRegistry;
 import io.livejury.room.RoomService;
+import io.livejury.semantic.SemanticStage;
 import io.livejury.verdict.CloserVerticle;
 import io.livejury.vote.BallotCounter;
 import io.livejury.vote.PromptService;
@@ -85,6 +87,15 @@ public final class LiveJury {
    *     ({@link Settings#requireStartable()}), or with the first deployment's failure
    */
   public static Future<LiveJury> start(Vertx vertx, Settings settings) {
+    return start(vertx, settings, SemanticStage.off());
+  }
+
+  /**
+   * As {@link #start(Vertx, Settings)}, with {@code semantic} as the sentence-model stage of transcript detection
+   * ({@link SemanticStage#off()}: the lexicon alone). Builds the detection normaliser (its conversion tables load
+   * in about 0.2 s) on the calling thread, like the lexicon: call it from a thread that may block.
+   */
+  public static Future<LiveJury> start(Vertx vertx, Settings settings, SemanticStage semantic) {
     try {
       settings.requireStartable();
     } catch (IllegalStateException e) {
@@ -119,12 +130,13 @@ public final class LiveJury {
     Presence presence = new Presence(redis, settings.jury(), nodeId);
     PromptService prompts = new PromptService(redis, rooms, events, presence, settings);
     BallotCounter ballots = new BallotCounter(redis);
-    Lexicons lexicons = new Lexicons(new Detector(settings.lexiconPath() == null
-        ? Lexicon.fromResource() : Lexicon.fromFile(Path.of(settings.lexiconPath()))));
-    TranscriptService transcripts = new TranscriptService(redis, lexicons, rooms, prompts, events,
+    Normaliser normaliser = Normaliser.withEvasions(settings.evasionsPath() == null ? null : Path.of(settings.evasionsPath()));
+    Lexicons lexicons = new Lexicons(normaliser, new Detector(settings.lexiconPath() == null
+        ? Lexicon.fromResource() : Lexicon.fromFile(Path.of(settings.lexiconPath())), normaliser));
+    TranscriptService transcripts = new TranscriptService(redis, lexicons, semantic, rooms, prompts, events, metrics,
         new TranscriptService.Options(settings.transcriptMaxSegments(), settings.transcriptMaxTextChars(),
             settings.transcriptMaxBytes(), settings.warningRepeatSeconds(), settings.autoPromptCooldownMinutes(),
-            settings.promptSeconds(), settings.autoPromptCategories()));
+            settings.promptSeconds(), settings.autoPromptCategories(), settings.detectWindowSeconds()));
     ReportService reports = new ReportService(redis, prompts, new ReportService.Options(
         settings.reportCooldownSeconds(), settings.reportThreshold(), settings.reportWindowSeconds(),
         settings.promptSeconds(), settings.reportTextsKept(), settings.jury().presenceSeconds(),

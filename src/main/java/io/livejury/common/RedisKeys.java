@@ -98,6 +98,14 @@ public final class RedisKeys {
     return "lj:{r:" + roomId + "}:warned:" + ruleId;
   }
 
+  /**
+   * The room's latest transcript segment, {@code {"text","normalised"}} as JSON, kept for the detection window
+   * (expires after {@code LIVEJURY_DETECT_WINDOW_SECONDS}).
+   */
+  public static String roomLastSegment(String roomId) {
+    return "lj:{r:" + roomId + "}:lastseg";
+  }
+
   /** Set while a claim has been put to a room's audience and is not to be asked again (the cool-down). */
   public static String roomAsked(String roomId, String claimKey) {
     return "lj:{r:" + roomId + "}:asked:" + claimKey;

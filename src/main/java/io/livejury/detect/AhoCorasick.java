@@ -25,6 +25,26 @@ final class AhoCorasick<T> {
     Node<T> fail;
     /** The nearest node down the failure chain that ends a pattern, so matching skips the rest. */
     Node<T> output;
+    /** {@link #next} frozen once built: sorted keys and their children, searched without boxing a char. */
+    char[] keys = new char[0];
+    Node<T>[] children;
+
+    Node<T> child(char c) {
+      int at = java.util.Arrays.binarySearch(keys, c);
+      return at >= 0 ? children[at] : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    void freeze() {
+      keys = new char[next.size()];
+      children = new Node[next.size()];
+      List<Character> sorted = new ArrayList<>(next.keySet());
+      java.util.Collections.sort(sorted);
+      for (int i = 0; i < sorted.size(); i++) {
+        keys[i] = sorted.get(i);
+        children[i] = next.get(sorted.get(i));
+      }
+    }
   }
 
   private final Node<T> root = new Node<>();
@@ -46,8 +66,10 @@ final class AhoCorasick<T> {
       child.fail = root;
       queue.add(child);
     }
+    root.freeze();
     while (!queue.isEmpty()) {
       Node<T> node = queue.remove();
+      node.freeze();
       node.output = node.fail.payloads.isEmpty() ? node.fail.output : node.fail;
       node.next.forEach((c, child) -> {
         Node<T> fail = node.fail;
@@ -66,10 +88,12 @@ final class AhoCorasick<T> {
     Node<T> node = root;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      while (node != root && !node.next.containsKey(c)) {
+      Node<T> child = node.child(c);
+      while (child == null && node != root) {
         node = node.fail;
+        child = node.child(c);
       }
-      node = node.next.getOrDefault(c, root);
+      node = child == null ? root : child;
       for (Node<T> hit = node.payloads.isEmpty() ? node.output : node; hit != null && hit != root; hit = hit.output) {
         for (int p = 0; p < hit.payloads.size(); p++) {
           matches.add(new Match<>(hit.payloads.get(p), i + 1 - hit.lengths.get(p), i + 1));

@@ -44,7 +44,7 @@ public final class DetectVerticle extends VerticleBase {
             return null;
           }
           loaded = modified; // a file that fails to parse is reported once, not on every check
-          Detector detector = new Detector(Lexicon.fromFile(file));
+          Detector detector = new Detector(Lexicon.fromFile(file), lexicons.normaliser());
           lexicons.replace(detector);
           return detector;
         })

@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Runs the whole lexicon over a piece of text in one pass. Every term, context term and exception of every
- * rule sits in one Aho–Corasick automaton over normalised text, so the cost grows with the text, not with
- * the number of rules. Of the rules that fire in one category only the most severe is reported.
+ * Runs the whole lexicon over a normalised piece of text in one pass. Every term, context term and exception of
+ * every rule sits in one Aho–Corasick automaton, so the cost grows with the text, not with the number of rules.
+ * The lexicon's own terms go through the same {@link Normaliser} as the text when the detector is built, so a
+ * term written 最后一件 or 治療 matches what the normaliser makes of any spelling of it. Of the rules that fire
+ * in one category only the most severe is reported. Immutable: any thread may scan with it.
  */
 public final class Detector {
 
@@ -23,13 +25,14 @@ public final class Detector {
   private final List<Rule> rules;
   private final AhoCorasick<Entry> automaton;
 
-  public Detector(List<Rule> rules) {
+  /** A detector for {@code rules}, their terms read through {@code normaliser}. */
+  public Detector(List<Rule> rules, Normaliser normaliser) {
     this.rules = List.copyOf(rules);
     Map<String, List<Entry>> patterns = new HashMap<>();
     for (Rule rule : rules) {
-      add(patterns, rule, Role.TERM, rule.terms());
-      add(patterns, rule, Role.REQUIRES, rule.requires());
-      add(patterns, rule, Role.EXCEPT, rule.except());
+      add(patterns, normaliser, rule, Role.TERM, rule.terms());
+      add(patterns, normaliser, rule, Role.REQUIRES, rule.requires());
+      add(patterns, normaliser, rule, Role.EXCEPT, rule.except());
     }
     this.automaton = new AhoCorasick<>(patterns);
   }
@@ -38,11 +41,15 @@ public final class Detector {
     return rules;
   }
 
-  public List<Hit> scan(String text) {
-    String normalised = normalise(text);
+  /**
+   * The rules that fire on {@code normalised} (the output of {@link Normaliser#normalise}), at most one per
+   * category, in order of first appearance; each hit lists the lexicon terms it matched as the lexicon spells them.
+   */
+  public List<Hit> scan(String normalised) {
+    String text = digitRuns(normalised);
     Map<Rule, List<AhoCorasick.Match<Entry>>> byRule = new LinkedHashMap<>();
-    for (AhoCorasick.Match<Entry> match : automaton.search(normalised)) {
-      if (!match.payload().wholeWord() || isWholeWord(normalised, match.start(), match.end())) {
+    for (AhoCorasick.Match<Entry> match : automaton.search(text)) {
+      if (!match.payload().wholeWord() || isWholeWord(text, match.start(), match.end())) {
         byRule.computeIfAbsent(match.payload().rule(), r -> new ArrayList<>()).add(match);
       }
     }
@@ -68,47 +75,40 @@ public final class Detector {
         : java.util.Optional.empty();
   }
 
-  private static void add(Map<String, List<Entry>> patterns, Rule rule, Role role, List<String> terms) {
+  private static void add(Map<String, List<Entry>> patterns, Normaliser normaliser, Rule rule, Role role,
+      List<String> terms) {
     for (String term : terms) {
-      String pattern = normalise(term);
-      patterns.computeIfAbsent(pattern, p -> new ArrayList<>())
-          .add(new Entry(rule, role, term, pattern.chars().allMatch(c -> c < 128 && (Character.isLetter(c) || c == ' ' || c == '\''))));
+      // '#' stands for a number: normalised as one (so "only # left" keeps its spaces), then folded back.
+      String pattern = digitRuns(normaliser.normalise(term.replace('#', '0')));
+      if (pattern.isEmpty()) {
+        continue;
+      }
+      List<Entry> entries = patterns.computeIfAbsent(pattern, p -> new ArrayList<>());
+      // Two spellings of one term (加vx and 加微信 once evasions are read) match as one, named as first written.
+      if (entries.stream().anyMatch(e -> e.rule() == rule && e.role() == role)) {
+        continue;
+      }
+      entries.add(new Entry(rule, role, term, pattern.chars().allMatch(c -> c < 128 && (Character.isLetter(c) || c == ' ' || c == '\''))));
     }
   }
 
-  /** Lower case, full-width forms folded to ASCII, runs of digits to '#', runs of white space to one space. */
-  static String normalise(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    boolean inDigits = false;
-    boolean inSpace = false;
+  /** Each run of digits as one '#', the lexicon's sign for "any number". */
+  static String digitRuns(String text) {
+    StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c >= '\uFF01' && c <= '\uFF5E') {
-        c = (char) (c - 0xFEE0);
-      } else if (c == '\u3000') {
-        c = ' ';
-      }
-      c = Character.toLowerCase(c);
       if (c >= '0' && c <= '9') {
-        if (!inDigits) {
+        if (out == null) {
+          out = new StringBuilder(text.length()).append(text, 0, i);
+        }
+        if (i == 0 || text.charAt(i - 1) < '0' || text.charAt(i - 1) > '9') {
           out.append('#');
         }
-        inDigits = true;
-        inSpace = false;
-        continue;
+      } else if (out != null) {
+        out.append(c);
       }
-      inDigits = false;
-      if (Character.isWhitespace(c)) {
-        if (!inSpace) {
-          out.append(' ');
-        }
-        inSpace = true;
-        continue;
-      }
-      inSpace = false;
-      out.append(c);
     }
-    return out.toString();
+    return out == null ? text : out.toString();
   }
 
   private static boolean isWholeWord(String text, int start, int end) {

@@ -12,6 +12,9 @@ import io.livejury.model.PromptKinds;
 import io.livejury.model.Role;
 import io.livejury.model.Room;
 import io.livejury.model.Warning;
+import io.livejury.metrics.Metrics;
+import io.livejury.semantic.SemanticStage;
+import io.livejury.semantic.SemanticVerdict;
 import io.livejury.room.RoomEvent;
 import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomService;
@@ -26,6 +29,8 @@ import io.vertx.redis.client.Request;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,36 +38,54 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the streamer says, checked as they say it: each transcript segment runs through the detector; each
- * hit becomes a warning, returned and pushed at once to the room's streamer and staff (the same rule in the
- * same room at most once per {@code repeatSeconds} after a push that reached a node); a critical hit in a
- * claim category opens a claim prompt for the room, unless the same claim was put to the audience within the
- * cool-down.
+ * What the streamer says, checked as they say it: each transcript segment is normalised ({@link Normaliser}),
+ * scanned by the lexicon ({@link Detector}) and judged by the sentence model ({@link SemanticStage}), and the two
+ * are combined ({@link Combiner}). Each detection becomes a warning, returned and pushed at once to the room's
+ * streamer and staff (the same rule in the same room at most once per {@code repeatSeconds} after a push that
+ * reached a node); a critical detection in a claim category opens a claim prompt for the room, unless the same
+ * claim was put to the audience within the cool-down.
+ *
+ * <p>A claim spread over two consecutive segments of a room is caught too: the room's latest segment is kept in
+ * Redis for {@code windowSeconds} (so any node sees it), and each segment is also scanned joined to the one
+ * before it; a hit of the joined text counts only when the earlier segment alone did not already give it and
+ * the new one alone gives nothing as strong in that category, so one claim is never warned about twice.
  */
 public final class TranscriptService {
 
   /** Limits and timings, all from configuration. */
   public record Options(int maxSegments, int maxTextChars, int maxBytes, int repeatSeconds, int cooldownMinutes,
-      int promptSeconds, Set<String> promptCategories) {
+      int promptSeconds, Set<String> promptCategories, int windowSeconds) {
   }
 
   private record Segment(String id, String text) {
   }
 
+  /** A segment as the window keeps it. */
+  private record Said(String text, String normalised) {
+  }
+
+  /** One detection of one segment: what was read ({@code normalised}) and what a prompt would quote. */
+  private record Found(Segment segment, Combiner.Detection detection, String normalised, String claim) {
+  }
+
   private final Redis redis;
   private final Lexicons lexicons;
+  private final SemanticStage semantic;
   private final RoomService rooms;
   private final PromptService prompts;
   private final RoomEvents events;
+  private final Metrics metrics;
   private final Options options;
 
-  public TranscriptService(Redis redis, Lexicons lexicons, RoomService rooms, PromptService prompts, RoomEvents events,
-      Options options) {
+  public TranscriptService(Redis redis, Lexicons lexicons, SemanticStage semantic, RoomService rooms,
+      PromptService prompts, RoomEvents events, Metrics metrics, Options options) {
     this.redis = redis;
     this.lexicons = lexicons;
+    this.semantic = semantic;
     this.rooms = rooms;
     this.prompts = prompts;
     this.events = events;
+    this.metrics = metrics;
     this.options = options;
   }
 
@@ -78,36 +101,183 @@ public final class TranscriptService {
       if (!room.isLive()) {
         return Future.failedFuture(ApiException.conflict("room " + roomId + " has ended"));
       }
-      Detector detector = lexicons.detector();
-      List<Future<Optional<Warning>>> warnings = new ArrayList<>();
-      List<Future<Optional<Prompt>>> opened = new ArrayList<>();
-      for (Segment segment : segments) {
-        for (Hit hit : detector.scan(segment.text())) {
-          warnings.add(warn(room, segment, hit));
-          if (Rule.CRITICAL.equals(hit.rule().severity()) && options.promptCategories().contains(hit.rule().category())) {
-            opened.add(ask(room, segment, hit));
-          }
-        }
-      }
-      return Future.all(Future.all(warnings), Future.all(opened)).map(done -> new JsonObject()
-          .put("warnings", present(warnings))
-          .put("prompts", present(opened)));
+      return previous(roomId).compose(before -> detectAll(room, segments, before));
     });
   }
 
-  private Future<Optional<Warning>> warn(Room room, Segment segment, Hit hit) {
-    Warning warning = new Warning(Ids.next("w"), room.roomId(), hit.rule().id(), hit.rule().severity(),
-        hit.rule().category(), hit.rule().message(), new Warning.Evidence(segment.id(), segment.text(), hit.matched()),
-        Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+  private Future<JsonObject> detectAll(Room room, List<Segment> segments, Said before) {
+    Detector detector = lexicons.detector();
+    Normaliser normaliser = lexicons.normaliser();
+    List<Future<List<Found>>> found = new ArrayList<>();
+    Said previous = before;
+    for (Segment segment : segments) {
+      Said said = new Said(segment.text(), normaliser.normalise(segment.text()));
+      found.add(detect(detector, segment, said, previous));
+      previous = said;
+    }
+    Said last = previous;
+    return Future.all(found).compose(done -> {
+      List<Future<Optional<Warning>>> warnings = new ArrayList<>();
+      List<Future<Optional<Prompt>>> opened = new ArrayList<>();
+      for (Future<List<Found>> each : found) {
+        for (Found f : each.result()) {
+          metrics.detection(f.detection().stage(), f.detection().category());
+          warnings.add(warn(room, f));
+          if (Rule.CRITICAL.equals(f.detection().severity())
+              && options.promptCategories().contains(f.detection().category())) {
+            opened.add(ask(room, f));
+          }
+        }
+      }
+      return Future.all(Future.all(warnings), Future.all(opened), remember(room.roomId(), last))
+          .map(all -> new JsonObject()
+              .put("warnings", present(warnings))
+              .put("prompts", present(opened)));
+    });
+  }
+
+  /** The detections of one segment, the window's included. */
+  private Future<List<Found>> detect(Detector detector, Segment segment, Said said, Said previous) {
+    List<Hit> own = new ArrayList<>(detector.scan(said.normalised()));
+    List<Hit> spread = List.of();
+    String joined = null;
+    if (previous != null) {
+      joined = join(previous.normalised(), said.normalised());
+      spread = spreadHits(detector, previous.normalised(), joined, own);
+      Set<String> escalated = new HashSet<>();
+      spread.forEach(hit -> escalated.add(hit.rule().category()));
+      own.removeIf(hit -> escalated.contains(hit.rule().category())); // the joined text says it more strongly
+    }
+    Future<List<Found>> ownFound = judge(said.normalised()).map(verdict -> {
+      Combiner.Outcome outcome = Combiner.combine(own, verdict, detector.rules());
+      return found(outcome, segment, said.normalised(), segment.text());
+    });
+    if (spread.isEmpty()) {
+      return ownFound;
+    }
+    List<Hit> spreadHits = spread;
+    String joinedText = joined;
+    String claim = previous.text() + " " + segment.text();
+    Future<List<Found>> spreadFound = judge(joinedText).map(verdict -> {
+      Combiner.Outcome outcome = Combiner.combine(spreadHits, verdict, detector.rules());
+      // The model judged the earlier segment on its own already; from the joined text only lexicon hits count.
+      return found(outcome, segment, joinedText, claim).stream()
+          .filter(f -> !Combiner.MODEL.equals(f.detection().stage())).toList();
+    });
+    return Future.all(ownFound, spreadFound).map(both -> strongestPerCategory(ownFound.result(), spreadFound.result()));
+  }
+
+  /**
+   * Hits of the joined text that are new: not given by the earlier segment alone (it was warned about then), and
+   * stronger than what the new segment alone gives in that category.
+   */
+  private static List<Hit> spreadHits(Detector detector, String previous, String joined, List<Hit> own) {
+    Set<String> before = new HashSet<>();
+    detector.scan(previous).forEach(hit -> before.add(hit.rule().id()));
+    Map<String, Integer> ownRank = new HashMap<>();
+    own.forEach(hit -> ownRank.put(hit.rule().category(), hit.rule().rank()));
+    List<Hit> spread = new ArrayList<>();
+    for (Hit hit : detector.scan(joined)) {
+      if (!before.contains(hit.rule().id()) && hit.rule().rank() > ownRank.getOrDefault(hit.rule().category(), -1)) {
+        spread.add(hit);
+      }
+    }
+    return spread;
+  }
+
+  private List<Found> found(Combiner.Outcome outcome, Segment segment, String normalised, String claim) {
+    outcome.suppressed().forEach(hit -> metrics.detectionSuppressed(hit.rule().category()));
+    return outcome.detections().stream().map(d -> new Found(segment, d, normalised, claim)).toList();
+  }
+
+  /** One detection per category: the more severe; on a tie the one the lexicon took part in. */
+  private static List<Found> strongestPerCategory(List<Found> own, List<Found> spread) {
+    Map<String, Found> strongest = new LinkedHashMap<>();
+    for (Found f : concat(own, spread)) {
+      strongest.merge(f.detection().category(), f, (a, b) -> weight(b) > weight(a) ? b : a);
+    }
+    return List.copyOf(strongest.values());
+  }
+
+  private static int weight(Found f) {
+    int rank = switch (f.detection().severity()) {
+      case Rule.CRITICAL -> 2;
+      case Rule.WARN -> 1;
+      default -> 0;
+    };
+    return rank * 2 + (Combiner.MODEL.equals(f.detection().stage()) ? 0 : 1);
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /** Two normalised segments as one text: a space only between two Latin words or numbers. */
+  static String join(String first, String second) {
+    if (first.isEmpty() || second.isEmpty()) {
+      return first + second;
+    }
+    char end = first.charAt(first.length() - 1);
+    char start = second.charAt(0);
+    return Character.isLetterOrDigit(end) && end < 128 && Character.isLetterOrDigit(start) && start < 128
+        ? first + " " + second : first + second;
+  }
+
+  /** The model's verdict; a stage that fails counts as one that did not run. */
+  private Future<SemanticVerdict> judge(String normalised) {
+    try {
+      return semantic.judge(normalised).otherwise(err -> SemanticVerdict.notRun());
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(SemanticVerdict.notRun());
+    }
+  }
+
+  /** The room's latest segment, when it came within the window; null otherwise (or when Redis cannot say). */
+  private Future<Said> previous(String roomId) {
+    if (options.windowSeconds() <= 0) {
+      return Future.succeededFuture(null);
+    }
+    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.roomLastSegment(roomId)))
+        .map(reply -> {
+          if (reply == null) {
+            return (Said) null;
+          }
+          JsonObject kept = new JsonObject(reply.toString());
+          return new Said(kept.getString("text", ""), kept.getString("normalised", ""));
+        })
+        .otherwise(err -> null);
+  }
+
+  private Future<Void> remember(String roomId, Said last) {
+    if (options.windowSeconds() <= 0 || last == null) {
+      return Future.succeededFuture();
+    }
+    String value = new JsonObject().put("text", last.text()).put("normalised", last.normalised()).encode();
+    return redis.send(Request.cmd(Command.SET).arg(RedisKeys.roomLastSegment(roomId)).arg(value)
+            .arg("EX").arg(options.windowSeconds()))
+        .<Void>mapEmpty()
+        .otherwise(err -> null); // the window is a help, never a reason to fail the post
+  }
+
+  private Future<Optional<Warning>> warn(Room room, Found found) {
+    Combiner.Detection d = found.detection();
+    Warning.Nearest nearest = d.nearest() == null ? null
+        : new Warning.Nearest(d.nearest().example(), d.nearest().similarity());
+    Warning warning = new Warning(Ids.next("w"), room.roomId(), d.ruleId(), d.severity(), d.category(), d.message(),
+        new Warning.Evidence(found.segment().id(), found.segment().text(), d.matched(), found.normalised(), nearest),
+        Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), d.stage());
     // Every hit is answered; only the push to the streamer's screen is held back for repeats, and only once a
     // push reached a node: one that reached none (no socket of the room anywhere) goes out with the next hit.
     return events.publishUnlessMarked(RoomEvent.toModerators(room.roomId(), Frames.warning(warning)),
-            RedisKeys.roomWarned(room.roomId(), hit.rule().id()), options.repeatSeconds())
+            RedisKeys.roomWarned(room.roomId(), d.ruleId()), options.repeatSeconds())
         .map(Optional.of(warning));
   }
 
-  private Future<Optional<Prompt>> ask(Room room, Segment segment, Hit hit) {
-    String claimKey = hit.rule().id() + ":" + String.join(",", hit.matched());
+  private Future<Optional<Prompt>> ask(Room room, Found found) {
+    Combiner.Detection d = found.detection();
+    String claimKey = d.ruleId() + ":" + String.join(",", d.matched());
     long holdSeconds = options.promptSeconds() + options.cooldownMinutes() * 60L;
     String askedKey = RedisKeys.roomAsked(room.roomId(), claimKey);
     return firstWithin(askedKey, holdSeconds)
@@ -117,13 +287,14 @@ public final class TranscriptService {
           }
           Map<String, Object> trigger = new LinkedHashMap<>();
           trigger.put("type", "lexicon");
-          trigger.put("ruleId", hit.rule().id());
-          trigger.put("segmentId", segment.id());
-          trigger.put("text", segment.text());
-          trigger.put("matched", hit.matched());
+          trigger.put("ruleId", d.ruleId());
+          trigger.put("segmentId", found.segment().id());
+          trigger.put("text", found.claim());
+          trigger.put("matched", d.matched());
+          trigger.put("stage", d.stage());
           JsonObject request = new JsonObject().put("kind", "claim")
-              .put("question", PromptKinds.get("claim").askAbout(clip(segment.text(), 200)))
-              .put("claim", segment.text())
+              .put("question", PromptKinds.get("claim").askAbout(clip(found.claim(), 200)))
+              .put("claim", found.claim())
               .put("durationSec", options.promptSeconds());
           // A prompt that failed to open must not hold the claim back for the whole cool-down.
           return prompts.open(room.roomId(), request, trigger).map(Optional::of)

@@ -2,6 +2,7 @@ package io.livejury.loadgen;
 
 import io.livejury.detect.Detector;
 import io.livejury.detect.Lexicon;
+import io.livejury.detect.Normaliser;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
@@ -11,9 +12,14 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * How many transcript segments per second one core scans with the shipped lexicon. Segments are built from
- * realistic livestream sentences (about one in four trips a rule), a few warm-up seconds first so the JIT
- * has compiled the scan, then a timed run on one thread.
+ * How many transcript segments per second one core reads with the shipped lexicon: normalised
+ * ({@link Normaliser}: traditional → simplified, widths, case, separators, numerals, evasion spellings) and
+ * scanned, as the transcript endpoint does, and each step on its own (the scan alone reads the segment as
+ * posted). Segments are built from realistic livestream sentences (about one in four trips a rule, a few
+ * written in traditional characters, spaced out or with Chinese numerals), a few warm-up seconds first so the
+ * JIT has compiled the code, then the three measurements in turns of half a second each, on one thread, timed
+ * by that thread's CPU time: per second of one core, and fair to all three when other processes share the
+ * machine (each turn sees the same background).
  *
  * <p>Usage: {@code DetectorBench [seconds] [resultFile]}
  */
@@ -32,27 +38,53 @@ public final class DetectorBench {
       "This tea tastes great with a little honey",
       "Only 3 left, grab it now before it sells out",
       "主播身上这件外套是纯羊毛的，手感很软",
-      "有问题的宝宝可以在评论区留言，我一个个回复");
+      "有问题的宝宝可以在评论区留言，我一个个回复",
+      "這款茶葉是今年的新茶，香氣很足",
+      "原价三百九十九，今天只要五十九",
+      "想要的V我，加 微 信 详聊");
+
+  private interface Step {
+    int apply(String segment);
+  }
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     Path resultFile = args.length > 1 ? Path.of(args[1]) : null;
-    Detector detector = new Detector(Lexicon.fromResource());
+    long loadStart = System.nanoTime();
+    Normaliser normaliser = Normaliser.standard();
+    long loadNanos = System.nanoTime() - loadStart;
+    Detector detector = new Detector(Lexicon.fromResource(), normaliser);
     String[] segments = segments(10_000);
 
-    run(detector, segments, 3);
-    long[] measured = run(detector, segments, seconds);
+    Step pipeline = segment -> detector.scan(normaliser.normalise(segment)).size();
+    Step lexicon = segment -> detector.scan(segment).size();
+    Step normalise = segment -> normaliser.normalise(segment).length() > 0 ? 0 : 1;
+    run(pipeline, segments, 3_000);
+    run(lexicon, segments, 2_000);
+    run(normalise, segments, 2_000);
+    long[] measured = new long[4];
+    long[] scanOnly = new long[4];
+    long[] normaliseOnly = new long[4];
+    for (int turn = 0; turn < seconds * 2; turn++) {
+      add(measured, run(pipeline, segments, 500));
+      add(scanOnly, run(lexicon, segments, 500));
+      add(normaliseOnly, run(normalise, segments, 500));
+    }
     double perSecond = measured[0] / (measured[2] / 1e9);
     double charsPerSecond = measured[1] / (measured[2] / 1e9);
     JsonObject result = new JsonObject()
         .put("date", Instant.now().toString())
-        .put("machine", Runtime.getRuntime().availableProcessors() + " cores, one thread scanning")
+        .put("machine", Runtime.getRuntime().availableProcessors() + " cores, one thread scanning, per CPU-second")
+        .put("loadAverage", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
         .put("rules", detector.rules().size())
         .put("patterns", detector.rules().stream().mapToInt(r -> r.terms().size() + r.requires().size() + r.except().size()).sum())
         .put("segments", measured[0])
         .put("segmentsPerSecond", Math.round(perSecond))
         .put("charsPerSecond", Math.round(charsPerSecond))
-        .put("hitsPerSegment", Math.round(1000.0 * measured[3] / measured[0]) / 1000.0);
+        .put("hitsPerSegment", Math.round(1000.0 * measured[3] / measured[0]) / 1000.0)
+        .put("scanOnlySegmentsPerSecond", Math.round(scanOnly[0] / (scanOnly[2] / 1e9)))
+        .put("normaliseOnlySegmentsPerSecond", Math.round(normaliseOnly[0] / (normaliseOnly[2] / 1e9)))
+        .put("normaliserLoadMs", Math.round(loadNanos / 1e6));
     System.out.println(result.encodePrettily());
     if (resultFile != null) {
       Files.createDirectories(resultFile.toAbsolutePath().getParent());
@@ -60,23 +92,30 @@ public final class DetectorBench {
     }
   }
 
-  /** Returns {segments, chars, nanos, hits}. */
-  private static long[] run(Detector detector, String[] segments, int seconds) {
+  private static void add(long[] total, long[] turn) {
+    for (int i = 0; i < total.length; i++) {
+      total[i] += turn[i];
+    }
+  }
+
+  /** Returns {segments, chars, CPU nanos of this thread, hits}. */
+  private static long[] run(Step step, String[] segments, int millis) {
+    java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
     long segmentsScanned = 0;
     long chars = 0;
     long hits = 0;
-    long start = System.nanoTime();
-    long end = start + seconds * 1_000_000_000L;
+    long cpuStart = cpu.getCurrentThreadCpuTime();
+    long end = System.nanoTime() + millis * 1_000_000L;
     int i = 0;
     while (System.nanoTime() < end) {
-      for (int batch = 0; batch < 1000; batch++) {
+      for (int batch = 0; batch < 200; batch++) {
         String segment = segments[i++ % segments.length];
-        hits += detector.scan(segment).size();
+        hits += step.apply(segment);
         chars += segment.length();
         segmentsScanned++;
       }
     }
-    return new long[] {segmentsScanned, chars, System.nanoTime() - start, hits};
+    return new long[] {segmentsScanned, chars, cpu.getCurrentThreadCpuTime() - cpuStart, hits};
   }
 
   /** Segments of one to three sentences, as a speech-to-text feed cuts them. */

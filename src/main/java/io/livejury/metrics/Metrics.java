@@ -16,8 +16,9 @@ import java.util.function.Supplier;
 
 /**
  * This node's meters, exposed as Prometheus text at {@code GET /metrics}: sockets held, ballots by
- * outcome, ballot ack latency, connections closed by the node and frames dropped for slow readers, room fan-out time, Redis and Postgres call latency, tally frames sent, and
- * the verdict stream's length and pending entries.
+ * outcome, ballot ack latency, connections closed by the node and frames dropped for slow readers, room fan-out time, Redis and Postgres call latency, tally frames sent,
+ * the verdict stream's length and pending entries, and transcript detections by stage and category (with the
+ * lexicon hits an allowed-sentence verdict silenced).
  */
 public final class Metrics {
 
@@ -35,6 +36,8 @@ public final class Metrics {
   private final Counter droppedFrames = Counter.builder("livejury_frames_dropped")
       .description("Frames not written because the socket was not reading (tallies, pongs, error replies)")
       .register(registry);
+  private final Map<String, Counter> detections = new ConcurrentHashMap<>();
+  private final Map<String, Counter> suppressed = new ConcurrentHashMap<>();
   private final AtomicLong streamLength = new AtomicLong();
   private final AtomicLong streamPending = new AtomicLong();
 
@@ -95,6 +98,21 @@ public final class Metrics {
   public void verdictStream(long length, long pending) {
     streamLength.set(length);
     streamPending.set(pending);
+  }
+
+  /** A detection that warned, by the stage that found it (lexicon, model, both) and category. */
+  public void detection(String stage, String category) {
+    detections.computeIfAbsent(stage + "|" + category, k -> Counter.builder("livejury_detections")
+        .tag("stage", stage).tag("category", category)
+        .description("Transcript detections that warned, by stage and category").register(registry)).increment();
+  }
+
+  /** A lexicon hit silenced because the sentence model found the segment closest to an allowed sentence. */
+  public void detectionSuppressed(String category) {
+    suppressed.computeIfAbsent(category, c -> Counter.builder("livejury_detections_suppressed")
+        .tag("category", c)
+        .description("Lexicon hits silenced by an allowed-sentence verdict of the model, by category")
+        .register(registry)).increment();
   }
 
   public String scrape() {

@@ -1,8 +1,14 @@
 package io.livejury.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
-/** A real-time warning to a streamer: which rule their words tripped, and the words themselves. */
+/**
+ * A real-time warning to a streamer: which rule their words tripped, and the words themselves.
+ *
+ * @param stage which detection stage found it: {@code lexicon}, {@code model} or {@code both} (docs/PROTOCOL.md)
+ */
 public record Warning(
     String id,
     String roomId,
@@ -11,8 +17,21 @@ public record Warning(
     String category,
     String message,
     Evidence evidence,
-    String at) {
+    String at,
+    String stage) {
 
-  public record Evidence(String segmentId, String text, List<String> matched) {
+  /**
+   * @param text       the segment as posted
+   * @param matched    lexicon terms matched (empty when the model alone found it)
+   * @param normalised the text the detection stages read (for a claim spread over the room's previous segment
+   *                   and this one, both of them joined)
+   * @param nearest    the sentence model's nearest example, or null when the model took no part
+   */
+  public record Evidence(String segmentId, String text, List<String> matched, String normalised,
+      @JsonInclude(JsonInclude.Include.ALWAYS) Nearest nearest) {
+  }
+
+  /** An example sentence of the model's sheets and its cosine similarity (−1..1) to the segment. */
+  public record Nearest(String example, double similarity) {
   }
 }

@@ -12,14 +12,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DetectorTest {
 
-  private final Detector detector = new Detector(Lexicon.fromResource());
+  private static final Normaliser NORMALISER = Normaliser.standard();
+  private final Detector lexicon = new Detector(Lexicon.fromResource(), NORMALISER);
+
+  private List<Hit> scan(String text) {
+    return lexicon.scan(NORMALISER.normalise(text));
+  }
 
   private List<String> categories(String text) {
-    return detector.scan(text).stream().map(hit -> hit.rule().category()).toList();
+    return scan(text).stream().map(hit -> hit.rule().category()).toList();
   }
 
   private Hit only(String text) {
-    List<Hit> hits = detector.scan(text);
+    List<Hit> hits = scan(text);
     assertThat(hits).as("hits for: " + text).hasSize(1);
     return hits.get(0);
   }
@@ -70,14 +75,45 @@ class DetectorTest {
 
   @Test
   void nearMissesStayQuiet() {
-    assertThat(detector.scan("这个茶很好喝")).isEmpty();
-    assertThat(detector.scan("这是我第一次来直播间")).isEmpty();
-    assertThat(detector.scan("最好不要空腹喝")).isEmpty();
-    assertThat(detector.scan("治疗期间可以喝这个茶")).isEmpty();
-    assertThat(detector.scan("最后一个问题，这个茶怎么泡")).isEmpty();
-    assertThat(detector.scan("我们的茶叶产自云南，口感醇厚")).isEmpty();
-    assertThat(detector.scan("The box is secure and the curtain is blue")).as("'cure' inside 'secure'").isEmpty();
-    assertThat(detector.scan("")).isEmpty();
+    assertThat(scan("这个茶很好喝")).isEmpty();
+    assertThat(scan("这是我第一次来直播间")).isEmpty();
+    assertThat(scan("最好不要空腹喝")).isEmpty();
+    assertThat(scan("治疗期间可以喝这个茶")).isEmpty();
+    assertThat(scan("最后一个问题，这个茶怎么泡")).isEmpty();
+    assertThat(scan("我们的茶叶产自云南，口感醇厚")).isEmpty();
+    assertThat(scan("The box is secure and the curtain is blue")).as("'cure' inside 'secure'").isEmpty();
+    assertThat(scan("")).isEmpty();
+  }
+
+  @Test
+  void claimsWrittenAroundTheWordsAreCaughtOnceNormalised() {
+    Hit traditional = only("这个茶能治療糖尿病");
+    assertThat(traditional.rule().id()).as("traditional characters").isEqualTo("medical.food");
+    assertThat(categories("降 血 糖")).as("spaced").containsExactly("medical_claim");
+    assertThat(categories("降·血·压")).as("separated").containsExactly("medical_claim");
+    assertThat(categories("最后三单了")).as("Chinese numerals").containsExactly("fake_scarcity");
+    assertThat(categories("仅剩五件")).containsExactly("fake_scarcity");
+    assertThat(categories("原价三百九十九")).containsExactly("price_fraud");
+    for (String evasion : List.of("加 微 信 详聊", "想要的V我", "加薇信", "主页有微")) {
+      assertThat(categories(evasion)).as("evasion spelling: " + evasion).containsExactly("off_platform");
+    }
+    assertThat(only("想要的V我").matched()).as("加vx is 加微信 once read: one term").containsExactly("加微信");
+    assertThat(only("This tea clears clogged arteries").rule().id()).isEqualTo("medical.food");
+    assertThat(categories("家人们这个桑叶茶喝上一个月，血糖直接降下来，比吃药还管用")).containsExactly("medical_claim");
+    assertThat(categories("血糖一下就下来了")).containsExactly("medical_claim");
+  }
+
+  @Test
+  void legalUsesOfTheWordsStayQuiet() {
+    assertThat(scan("最佳冲泡水温是八十五度")).isEmpty();
+    assertThat(scan("这是我们家卖得最好的一款")).isEmpty();
+    assertThat(scan("第一口有点苦，后面回甘")).isEmpty();
+    assertThat(scan("The best way to brew it is with water just off the boil")).isEmpty();
+    assertThat(scan("最后一件事，拍之前看好尺码")).isEmpty();
+    assertThat(scan("Try our tea and honey treats bundle")).isEmpty();
+    assertThat(scan("官方直播间不会让大家加微信私下交易")).isEmpty();
+    assertThat(scan("保健食品不是药物，不能代替药物治疗疾病")).isEmpty();
+    assertThat(scan("口感和昨天一样，千万别空腹喝")).isEmpty();
   }
 
   @Test

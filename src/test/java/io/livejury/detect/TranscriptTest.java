@@ -155,6 +155,68 @@ class TranscriptTest {
   }
 
   @Test
+  void aClaimSplitOverTwoSegmentsIsCaughtOnceAndCarriesTheNewFields(VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-window");
+    String path = "/api/rooms/" + roomId + "/transcript";
+
+    Http.Reply first = http.post(path, staff, transcript("家人们，加我"));
+    assertThat(first.body().getJsonArray("warnings")).isEmpty();
+    Http.Reply second = http.post(path, staff, transcript("微信详聊，给你便宜"));
+    JsonArray warnings = second.body().getJsonArray("warnings");
+    assertThat(warnings).as("the two posts' segments read together").hasSize(1);
+    JsonObject warning = warnings.getJsonObject(0);
+    assertThat(warning.getString("category")).isEqualTo("off_platform");
+    assertThat(warning.getString("stage")).isEqualTo("lexicon");
+    JsonObject evidence = warning.getJsonObject("evidence");
+    assertThat(evidence.getString("text")).isEqualTo("微信详聊，给你便宜");
+    assertThat(evidence.getString("normalised")).isEqualTo("家人们,加我微信详聊,给你便宜");
+    assertThat(evidence.containsKey("nearest")).as("present, null: the model took no part").isTrue();
+    assertThat(evidence.getValue("nearest")).isNull();
+
+    Http.Reply third = http.post(path, staff, transcript("今天就这样"));
+    assertThat(third.body().getJsonArray("warnings")).as("the claim was warned about already").isEmpty();
+
+    String other = http.createRoom(staff, "streamer-window-one-post");
+    Http.Reply together = http.post("/api/rooms/" + other + "/transcript", staff,
+        transcript("这款桑叶茶喝一个月", "能降血糖", "效果很好"));
+    JsonArray once = together.body().getJsonArray("warnings");
+    assertThat(once).as("one warning for one claim, at its stronger reading").hasSize(1);
+    assertThat(once.getJsonObject(0).getString("ruleId")).isEqualTo("medical.food");
+    assertThat(once.getJsonObject(0).getJsonObject("evidence").getString("segmentId")).isEqualTo("seg-1");
+    assertThat(once.getJsonObject(0).getJsonObject("evidence").getString("normalised"))
+        .isEqualTo("这款桑叶茶喝一个月能降血糖");
+    JsonArray prompts = together.body().getJsonArray("prompts");
+    assertThat(prompts).hasSize(1);
+    assertThat(prompts.getJsonObject(0).getString("question")).contains("这款桑叶茶喝一个月 能降血糖");
+    assertThat(prompts.getJsonObject(0).getJsonObject("trigger").getString("stage")).isEqualTo("lexicon");
+
+    String far = http.createRoom(staff, "streamer-window-other-room");
+    assertThat(http.post("/api/rooms/" + far + "/transcript", staff, transcript("微信详聊")).body()
+        .getJsonArray("warnings")).as("another room's segment is no part of this one's window").isEmpty();
+    tc.completeNow();
+  }
+
+  @Test
+  void theWindowClosesAfterItsSeconds(VertxTestContext tc) throws Exception {
+    TestNode shortWindow = TestNode.start(Map.of("LIVEJURY_DETECT_WINDOW_SECONDS", "1"));
+    try {
+      Http shortHttp = new Http(shortWindow.port());
+      String roomId = shortHttp.createRoom(staff, "streamer-window-closes");
+      String path = "/api/rooms/" + roomId + "/transcript";
+      assertThat(shortHttp.post(path, staff, transcript("家人们，加我")).body().getJsonArray("warnings")).isEmpty();
+      TimeUnit.MILLISECONDS.sleep(2_100);
+      assertThat(shortHttp.post(path, staff, transcript("微信详聊")).body().getJsonArray("warnings"))
+          .as("the earlier segment is out of the window").isEmpty();
+      assertThat(shortHttp.post(path, staff, transcript("加我")).body().getJsonArray("warnings")).isEmpty();
+      assertThat(shortHttp.post(path, staff, transcript("微信详聊")).body().getJsonArray("warnings"))
+          .as("within the window").hasSize(1);
+    } finally {
+      shortWindow.stop();
+    }
+    tc.completeNow();
+  }
+
+  @Test
   void harmlessTalkRaisesNothing(VertxTestContext tc) {
     String roomId = http.createRoom(staff, "streamer-calm");
     Http.Reply reply = http.post("/api/rooms/" + roomId + "/transcript", staff,

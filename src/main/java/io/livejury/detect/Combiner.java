@@ -1,0 +1,114 @@
+package io.livejury.detect;
+
+import io.livejury.semantic.SemanticVerdict;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Decides what the lexicon's hits and the sentence model's verdict on one normalised segment amount to. Per
+ * category:
+ * <ol>
+ *   <li>the model found the segment closest to an <em>allowed</em> sentence (a disclaimer, a caution, a legal
+ *       use of "best"): lexicon hits in categories the model did not flag as well are suppressed;</li>
+ *   <li>lexicon and model agree on the category: the lexicon rule's severity (a critical hit in a prompt
+ *       category may open an audience vote), evidence = matched terms and the nearest example;</li>
+ *   <li>the model alone (its category at or above that category's threshold): {@code warn}, never a vote;
+ *       evidence = the nearest example and its similarity;</li>
+ *   <li>the lexicon alone, the model having run and flagged nothing there: at most {@code warn};</li>
+ *   <li>the model did not run (disabled, not loaded, queue full): the lexicon alone with its own severities,
+ *       as before the model existed.</li>
+ * </ol>
+ * Why: a feasibility run on LiveJury's own sentences found that agreement of the two is far more precise than
+ * either alone, and that the allowed sheet is what keeps false positives down; so only agreement (or the
+ * lexicon when it is all there is) may put a claim to the audience, and a single stage's opinion reaches the
+ * streamer and staff as a warning. The README's detection section gives the figures.
+ */
+public final class Combiner {
+
+  /** {@link Detection#stage()}: found by the lexicon only. */
+  public static final String LEXICON = "lexicon";
+  /** {@link Detection#stage()}: found by the sentence model only. */
+  public static final String MODEL = "model";
+  /** {@link Detection#stage()}: lexicon and model agree. */
+  public static final String BOTH = "both";
+  /** Rule id of a detection by the model alone: this prefix and the category. */
+  public static final String MODEL_RULE_PREFIX = "model.";
+
+  /** The example sentence the model found nearest, and its cosine similarity (−1..1). */
+  public record Nearest(String example, double similarity) {
+  }
+
+  /**
+   * One thing to warn about.
+   *
+   * @param ruleId   the lexicon rule's id, or {@code model.<category>} for the model alone
+   * @param severity info, warn or critical after the policy
+   * @param matched  lexicon terms as the lexicon spells them; empty for the model alone
+   * @param stage    {@link #LEXICON}, {@link #MODEL} or {@link #BOTH}
+   * @param nearest  the model's nearest example when the model took part; null otherwise
+   */
+  public record Detection(String ruleId, String category, String severity, String message, List<String> matched,
+      String stage, Nearest nearest) {
+  }
+
+  /** The detections of one segment, and the lexicon hits an allowed verdict silenced (for the metrics). */
+  public record Outcome(List<Detection> detections, List<Hit> suppressed) {
+  }
+
+  /**
+   * Combines the lexicon's {@code hits} (at most one per category, as {@link Detector#scan} gives them) with
+   * the model's {@code verdict} on the same normalised text. {@code rules} is the lexicon in force: a detection
+   * by the model alone carries the message of its category's least severe rule (the category's name when the
+   * lexicon has no rule of it).
+   */
+  public static Outcome combine(List<Hit> hits, SemanticVerdict verdict, List<Rule> rules) {
+    List<Detection> detections = new ArrayList<>();
+    if (verdict == null || verdict.degraded()) {
+      hits.forEach(hit -> detections.add(fromLexicon(hit, hit.rule().severity(), LEXICON, null)));
+      return new Outcome(List.copyOf(detections), List.of());
+    }
+    List<Hit> suppressed = new ArrayList<>();
+    String flagged = verdict.category();
+    Nearest nearest = verdict.nearestExample() == null ? null
+        : new Nearest(verdict.nearestExample(), verdict.similarity());
+    boolean agreed = false;
+    for (Hit hit : hits) {
+      if (hit.rule().category().equals(flagged)) {
+        detections.add(fromLexicon(hit, hit.rule().severity(), BOTH, nearest));
+        agreed = true;
+      } else if (verdict.allowed()) {
+        suppressed.add(hit);
+      } else {
+        detections.add(fromLexicon(hit, capped(hit.rule().severity()), LEXICON, null));
+      }
+    }
+    // An allowed verdict means the nearest sentence of all is a legal one: the model's own category, if it named
+    // one, is outvoted by it and raises nothing by itself.
+    if (flagged != null && !agreed && !verdict.allowed()) {
+      detections.add(new Detection(MODEL_RULE_PREFIX + flagged, flagged, Rule.WARN, messageOf(flagged, rules),
+          List.of(), MODEL, nearest));
+    }
+    return new Outcome(List.copyOf(detections), List.copyOf(suppressed));
+  }
+
+  private static Detection fromLexicon(Hit hit, String severity, String stage, Nearest nearest) {
+    Rule rule = hit.rule();
+    return new Detection(rule.id(), rule.category(), severity, rule.message(), hit.matched(), stage, nearest);
+  }
+
+  private static String capped(String severity) {
+    return Rule.CRITICAL.equals(severity) ? Rule.WARN : severity;
+  }
+
+  private static String messageOf(String category, List<Rule> rules) {
+    return rules.stream().filter(rule -> rule.category().equals(category))
+        .min(Comparator.comparingInt(Rule::rank))
+        .map(Rule::message)
+        .orElse(category);
+  }
+
+  private Combiner() {
+  }
+}

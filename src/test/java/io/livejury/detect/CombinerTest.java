@@ -1,0 +1,133 @@
+package io.livejury.detect;
+
+import io.livejury.semantic.SemanticVerdict;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each rule of the combination policy, on the shipped lexicon's hits and verdicts as the model gives them. */
+class CombinerTest {
+
+  private static final Normaliser NORMALISER = Normaliser.standard();
+  private static final Detector LEXICON = new Detector(Lexicon.fromResource(), NORMALISER);
+
+  private static List<Hit> hits(String text) {
+    return LEXICON.scan(NORMALISER.normalise(text));
+  }
+
+  private static Combiner.Outcome combine(String text, SemanticVerdict verdict) {
+    return Combiner.combine(hits(text), verdict, LEXICON.rules());
+  }
+
+  private static SemanticVerdict flagged(String category, double similarity, String example) {
+    return new SemanticVerdict(category, similarity, example, false, null, false);
+  }
+
+  private static SemanticVerdict nothing() {
+    return new SemanticVerdict(null, 0.41, "这款茶清热解毒", false, null, false);
+  }
+
+  private static SemanticVerdict allowed(String example) {
+    return new SemanticVerdict(null, 0.52, "这款茶能治疗糖尿病", true, example, false);
+  }
+
+  @Test
+  void anAllowedVerdictSilencesLexiconHitsTheModelDidNotFlag() {
+    String text = "我们的桑叶茶只是食品，不能代替药物治疗糖尿病";
+    assertThat(hits(text)).as("the lexicon alone fires").isNotEmpty();
+    Combiner.Outcome outcome = combine(text, allowed("保健食品不是药物，不能代替药物治疗疾病"));
+    assertThat(outcome.detections()).isEmpty();
+    assertThat(outcome.suppressed()).extracting(hit -> hit.rule().id()).containsExactly("medical.food");
+  }
+
+  @Test
+  void anAllowedVerdictKeepsAHitInTheCategoryTheModelFlaggedToo() {
+    SemanticVerdict both = new SemanticVerdict("off_platform", 0.83, "加我微信私下交易更便宜", true,
+        "官方直播间不会让大家加微信", false);
+    Combiner.Outcome outcome = combine("这款茶最好喝，想便宜的加我微信", both);
+    assertThat(outcome.detections()).extracting(Combiner.Detection::category).containsExactly("off_platform");
+    assertThat(outcome.suppressed()).extracting(hit -> hit.rule().category()).containsExactly("extreme_words");
+  }
+
+  @Test
+  void agreementKeepsTheRulesSeverityAndNamesTheNearestExample() {
+    Combiner.Outcome outcome = combine("我们家这款茶能治疗糖尿病",
+        flagged("medical_claim", 0.91, "喝了这个茶糖尿病就好了"));
+    Combiner.Detection detection = outcome.detections().get(0);
+    assertThat(outcome.detections()).hasSize(1);
+    assertThat(detection.stage()).isEqualTo(Combiner.BOTH);
+    assertThat(detection.ruleId()).isEqualTo("medical.food");
+    assertThat(detection.severity()).as("critical: may open a vote").isEqualTo(Rule.CRITICAL);
+    assertThat(detection.matched()).containsExactly("治疗");
+    assertThat(detection.nearest()).isEqualTo(new Combiner.Nearest("喝了这个茶糖尿病就好了", 0.91));
+  }
+
+  @Test
+  void theModelAloneWarnsWithItsNearestExampleAndNeverOpensAVote() {
+    String text = "喝了以后整个人都轻松了，老毛病再也没犯";
+    assertThat(hits(text)).as("no lexicon term in it").isEmpty();
+    Combiner.Outcome outcome = combine(text, flagged("medical_claim", 0.78, "喝了半年老胃病都好了"));
+    assertThat(outcome.detections()).hasSize(1);
+    Combiner.Detection detection = outcome.detections().get(0);
+    assertThat(detection.stage()).isEqualTo(Combiner.MODEL);
+    assertThat(detection.ruleId()).isEqualTo("model.medical_claim");
+    assertThat(detection.severity()).isEqualTo(Rule.WARN);
+    assertThat(detection.matched()).isEmpty();
+    assertThat(detection.nearest()).isEqualTo(new Combiner.Nearest("喝了半年老胃病都好了", 0.78));
+    assertThat(detection.message()).as("the category's least severe lexicon rule speaks for it")
+        .isEqualTo(LEXICON.rules().stream().filter(r -> r.id().equals("medical.claim")).findFirst().orElseThrow().message());
+  }
+
+  @Test
+  void theLexiconAloneIsCappedAtAWarningWhenTheModelRanAndFoundNothing() {
+    Combiner.Outcome outcome = combine("想要便宜的加我微信，私下交易", nothing());
+    assertThat(outcome.detections()).hasSize(1);
+    Combiner.Detection detection = outcome.detections().get(0);
+    assertThat(detection.stage()).isEqualTo(Combiner.LEXICON);
+    assertThat(detection.ruleId()).isEqualTo("offplatform.redirect");
+    assertThat(detection.severity()).isEqualTo(Rule.WARN);
+    assertThat(detection.nearest()).isNull();
+  }
+
+  @Test
+  void theLexiconAloneInAnotherCategoryThanTheModelsIsCappedAndBothAreReported() {
+    Combiner.Outcome outcome = combine("这款茶能治疗糖尿病", flagged("off_platform", 0.8, "加我微信私聊"));
+    assertThat(outcome.detections()).extracting(Combiner.Detection::category, Combiner.Detection::stage,
+            Combiner.Detection::severity)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("medical_claim", Combiner.LEXICON, Rule.WARN),
+            org.assertj.core.groups.Tuple.tuple("off_platform", Combiner.MODEL, Rule.WARN));
+  }
+
+  @Test
+  void aDegradedOrAbsentModelLeavesTheLexiconAsItWas() {
+    for (SemanticVerdict verdict : java.util.Arrays.asList(SemanticVerdict.notRun(), null)) {
+      Combiner.Outcome outcome = combine("我们家这款茶能治疗糖尿病", verdict);
+      assertThat(outcome.detections()).hasSize(1);
+      Combiner.Detection detection = outcome.detections().get(0);
+      assertThat(detection.stage()).isEqualTo(Combiner.LEXICON);
+      assertThat(detection.severity()).as("critical: may open a vote as before").isEqualTo(Rule.CRITICAL);
+      assertThat(detection.nearest()).isNull();
+      assertThat(outcome.suppressed()).isEmpty();
+    }
+  }
+
+  @Test
+  void theStageThatIsOffAnswersDegradedAtOnce() {
+    SemanticVerdict verdict = io.livejury.semantic.SemanticStage.off().judge("这款茶能治疗糖尿病").result();
+    assertThat(combine("这款茶能治疗糖尿病", verdict).detections())
+        .extracting(Combiner.Detection::severity).containsExactly(Rule.CRITICAL);
+  }
+
+  @Test
+  void aStageBuiltFromALambdaFeedsTheCombinerItsVerdict() {
+    io.livejury.semantic.SemanticStage stage = normalised -> io.vertx.core.Future.succeededFuture(
+        normalised.contains("糖尿病") ? flagged("medical_claim", 0.88, "喝茶能把糖尿病治好") : nothing());
+    String text = NORMALISER.normalise("這款茶能治療糖尿病");
+    SemanticVerdict verdict = stage.judge(text).result();
+    Combiner.Outcome outcome = Combiner.combine(LEXICON.scan(text), verdict, LEXICON.rules());
+    assertThat(outcome.detections()).extracting(Combiner.Detection::stage).containsExactly(Combiner.BOTH);
+  }
+}
