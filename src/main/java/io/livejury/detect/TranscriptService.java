@@ -6,6 +6,7 @@ import io.livejury.common.Frames;
 import io.livejury.common.Ids;
 import io.livejury.common.Json;
 import io.livejury.common.RedisKeys;
+import io.livejury.escalation.ReviewQueue;
 import io.livejury.model.Principal;
 import io.livejury.model.Prompt;
 import io.livejury.model.PromptKinds;
@@ -55,9 +56,12 @@ public final class TranscriptService {
   private final PromptService prompts;
   private final RoomEvents events;
   private final Options options;
+  private final ReviewQueue queue;
 
+  /** @param queue the staff review queue, where critical and warn warnings become items */
   public TranscriptService(Redis redis, Lexicons lexicons, RoomService rooms, PromptService prompts, RoomEvents events,
-      Options options) {
+      Options options, ReviewQueue queue) {
+    this.queue = queue;
     this.redis = redis;
     this.lexicons = lexicons;
     this.rooms = rooms;
@@ -103,6 +107,9 @@ public final class TranscriptService {
     // push reached a node: one that reached none (no socket of the room anywhere) goes out with the next hit.
     return events.publishUnlessMarked(RoomEvent.toModerators(room.roomId(), Frames.warning(warning)),
             RedisKeys.roomWarned(room.roomId(), hit.rule().id()), options.repeatSeconds())
+        // Staff hear of it too, whether or not the streamer's screen was reached; a queue that cannot take the item
+        // must not cost the streamer the warning.
+        .compose(pushed -> queue.addWarning(room, warning).otherwise(Optional.empty()))
         .map(Optional.of(warning));
   }
 
@@ -118,6 +125,7 @@ public final class TranscriptService {
           Map<String, Object> trigger = new LinkedHashMap<>();
           trigger.put("type", "lexicon");
           trigger.put("ruleId", hit.rule().id());
+          trigger.put("category", hit.rule().category());
           trigger.put("segmentId", segment.id());
           trigger.put("text", segment.text());
           trigger.put("matched", hit.matched());
