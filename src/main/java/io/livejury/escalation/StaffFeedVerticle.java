@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class StaffFeedVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StaffFeedVerticle.class);
+  /** The name the subscriber connection gives itself (CLIENT SETNAME), so an operator tells it from the room hub's. */
+  public static final String CONNECTION_NAME = "livejury-staff-feed";
 
   private final Redis subscriber;
   private final ReviewQueue queue;
@@ -76,7 +78,8 @@ public final class StaffFeedVerticle extends VerticleBase {
           conn.exceptionHandler(err -> LOG.warn("Staff subscriber connection failed: {}", err.getMessage()));
           conn.endHandler(v -> lost(conn));
           connection = conn;
-          return conn.send(Request.cmd(Command.SUBSCRIBE).arg(RedisKeys.STAFF_CHANNEL));
+          return conn.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(CONNECTION_NAME))
+              .compose(named -> conn.send(Request.cmd(Command.SUBSCRIBE).arg(RedisKeys.STAFF_CHANNEL)));
         })
         .onSuccess(subscribed -> {
           if (everConnected) {

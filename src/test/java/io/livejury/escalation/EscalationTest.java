@@ -73,6 +73,11 @@ class EscalationTest {
   private static List<JsonObject> queueOf(Http http, Set<String> roomIds) {
     Http.Reply reply = http.get("/api/queue", staff);
     assertThat(reply.status()).isEqualTo(200);
+    return mine(reply, roomIds);
+  }
+
+  /** The queue's items of these rooms, in the queue's order. */
+  private static List<JsonObject> mine(Http.Reply reply, Set<String> roomIds) {
     List<JsonObject> items = new ArrayList<>();
     reply.body().getJsonArray("items").forEach(item -> {
       if (roomIds.contains(((JsonObject) item).getString("roomId"))) {
@@ -110,11 +115,10 @@ class EscalationTest {
         .isEqualTo(Instant.parse(bigAlert.getString("createdAt")).plusSeconds(300));
     assertThat(smallAlert.getString("streamerId")).isEqualTo("esc-streamer-small");
 
-    List<JsonObject> items = httpA.awaitGet("/api/queue", staff, reply -> {
-          List<JsonObject> mine = queueOf(httpA, Set.of(big, small));
+    List<JsonObject> items = mine(httpA.awaitGet("/api/queue", staff, reply -> {
+          List<JsonObject> mine = mine(reply, Set.of(big, small));
           return mine.size() == 2 && mine.get(0).getLong("audience") == 6 && mine.get(1).getLong("audience") == 1;
-        }, Duration.ofSeconds(5), "both rooms' warnings with their audiences").body().getJsonArray("items").stream()
-        .map(JsonObject.class::cast).filter(i -> Set.of(big, small).contains(i.getString("roomId"))).toList();
+        }, Duration.ofSeconds(5), "both rooms' warnings with their audiences"), Set.of(big, small));
     assertThat(items.get(0).getString("roomId")).isEqualTo(big);
     assertThat(items.get(1).getString("roomId")).isEqualTo(small);
     assertThat(items.get(0).getDouble("risk")).isGreaterThan(items.get(1).getDouble("risk"));
