@@ -10,7 +10,7 @@ const cueBanner = document.getElementById('cue');
 const fresh = new Set();
 /** What staff typed as a stop reason, per item: rows are drawn again on every change, the words must survive it. */
 const reasons = new Map();
-let session;
+let caller;
 let audio;
 
 /** Live rooms first, then the higher risk, then the sooner due time: the server's order. */
@@ -27,7 +27,7 @@ function timeLeft(item) {
 
 function row(item) {
   const left = timeLeft(item);
-  const mine = item.claimedBy === session.userId;
+  const mine = item.claimedBy === caller.userId;
   const reason = el('input', { name: 'reason', placeholder: '叫停原因 / Reason to stop', 'aria-label': '叫停原因 / Reason to stop' });
   reason.value = reasons.get(item.id) || '';
   reason.addEventListener('input', () => reasons.set(item.id, reason.value));
@@ -69,14 +69,14 @@ async function act(event, item, reason) {
   const action = event.target.dataset && event.target.dataset.action;
   if (!action) return;
   try {
-    if (action === 'claim') upsert(await api(`/api/queue/${item.id}/claim`, { method: 'POST', token: session.token }));
+    if (action === 'claim') upsert(await api(`/api/queue/${item.id}/claim`, { method: 'POST', token: caller.token }));
     if (action === 'resolve') {
-      await api(`/api/queue/${item.id}/resolve`, { method: 'POST', token: session.token, body: { outcome: 'done' } });
+      await api(`/api/queue/${item.id}/resolve`, { method: 'POST', token: caller.token, body: { outcome: 'done' } });
       items.delete(item.id);
     }
     if (action === 'stop') {
       if (!reason.value.trim()) throw new Error('请写明叫停原因 / Say why the room is stopped');
-      await api(`/api/rooms/${encodeURIComponent(item.roomId)}/stop`, { method: 'POST', token: session.token,
+      await api(`/api/rooms/${encodeURIComponent(item.roomId)}/stop`, { method: 'POST', token: caller.token,
         body: { reason: reason.value.trim() } });
       await refresh();
     }
@@ -132,7 +132,7 @@ function onFrame(frame) {
 
 /** The whole queue again: audiences and risks move while nothing else happens. */
 async function refresh() {
-  const { items: fresher } = await api('/api/queue', { token: session.token });
+  const { items: fresher } = await api('/api/queue', { token: caller.token });
   items.clear();
   fresher.forEach(upsert);
   render();
@@ -140,7 +140,7 @@ async function refresh() {
 
 function connect() {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const ws = new WebSocket(`${scheme}://${location.host}/ws/staff?token=${encodeURIComponent(session.token)}`);
+  const ws = new WebSocket(`${scheme}://${location.host}/ws/staff?token=${encodeURIComponent(caller.token)}`);
   showStatus('connecting');
   ws.onopen = () => showStatus('connected');
   ws.onmessage = (message) => onFrame(JSON.parse(message.data));
@@ -152,7 +152,7 @@ function connect() {
 
 signIn('staff')
   .then((signedIn) => {
-    session = signedIn;
+    caller = signedIn;
     connect();
     setInterval(() => list.querySelectorAll('li').forEach((li) => {
       const item = items.get(li.dataset.item);
