@@ -173,6 +173,10 @@ export class RoomSocket {
         this.onFatal(new ApiError(410, 'gone', `room ${this.roomId} has ended`));
         return;
       }
+      if (room.status === 'stopped') {
+        this.onFatal(new ApiError(410, 'gone', stoppedWords(room.stop && room.stop.reason)));
+        return;
+      }
       setTimeout(() => this.connect(), this.nextDelay());
     } catch (error) {
       if (error.status === 401 || error.status === 404) {
@@ -194,6 +198,11 @@ export class RoomSocket {
 }
 
 /** Creates an element: el('button', {class: 'x', onclick: f}, 'text', child…). */
+/** What a page says of a room staff stopped in an emergency, in plain words, with staff's reason. */
+export function stoppedWords(reason) {
+  return `直播间已被平台紧急叫停 / This live room was stopped by the platform: ${reason || '—'}`;
+}
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {

@@ -1,7 +1,7 @@
 // The streamer console: live warnings, the transcript box, the audience's votes, penalties and appeals.
 // Kept out of the HTML so the Content-Security-Policy can forbid inline scripts.
 
-import { signIn, api, RoomSocket, el, showStatus, showError, countdown, tallyBars, highlight, params, OUTCOMES, percent }
+import { signIn, api, RoomSocket, stoppedWords, el, showStatus, showError, countdown, tallyBars, highlight, params, OUTCOMES, percent }
   from './livejury.js';
 
 const roomId = params.get('room');
@@ -76,6 +76,7 @@ function onFrame(frame) {
     case 'warning': addWarning(frame.warning); break;
     case 'penalty': showPenalty(frame.penalty); break;
     case 'error': showError(new Error(frame.message)); break;
+    case 'stopped': showError(new Error(stoppedWords(frame.reason))); break;
     default: break;
   }
 }

@@ -2,7 +2,7 @@
 // not vote on a prompt is told why in plain words and gets no buttons; a prompt whose tally waits says so.
 // Kept out of the HTML so the Content-Security-Policy can forbid inline scripts.
 
-import { signIn, RoomSocket, el, showStatus, showError, countdown, tallyBars, params, OUTCOMES, ACK_WORDS, percent }
+import { signIn, RoomSocket, stoppedWords, el, showStatus, showError, countdown, tallyBars, params, OUTCOMES, ACK_WORDS, percent }
   from './livejury.js';
 
 const roomId = params.get('room');
@@ -122,8 +122,11 @@ function onVerdict(verdict) {
     ` · 置信度 / confidence ${percent(verdict.confidence)} · ${verdict.total} 票 / votes`;
 }
 
+/** Staff's words once the room is stopped: they stay on the page whatever comes after. */
+let stopped = null;
+
 function onFrame(frame) {
-  showError(null);
+  showError(stopped ? new Error(stopped) : null);
   switch (frame.type) {
     case 'welcome':
       for (const prompt of frame.openPrompts) {
@@ -142,6 +145,12 @@ function onFrame(frame) {
     case 'verdict': onVerdict(frame.verdict); break;
     case 'ack': onAck(frame); break;
     case 'error': showError(new Error(frame.message)); break;
+    case 'stopped':
+      // Nothing more can be voted on: the buttons go, and the page says why.
+      document.querySelectorAll('button[data-option]').forEach((button) => { button.disabled = true; });
+      stopped = stoppedWords(frame.reason);
+      showError(new Error(stopped));
+      break;
     default: break;
   }
 }

@@ -7,14 +7,19 @@
 -- ARGV[1] voter id, ARGV[2] option id, ARGV[3] the voter's room id; for jury rules: ARGV[4] first joined the
 -- room (epoch ms), ARGV[5] account created (epoch s) or '', ARGV[6] verified '1'|'0', ARGV[7] conflicted
 -- '1'|'0', ARGV[8] net id, ARGV[9] ballot weight
--- Returns {status, detail}: accepted | duplicate <what the voter voted before> | closed | rejected <reason>
+-- Returns {status, detail}: accepted | duplicate <what the voter voted before> | closed ('stopped' when an emergency
+-- stop closed it) | rejected <reason>
 local p = redis.call('HMGET', KEYS[1], 'status', 'roomId', 'closesAtMs', 'rules', 'opensAtMs', 'presenceMs',
-  'minAcctSec', 'requireVerified', 'rate', 'seed')
+  'minAcctSec', 'requireVerified', 'rate', 'seed', 'stopped')
 if not p[1] then
   return {'rejected', 'unknown_prompt'}
 end
 if p[2] ~= ARGV[3] then
   return {'rejected', 'wrong_room'}
+end
+if p[11] then
+  -- the room was stopped: nothing more is counted, whatever the deadline says
+  return {'closed', 'stopped'}
 end
 if p[1] ~= 'open' then
   return {'closed', ''}

@@ -2,8 +2,8 @@
 
 -- name: INSERT_VERDICT
 INSERT INTO verdicts (id, prompt_id, room_id, streamer_id, merchant_id, kind, question, claim, outcome, counts,
-                      total, confidence, decided_at, review_status, trigger, jury, calibration)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                      total, confidence, decided_at, review_status, trigger, jury, calibration, stop)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 ON CONFLICT (prompt_id) DO NOTHING
 RETURNING id;
 
@@ -11,10 +11,10 @@ RETURNING id;
 SELECT pg_advisory_xact_lock(hashtext($1));
 
 -- name: COUNT_OFFENCES
--- A calibration verdict measures the jurors, never the streamer: it is no offence.
+-- A calibration verdict measures the jurors, never the streamer: it is no offence; nor is a vote a stop cut short.
 SELECT count(*) AS offences FROM verdicts
 WHERE streamer_id = $1 AND outcome = ANY($2) AND review_status <> 'overturned' AND decided_at > $3
-  AND calibration IS NULL;
+  AND calibration IS NULL AND stop IS NULL;
 
 -- name: INSERT_PENALTY
 INSERT INTO penalties (id, verdict_id, subject, level, offence, status, starts_at, ends_at, created_at)
@@ -54,7 +54,7 @@ UPDATE penalties SET level = $2, offence = $3, status = $4, starts_at = $5, ends
 -- name: COUNT_OFFENCES_UNTIL
 SELECT count(*) AS offences FROM verdicts
 WHERE streamer_id = $1 AND outcome = ANY($2) AND (review_status <> 'overturned' OR id = $5)
-  AND decided_at > $3 AND decided_at <= $4 AND calibration IS NULL;
+  AND decided_at > $3 AND decided_at <= $4 AND calibration IS NULL AND stop IS NULL;
 
 -- name: REVIEWS_OF_VERDICT
 SELECT * FROM reviews WHERE verdict_id = $1 ORDER BY at, id;
@@ -133,3 +133,24 @@ UPDATE verdicts SET jurors_scored = $2 WHERE id = $1;
 
 -- name: GET_JUROR
 SELECT * FROM jurors WHERE user_id = $1;
+
+-- name: COUNT_ROOM_CONDEMNED
+-- The room's condemned verdicts since a time: one factor of a queue item's risk.
+SELECT count(*) AS condemned FROM verdicts
+WHERE room_id = $1 AND outcome = ANY($2) AND decided_at > $3 AND calibration IS NULL AND stop IS NULL;
+
+-- name: INSERT_ROOM_STOP
+INSERT INTO room_stops (id, room_id, streamer_id, reason, by_user, auto, status, decided_by, decided_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (id) DO NOTHING;
+
+-- name: CONFIRM_PENDING_STOPS
+UPDATE room_stops SET status = 'confirmed', decided_by = $2, decided_at = now()
+WHERE room_id = $1 AND status = 'pending';
+
+-- name: DISMISS_STOP
+UPDATE room_stops SET status = 'dismissed', decided_by = $2, decided_at = now()
+WHERE id = $1 AND status = 'pending';
+
+-- name: STOPS_OF_STREAMER
+SELECT * FROM room_stops WHERE streamer_id = $1 ORDER BY created_at DESC, id DESC;

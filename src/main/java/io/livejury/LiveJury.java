@@ -13,6 +13,11 @@ import io.livejury.detect.Lexicons;
 import io.livejury.detect.Normaliser;
 import io.livejury.detect.ReportService;
 import io.livejury.detect.TranscriptService;
+import io.livejury.escalation.Escalation;
+import io.livejury.escalation.ReviewQueue;
+import io.livejury.escalation.RoomStops;
+import io.livejury.escalation.StaffFeedVerticle;
+import io.livejury.escalation.StaffFeeds;
 import io.livejury.gateway.AdminVerticle;
 import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
@@ -133,18 +138,22 @@ public final class LiveJury {
     Normaliser normaliser = Normaliser.withEvasions(settings.evasionsPath() == null ? null : Path.of(settings.evasionsPath()));
     Lexicons lexicons = new Lexicons(normaliser, new Detector(settings.lexiconPath() == null
         ? Lexicon.fromResource() : Lexicon.fromFile(Path.of(settings.lexiconPath())), normaliser));
+    PenaltyLadder ladder = PenaltyLadder.load();
+    ReviewQueue queue = new ReviewQueue(redis, pg, rooms, presence, ladder, settings.queue(), metrics);
+    RoomStops stops = new RoomStops(redis, pg, rooms, prompts, events, queue, ladder);
+    Escalation escalation = new Escalation(queue, stops, new StaffFeeds());
+    Redis staffSubscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
     TranscriptService transcripts = new TranscriptService(redis, lexicons, semantic, rooms, prompts, events, metrics,
         new TranscriptService.Options(settings.transcriptMaxSegments(), settings.transcriptMaxTextChars(),
             settings.transcriptMaxBytes(), settings.warningRepeatSeconds(), settings.autoPromptCooldownMinutes(),
-            settings.promptSeconds(), settings.autoPromptCategories(), settings.detectWindowSeconds()));
+            settings.promptSeconds(), settings.autoPromptCategories(), settings.detectWindowSeconds()), queue);
     ReportService reports = new ReportService(redis, prompts, new ReportService.Options(
         settings.reportCooldownSeconds(), settings.reportThreshold(), settings.reportWindowSeconds(),
         settings.promptSeconds(), settings.reportTextsKept(), settings.jury().presenceSeconds(),
-        settings.jury().minAccountDays()));
+        settings.jury().minAccountDays()), queue);
     JurorStore jurors = new JurorStore(pg, settings.reputation());
     SocketServices sockets = new SocketServices(settings, registry, prompts, ballots, reports,
         new UserSockets(settings.socketPolicy().perUser()), metrics, presence, jurors);
-    PenaltyLadder ladder = PenaltyLadder.load();
     Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000),
         settings.outboxRetryHours());
     ReviewService reviews = new ReviewService(pg, ladder, outbox, jurors);
@@ -160,21 +169,25 @@ public final class LiveJury {
                 settings.subscriberCheckMs(), settings.subscriberCheckTimeoutMs(), settings.subscriberReconnectMs()))))
         .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs(),
             settings.tallyFramesPerSecond(), metrics)))
-        .compose(v -> !settings.jury().enabled() ? Future.<Void>succeededFuture()
-            : deploy(vertx, deployments, 1, () -> new AudienceVerticle(presence, registry)))
+        // Always: staff weigh a room's problems by its audience, jury rules or not.
+        .compose(v -> deploy(vertx, deployments, 1, () -> new AudienceVerticle(presence, registry)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
             settings.flags(), settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(),
             settings.promptRetentionMs(), settings.verdictStreamMaxLength())))
         .compose(v -> deploy(vertx, deployments, 1, () -> new PenaltyVerticle(streams, pg,
-            new PenaltyWriter(pg, ladder, outbox, new BallotArchive(redis), jurors), outbox, metrics, penaltyOptions)))
+            new PenaltyWriter(pg, ladder, outbox, new BallotArchive(redis), jurors), outbox, metrics, penaltyOptions,
+            verdict -> Future.join(queue.addVerdict(verdict), stops.consider(verdict)).<Void>mapEmpty()
+                .otherwiseEmpty())))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new StaffFeedVerticle(staffSubscriber, queue,
+            escalation.feeds(), settings.subscriberReconnectMs(), settings.socketPolicy().pingSeconds() * 1000L)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,
-            auth, redis, pg, rooms, reviews, transcripts, sockets, metrics)))
+            auth, redis, pg, rooms, reviews, transcripts, sockets, metrics, escalation)))
         .compose(v -> adminPort == NO_ADMIN_PORT ? Future.<Void>succeededFuture()
             : deploy(vertx, deployments, 1, () ->
                 new AdminVerticle(settings.adminHost(), adminPort, metrics, redis, pg)))
-        .map(v -> new LiveJury(vertx, port, adminPort, List.of(redis, subscriber, streams), pg, deployments));
+        .map(v -> new LiveJury(vertx, port, adminPort, List.of(redis, subscriber, streams, staffSubscriber), pg, deployments));
   }
 
   private static Future<Void> deploy(Vertx vertx, List<String> deployments, int instances,

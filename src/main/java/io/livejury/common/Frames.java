@@ -30,6 +30,14 @@ public final class Frames {
     return new JsonObject().put("type", "room").put("room", Json.toJsonObject(room)).encode();
   }
 
+  /**
+   * {@code {"type":"stopped","roomId","reason"}}: staff stopped the room in an emergency; its prompts are closed
+   * without penalty and nobody may join or vote.
+   */
+  public static String stopped(String roomId, String reason) {
+    return new JsonObject().put("type", "stopped").put("roomId", roomId).put("reason", reason).encode();
+  }
+
   public static String prompt(Prompt prompt) {
     return new JsonObject().put("type", "prompt").put("prompt", Json.toJsonObject(prompt.forRoom())).encode();
   }

@@ -33,9 +33,16 @@ public final class LuaScript {
   public static final LuaScript LEAVE = load("leave");
   public static final LuaScript AUDIENCE = load("audience");
   public static final LuaScript REMEMBER_CLOSED = load("remember_closed");
+  public static final LuaScript STOP_PROMPT = load("stop_prompt");
+  public static final LuaScript QUEUE_ADD = load("queue_add");
+  public static final LuaScript QUEUE_CLAIM = load("queue_claim");
+  public static final LuaScript QUEUE_ESCALATE = load("queue_escalate");
+  public static final LuaScript QUEUE_RESOLVE = load("queue_resolve");
+  public static final LuaScript AUTO_STOP = load("auto_stop");
 
   private static final List<LuaScript> ALL = List.of(OPEN_PROMPT, BALLOT, CLAIM_DUE, CLOSE_PROMPT, REPORT, CLOSE_NOW,
-      ROOM_EVENT, JOIN, LEAVE, AUDIENCE, REMEMBER_CLOSED);
+      ROOM_EVENT, JOIN, LEAVE, AUDIENCE, REMEMBER_CLOSED, STOP_PROMPT, QUEUE_ADD, QUEUE_CLAIM, QUEUE_ESCALATE,
+      QUEUE_RESOLVE, AUTO_STOP);
 
   private final String source;
   private final String sha;

@@ -131,6 +131,50 @@ public final class RedisKeys {
     return "lj:{r:" + roomId + "}:report-prompt:" + category;
   }
 
+  /**
+   * Sorted set verdict id → when it was recorded (epoch ms): the room's condemned verdicts of a category that can
+   * propose a stop, over the automatic stop rule's window.
+   */
+  public static String roomStopVerdicts(String roomId) {
+    return "lj:{r:" + roomId + "}:stop-verdicts";
+  }
+
+  /** The id of the automatic stop proposed for the room, while it holds: one proposal per window. */
+  public static String roomStopProposed(String roomId) {
+    return "lj:{r:" + roomId + "}:stop-proposed";
+  }
+
+  // The staff review queue: every key shares the hash tag {q}, so each queue script touches one slot.
+
+  /** Hash item id → the item's JSON as created (what does not change: kind, room, severity, risk factors, times). */
+  public static final String QUEUE_ITEMS = "lj:{q}:items";
+
+  /** Sorted set item id → created at (epoch ms): the items still open. */
+  public static final String QUEUE_OPEN = "lj:{q}:open";
+
+  /** Sorted set item id → when to look at it next (its due time, then its claim's expiry while claimed). */
+  public static final String QUEUE_DUE = "lj:{q}:due";
+
+  /** Hash item id → {@code "<staff user> <claimed at ms> <expires at ms>"}. */
+  public static final String QUEUE_CLAIMS = "lj:{q}:claims";
+
+  /** Set of the item ids escalated (past due unclaimed): each is escalated once. */
+  public static final String QUEUE_ESCALATED = "lj:{q}:escalated";
+
+  /** Hash item id → {@code {"by", "at" (epoch ms), "outcome"}} for decided items. */
+  public static final String QUEUE_RESOLVED = "lj:{q}:resolved";
+
+  /** Sorted set item id → decided at (epoch ms), for dropping decided items after the retention. */
+  public static final String QUEUE_DONE = "lj:{q}:done";
+
+  /** Set while a repeat of one problem (a rule's warnings in a room) makes no new item. */
+  public static String queueRepeat(String roomId, String what) {
+    return "lj:{q}:repeat:" + roomId + ":" + what;
+  }
+
+  /** Pub/sub channel carrying staff alerts to every node's staff feed sockets. */
+  public static final String STAFF_CHANNEL = "lj:staff";
+
   /** Sorted set prompt id → deadline (epoch ms), or lease end while a closer holds it. */
   public static final String DEADLINES = "lj:deadlines";
 

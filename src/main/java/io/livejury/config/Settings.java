@@ -1,5 +1,6 @@
 package io.livejury.config;
 
+import io.livejury.escalation.QueuePolicy;
 import io.livejury.gateway.SocketPolicy;
 import io.livejury.gateway.TrustedProxies;
 import io.livejury.jury.FlagRules;
@@ -85,7 +86,8 @@ public record Settings(
     EmbeddedServers.Options embedded,
     JuryPolicy jury,
     FlagRules flags,
-    ReputationRule reputation) {
+    ReputationRule reputation,
+    QueuePolicy queue) {
 
   /** Reads settings by name, for the records of other packages that build themselves from configuration. */
   public interface Reader {
@@ -99,6 +101,9 @@ public record Settings(
 
     /** Null when the setting is empty, else a whole number of at least 1. */
     Integer optionalPositive(String key);
+
+    /** The setting as written, trimmed ({@code ""} when empty). */
+    String text(String key);
   }
 
   public static final String DEV_JWT_SECRET = "livejury-dev-secret-change-me-in-production";
@@ -215,7 +220,8 @@ public record Settings(
             positive(p, "LIVEJURY_EMBEDDED_PG_MAX_CONNECTIONS")),
         JuryPolicy.from(reader(p)),
         FlagRules.from(reader(p)),
-        ReputationRule.from(reader(p)));
+        ReputationRule.from(reader(p)),
+        QueuePolicy.from(reader(p)));
   }
 
   private static Reader reader(Properties p) {
@@ -242,6 +248,11 @@ public record Settings(
           throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
         }
         return Boolean.parseBoolean(value);
+      }
+
+      @Override
+      public String text(String key) {
+        return p.getProperty(key, "").trim();
       }
 
       @Override

@@ -2,6 +2,7 @@ package io.livejury.detect;
 
 import io.livejury.common.LuaScript;
 import io.livejury.common.RedisKeys;
+import io.livejury.escalation.ReviewQueue;
 import io.livejury.jury.JurorProfile;
 import io.livejury.model.PromptKinds;
 import io.livejury.vote.PromptService;
@@ -44,8 +45,11 @@ public final class ReportService {
   private final Redis redis;
   private final PromptService prompts;
   private final Options options;
+  private final ReviewQueue queue;
 
-  public ReportService(Redis redis, PromptService prompts, Options options) {
+  /** @param queue the staff review queue, where a wave of reports that opens a prompt becomes an item */
+  public ReportService(Redis redis, PromptService prompts, Options options, ReviewQueue queue) {
+    this.queue = queue;
     this.redis = redis;
     this.prompts = prompts;
     this.options = options;
@@ -92,6 +96,7 @@ public final class ReportService {
     Map<String, Object> trigger = Map.of("type", "reports", "category", category, "reporters", reporters,
         "windowSeconds", options.windowSeconds(), "texts", texts);
     prompts.open(roomId, request, trigger)
+        .compose(prompt -> queue.addReports(roomId, category, reporters, prompt.id()))
         .onFailure(err -> LOG.warn("Reports in room {} could not open a prompt: {}", roomId, err.getMessage()));
   }
 }

@@ -6,6 +6,7 @@ import io.livejury.common.Frames;
 import io.livejury.common.Ids;
 import io.livejury.common.Json;
 import io.livejury.common.RedisKeys;
+import io.livejury.escalation.ReviewQueue;
 import io.livejury.model.Principal;
 import io.livejury.model.Prompt;
 import io.livejury.model.PromptKinds;
@@ -76,9 +77,12 @@ public final class TranscriptService {
   private final RoomEvents events;
   private final Metrics metrics;
   private final Options options;
+  private final ReviewQueue queue;
 
+  /** @param queue the staff review queue, where critical and warn warnings become items */
   public TranscriptService(Redis redis, Lexicons lexicons, SemanticStage semantic, RoomService rooms,
-      PromptService prompts, RoomEvents events, Metrics metrics, Options options) {
+      PromptService prompts, RoomEvents events, Metrics metrics, Options options, ReviewQueue queue) {
+    this.queue = queue;
     this.redis = redis;
     this.lexicons = lexicons;
     this.semantic = semantic;
@@ -272,6 +276,9 @@ public final class TranscriptService {
     // push reached a node: one that reached none (no socket of the room anywhere) goes out with the next hit.
     return events.publishUnlessMarked(RoomEvent.toModerators(room.roomId(), Frames.warning(warning)),
             RedisKeys.roomWarned(room.roomId(), d.ruleId()), options.repeatSeconds())
+        // Staff hear of it too, whether or not the streamer's screen was reached; a queue that cannot take the item
+        // must not cost the streamer the warning.
+        .compose(pushed -> queue.addWarning(room, warning).otherwise(Optional.empty()))
         .map(Optional.of(warning));
   }
 
@@ -288,6 +295,7 @@ public final class TranscriptService {
           Map<String, Object> trigger = new LinkedHashMap<>();
           trigger.put("type", "lexicon");
           trigger.put("ruleId", d.ruleId());
+          trigger.put("category", d.category());
           trigger.put("segmentId", found.segment().id());
           trigger.put("text", found.claim());
           trigger.put("matched", d.matched());

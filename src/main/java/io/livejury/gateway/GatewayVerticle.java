@@ -2,6 +2,7 @@ package io.livejury.gateway;
 
 import io.livejury.config.Settings;
 import io.livejury.detect.TranscriptService;
+import io.livejury.escalation.Escalation;
 import io.livejury.metrics.Metrics;
 import io.livejury.review.ReviewService;
 import io.livejury.room.RoomService;
@@ -28,9 +29,12 @@ public final class GatewayVerticle extends VerticleBase {
   private final TranscriptService transcripts;
   private final SocketServices sockets;
   private final Metrics metrics;
+  private final Escalation escalation;
 
   public GatewayVerticle(int port, Settings settings, Auth auth, Redis redis, Pool pg, RoomService rooms,
-      ReviewService reviews, TranscriptService transcripts, SocketServices sockets, Metrics metrics) {
+      ReviewService reviews, TranscriptService transcripts, SocketServices sockets, Metrics metrics,
+      Escalation escalation) {
+    this.escalation = escalation;
     this.port = port;
     this.settings = settings;
     this.auth = auth;
@@ -46,8 +50,8 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HttpApi api = new HttpApi(vertx, settings, auth, rooms, sockets.prompts(), reviews, transcripts,
-        new Health(redis, pg), metrics);
-    SocketGate gate = new SocketGate(vertx, auth, rooms, sockets);
+        new Health(redis, pg), metrics, escalation);
+    SocketGate gate = new SocketGate(vertx, auth, rooms, sockets, escalation.queue(), escalation.feeds());
     HandshakeDeadline deadline = new HandshakeDeadline(vertx, settings.socketPolicy().handshakeSeconds(), metrics);
     Router router = api.router();
     HttpServerOptions options = new HttpServerOptions()

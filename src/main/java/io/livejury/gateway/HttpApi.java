@@ -5,6 +5,8 @@ import io.livejury.common.Fields;
 import io.livejury.common.Json;
 import io.livejury.config.Settings;
 import io.livejury.detect.TranscriptService;
+import io.livejury.escalation.Escalation;
+import io.livejury.escalation.ReviewQueue;
 import io.livejury.metrics.Metrics;
 import io.livejury.model.Principal;
 import io.livejury.model.Role;
@@ -43,10 +45,12 @@ final class HttpApi {
   private final TranscriptService transcripts;
   private final Health health;
   private final Metrics metrics;
+  private final Escalation escalation;
 
   HttpApi(Vertx vertx, Settings settings, Auth auth, RoomService rooms, PromptService prompts, ReviewService reviews,
-      TranscriptService transcripts, Health health, Metrics metrics) {
+      TranscriptService transcripts, Health health, Metrics metrics, Escalation escalation) {
     this.metrics = metrics;
+    this.escalation = escalation;
     this.vertx = vertx;
     this.settings = settings;
     this.auth = auth;
@@ -78,6 +82,18 @@ final class HttpApi {
     router.post("/api/rooms/:roomId/end").handler(json(200, ctx ->
         rooms.end(caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"))
             .compose(room -> prompts.closeNow(room.roomId()).map(room))));
+    router.post("/api/rooms/:roomId/stop").handler(json(200, ctx ->
+        escalation.stops().stop(caller(ctx, Role.STAFF), ctx.pathParam("roomId"), body(ctx))));
+    router.get("/api/queue").handler(json(200, ctx -> {
+      caller(ctx, Role.STAFF);
+      return escalation.queue().list();
+    }));
+    router.post("/api/queue/:itemId/claim").handler(json(200, ctx ->
+        escalation.queue().claim(caller(ctx, Role.STAFF), ctx.pathParam("itemId"))));
+    router.post("/api/queue/:itemId/resolve").handler(json(200, ctx -> {
+      Principal staff = caller(ctx, Role.STAFF);
+      return escalation.stops().resolveItem(staff, ctx.pathParam("itemId"), ctx.body().isEmpty() ? null : body(ctx));
+    }));
     router.post("/api/rooms/:roomId/prompts").handler(json(201, ctx -> {
       if (!ctx.<Principal>get(PRINCIPAL).is(Role.STAFF) && asksCalibration(ctx)) {
         throw ApiException.forbidden("only staff may open a calibration prompt: its answer is staff's to know");
@@ -99,15 +115,24 @@ final class HttpApi {
       caller(ctx, Role.STAFF);
       return reviews.detail(ctx.pathParam("verdictId"));
     }));
-    router.post("/api/verdicts/:verdictId/review").handler(json(200, ctx ->
-        reviews.review(caller(ctx, Role.STAFF), ctx.pathParam("verdictId"), body(ctx))));
+    // A review decides the verdict's queue item too, whoever held it.
+    router.post("/api/verdicts/:verdictId/review").handler(json(200, ctx -> {
+      Principal staff = caller(ctx, Role.STAFF);
+      String verdictId = ctx.pathParam("verdictId");
+      return reviews.review(staff, verdictId, body(ctx)).compose(verdict -> escalation.queue()
+          .resolveQuietly(ReviewQueue.itemIdOfVerdict(verdictId), staff.userId(),
+              String.valueOf(verdict.getString("reviewStatus")))
+          .map(verdict));
+    }));
     router.get("/api/penalties").handler(json(200, ctx -> {
       Principal caller = caller(ctx, Role.STAFF, Role.STREAMER);
       String subject = ctx.queryParams().get("subject");
       if (caller.is(Role.STREAMER) && !caller.userId().equals(subject)) {
         throw ApiException.forbidden("streamers see their own penalties only");
       }
-      return reviews.penalties(subject);
+      // The streamer's record: penalties, and the stops of their rooms.
+      return reviews.penalties(subject).compose(record -> escalation.stops().stopsOf(subject)
+          .map(stops -> record.put("stops", stops)));
     }));
     router.post("/api/penalties/:penaltyId/appeal").handler(json(201, ctx ->
         reviews.appeal(caller(ctx, Role.STREAMER), ctx.pathParam("penaltyId"), body(ctx))));

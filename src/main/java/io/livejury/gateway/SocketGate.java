@@ -1,6 +1,9 @@
 package io.livejury.gateway;
 
 import io.livejury.common.ApiException;
+import io.livejury.escalation.ReviewQueue;
+import io.livejury.escalation.StaffFeeds;
+import io.livejury.model.Role;
 import io.livejury.model.Principal;
 import io.livejury.model.Room;
 import io.livejury.room.RoomService;
@@ -31,6 +34,7 @@ final class SocketGate {
 
   private static final Logger LOG = LoggerFactory.getLogger(SocketGate.class);
   private static final Pattern PATH = Pattern.compile("/ws/rooms/([A-Za-z0-9_-]{1,64})/?");
+  private static final Pattern STAFF_PATH = Pattern.compile("/ws/staff/?");
   private static final Pattern TOKEN = Pattern.compile("(?:^|&)token=([^&]*)");
   private static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
@@ -42,7 +46,13 @@ final class SocketGate {
   private final Set<String> allowedOrigins;
   private final TrustedProxies trustedProxies;
 
-  SocketGate(Vertx vertx, Auth auth, RoomService rooms, SocketServices services) {
+  private final ReviewQueue queue;
+  private final StaffFeeds staffFeeds;
+
+  SocketGate(Vertx vertx, Auth auth, RoomService rooms, SocketServices services, ReviewQueue queue,
+      StaffFeeds staffFeeds) {
+    this.queue = queue;
+    this.staffFeeds = staffFeeds;
     this.vertx = vertx;
     this.auth = auth;
     this.rooms = rooms;
@@ -53,6 +63,10 @@ final class SocketGate {
   }
 
   void handshake(ServerWebSocketHandshake handshake) {
+    if (STAFF_PATH.matcher(handshake.path()).matches()) {
+      staffHandshake(handshake);
+      return;
+    }
     Matcher path = PATH.matcher(handshake.path());
     if (!path.matches()) {
       handshake.reject(404);
@@ -90,6 +104,28 @@ final class SocketGate {
           }
           handshake.reject(err instanceof ApiException api ? api.status() : 503);
         });
+  }
+
+  /**
+   * The staff feed: the same Origin and token checks as a room socket, then staff only (403 for any other role),
+   * and the same per-user socket limit (429).
+   */
+  private void staffHandshake(ServerWebSocketHandshake handshake) {
+    if (!originAllowed(handshake)) {
+      handshake.reject(403);
+      return;
+    }
+    auth.authenticate(token(handshake.query()))
+        .compose(principal -> principal.is(Role.STAFF) ? Future.succeededFuture(principal)
+            : Future.failedFuture(ApiException.forbidden("the staff feed is for staff")))
+        .compose(principal -> services.users().tryAcquire(principal.userId()) ? Future.succeededFuture(principal)
+            : Future.failedFuture(new ApiException(429, "rate_limited", "too many sockets for one user")))
+        .onSuccess(principal -> handshake.accept()
+            .onSuccess(ws -> {
+              new StaffSocket(ws, queue, staffFeeds, () -> services.users().release(principal.userId())).start();
+            })
+            .onFailure(err -> services.users().release(principal.userId())))
+        .onFailure(err -> handshake.reject(err instanceof ApiException api ? api.status() : 503));
   }
 
   /**

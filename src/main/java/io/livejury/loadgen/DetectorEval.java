@@ -3,6 +3,7 @@ package io.livejury.loadgen;
 import io.livejury.detect.Detector;
 import io.livejury.detect.Hit;
 import io.livejury.detect.Lexicon;
+import io.livejury.detect.Normaliser;
 import io.livejury.detect.Rule;
 import io.livejury.semantic.SemanticStage;
 import io.livejury.semantic.SemanticVerdict;
@@ -108,20 +109,19 @@ public final class DetectorEval {
     private Stages() {
     }
 
-    /**
-     * The normaliser every stage reads from. This build has none apart from {@link Detector}'s own folding
-     * (case, width, digit runs), which {@link Detector#scan} applies itself, so the text passes unchanged.
-     */
+    /** The normaliser every stage reads from: the node's, with the shipped evasion table. */
+    static final Normaliser NORMALISER = Normaliser.standard();
+
     static UnaryOperator<String> normaliser() {
-      return UnaryOperator.identity();
+      return NORMALISER::normalise;
     }
 
     /**
      * Whether consecutive segments of a room are also judged together (previous + current), as the node does
-     * when it keeps a window of the room's last segment. This build scans each segment alone.
+     * when it keeps a window of the room's last segment.
      */
     static boolean window() {
-      return false;
+      return true;
     }
 
     /** The sentence-model stage, loaded and ready, on the given Vert.x; absent when this build has none. */
@@ -157,7 +157,7 @@ public final class DetectorEval {
 
     String lexiconSource = a.containsKey("lexicon") ? a.get("lexicon") : "shipped lexicon.txt";
     List<Rule> rules = a.containsKey("lexicon") ? Lexicon.fromFile(Path.of(a.get("lexicon"))) : Lexicon.fromResource();
-    Detector detector = new Detector(rules);
+    Detector detector = new Detector(rules, Stages.NORMALISER);
     UnaryOperator<String> normaliser = Stages.normaliser();
     boolean window = Stages.window();
 

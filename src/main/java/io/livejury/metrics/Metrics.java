@@ -77,6 +77,45 @@ public final class Metrics {
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(5));
   }
 
+  private final Map<String, Counter> queueItems = new ConcurrentHashMap<>();
+  private final Counter escalations = Counter.builder("livejury_queue_escalations")
+      .description("Queue items past their due time unclaimed, escalated by this node (each item by one node once)")
+      .register(registry);
+  private final Timer timeToClaim = staffTime("livejury_queue_time_to_claim",
+      "Queue item appeared to first claimed, by its first claimant");
+  private final Timer timeToDecision = staffTime("livejury_queue_time_to_decision",
+      "Queue item appeared to decided (resolved, reviewed, or its room stopped)");
+  private final Map<String, Counter> decided = new ConcurrentHashMap<>();
+
+  private Timer staffTime(String name, String description) {
+    return Timer.builder(name).description(description).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofHours(2)).register(registry);
+  }
+
+  /** A queue item this node added, by kind ({@code warning}, {@code verdict}, {@code reports}, {@code stop}). */
+  public void queueItemAdded(String kind) {
+    queueItems.computeIfAbsent(kind, k -> Counter.builder("livejury_queue_items").tag("kind", k)
+        .description("Queue items added by this node, by kind").register(registry)).increment();
+  }
+
+  /** A queue item this node escalated: past its due time, unclaimed. */
+  public void queueEscalated() {
+    escalations.increment();
+  }
+
+  /** A queue item claimed for the first time (or after a lapse), {@code waitedMs} after it appeared. */
+  public void queueClaimed(long waitedMs) {
+    timeToClaim.record(Math.max(0, waitedMs), TimeUnit.MILLISECONDS);
+  }
+
+  /** A queue item decided {@code tookMs} after it appeared; {@code pastDue}: after its due time. */
+  public void queueDecided(long tookMs, boolean pastDue) {
+    timeToDecision.record(Math.max(0, tookMs), TimeUnit.MILLISECONDS);
+    String when = pastDue ? "past_due" : "in_time";
+    decided.computeIfAbsent(when, w -> Counter.builder("livejury_queue_decided").tag("when", w)
+        .description("Queue items decided, in time or past their due time").register(registry)).increment();
+  }
+
   public void roomFanOut(long startedNanos) {
     roomFanOut.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
   }

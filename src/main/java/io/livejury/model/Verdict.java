@@ -9,7 +9,8 @@ import java.util.Map;
  * The audience's decision on a closed prompt. Its id derives from the prompt id: one verdict per prompt.
  * {@code jury} (null when juries are off) is {@code {"eligible", "voted", "excluded": {reason: n}, "weighted"?:
  * {option: x}, "flags": [{"type", "detail"}]}}; {@code calibration} is the prompt's known answer, set for a
- * staff calibration prompt, which never penalises.
+ * staff calibration prompt, which never penalises; {@code stop} ({@code {"reason", "by", "at"}}, null unless a stop cut
+ * the vote short) marks a verdict an emergency stop closed: kept as evidence, it creates no penalty and is no offence.
  */
 public record Verdict(
     String id,
@@ -28,7 +29,8 @@ public record Verdict(
     String reviewStatus,
     Map<String, Object> trigger,
     Map<String, Object> jury,
-    Map<String, Object> calibration) {
+    Map<String, Object> calibration,
+    Map<String, Object> stop) {
 
   public static final String INCONCLUSIVE = "INCONCLUSIVE";
   /** Condemned and inconclusive verdicts wait for staff; cleared ones need no review. */
@@ -56,7 +58,7 @@ public record Verdict(
     Map<String, Object> shownJury = withoutNetworks(jury);
     return shown == trigger && calibration == null && shownJury == jury ? this
         : new Verdict(id, promptId, roomId, streamerId, merchantId, kind, question, claim, outcome, counts, total,
-            confidence, decidedAt, reviewStatus, shown, shownJury, null);
+            confidence, decidedAt, reviewStatus, shown, shownJury, null, stop);
   }
 
   /** The flags' detail field naming a network. */

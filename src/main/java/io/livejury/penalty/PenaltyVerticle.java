@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Consumes the verdict stream durably and turns verdicts into Postgres rows and penalties. It reads as one
@@ -43,12 +44,19 @@ public final class PenaltyVerticle extends VerticleBase {
   private final Outbox outbox;
   private final Metrics metrics;
   private final Options options;
+  /** Told of every verdict once it is recorded (the staff queue, the automatic stop rule); never fails. */
+  private final Function<Verdict, Future<Void>> onRecorded;
   private boolean stopped;
   private boolean reclaiming;
   private long lastFailureLog;
 
+  /**
+   * @param onRecorded told of every verdict once it is in Postgres, however often its entry comes back (the staff
+   *                   queue makes one item of it); must not fail
+   */
   public PenaltyVerticle(Redis streams, Pool pg, PenaltyWriter writer, Outbox outbox, Metrics metrics,
-      Options options) {
+      Options options, Function<Verdict, Future<Void>> onRecorded) {
+    this.onRecorded = onRecorded;
     this.metrics = metrics;
     this.streams = streams;
     this.pg = pg;
@@ -180,7 +188,10 @@ public final class PenaltyVerticle extends VerticleBase {
     }
     return metrics.pgCall("verdict_write", () -> writer.record(verdict))
         .compose(outcome -> ack(id).map(outcome))
-        .onSuccess(outcome -> outcome.notice().ifPresent(outbox::publish))
+        .onSuccess(outcome -> {
+          outcome.notice().ifPresent(outbox::publish);
+          onRecorded.apply(verdict);
+        })
         .onFailure(err -> logFailure("Verdict " + verdict.id() + " not recorded yet, it stays pending", err))
         .mapEmpty();
   }

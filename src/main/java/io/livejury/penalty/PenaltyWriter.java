@@ -57,7 +57,7 @@ public final class PenaltyWriter {
             verdict.kind(), verdict.question(), verdict.claim(), verdict.outcome(),
             new JsonObject(new java.util.LinkedHashMap<>(verdict.counts())), verdict.total(), verdict.confidence(),
             OffsetDateTime.parse(verdict.decidedAt()), verdict.reviewStatus(),
-            json(verdict.trigger()), json(verdict.jury()), json(verdict.calibration())}))
+            json(verdict.trigger()), json(verdict.jury()), json(verdict.calibration()), json(verdict.stop())}))
         .compose(inserted -> {
           if (inserted.rowCount() == 0) {
             return Future.succeededFuture(new Outcome(Optional.empty())); // recorded before: nothing to do
@@ -69,7 +69,8 @@ public final class PenaltyWriter {
                     : Future.<Void>succeededFuture())
                 .map(new Outcome(Optional.empty()));
           }
-          if (!ladder.isOffence(verdict.outcome())) {
+          // A vote an emergency stop cut short is evidence, not a finding: the stop itself was staff's action.
+          if (!ladder.isOffence(verdict.outcome()) || verdict.stop() != null) {
             return counted.map(new Outcome(Optional.empty()));
           }
           return counted.compose(v -> penalise(conn, verdict, JuryReport.doubtsCondemnation(verdict.jury(),

@@ -22,7 +22,7 @@ public final class Rows {
         row.getString("streamer_id"), row.getString("merchant_id"), row.getString("kind"), row.getString("question"),
         row.getString("claim"), row.getString("outcome"), counts, row.getLong("total"), row.getDouble("confidence"),
         time(row.getOffsetDateTime("decided_at")), row.getString("review_status"),
-        map(row, "trigger"), map(row, "jury"), map(row, "calibration"));
+        map(row, "trigger"), map(row, "jury"), map(row, "calibration"), map(row, "stop"));
   }
 
   private static Map<String, Object> map(Row row, String column) {

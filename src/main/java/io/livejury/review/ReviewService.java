@@ -169,6 +169,10 @@ public final class ReviewService {
       throw ApiException.conflict("verdict " + verdict.id() + " answers a calibration prompt: it measures the jurors"
           + " against a known answer and has no penalty to confirm or overturn");
     }
+    if (verdict.stop() != null) {
+      throw ApiException.conflict("verdict " + verdict.id() + " closed a vote an emergency stop cut short: it has no"
+          + " penalty to confirm or overturn");
+    }
     boolean decided = Verdict.REVIEW_CONFIRMED.equals(current) || Verdict.REVIEW_OVERTURNED.equals(current);
     if (decided && !rereview) {
       throw ApiException.conflict("verdict " + verdict.id() + " is already " + current

@@ -80,10 +80,30 @@ public final class Presence {
       for (LocalRoom room : rooms) {
         if (room.viewers() > 0) {
           writes.add(LuaScript.AUDIENCE.call(redis, List.of(RedisKeys.roomAudience(room.roomId())),
-              List.of(nodeId, Integer.toString(room.eligibleViewers(nowMs)), expiry)));
+              List.of(nodeId, Integer.toString(room.eligibleViewers(nowMs)), expiry, Integer.toString(room.viewers()))));
         }
       }
       return Future.join(writes).mapEmpty();
+    });
+  }
+
+  /**
+   * Every viewer in the room now, across nodes (each user once per node, as the nodes reported within
+   * {@link #FRESH_MS}): the audience staff weigh a problem by, whatever the jury rules; at most
+   * {@link #REPORT_EVERY_MS} plus a round trip stale.
+   *
+   * @param atMs now, epoch ms (Redis's clock, or a node's clock close to it)
+   */
+  public Future<Long> viewers(String roomId, long atMs) {
+    return redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.roomAudience(roomId))).map(reply -> {
+      long viewers = 0;
+      for (String value : Replies.texts(reply).values()) {
+        String[] fields = value.split(" ");
+        if (Long.parseLong(fields[1]) > atMs - FRESH_MS) {
+          viewers += Long.parseLong(fields[fields.length > 2 ? 2 : 0]);
+        }
+      }
+      return viewers;
     });
   }
 

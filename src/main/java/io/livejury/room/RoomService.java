@@ -17,6 +17,7 @@ import io.vertx.redis.client.Request;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 
 /** Live rooms, kept in Redis beside their prompts. */
 public final class RoomService {
@@ -69,11 +70,36 @@ public final class RoomService {
     });
   }
 
-  /** The room, if it is still live: an ended room is gone (410) for anyone who would join it now. */
+  /**
+   * Stores the room as stopped, with why and by whom ({@code stop}: {@code {"reason", "by", "at"}}), so every node
+   * refuses new sockets (410) from the next handshake on. A room already stopped keeps its first stop.
+   *
+   * @return the room as stored; fails with 404 for an unknown room, 409 for an ended one
+   */
+  public Future<Room> markStopped(String roomId, Map<String, Object> stop) {
+    return get(roomId).compose(room -> {
+      if (room.isStopped()) {
+        return Future.succeededFuture(room);
+      }
+      if (!room.isLive()) {
+        return Future.failedFuture(ApiException.conflict("room " + roomId + " has ended: there is nothing left to stop"));
+      }
+      Room stopped = room.stopped(stop);
+      return redis.send(Request.cmd(Command.SET).arg(RedisKeys.room(roomId)).arg(Json.encode(stopped)))
+          .map(stopped);
+    });
+  }
+
+  /** The room, if it is still live: an ended or stopped room is gone (410) for anyone who would join it now. */
   public Future<Room> live(String roomId) {
-    return get(roomId).compose(room -> room.isLive()
-        ? Future.succeededFuture(room)
-        : Future.failedFuture(ApiException.gone("room " + roomId + " has ended")));
+    return get(roomId).compose(room -> {
+      if (room.isLive()) {
+        return Future.succeededFuture(room);
+      }
+      return Future.failedFuture(ApiException.gone(room.isStopped()
+          ? "room " + roomId + " was stopped: " + room.stop().get("reason")
+          : "room " + roomId + " has ended"));
+    });
   }
 
   public Future<Room> get(String roomId) {

@@ -105,7 +105,7 @@ public final class CloserVerticle extends VerticleBase {
           Map<String, Long> counts = Replies.pairs(reply.get(5), 0);
           Future<Verdict> verdict = stored.isEmpty()
               ? decide(prompt, reply.get(1).toString(), reply.get(2).toString(), counts,
-                  reply.get(4).toString(), Replies.pairs(reply.get(6), 0))
+                  reply.get(4).toString(), Replies.pairs(reply.get(6), 0), stop(reply))
               : Future.succeededFuture(Json.decode(stored, Verdict.class));
           return verdict.compose(v -> handOff(prompt, v, counts));
         });
@@ -113,18 +113,20 @@ public final class CloserVerticle extends VerticleBase {
 
   /** Decides, then stores the decision unless another node stored one first; the stored one wins. */
   private Future<Verdict> decide(Prompt prompt, String streamerId, String merchantId, Map<String, Long> counts,
-      String eligible, Map<String, Long> excluded) {
+      String eligible, Map<String, Long> excluded, Map<String, Object> stop) {
     PromptKind kind = PromptKinds.get(prompt.kind());
     Future<Judged> judged = prompt.jury() == null
         ? Future.succeededFuture(new Judged(rule.decide(kind, counts), null))
         : juries.count(prompt, kind, count(eligible), excluded)
             .map(counted -> new Judged(rule.decide(kind, counts, counted.weights()), counted.report().toMap()));
     return judged.compose(j -> {
-      boolean reviewed = prompt.calibration() == null && !kind.cleared().equals(j.decision().outcome());
+      // A vote a stop cut short has nothing for staff to confirm: the stop was their decision.
+      boolean reviewed = prompt.calibration() == null && stop == null && !kind.cleared().equals(j.decision().outcome());
       Verdict verdict = new Verdict(Verdict.idFor(prompt.id()), prompt.id(), prompt.roomId(), streamerId, merchantId,
           prompt.kind(), prompt.question(), prompt.claim(), j.decision().outcome(), counts, Replies.total(counts),
           j.decision().confidence(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
-          reviewed ? Verdict.REVIEW_PENDING : Verdict.REVIEW_NONE, prompt.trigger(), j.jury(), prompt.calibration());
+          reviewed ? Verdict.REVIEW_PENDING : Verdict.REVIEW_NONE, prompt.trigger(), j.jury(), prompt.calibration(),
+          stop);
       return redis.send(Request.cmd(Command.HSETNX).arg(RedisKeys.prompt(prompt.id())).arg("verdict")
               .arg(Json.encode(verdict)))
           .compose(set -> set.toInteger() == 1
@@ -132,6 +134,12 @@ public final class CloserVerticle extends VerticleBase {
               : redis.send(Request.cmd(Command.HGET).arg(RedisKeys.prompt(prompt.id())).arg("verdict"))
                   .map(stored -> Json.decode(stored.toString(), Verdict.class)));
     });
+  }
+
+  /** The stop that cut the prompt's vote short ({@code {"reason", "by", "at"}}), null when none did. */
+  private static Map<String, Object> stop(Response reply) {
+    String stopped = reply.size() > 7 && reply.get(7) != null ? reply.get(7).toString() : "";
+    return stopped.isEmpty() ? null : new io.vertx.core.json.JsonObject(stopped).getMap();
   }
 
   /** The prompt's {@code eligible} field: 0 when no node counted one (or wrote something else), never a failed close. */

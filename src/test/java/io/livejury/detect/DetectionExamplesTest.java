@@ -25,7 +25,8 @@ class DetectionExamplesTest {
   private static final Set<String> CATEGORIES =
       Set.of("medical_claim", "extreme_words", "price_fraud", "fake_scarcity", "off_platform");
 
-  private final Detector detector = new Detector(Lexicon.fromResource());
+  private final Normaliser normaliser = Normaliser.standard();
+  private final Detector detector = new Detector(Lexicon.fromResource(), normaliser);
 
   /** One row of why.tsv. */
   record Example(int line, String label, String expected, String expectNow, String text) {
@@ -56,7 +57,7 @@ class DetectionExamplesTest {
    * in order, joined by "+", and match no row, so they fail the test visibly).
    */
   private String today(String text) {
-    List<Hit> hits = detector.scan(text);
+    List<Hit> hits = detector.scan(normaliser.normalise(text));
     return hits.isEmpty() ? "none"
         : String.join("+", hits.stream().map(h -> h.rule().category() + ":" + h.rule().severity()).toList());
   }
@@ -64,7 +65,7 @@ class DetectionExamplesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void behavesAsTheTableSays(Example example) {
-    List<Hit> hits = detector.scan(example.text());
+    List<Hit> hits = detector.scan(normaliser.normalise(example.text()));
     if (example.expectNow().equals("as_labelled")) {
       if (example.label().equals("legal")) {
         assertThat(hits).as("a legal sentence raises no warning: %s", example.text()).isEmpty();

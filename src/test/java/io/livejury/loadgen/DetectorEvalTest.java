@@ -1,7 +1,8 @@
 package io.livejury.loadgen;
 
 import io.livejury.detect.Detector;
-import io.livejury.detect.Lexicon;
+import io.livejury.detect.Normaliser;
+import io.livejury.detect.Rule;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -42,17 +43,24 @@ class DetectorEvalTest {
     assertThat(texts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)).isEmpty();
   }
 
+  /** A lexicon of the test's own, so the arithmetic below does not move when the shipped lexicon improves. */
+  private static final Detector SCORING_LEXICON = new Detector(List.of(
+      new Rule("t.scarcity", "fake_scarcity", Rule.WARN, List.of("最后#件", "最后一件"), List.of(), List.of(), "scarcity"),
+      new Rule("t.extreme", "extreme_words", Rule.WARN, List.of("最好"), List.of(), List.of(), "extreme"),
+      new Rule("t.price", "price_fraud", Rule.WARN, List.of("原价#"), List.of(), List.of(), "price")),
+      Normaliser.standard());
+
   @Test
   void scoresCountCategoriesNotJustFlags() throws IOException {
     List<DetectorEval.Item> items = List.of(
         item(1, true, "fake_scarcity", "plain", "最后3件了，手慢无"),
         // Flagged, but as an absolute claim: a miss for recall, a wrong flag for precision.
         item(2, true, "fake_scarcity", "paraphrase", "全网最好的，卖完就没了"),
-        item(3, true, "price_fraud", "numerals", "原价三百九十九"),
+        item(3, true, "price_fraud", "paraphrase", "以前卖得可贵了"),
         item(4, false, "fake_scarcity", "plain", "最后一件事，看好尺码"),
         item(5, false, "extreme_words", "plain", "这款茶的口感很醇厚"),
         new DetectorEval.Item(6, true, false, null, "greeting", "欢迎新来的宝宝", List.of("欢迎新来的宝宝")));
-    JsonObject result = DetectorEval.evaluate(new DetectorEval.LexiconJudge(s -> s, false, new Detector(Lexicon.fromResource())), items,
+    JsonObject result = DetectorEval.evaluate(new DetectorEval.LexiconJudge(Normaliser.standard()::normalise, false, SCORING_LEXICON), items,
         new double[] {0.85, 0.10, 0.02});
     JsonObject overall = result.getJsonObject("overall");
     assertThat(overall.getLong("caught")).isEqualTo(1);

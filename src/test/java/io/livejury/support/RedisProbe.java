@@ -1,5 +1,6 @@
 package io.livejury.support;
 
+import io.livejury.escalation.StaffFeedVerticle;
 import io.livejury.common.LuaScript;
 import io.livejury.common.RedisKeys;
 import io.livejury.common.Replies;
@@ -78,8 +79,8 @@ public final class RedisProbe {
   }
 
   /**
-   * Kills every connection subscribed to a channel ({@code sub>0} in CLIENT LIST), one by one with
-   * CLIENT KILL ID, as a network blip would drop a node's subscriber; returns how many it killed.
+   * Kills every room subscriber connection ({@code sub>0} in CLIENT LIST, but not a staff feed's, which names itself),
+   * one by one with CLIENT KILL ID, as a network blip would drop a node's subscriber; returns how many it killed.
    */
   public int killSubscriberConnections() {
     String clients = redis.send(Request.cmd(Command.CLIENT).arg("LIST")).await().toString();
@@ -92,7 +93,8 @@ public final class RedisProbe {
           fields.put(pair.substring(0, eq), pair.substring(eq + 1));
         }
       }
-      if (Integer.parseInt(fields.getOrDefault("sub", "0")) > 0) {
+      if (Integer.parseInt(fields.getOrDefault("sub", "0")) > 0
+          && !StaffFeedVerticle.CONNECTION_NAME.equals(fields.get("name"))) {
         killed += redis.send(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(fields.get("id"))).await().toInteger();
       }
     }

@@ -59,6 +59,15 @@ public final class TestSocket {
     return socket.ws.connect(options).map(socket);
   }
 
+  /** A staff feed socket ({@code /ws/staff}), once its first frame, the whole queue, has come. */
+  public static TestSocket staff(Vertx vertx, int port, String token) {
+    TestSocket socket = new TestSocket(client(vertx));
+    socket.ws.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port)
+        .setURI("/ws/staff?token=" + token).setTimeout(15_000)).await();
+    socket.await("queue");
+    return socket;
+  }
+
   public static TestSocket connect(Vertx vertx, int port, String roomId, String token) {
     TestSocket socket = open(client(vertx), port, roomId, token).await();
     socket.await("welcome");

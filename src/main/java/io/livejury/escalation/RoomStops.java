@@ -1,0 +1,196 @@
+package io.livejury.escalation;
+
+import io.livejury.common.ApiException;
+import io.livejury.common.Fields;
+import io.livejury.common.Frames;
+import io.livejury.common.LuaScript;
+import io.livejury.common.RedisKeys;
+import io.livejury.common.Sql;
+import io.livejury.model.Principal;
+import io.livejury.model.Room;
+import io.livejury.model.Verdict;
+import io.livejury.penalty.PenaltyLadder;
+import io.livejury.penalty.Rows;
+import io.livejury.room.RoomEvent;
+import io.livejury.room.RoomEvents;
+import io.livejury.room.RoomService;
+import io.livejury.vote.PromptService;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Emergency stops (PROTOCOL.md, "Live escalation and emergency stop"). A stop marks the room {@code stopped} in
+ * Redis first, so every node answers new sockets 410 from then on; closes its open prompts without penalty (each
+ * marked for ballot.lua and the closer); writes its audit row to Postgres ({@code room_stops}, also the streamer's
+ * record); and sends {@code stopped} and the changed room to every socket of the room on every node, through the
+ * room's event stream. Each step is idempotent, so sending the stop again finishes one that failed half-way.
+ *
+ * <p>An automatic rule only proposes: {@code LIVEJURY_AUTO_STOP_VERDICTS} condemned verdicts of a category in
+ * {@code LIVEJURY_AUTO_STOP_CATEGORIES} in one room within {@code LIVEJURY_AUTO_STOP_WINDOW_MINUTES} write a
+ * {@code pending} audit row and a critical queue item; staff confirm it by stopping the room, or dismiss it by
+ * deciding the item.
+ */
+public final class RoomStops {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RoomStops.class);
+  private static final int MAX_REASON = 500;
+
+  private final Redis redis;
+  private final Pool pg;
+  private final RoomService rooms;
+  private final PromptService prompts;
+  private final RoomEvents events;
+  private final ReviewQueue queue;
+  private final PenaltyLadder ladder;
+
+  public RoomStops(Redis redis, Pool pg, RoomService rooms, PromptService prompts, RoomEvents events,
+      ReviewQueue queue, PenaltyLadder ladder) {
+    this.redis = redis;
+    this.pg = pg;
+    this.rooms = rooms;
+    this.prompts = prompts;
+    this.events = events;
+    this.queue = queue;
+    this.ladder = ladder;
+  }
+
+  /**
+   * Stops a live room on staff's word ({@code {"reason"}}, 1 to 500 characters). Stopping a stopped room again
+   * repeats every step under its first stop.
+   *
+   * @return the room with {@code "status":"stopped"} and its {@code stop}; fails with 400 (no reason), 404 (no such
+   *     room), 409 (the room has ended), 503 (the room is stopped but its audit row is not written yet: send the
+   *     stop again)
+   */
+  public Future<Room> stop(Principal staff, String roomId, JsonObject body) {
+    String reason = Fields.requiredText(body, "reason", MAX_REASON);
+    Map<String, Object> stop = new LinkedHashMap<>();
+    stop.put("reason", reason);
+    stop.put("by", staff.userId());
+    stop.put("at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+    return rooms.markStopped(roomId, stop).compose(room -> {
+      JsonObject first = new JsonObject(room.stop());
+      return prompts.stopNow(roomId, first)
+          .compose(v -> audit(room, staff))
+          .compose(v -> events.publish(RoomEvent.toEveryone(roomId,
+              Frames.stopped(roomId, first.getString("reason")), Frames.room(room))))
+          .compose(v -> settleProposal(roomId, staff.userId()))
+          .map(room);
+    });
+  }
+
+  /** The stop's id: one per room and stop time, so a repeated stop writes its row once. */
+  static String stopId(Room room) {
+    return "stop-" + room.roomId() + "-" + Instant.parse((String) room.stop().get("at")).toEpochMilli();
+  }
+
+  private Future<Void> audit(Room room, Principal staff) {
+    Map<String, Object> stop = room.stop();
+    OffsetDateTime at = OffsetDateTime.parse((String) stop.get("at"));
+    return pg.withTransaction(conn -> conn.preparedQuery(Sql.INSERT_ROOM_STOP.text()).execute(Tuple.from(new Object[] {
+                stopId(room), room.roomId(), room.streamerId(), stop.get("reason"), stop.get("by"), false, "confirmed",
+                stop.get("by"), at}))
+            .compose(inserted -> conn.preparedQuery(Sql.CONFIRM_PENDING_STOPS.text())
+                .execute(Tuple.of(room.roomId(), staff.userId()))))
+        .<Void>mapEmpty()
+        .recover(err -> {
+          LOG.warn("Stop of room {} not audited yet: {}", room.roomId(), err.getMessage());
+          return Future.failedFuture(new ApiException(503, "unavailable", "room " + room.roomId()
+              + " is stopped, but its audit record could not be written yet: send the stop again"));
+        });
+  }
+
+  /** A proposal of an automatic stop for this room is settled by the stop: its queue item is decided. */
+  private Future<Void> settleProposal(String roomId, String by) {
+    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.roomStopProposed(roomId)))
+        .compose(proposal -> proposal == null ? Future.<Void>succeededFuture()
+            : queue.resolveQuietly("q-" + proposal, by, "stopped"))
+        .otherwise(err -> null);
+  }
+
+  /**
+   * Decides a queue item; deciding a stop proposal any other way than by stopping the room dismisses it (its
+   * audit row says so).
+   */
+  public Future<JsonObject> resolveItem(Principal staff, String itemId, JsonObject body) {
+    return queue.resolve(staff, itemId, body).compose(item -> {
+      if (!QueueItem.STOP.equals(item.getString("kind"))) {
+        return Future.succeededFuture(item);
+      }
+      String stopId = item.getJsonObject("source").getString("stopId");
+      return pg.preparedQuery(Sql.DISMISS_STOP.text()).execute(Tuple.of(stopId, staff.userId())).map(item);
+    });
+  }
+
+  /**
+   * Counts a recorded verdict toward the automatic stop rule and proposes a stop when it makes enough. Never
+   * fails: a rule that cannot be checked proposes nothing, and is logged.
+   */
+  public Future<Void> consider(Verdict verdict) {
+    QueuePolicy policy = queue.policy();
+    if (!policy.autoStopEnabled() || !ladder.isOffence(verdict.outcome()) || verdict.calibration() != null
+        || verdict.stop() != null) {
+      return Future.succeededFuture();
+    }
+    String category = ReviewQueue.categoryOf(verdict);
+    if (!policy.autoStopCategories().contains(category)) {
+      return Future.succeededFuture();
+    }
+    long windowMs = policy.autoStopWindowMinutes() * 60_000L;
+    String proposalId = "autostop-" + verdict.roomId() + "-" + verdict.id();
+    return LuaScript.AUTO_STOP.call(redis,
+            List.of(RedisKeys.roomStopVerdicts(verdict.roomId()), RedisKeys.roomStopProposed(verdict.roomId())),
+            List.of(verdict.id(), Long.toString(windowMs), Integer.toString(policy.autoStopVerdicts()), proposalId))
+        .compose(reply -> reply.get(0).toInteger() != 1 ? Future.<Void>succeededFuture()
+            : rooms.get(verdict.roomId()).compose(room -> !room.isLive() ? Future.<Void>succeededFuture()
+                : propose(room, proposalId, category, reply.get(1).toLong(), policy)))
+        .otherwise(err -> {
+          LOG.warn("Automatic stop rule not checked for verdict {}: {}", verdict.id(), err.getMessage());
+          return null;
+        });
+  }
+
+  private Future<Void> propose(Room room, String proposalId, String category, long verdicts, QueuePolicy policy) {
+    String reason = verdicts + " condemned " + category.replace('_', ' ') + " verdicts within "
+        + policy.autoStopWindowMinutes() + " minutes";
+    return pg.preparedQuery(Sql.INSERT_ROOM_STOP.text()).execute(Tuple.from(new Object[] {
+            proposalId, room.roomId(), room.streamerId(), reason, "auto", true, "pending", null, null}))
+        .compose(v -> queue.addStopProposal(room, proposalId, category, verdicts, policy.autoStopWindowMinutes()))
+        .mapEmpty();
+  }
+
+  /** The streamer's stops, newest first, as their record shows them (staff's proposals and decisions included). */
+  public Future<JsonArray> stopsOf(String streamerId) {
+    return pg.preparedQuery(Sql.STOPS_OF_STREAMER.text()).execute(Tuple.of(streamerId)).map(rows -> {
+      JsonArray stops = new JsonArray();
+      for (Row row : rows) {
+        JsonObject stop = new JsonObject().put("id", row.getString("id")).put("roomId", row.getString("room_id"))
+            .put("reason", row.getString("reason")).put("by", row.getString("by_user"))
+            .put("auto", row.getBoolean("auto")).put("status", row.getString("status"))
+            .put("at", Rows.time(row.getOffsetDateTime("created_at")));
+        if (row.getString("decided_by") != null) {
+          stop.put("decidedBy", row.getString("decided_by"))
+              .put("decidedAt", Rows.time(row.getOffsetDateTime("decided_at")));
+        }
+        stops.add(stop);
+      }
+      return stops;
+    });
+  }
+}
