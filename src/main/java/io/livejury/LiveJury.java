@@ -32,6 +32,13 @@ import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomHubVerticle;
 import io.livejury.room.RoomRegistry;
 import io.livejury.room.RoomService;
+import io.livejury.teach.LexiconSheets;
+import io.livejury.teach.TaughtSync;
+import io.livejury.teach.TeachService;
+import io.livejury.teach.TeachStore;
+import io.livejury.teach.TeachVerticle;
+import io.livejury.teach.TeachableSheets;
+import io.livejury.teach.WarningRecords;
 import io.livejury.verdict.CloserVerticle;
 import io.livejury.vote.BallotCounter;
 import io.livejury.vote.PromptService;
@@ -103,6 +110,8 @@ public final class LiveJury {
     Redis subscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
     // The verdict consumer blocks on XREADGROUP, so it gets connections of its own.
     Redis streams = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(4));
+    // Taught examples are announced on a pub/sub channel: a connection of its own stays subscribed.
+    Redis teachSubscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
     Pool pg = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(settings.pgPoolSize()))
         .connectingTo(PgConnectOptions.fromUri(settings.pgUrl()))
@@ -121,10 +130,15 @@ public final class LiveJury {
     BallotCounter ballots = new BallotCounter(redis);
     Lexicons lexicons = new Lexicons(new Detector(settings.lexiconPath() == null
         ? Lexicon.fromResource() : Lexicon.fromFile(Path.of(settings.lexiconPath()))));
+    WarningRecords warningRecords = new WarningRecords(redis, settings.teach().warningRecordHours());
     TranscriptService transcripts = new TranscriptService(redis, lexicons, rooms, prompts, events,
         new TranscriptService.Options(settings.transcriptMaxSegments(), settings.transcriptMaxTextChars(),
             settings.transcriptMaxBytes(), settings.warningRepeatSeconds(), settings.autoPromptCooldownMinutes(),
-            settings.promptSeconds(), settings.autoPromptCategories()));
+            settings.promptSeconds(), settings.autoPromptCategories()), warningRecords);
+    TeachableSheets sheets = new LexiconSheets(lexicons);
+    TeachStore taughtStore = new TeachStore(pg);
+    TaughtSync taughtSync = new TaughtSync(taughtStore, sheets);
+    TeachService teach = new TeachService(pg, redis, taughtStore, warningRecords, sheets, taughtSync, lexicons);
     ReportService reports = new ReportService(redis, prompts, new ReportService.Options(
         settings.reportCooldownSeconds(), settings.reportThreshold(), settings.reportWindowSeconds(),
         settings.promptSeconds(), settings.reportTextsKept(), settings.jury().presenceSeconds(),
@@ -157,12 +171,14 @@ public final class LiveJury {
             new PenaltyWriter(pg, ladder, outbox, new BallotArchive(redis), jurors), outbox, metrics, penaltyOptions)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new TeachVerticle(teachSubscriber, taughtSync,
+            settings.teach().resyncMs(), settings.subscriberReconnectMs())))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,
-            auth, redis, pg, rooms, reviews, transcripts, sockets, metrics)))
+            auth, redis, pg, rooms, reviews, transcripts, teach, sockets, metrics)))
         .compose(v -> adminPort == NO_ADMIN_PORT ? Future.<Void>succeededFuture()
             : deploy(vertx, deployments, 1, () ->
                 new AdminVerticle(settings.adminHost(), adminPort, metrics, redis, pg)))
-        .map(v -> new LiveJury(vertx, port, adminPort, List.of(redis, subscriber, streams), pg, deployments));
+        .map(v -> new LiveJury(vertx, port, adminPort, List.of(redis, subscriber, streams, teachSubscriber), pg, deployments));
   }
 
   private static Future<Void> deploy(Vertx vertx, List<String> deployments, int instances,

@@ -5,6 +5,7 @@ import io.livejury.gateway.TrustedProxies;
 import io.livejury.jury.FlagRules;
 import io.livejury.jury.JuryPolicy;
 import io.livejury.jury.ReputationRule;
+import io.livejury.teach.TeachSettings;
 import io.livejury.verdict.VerdictRule;
 
 import java.io.IOException;
@@ -83,7 +84,8 @@ public record Settings(
     EmbeddedServers.Options embedded,
     JuryPolicy jury,
     FlagRules flags,
-    ReputationRule reputation) {
+    ReputationRule reputation,
+    TeachSettings teach) {
 
   /** Reads settings by name, for the records of other packages that build themselves from configuration. */
   public interface Reader {
@@ -211,7 +213,8 @@ public record Settings(
             positive(p, "LIVEJURY_EMBEDDED_PG_MAX_CONNECTIONS")),
         JuryPolicy.from(reader(p)),
         FlagRules.from(reader(p)),
-        ReputationRule.from(reader(p)));
+        ReputationRule.from(reader(p)),
+        TeachSettings.from(reader(p)));
   }
 
   private static Reader reader(Properties p) {

@@ -15,6 +15,7 @@ import io.livejury.model.Warning;
 import io.livejury.room.RoomEvent;
 import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomService;
+import io.livejury.teach.WarningRecords;
 import io.livejury.vote.PromptService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -55,9 +56,11 @@ public final class TranscriptService {
   private final PromptService prompts;
   private final RoomEvents events;
   private final Options options;
+  private final WarningRecords records;
 
   public TranscriptService(Redis redis, Lexicons lexicons, RoomService rooms, PromptService prompts, RoomEvents events,
-      Options options) {
+      Options options, WarningRecords records) {
+    this.records = records;
     this.redis = redis;
     this.lexicons = lexicons;
     this.rooms = rooms;
@@ -101,8 +104,9 @@ public final class TranscriptService {
         Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
     // Every hit is answered; only the push to the streamer's screen is held back for repeats, and only once a
     // push reached a node: one that reached none (no socket of the room anywhere) goes out with the next hit.
-    return events.publishUnlessMarked(RoomEvent.toModerators(room.roomId(), Frames.warning(warning)),
-            RedisKeys.roomWarned(room.roomId(), hit.rule().id()), options.repeatSeconds())
+    // Kept by id, so staff can mark it wrong and teach its sentence as allowed from the server's own record.
+    return Future.all(events.publishUnlessMarked(RoomEvent.toModerators(room.roomId(), Frames.warning(warning)),
+            RedisKeys.roomWarned(room.roomId(), hit.rule().id()), options.repeatSeconds()), records.remember(warning))
         .map(Optional.of(warning));
   }
 
