@@ -5,6 +5,7 @@ import io.livejury.gateway.TrustedProxies;
 import io.livejury.jury.FlagRules;
 import io.livejury.jury.JuryPolicy;
 import io.livejury.jury.ReputationRule;
+import io.livejury.semantic.SemanticSettings;
 import io.livejury.verdict.VerdictRule;
 
 import java.io.IOException;
@@ -83,7 +84,8 @@ public record Settings(
     EmbeddedServers.Options embedded,
     JuryPolicy jury,
     FlagRules flags,
-    ReputationRule reputation) {
+    ReputationRule reputation,
+    SemanticSettings semantic) {
 
   /** Reads settings by name, for the records of other packages that build themselves from configuration. */
   public interface Reader {
@@ -97,6 +99,9 @@ public record Settings(
 
     /** Null when the setting is empty, else a whole number of at least 1. */
     Integer optionalPositive(String key);
+
+    /** Null when the setting is empty, else its value, trimmed. */
+    String optionalText(String key);
   }
 
   public static final String DEV_JWT_SECRET = "livejury-dev-secret-change-me-in-production";
@@ -211,7 +216,8 @@ public record Settings(
             positive(p, "LIVEJURY_EMBEDDED_PG_MAX_CONNECTIONS")),
         JuryPolicy.from(reader(p)),
         FlagRules.from(reader(p)),
-        ReputationRule.from(reader(p)));
+        ReputationRule.from(reader(p)),
+        SemanticSettings.from(reader(p)));
   }
 
   private static Reader reader(Properties p) {
@@ -243,6 +249,12 @@ public record Settings(
       @Override
       public Integer optionalPositive(String key) {
         return p.getProperty(key, "").isBlank() ? null : Settings.positive(p, key);
+      }
+
+      @Override
+      public String optionalText(String key) {
+        String value = p.getProperty(key, "").trim();
+        return value.isEmpty() ? null : value;
       }
     };
   }
