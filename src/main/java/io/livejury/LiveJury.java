@@ -32,7 +32,9 @@ import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomHubVerticle;
 import io.livejury.room.RoomRegistry;
 import io.livejury.room.RoomService;
-import io.livejury.teach.LexiconSheets;
+import io.livejury.semantic.ModelStage;
+import io.livejury.semantic.SemanticStage;
+import io.livejury.teach.ModelSheets;
 import io.livejury.teach.TaughtSync;
 import io.livejury.teach.TeachService;
 import io.livejury.teach.TeachStore;
@@ -75,14 +77,17 @@ public final class LiveJury {
   private final List<Redis> clients;
   private final Pool pg;
   private final List<String> deployments;
+  private final ModelStage semantic;
 
-  private LiveJury(Vertx vertx, int port, int adminPort, List<Redis> clients, Pool pg, List<String> deployments) {
+  private LiveJury(Vertx vertx, int port, int adminPort, List<Redis> clients, Pool pg, List<String> deployments,
+      ModelStage semantic) {
     this.vertx = vertx;
     this.port = port;
     this.adminPort = adminPort;
     this.clients = clients;
     this.pg = pg;
     this.deployments = deployments;
+    this.semantic = semantic;
   }
 
   /**
@@ -128,6 +133,8 @@ public final class LiveJury {
     Presence presence = new Presence(redis, settings.jury(), nodeId);
     PromptService prompts = new PromptService(redis, rooms, events, presence, settings);
     BallotCounter ballots = new BallotCounter(redis);
+    // The sentence model and its sheets load before the gateway lets traffic in (see the chain below).
+    ModelStage semantic = new ModelStage(vertx, settings.semantic(), metrics);
     Lexicons lexicons = new Lexicons(new Detector(settings.lexiconPath() == null
         ? Lexicon.fromResource() : Lexicon.fromFile(Path.of(settings.lexiconPath()))));
     WarningRecords warningRecords = new WarningRecords(redis, settings.teach().warningRecordHours());
@@ -135,7 +142,7 @@ public final class LiveJury {
         new TranscriptService.Options(settings.transcriptMaxSegments(), settings.transcriptMaxTextChars(),
             settings.transcriptMaxBytes(), settings.warningRepeatSeconds(), settings.autoPromptCooldownMinutes(),
             settings.promptSeconds(), settings.autoPromptCategories()), warningRecords);
-    TeachableSheets sheets = new LexiconSheets(lexicons);
+    TeachableSheets sheets = new ModelSheets(semantic, lexicons);
     TeachStore taughtStore = new TeachStore(pg);
     TaughtSync taughtSync = new TaughtSync(taughtStore, sheets);
     TeachService teach = new TeachService(pg, redis, taughtStore, warningRecords, sheets, taughtSync, lexicons);
@@ -171,6 +178,7 @@ public final class LiveJury {
             new PenaltyWriter(pg, ladder, outbox, new BallotArchive(redis), jurors), outbox, metrics, penaltyOptions)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
+        .compose(v -> semantic.start())
         .compose(v -> deploy(vertx, deployments, 1, () -> new TeachVerticle(teachSubscriber, taughtSync,
             settings.teach().resyncMs(), settings.subscriberReconnectMs())))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,
@@ -178,7 +186,8 @@ public final class LiveJury {
         .compose(v -> adminPort == NO_ADMIN_PORT ? Future.<Void>succeededFuture()
             : deploy(vertx, deployments, 1, () ->
                 new AdminVerticle(settings.adminHost(), adminPort, metrics, redis, pg)))
-        .map(v -> new LiveJury(vertx, port, adminPort, List.of(redis, subscriber, streams, teachSubscriber), pg, deployments));
+        .map(v -> new LiveJury(vertx, port, adminPort, List.of(redis, subscriber, streams, teachSubscriber), pg, deployments,
+            semantic));
   }
 
   private static Future<Void> deploy(Vertx vertx, List<String> deployments, int instances,
@@ -199,6 +208,19 @@ public final class LiveJury {
     return adminPort;
   }
 
+  /**
+   * The semantic stage of this node, loaded (or, when the model is off or could not load, answering "not run")
+   * by the time the node is started; the detection pipeline judges normalised segments with it.
+   */
+  public SemanticStage semantic() {
+    return semantic;
+  }
+
+  /** The semantic stage's sheet reports: per sheet in force, its examples, threshold and leave-one-out figures. */
+  public List<io.livejury.semantic.SheetReport> sheetReports() {
+    return semantic.reports();
+  }
+
   /** Stops taking traffic first (gateway), then the background verticles, then closes the clients. */
   public Future<Void> stop() {
     Future<Void> chain = Future.succeededFuture();
@@ -207,6 +229,7 @@ public final class LiveJury {
       chain = chain.transform(previous -> vertx.undeploy(id));
     }
     return chain
+        .eventually(semantic::stop)
         .eventually(() -> {
           List<Future<Void>> closing = new ArrayList<>();
           clients.forEach(client -> closing.add(client.close()));

@@ -5,6 +5,7 @@ import io.livejury.gateway.TrustedProxies;
 import io.livejury.jury.FlagRules;
 import io.livejury.jury.JuryPolicy;
 import io.livejury.jury.ReputationRule;
+import io.livejury.semantic.SemanticSettings;
 import io.livejury.teach.TeachSettings;
 import io.livejury.verdict.VerdictRule;
 
@@ -85,6 +86,7 @@ public record Settings(
     JuryPolicy jury,
     FlagRules flags,
     ReputationRule reputation,
+    SemanticSettings semantic,
     TeachSettings teach) {
 
   /** Reads settings by name, for the records of other packages that build themselves from configuration. */
@@ -99,6 +101,9 @@ public record Settings(
 
     /** Null when the setting is empty, else a whole number of at least 1. */
     Integer optionalPositive(String key);
+
+    /** Null when the setting is empty, else its value, trimmed. */
+    String optionalText(String key);
   }
 
   public static final String DEV_JWT_SECRET = "livejury-dev-secret-change-me-in-production";
@@ -214,6 +219,7 @@ public record Settings(
         JuryPolicy.from(reader(p)),
         FlagRules.from(reader(p)),
         ReputationRule.from(reader(p)),
+        SemanticSettings.from(reader(p)),
         TeachSettings.from(reader(p)));
   }
 
@@ -246,6 +252,12 @@ public record Settings(
       @Override
       public Integer optionalPositive(String key) {
         return p.getProperty(key, "").isBlank() ? null : Settings.positive(p, key);
+      }
+
+      @Override
+      public String optionalText(String key) {
+        String value = p.getProperty(key, "").trim();
+        return value.isEmpty() ? null : value;
       }
     };
   }

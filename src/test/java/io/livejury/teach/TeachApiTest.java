@@ -4,6 +4,8 @@ import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.Http;
 import io.livejury.support.PgProbe;
 import io.livejury.support.RedisProbe;
+import io.livejury.semantic.SemanticVerdict;
+import io.livejury.semantic.SheetText;
 import io.livejury.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -54,6 +56,8 @@ class TeachApiTest {
 
   @AfterAll
   static void stop(Vertx vertx) {
+    // Nodes of later test classes read the taught examples of Postgres, which the suite shares: leave them none.
+    pg.execute("DELETE FROM taught_examples WHERE taught_by LIKE 'teach-staff-%'");
     redis.close();
     pg.close();
     second.stop();
@@ -157,6 +161,64 @@ class TeachApiTest {
     // Undone, it may be taught again.
     assertThat(one.post("/api/detector/examples", staff, teach).status()).isEqualTo(201);
     awaitTaught(two, "medical_claim", before + 1, "the second node never took the example taught again");
+  }
+
+  private static SemanticVerdict judge(TestNode node, String text) {
+    return node.node().semantic().judge(SheetText.normalise(text)).await();
+  }
+
+  /**
+   * The whole loop with the sentence model: a medical claim in words no sheet has is missed, the audience and then
+   * staff find it false, staff teach it on one node, and within seconds the other node's model recognises the
+   * sentence and a paraphrase of it, naming the taught sentence as the nearest example.
+   */
+  @Test
+  void aClaimTheModelMissedIsRecognisedOnTheOtherNodeOnceTaught() {
+    String claim = "老寒腿的叔叔阿姨用了都说能下楼跑了";
+    String paraphrase = "家里老寒腿的叔叔阿姨用完都说能下楼跑步了";
+    assertThat(second.node().sheetReports()).as("the model is loaded on the second node").isNotEmpty();
+    assertThat(judge(second, claim).category()).as("missed before: %s", judge(second, claim)).isNull();
+    assertThat(judge(second, paraphrase).category()).as("paraphrase missed before").isNull();
+    JsonObject beforeReport = medicalClaim(two);
+
+    // Staff opened the prompt (no lexicon rule heard it), the audience found it false, staff confirm.
+    String promptId = "p-teach-model-" + System.nanoTime();
+    redis.appendVerdict(new JsonObject().put("id", "v-" + promptId).put("promptId", promptId)
+        .put("roomId", "room-teach-model").put("streamerId", "teach-streamer-model").put("merchantId", "m-teach")
+        .put("kind", "claim").put("question", "主播说“" + claim + "”，属实吗？").put("claim", claim)
+        .put("outcome", "FALSE_CLAIM").put("counts", new JsonObject().put("true", 3).put("false", 60).put("unsure", 2))
+        .put("total", 65).put("confidence", 0.95).put("decidedAt", Instant.now().toString())
+        .put("reviewStatus", "pending").put("trigger", new JsonObject().put("type", "staff").put("by", "teach-staff-1")));
+    one.awaitVerdict("v-" + promptId, staff, Duration.ofSeconds(15));
+    confirm("v-" + promptId);
+    Http.Reply taught = one.post("/api/detector/examples", staff,
+        new JsonObject().put("sheet", "medical_claim").put("verdictId", "v-" + promptId));
+    assertThat(taught.status()).isEqualTo(201);
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    SemanticVerdict same = judge(second, claim);
+    while (!"medical_claim".equals(same.category()) && System.nanoTime() < deadline) {
+      same = judge(second, claim);
+    }
+    assertThat(same.category()).as("the taught sentence on the second node: %s", same).isEqualTo("medical_claim");
+    assertThat(same.nearestExample()).isEqualTo(SheetText.normalise(claim));
+    SemanticVerdict close = judge(second, paraphrase);
+    assertThat(close.category()).as("a paraphrase on the second node: %s", close).isEqualTo("medical_claim");
+    assertThat(close.nearestExample()).isEqualTo(SheetText.normalise(claim));
+
+    // The leave-one-out report of that node counts the new example and has figures for the category.
+    JsonObject after = medicalClaim(two);
+    assertThat(after.getInteger("examples")).isEqualTo(beforeReport.getInteger("examples") + 1);
+    assertThat(after.getInteger("taught")).isEqualTo(beforeReport.getInteger("taught") + 1);
+    assertThat(after.getDouble("threshold")).isBetween(0.0, 1.0);
+    assertThat(after.getDouble("precision")).isBetween(0.0, 1.0);
+    assertThat(after.getDouble("recall")).isBetween(0.0, 1.0);
+    assertThat(two.get("/api/detector/report", staff).body().getBoolean("modelReady")).isTrue();
+  }
+
+  private static JsonObject medicalClaim(Http http) {
+    return http.get("/api/detector/report", staff).body().getJsonArray("sheets").stream().map(JsonObject.class::cast)
+        .filter(s -> "medical_claim".equals(s.getString("sheet"))).findFirst().orElseThrow();
   }
 
   @Test
