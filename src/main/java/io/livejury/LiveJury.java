@@ -162,6 +162,9 @@ public final class LiveJury {
         settings.penaltyExpireEveryMs());
 
     List<String> deployments = new ArrayList<>();
+    // The model loads on its own workers while the schema migrates and the verticles deploy; the gateway waits
+    // for it, so the node takes no traffic before its verdicts are real.
+    Future<Void> semanticReady = semantic.start();
     return Migrations.migrateOrKeepTrying(vertx, settings.pgUrl())
         .compose(v -> LuaScript.preload(redis))
         .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, redis, registry, metrics,
@@ -178,7 +181,7 @@ public final class LiveJury {
             new PenaltyWriter(pg, ladder, outbox, new BallotArchive(redis), jurors), outbox, metrics, penaltyOptions)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
-        .compose(v -> semantic.start())
+        .compose(v -> semanticReady)
         .compose(v -> deploy(vertx, deployments, 1, () -> new TeachVerticle(teachSubscriber, taughtSync,
             settings.teach().resyncMs(), settings.subscriberReconnectMs())))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,

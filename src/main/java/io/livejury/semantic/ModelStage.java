@@ -224,7 +224,13 @@ public final class ModelStage implements SemanticStage {
   private SheetIndex build(SentenceModel using, Object from) {
     long started = System.nanoTime();
     Map<String, List<ExampleSheets.Example>> extra = taught;
-    SheetIndex built = SheetIndex.build(fileSheets.plus(extra),
+    ExampleSheets sheets = fileSheets.plus(extra);
+    // New sentences are embedded on every core at once (the common fork-join pool plus this thread): at start-up
+    // nothing else wants the CPU of the model yet, and the node waits for this before it takes traffic.
+    sheets.sheets().values().stream().flatMap(List::stream).map(ExampleSheets.Example::text).distinct()
+        .filter(text -> !SHEET_EMBEDDINGS.containsKey(text)).toList()
+        .parallelStream().forEach(text -> SHEET_EMBEDDINGS.computeIfAbsent(text, using::embed));
+    SheetIndex built = SheetIndex.build(sheets,
         text -> SHEET_EMBEDDINGS.computeIfAbsent(text, using::embed), settings.minExamples());
     index = built;
     built.problems().forEach(problem -> LOG.warn("{}", problem));
