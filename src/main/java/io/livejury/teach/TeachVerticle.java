@@ -22,6 +22,9 @@ public final class TeachVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(TeachVerticle.class);
 
+  /** The name of this verticle's Redis connection in CLIENT LIST. */
+  public static final String CONNECTION_NAME = "livejury-teach";
+
   private final Redis subscriber;
   private final TaughtSync sync;
   private final long resyncMs;
@@ -70,7 +73,9 @@ public final class TeachVerticle extends VerticleBase {
           conn.exceptionHandler(err -> LOG.warn("Teach subscriber connection failed: {}", err.getMessage()));
           conn.endHandler(v -> lost(conn));
           connection = conn;
-          return conn.send(Request.cmd(Command.SUBSCRIBE).arg(RedisKeys.DETECTOR_TAUGHT))
+          // Named, so an operator reading CLIENT LIST tells it from the room hub's subscriber.
+          return conn.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(CONNECTION_NAME))
+              .compose(named -> conn.send(Request.cmd(Command.SUBSCRIBE).arg(RedisKeys.DETECTOR_TAUGHT)))
               .onFailure(err -> conn.close());
         })
         // What was taught while no connection listened.

@@ -78,7 +78,8 @@ public final class RedisProbe {
   }
 
   /**
-   * Kills every connection subscribed to a channel ({@code sub>0} in CLIENT LIST), one by one with
+   * Kills every room subscriber connection (subscribed to a channel, {@code sub>0} in CLIENT LIST, and not the
+   * taught-examples listener, {@link io.livejury.teach.TeachVerticle#CONNECTION_NAME}), one by one with
    * CLIENT KILL ID, as a network blip would drop a node's subscriber; returns how many it killed.
    */
   public int killSubscriberConnections() {
@@ -92,7 +93,8 @@ public final class RedisProbe {
           fields.put(pair.substring(0, eq), pair.substring(eq + 1));
         }
       }
-      if (Integer.parseInt(fields.getOrDefault("sub", "0")) > 0) {
+      if (Integer.parseInt(fields.getOrDefault("sub", "0")) > 0
+          && !io.livejury.teach.TeachVerticle.CONNECTION_NAME.equals(fields.get("name"))) {
         killed += redis.send(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(fields.get("id"))).await().toInteger();
       }
     }
