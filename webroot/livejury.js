@@ -155,6 +155,7 @@ export class RoomSocket {
     };
     ws.onclose = () => {
       this.ws = null;
+      if (this.closed) return;
       if (!welcomed) {
         this.checkRoom();
         return;
@@ -186,6 +187,12 @@ export class RoomSocket {
         setTimeout(() => this.connect(), this.nextDelay());
       }
     }
+  }
+
+  /** Leaves the room for good: no reconnection. */
+  close() {
+    this.closed = true;
+    if (this.ws) this.ws.close();
   }
 
   send(frame) {

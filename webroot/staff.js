@@ -1,11 +1,145 @@
-// The staff console: the verdict queue, the evidence, confirm / overturn, and asking the audience.
+// The staff console: the verdict queue, the evidence, confirm / overturn, asking the audience, and teaching the
+// detector (a confirmed false claim as an example of its category, a wrong warning's sentence as allowed).
 // Kept out of the HTML so the Content-Security-Policy can forbid inline scripts.
 
-import { signIn, api, el, showError, tallyBars, OUTCOMES, percent } from './livejury.js';
+import { signIn, api, el, showError, tallyBars, OUTCOMES, percent, RoomSocket, highlight } from './livejury.js';
 
 let token;
 let cursor = null;
 let query = '';
+/** The detector's last report (GET /api/detector/report), for its categories and rule → category map. */
+let detector = null;
+let live = null;
+
+const CATEGORIES = {
+  medical_claim: '医疗功效 / medical claim',
+  extreme_words: '绝对化用语 / absolute words',
+  price_fraud: '价格误导 / misleading price',
+  fake_scarcity: '虚假稀缺 / fake scarcity',
+  off_platform: '站外交易 / off-platform trading',
+  allowed: '允许的说法 / allowed',
+};
+
+function categoryName(category) {
+  return CATEGORIES[category] || category;
+}
+
+function figure(value, asPercent) {
+  if (value === null || value === undefined) return '—';
+  return asPercent ? percent(value) : (Math.round(value * 1000) / 1000).toFixed(3);
+}
+
+/** The detector panel: per category its examples, how many were taught, and the leave-one-out figures. */
+async function loadDetector() {
+  try {
+    const [report, recent] = await Promise.all([
+      api('/api/detector/report', { token }),
+      api('/api/detector/examples?limit=10', { token }),
+    ]);
+    detector = report;
+    const model = !report.modelEnabled ? '句子模型已关闭，只用词库判断 / The sentence model is off: the lexicon alone judges'
+      : report.modelReady ? '句子模型已启用 / The sentence model is on'
+        : '句子模型未加载，只用词库判断 / The sentence model is not loaded: the lexicon alone judges';
+    document.getElementById('detector-state').textContent = `${model} · 教学样例 ${report.taught} 条 / ${report.taught} taught`;
+    document.querySelector('#detector-report tbody').replaceChildren(...report.sheets.map((sheet) => el('tr', { 'data-sheet': sheet.sheet },
+      el('th', { scope: 'row' }, categoryName(sheet.sheet)),
+      el('td', { 'data-field': 'examples' }, sheet.examples),
+      el('td', { 'data-field': 'taught' }, sheet.taught),
+      sheet.threshold === null || sheet.threshold === undefined
+        ? el('td', { class: 'note', colspan: 3 }, sheet.note || '—')
+        : [el('td', { 'data-field': 'threshold' }, figure(sheet.threshold)),
+          el('td', { 'data-field': 'precision' }, figure(sheet.precision, true)),
+          el('td', { 'data-field': 'recall' }, figure(sheet.recall, true))])));
+    document.getElementById('taught').replaceChildren(...(recent.items.length ? recent.items.map(taughtItem)
+      : [el('li', { class: 'muted' }, '还没有教学样例 / Nothing taught yet')]));
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function taughtItem(example) {
+  const undo = el('button', { type: 'button', class: 'secondary', 'data-action': 'undo' }, '撤销 / Undo');
+  undo.addEventListener('click', async () => {
+    undo.disabled = true;
+    try {
+      await api(`/api/detector/examples/${encodeURIComponent(example.id)}`, { method: 'DELETE', token });
+      showError(null);
+      loadDetector();
+    } catch (error) {
+      undo.disabled = false;
+      showError(error);
+    }
+  });
+  const from = example.source.type === 'verdict' ? `裁决 / verdict ${example.source.id}`
+    : example.source.type === 'warning' ? `提醒 / warning ${example.source.id}` : '手动输入 / typed';
+  return el('li', { 'data-example': example.id },
+    el('span', { class: 'badge' }, categoryName(example.sheet)), ' “', example.text, '”',
+    el('div', { class: 'muted' }, `${from} · ${example.by} · ${new Date(example.at).toLocaleString()}`),
+    el('div', { class: 'row' }, undo));
+}
+
+/** On a false claim staff confirmed: add the claim to its category's examples. */
+function teachBlock(v) {
+  if (v.outcome !== 'FALSE_CLAIM' || v.calibration) return null;
+  if (v.reviewStatus !== 'confirmed') {
+    return el('p', { class: 'muted' }, '确认后，这句说法可以教给检测器 / Once confirmed, this claim can teach the detector');
+  }
+  const categories = (detector ? detector.sheets.map((s) => s.sheet) : Object.keys(CATEGORIES)).filter((c) => c !== 'allowed');
+  const t = v.trigger || {};
+  const guess = t.category || (detector && detector.rules ? detector.rules[t.ruleId] : undefined);
+  const select = el('select', { name: 'sheet', 'aria-label': '类别 / Category' },
+    categories.map((c) => el('option', { value: c, selected: c === guess }, categoryName(c))));
+  const button = el('button', { type: 'button', 'data-action': 'teach' });
+  const label = () => {
+    button.textContent = `教给检测器：把这句说法加为“${categoryName(select.value)}”的样例 / Teach: add this claim as an example of ${select.value}`;
+  };
+  select.addEventListener('change', label);
+  label();
+  const result = el('span', { class: 'muted', role: 'status' });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const example = await api('/api/detector/examples', { method: 'POST', token, body: { sheet: select.value, verdictId: v.id } });
+      result.textContent = `已加入 / Added: “${example.text}” → ${categoryName(example.sheet)}`;
+      showError(null);
+      loadDetector();
+    } catch (error) {
+      button.disabled = false;
+      showError(error);
+    }
+  });
+  return el('div', { class: 'teach' },
+    el('label', {}, '类别 / Category', select), button, result);
+}
+
+/** A warning heard in the watched room, with the action that marks it wrong. */
+function addLiveWarning(w) {
+  document.getElementById('no-live-warnings')?.remove();
+  const allow = el('button', { type: 'button', class: 'secondary', 'data-action': 'allow' },
+    '误报：允许这句话 / Wrong warning: allow this sentence');
+  allow.addEventListener('click', async () => {
+    allow.disabled = true;
+    try {
+      await api('/api/detector/examples', { method: 'POST', token, body: { sheet: 'allowed', warningId: w.id } });
+      allow.replaceWith(el('span', { class: 'muted', role: 'status' }, '已加入允许的说法 / Added to the allowed sentences'));
+      showError(null);
+      loadDetector();
+    } catch (error) {
+      allow.disabled = false;
+      showError(error);
+    }
+  });
+  document.getElementById('live-warnings').prepend(el('li', { class: w.severity, 'data-warning': w.id },
+    el('span', { class: `badge ${w.severity}` }, w.severity), ' ', el('strong', {}, categoryName(w.category)), ' · ', w.message,
+    el('div', {}, '“', highlight(w.evidence.text, w.evidence.matched), '”'),
+    el('div', { class: 'muted' }, new Date(w.at).toLocaleTimeString()),
+    el('div', { class: 'row' }, allow)));
+}
+
+const LIVE_WORDS = {
+  connecting: '连接中… / connecting…', connected: '已连接，等待提醒 / Connected, waiting for warnings',
+  reconnecting: '重新连接中… / reconnecting…', degraded: '服务暂时异常，消息会延迟 / Service degraded',
+};
 
 function item(v) {
   const flagged = v.jury && v.jury.flags && v.jury.flags.length;
@@ -164,8 +298,10 @@ function render(v) {
       ['申诉 / Appeal', v.appeal ? `${v.appeal.status}: ${v.appeal.reason}` : null],
     ]),
     tally,
-    jury(v),
+    // replaceChildren writes a null as the word "null": an absent part is an empty text instead.
+    jury(v) || '',
     timeline,
+    teachBlock(v) || '',
     el('h4', {}, '复核 / Decide'),
     el('label', {}, '理由 / Reason', reason),
     el('label', { class: 'row' }, rereview, '再次复核（改变已做出的决定） / Re-review a decided verdict'),
@@ -222,6 +358,27 @@ document.getElementById('ask').addEventListener('submit', async (event) => {
   }
 });
 
+document.getElementById('detector-refresh').addEventListener('click', () => loadDetector());
+document.getElementById('live').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const roomId = event.target.elements.roomId.value.trim();
+  if (!roomId) return;
+  if (live) live.close();
+  document.getElementById('live-warnings').replaceChildren(el('li', { class: 'muted', id: 'no-live-warnings' },
+    `还没有提醒 / No warnings in ${roomId} yet`));
+  const status = document.getElementById('live-status');
+  live = new RoomSocket(roomId, token, {
+    onFrame: (frame) => {
+      if (frame.type === 'warning') addLiveWarning(frame.warning);
+    },
+    onStatus: (state, message) => {
+      status.textContent = `${roomId}: ${LIVE_WORDS[state] || state}${message ? ` — ${message}` : ''}`;
+      status.dataset.state = state;
+    },
+    onFatal: showError,
+  });
+});
+
 document.getElementById('juror').addEventListener('submit', async (event) => {
   event.preventDefault();
   const userId = event.target.elements.userId.value.trim();
@@ -247,5 +404,6 @@ signIn('staff')
     document.getElementById('status').textContent = session.userId;
     query = '&status=pending';
     load(false);
+    loadDetector();
   })
   .catch(showError);

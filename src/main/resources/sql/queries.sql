@@ -154,3 +154,32 @@ WHERE id = $1 AND status = 'pending';
 
 -- name: STOPS_OF_STREAMER
 SELECT * FROM room_stops WHERE streamer_id = $1 ORDER BY created_at DESC, id DESC;
+
+-- name: INSERT_TAUGHT
+-- Nothing is returned when the sheet already holds the normalised sentence (the partial unique index).
+INSERT INTO taught_examples (id, sheet, text, normalised, source_type, source_id, source_rule, taught_by, taught_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp())
+ON CONFLICT (sheet, normalised) WHERE removed_at IS NULL DO NOTHING
+RETURNING *;
+
+-- name: TAUGHT_ELSEWHERE
+-- The sheets other than $2 that hold the normalised sentence $1 in force: teaching it to $2 would contradict them.
+SELECT sheet FROM taught_examples WHERE normalised = $1 AND sheet <> $2 AND removed_at IS NULL;
+
+-- name: TAUGHT_IN_FORCE
+SELECT * FROM taught_examples WHERE removed_at IS NULL ORDER BY taught_at, id;
+
+-- name: LIST_TAUGHT
+-- Newest first; $1 a sheet or null for every sheet; $2 true to list undone examples too.
+SELECT * FROM taught_examples
+WHERE ($1::text IS NULL OR sheet = $1) AND ($2::boolean OR removed_at IS NULL)
+ORDER BY taught_at DESC, id DESC
+LIMIT $3;
+
+-- name: REMOVE_TAUGHT
+UPDATE taught_examples SET removed_by = $2, removed_at = clock_timestamp()
+WHERE id = $1 AND removed_at IS NULL
+RETURNING *;
+
+-- name: GET_TAUGHT
+SELECT * FROM taught_examples WHERE id = $1;

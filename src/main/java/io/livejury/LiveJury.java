@@ -38,7 +38,15 @@ import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomHubVerticle;
 import io.livejury.room.RoomRegistry;
 import io.livejury.room.RoomService;
+import io.livejury.semantic.ModelStage;
 import io.livejury.semantic.SemanticStage;
+import io.livejury.teach.ModelSheets;
+import io.livejury.teach.TaughtSync;
+import io.livejury.teach.TeachService;
+import io.livejury.teach.TeachStore;
+import io.livejury.teach.TeachVerticle;
+import io.livejury.teach.TeachableSheets;
+import io.livejury.teach.WarningRecords;
 import io.livejury.verdict.CloserVerticle;
 import io.livejury.vote.BallotCounter;
 import io.livejury.vote.PromptService;
@@ -75,32 +83,28 @@ public final class LiveJury {
   private final List<Redis> clients;
   private final Pool pg;
   private final List<String> deployments;
+  private final ModelStage semantic;
 
-  private LiveJury(Vertx vertx, int port, int adminPort, List<Redis> clients, Pool pg, List<String> deployments) {
+  private LiveJury(Vertx vertx, int port, int adminPort, List<Redis> clients, Pool pg, List<String> deployments,
+      ModelStage semantic) {
     this.vertx = vertx;
     this.port = port;
     this.adminPort = adminPort;
     this.clients = clients;
     this.pg = pg;
     this.deployments = deployments;
+    this.semantic = semantic;
   }
 
   /**
-   * Connects to Redis and Postgres, migrates the schema and deploys the verticles.
+   * Connects to Redis and Postgres, migrates the schema and deploys the verticles. Builds the detection normaliser
+   * (its conversion tables load in about 0.2 s) and the lexicon on the calling thread: call it from a thread that may
+   * block. The sentence model loads on its own workers; the gateway opens once it is ready.
    *
    * @return the running node; fails with {@link IllegalStateException} when the settings must not run
    *     ({@link Settings#requireStartable()}), or with the first deployment's failure
    */
   public static Future<LiveJury> start(Vertx vertx, Settings settings) {
-    return start(vertx, settings, SemanticStage.off());
-  }
-
-  /**
-   * As {@link #start(Vertx, Settings)}, with {@code semantic} as the sentence-model stage of transcript detection
-   * ({@link SemanticStage#off()}: the lexicon alone). Builds the detection normaliser (its conversion tables load
-   * in about 0.2 s) on the calling thread, like the lexicon: call it from a thread that may block.
-   */
-  public static Future<LiveJury> start(Vertx vertx, Settings settings, SemanticStage semantic) {
     try {
       settings.requireStartable();
     } catch (IllegalStateException e) {
@@ -119,6 +123,8 @@ public final class LiveJury {
     Redis subscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
     // The verdict consumer blocks on XREADGROUP, so it gets connections of its own.
     Redis streams = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(4));
+    // Taught examples are announced on a pub/sub channel: a connection of its own stays subscribed.
+    Redis teachSubscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
     Pool pg = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(settings.pgPoolSize()))
         .connectingTo(PgConnectOptions.fromUri(settings.pgUrl()))
@@ -135,6 +141,8 @@ public final class LiveJury {
     Presence presence = new Presence(redis, settings.jury(), nodeId);
     PromptService prompts = new PromptService(redis, rooms, events, presence, settings);
     BallotCounter ballots = new BallotCounter(redis);
+    // The sentence model and its sheets load before the gateway lets traffic in (see the chain below).
+    ModelStage semantic = new ModelStage(vertx, settings.semantic(), metrics);
     Normaliser normaliser = Normaliser.withEvasions(settings.evasionsPath() == null ? null : Path.of(settings.evasionsPath()));
     Lexicons lexicons = new Lexicons(normaliser, new Detector(settings.lexiconPath() == null
         ? Lexicon.fromResource() : Lexicon.fromFile(Path.of(settings.lexiconPath())), normaliser));
@@ -143,10 +151,16 @@ public final class LiveJury {
     RoomStops stops = new RoomStops(redis, pg, rooms, prompts, events, queue, ladder);
     Escalation escalation = new Escalation(queue, stops, new StaffFeeds());
     Redis staffSubscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
+    WarningRecords warningRecords = new WarningRecords(redis, settings.teach().warningRecordHours());
     TranscriptService transcripts = new TranscriptService(redis, lexicons, semantic, rooms, prompts, events, metrics,
         new TranscriptService.Options(settings.transcriptMaxSegments(), settings.transcriptMaxTextChars(),
             settings.transcriptMaxBytes(), settings.warningRepeatSeconds(), settings.autoPromptCooldownMinutes(),
-            settings.promptSeconds(), settings.autoPromptCategories(), settings.detectWindowSeconds()), queue);
+            settings.promptSeconds(), settings.autoPromptCategories(), settings.detectWindowSeconds()), queue,
+        warningRecords);
+    TeachableSheets sheets = new ModelSheets(semantic, lexicons);
+    TeachStore taughtStore = new TeachStore(pg);
+    TaughtSync taughtSync = new TaughtSync(taughtStore, sheets);
+    TeachService teach = new TeachService(pg, redis, taughtStore, warningRecords, sheets, taughtSync, lexicons);
     ReportService reports = new ReportService(redis, prompts, new ReportService.Options(
         settings.reportCooldownSeconds(), settings.reportThreshold(), settings.reportWindowSeconds(),
         settings.promptSeconds(), settings.reportTextsKept(), settings.jury().presenceSeconds(),
@@ -162,6 +176,9 @@ public final class LiveJury {
         settings.penaltyExpireEveryMs());
 
     List<String> deployments = new ArrayList<>();
+    // The model loads on its own workers while the schema migrates and the verticles deploy; the gateway waits
+    // for it, so the node takes no traffic before its verdicts are real.
+    Future<Void> semanticReady = semantic.start();
     return Migrations.migrateOrKeepTrying(vertx, settings.pgUrl())
         .compose(v -> LuaScript.preload(redis))
         .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, redis, registry, metrics,
@@ -182,12 +199,16 @@ public final class LiveJury {
             escalation.feeds(), settings.subscriberReconnectMs(), settings.socketPolicy().pingSeconds() * 1000L)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
+        .compose(v -> semanticReady)
+        .compose(v -> deploy(vertx, deployments, 1, () -> new TeachVerticle(teachSubscriber, taughtSync,
+            settings.teach().resyncMs(), settings.subscriberReconnectMs())))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,
-            auth, redis, pg, rooms, reviews, transcripts, sockets, metrics, escalation)))
+            auth, redis, pg, rooms, reviews, transcripts, teach, sockets, metrics, escalation)))
         .compose(v -> adminPort == NO_ADMIN_PORT ? Future.<Void>succeededFuture()
             : deploy(vertx, deployments, 1, () ->
                 new AdminVerticle(settings.adminHost(), adminPort, metrics, redis, pg)))
-        .map(v -> new LiveJury(vertx, port, adminPort, List.of(redis, subscriber, streams, staffSubscriber), pg, deployments));
+        .map(v -> new LiveJury(vertx, port, adminPort,
+            List.of(redis, subscriber, streams, staffSubscriber, teachSubscriber), pg, deployments, semantic));
   }
 
   private static Future<Void> deploy(Vertx vertx, List<String> deployments, int instances,
@@ -208,6 +229,19 @@ public final class LiveJury {
     return adminPort;
   }
 
+  /**
+   * The semantic stage of this node, loaded (or, when the model is off or could not load, answering "not run")
+   * by the time the node is started; the detection pipeline judges normalised segments with it.
+   */
+  public SemanticStage semantic() {
+    return semantic;
+  }
+
+  /** The semantic stage's sheet reports: per sheet in force, its examples, threshold and leave-one-out figures. */
+  public List<io.livejury.semantic.SheetReport> sheetReports() {
+    return semantic.reports();
+  }
+
   /** Stops taking traffic first (gateway), then the background verticles, then closes the clients. */
   public Future<Void> stop() {
     Future<Void> chain = Future.succeededFuture();
@@ -216,6 +250,7 @@ public final class LiveJury {
       chain = chain.transform(previous -> vertx.undeploy(id));
     }
     return chain
+        .eventually(semantic::stop)
         .eventually(() -> {
           List<Future<Void>> closing = new ArrayList<>();
           clients.forEach(client -> closing.add(client.close()));

@@ -175,6 +175,21 @@ public final class RedisKeys {
   /** Pub/sub channel carrying staff alerts to every node's staff feed sockets. */
   public static final String STAFF_CHANNEL = "lj:staff";
 
+  /**
+   * String: a warning's own record as JSON ({@code {"id","roomId","ruleId","category","text","at"}}), kept for
+   * {@code LIVEJURY_WARNING_RECORD_HOURS}, so staff can teach its sentence by the warning's id and the server takes
+   * the sentence from here rather than from the client.
+   */
+  public static String warning(String warningId) {
+    return "lj:warning:" + warningId;
+  }
+
+  /**
+   * Pub/sub channel on which a node says it changed the taught examples: every node then reads them from Postgres
+   * and rebuilds its detector sheets.
+   */
+  public static final String DETECTOR_TAUGHT = "lj:detector:taught";
+
   /** Sorted set prompt id → deadline (epoch ms), or lease end while a closer holds it. */
   public static final String DEADLINES = "lj:deadlines";
 

@@ -6,6 +6,8 @@ import io.livejury.gateway.TrustedProxies;
 import io.livejury.jury.FlagRules;
 import io.livejury.jury.JuryPolicy;
 import io.livejury.jury.ReputationRule;
+import io.livejury.semantic.SemanticSettings;
+import io.livejury.teach.TeachSettings;
 import io.livejury.verdict.VerdictRule;
 
 import java.io.IOException;
@@ -87,7 +89,9 @@ public record Settings(
     JuryPolicy jury,
     FlagRules flags,
     ReputationRule reputation,
-    QueuePolicy queue) {
+    QueuePolicy queue,
+    SemanticSettings semantic,
+    TeachSettings teach) {
 
   /** Reads settings by name, for the records of other packages that build themselves from configuration. */
   public interface Reader {
@@ -104,6 +108,8 @@ public record Settings(
 
     /** The setting as written, trimmed ({@code ""} when empty). */
     String text(String key);
+    /** Null when the setting is empty, else its value, trimmed. */
+    String optionalText(String key);
   }
 
   public static final String DEV_JWT_SECRET = "livejury-dev-secret-change-me-in-production";
@@ -221,7 +227,9 @@ public record Settings(
         JuryPolicy.from(reader(p)),
         FlagRules.from(reader(p)),
         ReputationRule.from(reader(p)),
-        QueuePolicy.from(reader(p)));
+        QueuePolicy.from(reader(p)),
+        SemanticSettings.from(reader(p)),
+        TeachSettings.from(reader(p)));
   }
 
   private static Reader reader(Properties p) {
@@ -258,6 +266,12 @@ public record Settings(
       @Override
       public Integer optionalPositive(String key) {
         return p.getProperty(key, "").isBlank() ? null : Settings.positive(p, key);
+      }
+
+      @Override
+      public String optionalText(String key) {
+        String value = p.getProperty(key, "").trim();
+        return value.isEmpty() ? null : value;
       }
     };
   }

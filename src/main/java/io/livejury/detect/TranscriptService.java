@@ -19,6 +19,7 @@ import io.livejury.semantic.SemanticVerdict;
 import io.livejury.room.RoomEvent;
 import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomService;
+import io.livejury.teach.WarningRecords;
 import io.livejury.vote.PromptService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -78,11 +79,17 @@ public final class TranscriptService {
   private final Metrics metrics;
   private final Options options;
   private final ReviewQueue queue;
+  private final WarningRecords records;
 
-  /** @param queue the staff review queue, where critical and warn warnings become items */
+  /**
+   * @param queue   the staff review queue, where critical and warn warnings become items
+   * @param records where each warning is kept by id, for staff to teach its sentence from the server's own record
+   */
   public TranscriptService(Redis redis, Lexicons lexicons, SemanticStage semantic, RoomService rooms,
-      PromptService prompts, RoomEvents events, Metrics metrics, Options options, ReviewQueue queue) {
+      PromptService prompts, RoomEvents events, Metrics metrics, Options options, ReviewQueue queue,
+      WarningRecords records) {
     this.queue = queue;
+    this.records = records;
     this.redis = redis;
     this.lexicons = lexicons;
     this.semantic = semantic;
@@ -274,8 +281,9 @@ public final class TranscriptService {
         Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), d.stage());
     // Every hit is answered; only the push to the streamer's screen is held back for repeats, and only once a
     // push reached a node: one that reached none (no socket of the room anywhere) goes out with the next hit.
-    return events.publishUnlessMarked(RoomEvent.toModerators(room.roomId(), Frames.warning(warning)),
-            RedisKeys.roomWarned(room.roomId(), d.ruleId()), options.repeatSeconds())
+    // Kept by id, so staff can mark it wrong and teach its sentence as allowed from the server's own record.
+    return Future.all(events.publishUnlessMarked(RoomEvent.toModerators(room.roomId(), Frames.warning(warning)),
+            RedisKeys.roomWarned(room.roomId(), d.ruleId()), options.repeatSeconds()), records.remember(warning))
         // Staff hear of it too, whether or not the streamer's screen was reached; a queue that cannot take the item
         // must not cost the streamer the warning.
         .compose(pushed -> queue.addWarning(room, warning).otherwise(Optional.empty()))

@@ -5,6 +5,7 @@ import io.livejury.detect.TranscriptService;
 import io.livejury.escalation.Escalation;
 import io.livejury.metrics.Metrics;
 import io.livejury.review.ReviewService;
+import io.livejury.teach.TeachService;
 import io.livejury.room.RoomService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -27,14 +28,16 @@ public final class GatewayVerticle extends VerticleBase {
   private final RoomService rooms;
   private final ReviewService reviews;
   private final TranscriptService transcripts;
+  private final TeachService teach;
   private final SocketServices sockets;
   private final Metrics metrics;
   private final Escalation escalation;
 
   public GatewayVerticle(int port, Settings settings, Auth auth, Redis redis, Pool pg, RoomService rooms,
-      ReviewService reviews, TranscriptService transcripts, SocketServices sockets, Metrics metrics,
+      ReviewService reviews, TranscriptService transcripts, TeachService teach, SocketServices sockets, Metrics metrics,
       Escalation escalation) {
     this.escalation = escalation;
+    this.teach = teach;
     this.port = port;
     this.settings = settings;
     this.auth = auth;
@@ -49,7 +52,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    HttpApi api = new HttpApi(vertx, settings, auth, rooms, sockets.prompts(), reviews, transcripts,
+    HttpApi api = new HttpApi(vertx, settings, auth, rooms, sockets.prompts(), reviews, transcripts, teach,
         new Health(redis, pg), metrics, escalation);
     SocketGate gate = new SocketGate(vertx, auth, rooms, sockets, escalation.queue(), escalation.feeds());
     HandshakeDeadline deadline = new HandshakeDeadline(vertx, settings.socketPolicy().handshakeSeconds(), metrics);

@@ -12,6 +12,7 @@ import io.livejury.model.Principal;
 import io.livejury.model.Role;
 import io.livejury.review.ReviewService;
 import io.livejury.room.RoomService;
+import io.livejury.teach.TeachService;
 import io.livejury.vote.PromptService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -43,14 +44,16 @@ final class HttpApi {
   private final PromptService prompts;
   private final ReviewService reviews;
   private final TranscriptService transcripts;
+  private final TeachService teach;
   private final Health health;
   private final Metrics metrics;
   private final Escalation escalation;
 
   HttpApi(Vertx vertx, Settings settings, Auth auth, RoomService rooms, PromptService prompts, ReviewService reviews,
-      TranscriptService transcripts, Health health, Metrics metrics, Escalation escalation) {
+      TranscriptService transcripts, TeachService teach, Health health, Metrics metrics, Escalation escalation) {
     this.metrics = metrics;
     this.escalation = escalation;
+    this.teach = teach;
     this.vertx = vertx;
     this.settings = settings;
     this.auth = auth;
@@ -139,6 +142,20 @@ final class HttpApi {
     router.get("/api/jurors/:userId").handler(json(200, ctx -> {
       caller(ctx, Role.STAFF);
       return reviews.juror(ctx.pathParam("userId"));
+    }));
+
+    // Teaching the detector: staff only, every route.
+    router.post("/api/detector/examples").handler(json(201, ctx -> teach.teach(caller(ctx, Role.STAFF), body(ctx))));
+    router.get("/api/detector/examples").handler(json(200, ctx -> {
+      caller(ctx, Role.STAFF);
+      return teach.list(ctx.queryParams().get("sheet"), ctx.queryParams().get("removed"),
+          ctx.queryParams().get("limit"));
+    }));
+    router.delete("/api/detector/examples/:exampleId").handler(json(200, ctx ->
+        teach.undo(caller(ctx, Role.STAFF), ctx.pathParam("exampleId"))));
+    router.get("/api/detector/report").handler(json(200, ctx -> {
+      caller(ctx, Role.STAFF);
+      return teach.report();
     }));
 
     router.route("/api/*").handler(ctx -> ctx.fail(404));

@@ -1,6 +1,10 @@
 package io.livejury.loadgen;
 
 import io.livejury.detect.Detector;
+import io.livejury.metrics.Metrics;
+import io.livejury.config.Settings;
+import io.livejury.semantic.ModelStage;
+import io.livejury.detect.Combiner;
 import io.livejury.detect.Hit;
 import io.livejury.detect.Lexicon;
 import io.livejury.detect.Normaliser;
@@ -124,17 +128,28 @@ public final class DetectorEval {
       return true;
     }
 
-    /** The sentence-model stage, loaded and ready, on the given Vert.x; absent when this build has none. */
+    /**
+     * The node's sentence-model stage with the shipped sheets (settings from the environment, as a node reads
+     * them: {@code LIVEJURY_MODEL_*}, {@code LIVEJURY_SHEETS_PATH}), loaded and ready; absent when it cannot load
+     * here or is switched off.
+     */
     static Optional<SemanticStage> model(Vertx vertx) {
-      return Optional.empty();
+      ModelStage stage = new ModelStage(vertx, Settings.load(System.getenv()).semantic(), new Metrics());
+      try {
+        stage.start().await();
+      } catch (RuntimeException e) {
+        System.err.println("the sentence model did not load: " + e.getMessage());
+      }
+      return stage.ready() ? Optional.of(stage) : Optional.empty();
     }
 
-    /**
-     * The combination policy: a normalised segment's lexicon hits and the model's verdict on it → the flags the
-     * node raises. Absent when this build has no policy.
-     */
-    static Optional<BiFunction<List<Hit>, SemanticVerdict, List<Flag>>> combination() {
-      return Optional.empty();
+    /** The node's combination policy ({@link Combiner}) over the lexicon's rules, one flag a detection. */
+    static Optional<BiFunction<List<Hit>, SemanticVerdict, List<Flag>>> combination(List<Rule> rules) {
+      return Optional.of((hits, verdict) -> Combiner.combine(hits, verdict, rules).detections().stream()
+          .map(d -> new Flag(d.category(), d.severity(), d.stage() + " " + (d.matched().isEmpty() ? ""
+              : String.join(",", d.matched()) + " ") + (d.nearest() == null ? ""
+              : String.format(Locale.ROOT, "~ %s (%.3f)", d.nearest().example(), d.nearest().similarity()))))
+          .toList());
     }
   }
 
@@ -164,7 +179,7 @@ public final class DetectorEval {
     Vertx vertx = Vertx.vertx();
     try {
       Optional<SemanticStage> model = Stages.model(vertx);
-      Optional<BiFunction<List<Hit>, SemanticVerdict, List<Flag>>> combination = Stages.combination();
+      Optional<BiFunction<List<Hit>, SemanticVerdict, List<Flag>>> combination = Stages.combination(rules);
       List<Judge> judges = new ArrayList<>();
       JsonArray notRun = new JsonArray();
       judges.add(new LexiconJudge(normaliser, window, detector));

@@ -38,6 +38,10 @@ public final class Metrics {
       .register(registry);
   private final Map<String, Counter> detections = new ConcurrentHashMap<>();
   private final Map<String, Counter> suppressed = new ConcurrentHashMap<>();
+  private final Map<String, Counter> modelVerdicts = new ConcurrentHashMap<>();
+  private final Timer modelCall = latency("livejury_model_call",
+      "Segment handed to the semantic stage to its verdict, queueing on the model's workers included")
+      .register(registry);
   private final AtomicLong streamLength = new AtomicLong();
   private final AtomicLong streamPending = new AtomicLong();
 
@@ -152,6 +156,27 @@ public final class Metrics {
         .tag("category", c)
         .description("Lexicon hits silenced by an allowed-sentence verdict of the model, by category")
         .register(registry)).increment();
+  }
+
+  /**
+   * One verdict of the semantic stage, by how it was reached: ran (the model ran), cached (a recent identical
+   * segment's embedding), blank (nothing to judge), queue_full (too many segments in flight: lexicon alone),
+   * not_loaded (the model or the sheets are not there), disabled (LIVEJURY_MODEL_ENABLED=false), failed.
+   */
+  public void modelVerdict(String outcome) {
+    modelVerdicts.computeIfAbsent(outcome, o -> Counter.builder("livejury_model_verdicts").tag("outcome", o)
+        .description("Semantic stage verdicts, by how they were reached").register(registry)).increment();
+  }
+
+  /** A model call that ran (queued or not) finished. */
+  public void modelCall(long startedNanos) {
+    modelCall.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Segments queued for or inside the model right now. */
+  public void modelInFlightGauge(Supplier<Number> inFlight) {
+    Gauge.builder("livejury_model_in_flight", inFlight)
+        .description("Segments queued for or inside the sentence model").register(registry);
   }
 
   public String scrape() {

@@ -22,6 +22,11 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
+/**
+ * The transcript endpoint with the lexicon alone (the sentence model off, so what fires is the rules' doing): limits,
+ * warnings and their repeats, the audience vote a critical claim opens, live lexicon reloads, the two-segment window.
+ * The model's part is tested in {@code DetectionExamplesTest} and the semantic package.
+ */
 class TranscriptTest {
 
   private static TestNode node;
@@ -30,7 +35,7 @@ class TranscriptTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(Map.of("LIVEJURY_PROMPT_SECONDS", "2"));
+    node = TestNode.start(Map.of("LIVEJURY_PROMPT_SECONDS", "2", "LIVEJURY_MODEL_ENABLED", "false"));
     http = new Http(node.port());
     staff = http.token("staff-1", "staff");
   }
@@ -129,7 +134,8 @@ class TranscriptTest {
   void anEditedLexiconFileTakesEffectWithoutARestart(VertxTestContext tc) throws Exception {
     java.nio.file.Path file = java.nio.file.Files.createTempFile("lexicon", ".txt");
     java.nio.file.Files.writeString(file, "test.one | test_words | warn | 蓝莓 | | | 测试规则一\n");
-    TestNode live = TestNode.start(Map.of("LIVEJURY_LEXICON_PATH", file.toString(), "LIVEJURY_LEXICON_RELOAD_MS", "100"));
+    TestNode live = TestNode.start(Map.of("LIVEJURY_LEXICON_PATH", file.toString(), "LIVEJURY_LEXICON_RELOAD_MS", "100",
+        "LIVEJURY_MODEL_ENABLED", "false"));
     try {
       Http liveHttp = new Http(live.port());
       String roomId = liveHttp.createRoom(staff, "streamer-reload");
@@ -198,7 +204,7 @@ class TranscriptTest {
 
   @Test
   void theWindowClosesAfterItsSeconds(VertxTestContext tc) throws Exception {
-    TestNode shortWindow = TestNode.start(Map.of("LIVEJURY_DETECT_WINDOW_SECONDS", "1"));
+    TestNode shortWindow = TestNode.start(Map.of("LIVEJURY_DETECT_WINDOW_SECONDS", "1", "LIVEJURY_MODEL_ENABLED", "false"));
     try {
       Http shortHttp = new Http(shortWindow.port());
       String roomId = shortHttp.createRoom(staff, "streamer-window-closes");

@@ -76,7 +76,11 @@ class StaffJuryPageTest {
       filters.findElement(By.name("roomId")).sendKeys(roomId);
       filters.findElement(By.cssSelector("button[type=submit]")).click();
 
-      waitFor(staff, By.cssSelector("#queue button"), e -> e.getText().contains("flagged")).click();
+      // The queue re-renders once the filter's page arrives: click again if the button was replaced under us.
+      new WebDriverWait(staff, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class).until(d -> {
+        waitFor(d, By.cssSelector("#queue button"), e -> e.getText().contains("flagged")).click();
+        return true;
+      });
       WebElement jury = waitFor(staff, By.cssSelector("#detail .jury"), WebElement::isDisplayed);
       assertThat(jury.getText()).contains("Eligible", "60", "Voted", "50", "joined late 40", "false 40", "true 10",
           "unsure 0");

@@ -79,8 +79,9 @@ public final class RedisProbe {
   }
 
   /**
-   * Kills every room subscriber connection ({@code sub>0} in CLIENT LIST, but not a staff feed's, which names itself),
-   * one by one with CLIENT KILL ID, as a network blip would drop a node's subscriber; returns how many it killed.
+   * Kills every room subscriber connection ({@code sub>0} in CLIENT LIST, but not a staff feed's or the
+   * taught-examples listener's, which name themselves), one by one with CLIENT KILL ID, as a network blip would drop
+   * a node's subscriber; returns how many it killed.
    */
   public int killSubscriberConnections() {
     String clients = redis.send(Request.cmd(Command.CLIENT).arg("LIST")).await().toString();
@@ -94,7 +95,8 @@ public final class RedisProbe {
         }
       }
       if (Integer.parseInt(fields.getOrDefault("sub", "0")) > 0
-          && !StaffFeedVerticle.CONNECTION_NAME.equals(fields.get("name"))) {
+          && !StaffFeedVerticle.CONNECTION_NAME.equals(fields.get("name"))
+          && !io.livejury.teach.TeachVerticle.CONNECTION_NAME.equals(fields.get("name"))) {
         killed += redis.send(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(fields.get("id"))).await().toInteger();
       }
     }

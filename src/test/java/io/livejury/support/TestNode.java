@@ -48,6 +48,11 @@ public final class TestNode {
     return new TestNode(vertx, LiveJury.start(vertx, Settings.load(env)).await());
   }
 
+  /** The node itself, for what a test can only see inside the process (its semantic stage, say). */
+  public LiveJury node() {
+    return node;
+  }
+
   public int port() {
     return node.port();
   }

