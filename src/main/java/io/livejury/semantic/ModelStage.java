@@ -63,7 +63,7 @@ public final class ModelStage implements SemanticStage {
   private WorkerExecutor workers;
   private volatile SentenceModel model;
   private volatile SheetIndex index;
-  private Map<String, String> folderState;
+  private volatile Map<String, String> folderState;
   private long timer = -1;
 
   /** A stage that loads (or reuses) this process's model in {@link #start()}. */
