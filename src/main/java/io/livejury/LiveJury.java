@@ -61,6 +61,8 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,6 +75,8 @@ import java.util.function.Supplier;
  * the closer, and last the gateway that lets traffic in. Any number of nodes may run against the same Redis and Postgres.
  */
 public final class LiveJury {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LiveJury.class);
 
   /** {@link #adminPort()} of a node that serves /metrics on its public port. */
   public static final int NO_ADMIN_PORT = -1;
@@ -199,7 +203,15 @@ public final class LiveJury {
             escalation.feeds(), settings.subscriberReconnectMs(), settings.socketPolicy().pingSeconds() * 1000L)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
-        .compose(v -> semanticReady)
+        .compose(v -> {
+          long waiting = System.nanoTime();
+          return semanticReady.andThen(done -> {
+            long waitedMs = (System.nanoTime() - waiting) / 1_000_000;
+            if (waitedMs > 0) {
+              LOG.info("Start-up waited {} ms for the sentence model after everything else was ready", waitedMs);
+            }
+          });
+        })
         .compose(v -> deploy(vertx, deployments, 1, () -> new TeachVerticle(teachSubscriber, taughtSync,
             settings.teach().resyncMs(), settings.subscriberReconnectMs())))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,

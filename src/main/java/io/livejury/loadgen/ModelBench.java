@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * with each call's latency (p50/p99), with 1 thread and with one per core; then the whole semantic stage (the
  * model on its worker pool, the shipped sheets) answering {@code judge} calls as fast as the pool takes them.
  * Sentences are realistic livestream lines, each made unique so no cache helps; a few warm-up seconds first so
- * the JIT and ONNX Runtime's allocator are settled.
+ * the JIT and ONNX Runtime's allocator are settled. Load times are given as wall time and as the process's CPU time,
+ * with the load average: other work on the machine stretches the first, hardly the second.
  *
  * <p>Usage: {@code ModelBench [seconds per run] [resultFile]}
  */
@@ -51,8 +52,10 @@ public final class ModelBench {
     int cores = Runtime.getRuntime().availableProcessors();
 
     long loadStarted = System.nanoTime();
+    long loadCpu = cpuNanos();
     SentenceModel model = SentenceModel.shared();
     long loadMs = (System.nanoTime() - loadStarted) / 1_000_000;
+    long loadCpuMs = (cpuNanos() - loadCpu) / 1_000_000;
 
     run(model, 1, 3);
     JsonArray embedRuns = new JsonArray();
@@ -68,9 +71,12 @@ public final class ModelBench {
       SemanticSettings settings = Settings.load(Map.of("LIVEJURY_MODEL_CACHE_ENTRIES", "0")).semantic();
       ModelStage modelStage = new ModelStage(vertx, settings, new Metrics(), () -> model);
       long sheetsStarted = System.nanoTime();
+      long sheetsCpu = cpuNanos();
       modelStage.start().await();
       long sheetsMs = (System.nanoTime() - sheetsStarted) / 1_000_000;
+      long sheetsCpuMs = (cpuNanos() - sheetsCpu) / 1_000_000;
       stage = judge(modelStage, settings.maxInFlight(), seconds).put("sheetsLoadMs", sheetsMs)
+          .put("sheetsLoadCpuMs", sheetsCpuMs)
           .put("workers", settings.workers());
       System.out.println("judge through the stage: " + stage.encode());
       modelStage.stop().await();
@@ -81,13 +87,29 @@ public final class ModelBench {
     JsonObject result = new JsonObject()
         .put("date", Instant.now().toString())
         .put("machine", cores + " cores")
+        .put("loadAverage", loadAverage())
         .put("modelLoadMs", loadMs)
+        .put("modelLoadCpuMs", loadCpuMs)
         .put("embed", embedRuns)
         .put("stage", stage);
     System.out.println(result.encodePrettily());
     if (resultFile != null) {
       Files.createDirectories(resultFile.toAbsolutePath().getParent());
       Files.writeString(resultFile, result.encodePrettily());
+    }
+  }
+
+  /** CPU time of this whole process (every thread, the JIT and GC included): a busy machine changes it little. */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).strip();
+    } catch (java.io.IOException e) {
+      return "unknown";
     }
   }
 

@@ -69,7 +69,7 @@ public final class ModelStage implements SemanticStage {
   private volatile Map<String, List<ExampleSheets.Example>> taught = Map.of();
   /** Builds take the file sheets and the taught examples as they are then, one build at a time, latest last. */
   private final Object building = new Object();
-  private Map<String, String> folderState;
+  private volatile Map<String, String> folderState;
   private long timer = -1;
 
   /** A stage that loads (or reuses) this process's model in {@link #start()}. */

@@ -181,7 +181,7 @@ class SemanticStageTest {
       assertThat(stage.sheetProblems()).anySatisfy(problem -> assertThat(problem)
           .startsWith("Duplicate example in off_platform.txt").contains("加我微信私聊"));
       assertThat(stage.sheetProblems()).anySatisfy(problem -> assertThat(problem)
-          .startsWith("Contradictory example").contains("私下交易包邮，平台上贵")
+          .startsWith("Contradictory example").contains(SheetText.normalise("私下交易包邮，平台上贵"))
           .contains("allowed.txt:").contains("off_platform.txt:"));
       assertThat(judge(stage, "原来卖一千五的，今天直播间给你们一百二十九").category()).isNotEqualTo("price_fraud");
     } finally {
