@@ -142,9 +142,15 @@ public final class StaffSim {
    *
    * @param args {@code --quick} (one evening hour, 1 and 4 staff), {@code staff=1,2,4,8}, {@code handleSeconds=120},
    *     {@code compression=300}, {@code fromHour=0}, {@code hours=24}, {@code voters=450000},
-   *     {@code ballotsPerPrompt=30}, {@code scale=25}, {@code seed=14}
+   *     {@code ballotsPerPrompt=30}, {@code scale=25}, {@code seed=14}; or {@code render <result.json>} to write the
+   *     Markdown of a result again
    */
   public static void main(String[] args) throws Exception {
+    if (args.length == 2 && "render".equals(args[0])) {
+      Path json = Path.of(args[1]);
+      Files.writeString(Path.of(args[1].replaceFirst("\\.json$", ".md")), markdown(new JsonObject(Files.readString(json))));
+      return;
+    }
     Plan plan = Plan.parse(args);
     Runtime.getRuntime().addShutdownHook(new Thread(() ->
         ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly), "staff-sim-cleanup"));
@@ -313,9 +319,16 @@ public final class StaffSim {
       ClientWebSocket feed = client.webSocket();
       feed.textMessageHandler(text -> {
         JsonObject frame = new JsonObject(text);
+        JsonObject item = frame.getJsonObject("item");
         if ("alert".equals(frame.getString("type"))) {
-          JsonObject item = frame.getJsonObject("item");
           seen.putIfAbsent(item.getString("id"), new Seen(item));
+        } else if ("update".equals(frame.getString("type")) && !item.getBoolean("open", true)
+            && seen.containsKey(item.getString("id")) && !item.containsKey("claimedBy")) {
+          // Decided without a claim, by another action (a stop settles its room's proposal): taken then.
+          Seen decided = seen.get(item.getString("id"));
+          if (decided.claimedAtMs == 0) {
+            decided.claimedAtMs = Instant.parse(item.getString("resolvedAt", Instant.now().toString())).toEpochMilli();
+          }
         }
       });
       feed.connect(new WebSocketConnectOptions().setHost(api.host()).setPort(api.port())
@@ -567,7 +580,8 @@ public final class StaffSim {
       if (items.isEmpty()) {
         problems.add("no item reached the staff feed");
       }
-      long dueItems = items.stream().filter(i -> i.dueAtMs <= endMs).count();
+      // Items still waiting but not yet due at the day's end are neither met nor missed.
+      long dueItems = items.stream().filter(i -> i.dueAtMs <= endMs || i.claimedAtMs != 0).count();
       long met = items.stream().filter(i -> i.claimedAtMs != 0 && i.claimedAtMs <= i.dueAtMs).count();
       return new JsonObject().put("staff", staffCount).put("rooms", rooms).put("items", items.size())
           .put("kinds", new JsonObject(new HashMap<>(kinds)))
