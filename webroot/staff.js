@@ -401,6 +401,8 @@ document.getElementById('juror').addEventListener('submit', async (event) => {
 signIn('staff')
   .then((session) => {
     token = session.token;
+    // The queue console signs in the same way, however this page was signed in (?user=, #token= or the form).
+    document.querySelector('a[href="queue.html"]').href = `queue.html${location.search}#token=${encodeURIComponent(token)}`;
     document.getElementById('status').textContent = session.userId;
     query = '&status=pending';
     load(false);

@@ -103,6 +103,20 @@ public final class RedisProbe {
     return killed;
   }
 
+  /** Kills the staff feed's subscriber connection (it names itself), as a network blip would; returns how many. */
+  public int killStaffFeedSubscriber() {
+    String name = StaffFeedVerticle.CONNECTION_NAME;
+    String clients = redis.send(Request.cmd(Command.CLIENT).arg("LIST")).await().toString();
+    int killed = 0;
+    for (String line : clients.split("\n")) {
+      if (line.contains(" name=" + name + " ")) {
+        String id = line.substring(line.indexOf("id=") + 3, line.indexOf(' ', line.indexOf("id=")));
+        killed += redis.send(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(id)).await().toInteger();
+      }
+    }
+    return killed;
+  }
+
   /** Whether a key is set, such as a rule's "already warned" mark. */
   public boolean exists(String key) {
     return redis.send(Request.cmd(Command.EXISTS).arg(key)).await().toInteger() == 1;

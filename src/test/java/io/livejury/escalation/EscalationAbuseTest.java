@@ -1,0 +1,149 @@
+package io.livejury.escalation;
+
+import io.livejury.support.EmbeddedServersExtension;
+import io.livejury.support.Http;
+import io.livejury.support.TestNode;
+import io.livejury.support.TestSocket;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The queue and the stop under hostile or clumsy use, on two nodes sharing the embedded Redis and Postgres: claims
+ * racing from both nodes have one winner, unknown items and rooms are 404, a reason that is missing, blank, not text
+ * or too long is 400, and a stopped room's open sockets stay open, read-only, so its viewers keep the reason on
+ * screen.
+ */
+@ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
+class EscalationAbuseTest {
+
+  private static final int CLAIMANTS = 16;
+
+  private static TestNode a;
+  private static TestNode b;
+  private static Http httpA;
+  private static Http httpB;
+  private static String staff;
+
+  @BeforeAll
+  static void start() {
+    a = TestNode.start(Map.of("LIVEJURY_VERDICT_QUORUM", "1"));
+    b = TestNode.start(Map.of("LIVEJURY_VERDICT_QUORUM", "1"));
+    httpA = new Http(a.port());
+    httpB = new Http(b.port());
+    staff = httpA.token("abuse-staff-1", "staff");
+  }
+
+  @AfterAll
+  static void stop(Vertx vertx) {
+    vertx.close().await();
+    a.stop();
+    b.stop();
+  }
+
+  private static String criticalItem(String roomId) {
+    Http.Reply reply = httpA.post("/api/rooms/" + roomId + "/transcript", staff, new JsonObject().put("segments",
+        new JsonArray().add(new JsonObject().put("id", "abuse-seg-" + roomId).put("startMs", 0).put("endMs", 1000)
+            .put("text", "这款茶能治疗糖尿病，大家放心喝"))));
+    assertThat(reply.status()).isEqualTo(202);
+    return "q-" + reply.body().getJsonArray("warnings").getJsonObject(0).getString("id");
+  }
+
+  @Test
+  void claimsRacingFromTwoNodesHaveOneWinner() throws Exception {
+    String itemId = criticalItem(httpA.createRoom(staff, "abuse-streamer-race"));
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < CLAIMANTS; i++) {
+      tokens.add(httpA.token("abuse-racer-" + i, "staff"));
+    }
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<Integer>> claims = new ArrayList<>();
+    for (int i = 0; i < CLAIMANTS; i++) {
+      Http http = i % 2 == 0 ? httpA : httpB;
+      String token = tokens.get(i);
+      claims.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return http.post("/api/queue/" + itemId + "/claim", token, null).status();
+      }, runnable -> new Thread(runnable).start()));
+    }
+    go.countDown();
+    List<Integer> statuses = new ArrayList<>();
+    for (CompletableFuture<Integer> claim : claims) {
+      statuses.add(claim.get(30, TimeUnit.SECONDS));
+    }
+    assertThat(statuses.stream().filter(s -> s == 200)).hasSize(1);
+    assertThat(statuses.stream().filter(s -> s == 409)).hasSize(CLAIMANTS - 1);
+    String winner = httpB.get("/api/queue", staff).body().getJsonArray("items").stream()
+        .map(o -> (JsonObject) o).filter(o -> itemId.equals(o.getString("id"))).findFirst().orElseThrow()
+        .getString("claimedBy");
+    assertThat(winner).startsWith("abuse-racer-");
+    // Nobody but the winner decides it, from either node.
+    String loser = tokens.stream().filter(t -> !t.equals(tokens.get(Integer.parseInt(winner.substring(12)))))
+        .findFirst().orElseThrow();
+    assertThat(httpB.post("/api/queue/" + itemId + "/resolve", loser, null).status()).isEqualTo(409);
+    assertThat(httpA.post("/api/queue/" + itemId + "/resolve", staff, null).status()).isEqualTo(409);
+  }
+
+  @Test
+  void unknownItemsAndRoomsAre404AndBadReasonsAre400() {
+    for (String id : List.of("q-nope-1", "..%2F..%2Fetc", "q-" + "x".repeat(300))) {
+      assertThat(httpA.post("/api/queue/" + id + "/claim", staff, null).status()).isEqualTo(404);
+      assertThat(httpA.post("/api/queue/" + id + "/resolve", staff, null).status()).isEqualTo(404);
+    }
+    assertThat(httpA.post("/api/rooms/abuse-no-such-room/stop", staff, new JsonObject().put("reason", "x")).status())
+        .isEqualTo(404);
+    String roomId = httpA.createRoom(staff, "abuse-streamer-reason");
+    for (Object reason : List.of("", "   ", 42, "x".repeat(501))) {
+      assertThat(httpA.post("/api/rooms/" + roomId + "/stop", staff, new JsonObject().put("reason", reason)).status())
+          .as("reason %s", reason).isEqualTo(400);
+    }
+    assertThat(httpA.get("/api/rooms/" + roomId, staff).body().getString("status")).isEqualTo("live");
+    assertThat(httpA.post("/api/rooms/" + roomId + "/stop", staff, new JsonObject().put("reason", "x".repeat(500)))
+        .status()).isEqualTo(200);
+    String ended = httpA.createRoom(staff, "abuse-streamer-ended");
+    assertThat(httpA.post("/api/rooms/" + ended + "/end", staff, null).status()).isEqualTo(200);
+    assertThat(httpA.post("/api/rooms/" + ended + "/stop", staff, new JsonObject().put("reason", "late")).status())
+        .isEqualTo(409);
+  }
+
+  @Test
+  void aStoppedRoomsOpenSocketsStayOpenReadOnly(Vertx vertx) throws InterruptedException {
+    String roomId = httpA.createRoom(staff, "abuse-streamer-open");
+    List<TestSocket> viewers = new ArrayList<>(TestSocket.viewers(vertx, httpA, roomId, "abuse-open-a-", 2));
+    viewers.addAll(TestSocket.viewers(vertx, httpB, roomId, "abuse-open-b-", 2));
+    String promptId = httpA.openPrompt(staff, roomId, 600).getString("id");
+    viewers.forEach(v -> v.await("prompt"));
+    assertThat(httpB.post("/api/rooms/" + roomId + "/stop", staff, new JsonObject().put("reason", "Fake cure"))
+        .status()).isEqualTo(200);
+    viewers.forEach(v -> v.await("stopped"));
+    // Kept open so the page keeps saying why; every ballot is refused, pings are answered.
+    TimeUnit.MILLISECONDS.sleep(1_000);
+    for (int i = 0; i < viewers.size(); i++) {
+      TestSocket viewer = viewers.get(i);
+      assertThat(viewer.isClosed()).isFalse();
+      viewer.ballot("late-" + i, promptId, "false");
+      assertThat(viewer.ack("late-" + i).getString("status")).isEqualTo("closed");
+      viewer.send(new JsonObject().put("type", "ping"));
+      viewer.await("pong");
+      assertThat(viewer.frames("stopped")).hasSize(1);
+    }
+  }
+}
