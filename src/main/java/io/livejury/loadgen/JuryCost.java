@@ -235,9 +235,9 @@ public final class JuryCost {
       JsonObject c = configs.getJsonObject(config);
       String settings = c.getString("env") + ("draw".equals(config) ? " + prompt jurySize " + drawSizes(a, quick) : "");
       md.append("| ").append(config).append(" | `").append(settings.isBlank() ? "—" : settings.trim()).append("` | ")
-          .append(fmt(c.getJsonObject("ballotsPerSecond").getDouble("median", Double.NaN), 0)).append(" | ")
+          .append(fmt(number(c.getJsonObject("ballotsPerSecond"), "median"), 0)).append(" | ")
           .append(list(c.getJsonObject("ballotsPerSecond").getJsonArray("runs"), 0)).append(" | ")
-          .append(fmt(c.getJsonObject("fanOutP99Ms").getDouble("median", Double.NaN), 1)).append(" | ")
+          .append(fmt(number(c.getJsonObject("fanOutP99Ms"), "median"), 1)).append(" | ")
           .append(list(c.getJsonObject("fanOutP99Ms").getJsonArray("runs"), 1)).append(" |\n");
     }
     JsonArray noise = report.getJsonArray("noiseAboveBudget");
@@ -251,10 +251,10 @@ public final class JuryCost {
     JsonObject ratios = report.getJsonObject("ratiosToOff");
     for (String config : ratios.fieldNames()) {
       JsonObject r = ratios.getJsonObject(config);
-      md.append("| ").append(config).append(" | ").append(pct(r.getDouble("ballotsPerSecond", Double.NaN)))
-          .append(report.getBoolean("budgetChecked") ? (r.getBoolean("ballotsWithinBudget") ? " (within)" : " (**over**)") : "")
-          .append(" | ").append(pct(r.getDouble("fanOutP99", Double.NaN)))
-          .append(report.getBoolean("budgetChecked") ? (r.getBoolean("fanOutWithinBudget") ? " (within)" : " (**over**)") : "")
+      boolean checked = report.getBoolean("budgetChecked");
+      md.append("| ").append(config).append(" | ").append(judged(number(r, "ballotsPerSecond"), checked,
+              r.getBoolean("ballotsWithinBudget")))
+          .append(" | ").append(judged(number(r, "fanOutP99"), checked, r.getBoolean("fanOutWithinBudget")))
           .append(" |\n");
     }
     md.append("\nRuns in order (each the median of its warm rounds, or its only round; `ballots/s` counts every first "
@@ -280,8 +280,18 @@ public final class JuryCost {
   }
 
   private static String drawSizes(Map<String, String> a, boolean quick) {
-    return quick ? a.getOrDefault("jurySize.quick", "?")
-        : a.getOrDefault("jurySize.ballots", "?") + " (ballots) / " + a.getOrDefault("jurySize.fan-out", "?") + " (fan-out)";
+    if (quick) {
+      return a.getOrDefault("jurySize.quick", "?");
+    }
+    // A measure left out of the run has no size.
+    List<String> sizes = new ArrayList<>();
+    for (String measure : List.of("ballots", "fan-out")) {
+      String size = a.getOrDefault("jurySize." + measure, "");
+      if (!size.isBlank()) {
+        sizes.add(size + " (" + measure + ")");
+      }
+    }
+    return String.join(" / ", sizes);
   }
 
   static double median(List<Double> values) {
@@ -294,6 +304,17 @@ public final class JuryCost {
   }
 
   /** JSON has no NaN: a figure that could not be had is null. */
+  /** A ratio with its verdict against the budget; a dash for a measure left out of the run. */
+  private static String judged(double ratio, boolean checked, boolean within) {
+    return Double.isNaN(ratio) ? "—" : pct(ratio) + (checked ? (within ? " (within)" : " (**over**)") : "");
+  }
+
+  /** A figure of the report; NaN where it is null (a measure left out of the run). */
+  private static double number(JsonObject o, String key) {
+    Double value = o.getDouble(key);
+    return value == null ? Double.NaN : value;
+  }
+
   private static Double orNull(double value) {
     return Double.isNaN(value) ? null : value;
   }
