@@ -15,7 +15,10 @@ LIVEJURY_KEEP_DATA=${LIVEJURY_DATA_DIR:+yes}
 trap 'stop_nodes; [ -z "$LIVEJURY_TEMP_DATA" ] || rm -rf "$LIVEJURY_TEMP_DATA"' EXIT
 
 ensure_jar() {
-  [ -f target/livejury.jar ] || mvn -B -q -DskipTests package
+  # A jar older than what it is made of would run yesterday's code under today's name.
+  if [ ! -f target/livejury.jar ] || [ -n "$(find pom.xml src/main webroot -newer target/livejury.jar -print -quit)" ]; then
+    mvn -B -q -DskipTests package
+  fi
 }
 
 # start_node <log> [env assignments...]: starts one node and waits for its URL; sets NODE_URL and NODE_PID.
