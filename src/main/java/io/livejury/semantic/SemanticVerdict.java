@@ -12,9 +12,18 @@ package io.livejury.semantic;
  *                       every violation example: a legal look-alike
  * @param allowedExample that allowed sentence; null unless {@code allowed}
  * @param degraded       the model did not run (disabled, not loaded, or its queue was full)
+ * @param alone          {@code category} also clears the stricter bar set for the model without the lexicon (its
+ *                       own leave-one-out threshold and margin, {@code LIVEJURY_MODEL_ALONE_*}); false without a
+ *                       category
  */
 public record SemanticVerdict(String category, double similarity, String nearestExample, boolean allowed,
-    String allowedExample, boolean degraded) {
+    String allowedExample, boolean degraded, boolean alone) {
+
+  /** A verdict whose category, if any, does not clear the bar for the model alone. */
+  public SemanticVerdict(String category, double similarity, String nearestExample, boolean allowed,
+      String allowedExample, boolean degraded) {
+    this(category, similarity, nearestExample, allowed, allowedExample, degraded, false);
+  }
 
   /** The answer when the model did not run. */
   public static SemanticVerdict notRun() {
