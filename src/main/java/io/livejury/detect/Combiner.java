@@ -12,8 +12,10 @@ import java.util.List;
  * <ol>
  *   <li>the model found the segment closest to an <em>allowed</em> sentence (a disclaimer, a caution, a legal
  *       use of "best"): lexicon hits in categories the model did not flag as well are suppressed;</li>
- *   <li>lexicon and model agree on the category: the lexicon rule's severity (a critical hit in a prompt
- *       category may open an audience vote), evidence = matched terms and the nearest example;</li>
+ *   <li>lexicon and model agree on the category — the model's category, or the category its nearest violation
+ *       example belongs to and reaches ({@link SemanticVerdict#sounds()}: an allowed or ordinary sentence a
+ *       little nearer does not undo what the lexicon heard) — the lexicon rule's severity (a critical hit in a
+ *       prompt category may open an audience vote), evidence = matched terms and the nearest example;</li>
  *   <li>the model alone: only when its category clears the stricter bar set for the model without the lexicon
  *       ({@link SemanticVerdict#alone()}: a leave-one-out threshold at a higher precision target and a wider
  *       margin over the nearest allowed or ordinary sentence); then {@code warn}, never a vote; evidence = the
@@ -81,7 +83,8 @@ public final class Combiner {
         : new Nearest(verdict.nearestExample(), verdict.similarity());
     boolean agreed = false;
     for (Hit hit : hits) {
-      if (hit.rule().category().equals(flagged)) {
+      String category = hit.rule().category();
+      if (category.equals(flagged) || (!verdict.allowed() && category.equals(verdict.sounds()))) {
         detections.add(fromLexicon(hit, hit.rule().severity(), BOTH, nearest));
         agreed = true;
       } else if (verdict.allowed()) {

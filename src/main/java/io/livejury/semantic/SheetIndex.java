@@ -109,19 +109,22 @@ final class SheetIndex {
     }
     String nearestViolation = near.violation < 0 ? null : examples.get(near.violation).text();
     double violationSimilarity = near.violation < 0 ? 0 : near.violationSimilarity;
+    String sounds = near.violation >= 0
+        && near.violationSimilarity >= thresholds.get(labels.get(near.violation)) ? labels.get(near.violation) : null;
     if (near.quietFirst()) {
       String quietSheet = labels.get(near.quiet);
       boolean allowed = ExampleSheets.ALLOWED.equals(quietSheet)
           && near.quietSimilarity >= thresholds.get(quietSheet)
           && near.quietSimilarity - near.violationSimilarity >= decision.allowedMargin();
       return new SemanticVerdict(null, violationSimilarity, nearestViolation, allowed,
-          allowed ? examples.get(near.quiet).text() : null, false);
+          allowed ? examples.get(near.quiet).text() : null, false, false, allowed ? null : sounds);
     }
     String sheet = labels.get(near.violation);
     double gap = near.violationSimilarity - near.quietSimilarity;
     boolean found = near.violationSimilarity >= thresholds.get(sheet) && gap >= decision.margin();
     boolean alone = found && near.violationSimilarity >= aloneThresholds.get(sheet) && gap >= decision.aloneMargin();
-    return new SemanticVerdict(found ? sheet : null, violationSimilarity, nearestViolation, false, null, false, alone);
+    return new SemanticVerdict(found ? sheet : null, violationSimilarity, nearestViolation, false, null, false, alone,
+        sounds);
   }
 
   /**

@@ -98,6 +98,19 @@ class CombinerTest {
   }
 
   @Test
+  void aHitTheModelSoundsLikeIsAgreementEvenWhenAQuietSentenceIsALittleNearer() {
+    // The nearest example of all is a quiet one (no category of its own), but the nearest violation example is a
+    // medical claim above its threshold: the lexicon's medical hit keeps its severity.
+    SemanticVerdict verdict = new SemanticVerdict(null, 0.72, "喝了这个茶糖尿病就好了", false, null, false, false,
+        "medical_claim");
+    Combiner.Outcome outcome = combine("我们家这款茶能治疗糖尿病", verdict);
+    assertThat(outcome.detections()).extracting(Combiner.Detection::stage, Combiner.Detection::severity)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Combiner.BOTH, Rule.CRITICAL));
+    assertThat(combine("喝了以后整个人都轻松了，老毛病再也没犯", verdict).detections())
+        .as("not enough for the model alone").isEmpty();
+  }
+
+  @Test
   void theLexiconAloneIsCappedAtAWarningWhenTheModelRanAndFoundNothing() {
     Combiner.Outcome outcome = combine("想要便宜的加我微信，私下交易", nothing());
     assertThat(outcome.detections()).hasSize(1);
