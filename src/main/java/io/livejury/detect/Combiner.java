@@ -12,18 +12,26 @@ import java.util.List;
  * <ol>
  *   <li>the model found the segment closest to an <em>allowed</em> sentence (a disclaimer, a caution, a legal
  *       use of "best"): lexicon hits in categories the model did not flag as well are suppressed;</li>
- *   <li>lexicon and model agree on the category: the lexicon rule's severity (a critical hit in a prompt
- *       category may open an audience vote), evidence = matched terms and the nearest example;</li>
- *   <li>the model alone (its category at or above that category's threshold): {@code warn}, never a vote;
- *       evidence = the nearest example and its similarity;</li>
- *   <li>the lexicon alone, the model having run and flagged nothing there: at most {@code warn};</li>
+ *   <li>lexicon and model agree on the category — the model's category, or the category its nearest violation
+ *       example belongs to and reaches ({@link SemanticVerdict#sounds()}: an allowed or ordinary sentence a
+ *       little nearer does not undo what the lexicon heard) — the lexicon rule's severity (a critical hit in a
+ *       prompt category may open an audience vote), evidence = matched terms and the nearest example;</li>
+ *   <li>the model alone: only when its category clears the stricter bar set for the model without the lexicon
+ *       ({@link SemanticVerdict#alone()}: a leave-one-out threshold at a higher precision target and a wider
+ *       margin over the nearest allowed or ordinary sentence); then {@code warn}, never a vote; evidence = the
+ *       nearest example and its similarity;</li>
+ *   <li>the lexicon alone, the model having run and flagged nothing there: at most {@code warn}; evidence = the
+ *       matched terms and the model's nearest violation example;</li>
  *   <li>the model did not run (disabled, not loaded, queue full): the lexicon alone with its own severities,
  *       as before the model existed.</li>
  * </ol>
  * Why: a feasibility run on LiveJury's own sentences found that agreement of the two is far more precise than
  * either alone, and that the allowed sheet is what keeps false positives down; so only agreement (or the
  * lexicon when it is all there is) may put a claim to the audience, and a single stage's opinion reaches the
- * streamer and staff as a warning. The README's detection section gives the figures.
+ * streamer and staff as a warning. The model's mistakes are sentences that merely sound like a category (a caution
+ * about blood sugar, a shop's own best seller), where the lexicon usually finds nothing: so when the lexicon
+ * does not back it, the model must be surer of itself before it warns. The README's detection section gives the
+ * figures.
  */
 public final class Combiner {
 
@@ -47,7 +55,7 @@ public final class Combiner {
    * @param severity info, warn or critical after the policy
    * @param matched  lexicon terms as the lexicon spells them; empty for the model alone
    * @param stage    {@link #LEXICON}, {@link #MODEL} or {@link #BOTH}
-   * @param nearest  the model's nearest example when the model took part; null otherwise
+   * @param nearest  the model's nearest violation example when the model ran; null when it did not
    */
   public record Detection(String ruleId, String category, String severity, String message, List<String> matched,
       String stage, Nearest nearest) {
@@ -75,18 +83,20 @@ public final class Combiner {
         : new Nearest(verdict.nearestExample(), verdict.similarity());
     boolean agreed = false;
     for (Hit hit : hits) {
-      if (hit.rule().category().equals(flagged)) {
+      String category = hit.rule().category();
+      if (category.equals(flagged) || (!verdict.allowed() && category.equals(verdict.sounds()))) {
         detections.add(fromLexicon(hit, hit.rule().severity(), BOTH, nearest));
         agreed = true;
       } else if (verdict.allowed()) {
         suppressed.add(hit);
       } else {
-        detections.add(fromLexicon(hit, capped(hit.rule().severity()), LEXICON, null));
+        // The model ran: its nearest example rides along as evidence, so staff see what it heard instead.
+        detections.add(fromLexicon(hit, capped(hit.rule().severity()), LEXICON, nearest));
       }
     }
     // An allowed verdict means the nearest sentence of all is a legal one: the model's own category, if it named
     // one, is outvoted by it and raises nothing by itself.
-    if (flagged != null && !agreed && !verdict.allowed()) {
+    if (flagged != null && !agreed && !verdict.allowed() && verdict.alone()) {
       detections.add(new Detection(MODEL_RULE_PREFIX + flagged, flagged, Rule.WARN, messageOf(flagged, rules),
           List.of(), MODEL, nearest));
     }

@@ -40,6 +40,17 @@ public record ExampleSheets(Map<String, List<Example>> sheets, List<String> prob
   /** The sheet of legal look-alikes. */
   public static final String ALLOWED = "allowed";
 
+  /**
+   * The sheet of ordinary livestream talk (greetings, sizes, shipping, colours): optional; like the allowed sheet
+   * it names no category, and it gives everyday sentences something nearer than any claim.
+   */
+  public static final String ORDINARY = "ordinary";
+
+  /** True for the sheets that name no violation: {@link #ALLOWED} and {@link #ORDINARY}. */
+  public static boolean quiet(String sheet) {
+    return ALLOWED.equals(sheet) || ORDINARY.equals(sheet);
+  }
+
   /** Where the shipped sheets are, on the class path. */
   public static final String RESOURCE_FOLDER = "detect/sheets";
 
@@ -147,7 +158,7 @@ public record ExampleSheets(Map<String, List<Example>> sheets, List<String> prob
     if (!raw.containsKey(ALLOWED)) {
       throw new SheetException(ALLOWED + ".txt is missing: the allowed sheet is what keeps look-alikes quiet");
     }
-    if (raw.size() < 2) {
+    if (raw.keySet().stream().allMatch(ExampleSheets::quiet)) {
       throw new SheetException("no category sheet besides " + ALLOWED + ".txt");
     }
     return clean(raw);

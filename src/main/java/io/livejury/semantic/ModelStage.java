@@ -231,7 +231,8 @@ public final class ModelStage implements SemanticStage {
         .filter(text -> !SHEET_EMBEDDINGS.containsKey(text)).toList()
         .parallelStream().forEach(text -> SHEET_EMBEDDINGS.computeIfAbsent(text, using::embed));
     SheetIndex built = SheetIndex.build(sheets,
-        text -> SHEET_EMBEDDINGS.computeIfAbsent(text, using::embed), settings.minExamples());
+        text -> SHEET_EMBEDDINGS.computeIfAbsent(text, using::embed), settings.minExamples(),
+        settings.decision());
     index = built;
     built.problems().forEach(problem -> LOG.warn("{}", problem));
     int count = extra.values().stream().mapToInt(List::size).sum();

@@ -3,18 +3,38 @@ package io.livejury.semantic;
 /**
  * What the sentence model made of one normalised segment.
  *
- * @param category       the violation category whose nearest example is closest and at or above that category's
- *                       threshold; null when no category reaches its threshold
+ * @param category       the violation category whose example is nearest, at or above that category's threshold
+ *                       and ahead of the nearest allowed or ordinary example by {@code LIVEJURY_SHEETS_MARGIN};
+ *                       null otherwise
  * @param similarity     cosine similarity (−1..1) to {@code nearestExample}
  * @param nearestExample the closest example sentence of {@code category} (or of the closest category when
  *                       {@code category} is null); null when the model did not run
  * @param allowed        the closest sentence is on the allowed sheet, at or above its threshold, and closer than
- *                       every violation example: a legal look-alike
+ *                       every violation example by {@code LIVEJURY_SHEETS_ALLOWED_MARGIN}: a legal look-alike
  * @param allowedExample that allowed sentence; null unless {@code allowed}
  * @param degraded       the model did not run (disabled, not loaded, or its queue was full)
+ * @param alone          {@code category} also clears the stricter bar set for the model without the lexicon (its
+ *                       own leave-one-out threshold and margin, {@code LIVEJURY_MODEL_ALONE_*}); false without a
+ *                       category
+ * @param sounds         the category of {@code nearestExample} when that example reaches its category's threshold,
+ *                       whatever the allowed and ordinary examples say; null otherwise. Enough to back a lexicon hit
+ *                       of the same category (the lexicon heard the term, the model hears that kind of claim), not to
+ *                       warn alone
  */
 public record SemanticVerdict(String category, double similarity, String nearestExample, boolean allowed,
-    String allowedExample, boolean degraded) {
+    String allowedExample, boolean degraded, boolean alone, String sounds) {
+
+  /** A verdict whose category, if any, does not clear the bar for the model alone and sounds like itself. */
+  public SemanticVerdict(String category, double similarity, String nearestExample, boolean allowed,
+      String allowedExample, boolean degraded) {
+    this(category, similarity, nearestExample, allowed, allowedExample, degraded, false, category);
+  }
+
+  /** A verdict that sounds like its own category (or like nothing, without one). */
+  public SemanticVerdict(String category, double similarity, String nearestExample, boolean allowed,
+      String allowedExample, boolean degraded, boolean alone) {
+    this(category, similarity, nearestExample, allowed, allowedExample, degraded, alone, category);
+  }
 
   /** The answer when the model did not run. */
   public static SemanticVerdict notRun() {

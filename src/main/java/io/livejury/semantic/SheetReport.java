@@ -2,11 +2,11 @@ package io.livejury.semantic;
 
 /**
  * How one sheet in force fares, from the leave-one-out run made when the sheets load: each example in turn is
- * taken out and judged against all the others (every category's and the allowed sheet's), and the category's
- * decision threshold is the similarity that maximises F1 of "the nearest example is of this category and at least
- * this similar" over those runs.
+ * taken out and judged against all the others (every category's and the quiet sheets'), and the category's
+ * decision threshold is the lowest similarity at which the examples judged to be of it are still at least
+ * {@code LIVEJURY_SHEETS_PRECISION} precise (see {@link SheetIndex}).
  *
- * @param category  the category, or {@link ExampleSheets#ALLOWED}
+ * @param category  the category, or a quiet sheet ({@link ExampleSheets#ALLOWED}, {@link ExampleSheets#ORDINARY})
  * @param examples  examples in force (after duplicates and contradictions were dropped)
  * @param threshold cosine similarity from which the nearest example's category is believed; above 1 when no
  *                  threshold recognised any example of the sheet (then the category never fires)

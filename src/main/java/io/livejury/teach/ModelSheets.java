@@ -46,6 +46,7 @@ public final class ModelSheets implements TeachableSheets {
     lexicons.detector().rules().stream().map(Rule::category).forEach(categories::add);
     stage.reports().stream().map(SheetReport::category).forEach(categories::add);
     categories.remove(ALLOWED);
+    categories.remove(ExampleSheets.ORDINARY);
     return categories;
   }
 

@@ -21,8 +21,14 @@ class CombinerTest {
     return Combiner.combine(hits(text), verdict, LEXICON.rules());
   }
 
+  /** A category the model is sure of: it also clears the bar set for the model alone. */
   private static SemanticVerdict flagged(String category, double similarity, String example) {
-    return new SemanticVerdict(category, similarity, example, false, null, false);
+    return new SemanticVerdict(category, similarity, example, false, null, false, true);
+  }
+
+  /** A category that clears its threshold but not the stricter bar for the model alone. */
+  private static SemanticVerdict flaggedBelowTheAloneBar(String category, double similarity, String example) {
+    return new SemanticVerdict(category, similarity, example, false, null, false, false);
   }
 
   private static SemanticVerdict nothing() {
@@ -81,6 +87,30 @@ class CombinerTest {
   }
 
   @Test
+  void theModelAloneBelowItsStricterBarStaysSilentButStillBacksTheLexicon() {
+    String quiet = "喝了以后整个人都轻松了，老毛病再也没犯";
+    assertThat(combine(quiet, flaggedBelowTheAloneBar("medical_claim", 0.66, "喝了半年老胃病都好了")).detections())
+        .as("no lexicon hit and the model not sure enough by itself").isEmpty();
+    Combiner.Outcome agreed = combine("我们家这款茶能治疗糖尿病",
+        flaggedBelowTheAloneBar("medical_claim", 0.66, "喝了这个茶糖尿病就好了"));
+    assertThat(agreed.detections()).extracting(Combiner.Detection::stage, Combiner.Detection::severity)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Combiner.BOTH, Rule.CRITICAL));
+  }
+
+  @Test
+  void aHitTheModelSoundsLikeIsAgreementEvenWhenAQuietSentenceIsALittleNearer() {
+    // The nearest example of all is a quiet one (no category of its own), but the nearest violation example is a
+    // medical claim above its threshold: the lexicon's medical hit keeps its severity.
+    SemanticVerdict verdict = new SemanticVerdict(null, 0.72, "喝了这个茶糖尿病就好了", false, null, false, false,
+        "medical_claim");
+    Combiner.Outcome outcome = combine("我们家这款茶能治疗糖尿病", verdict);
+    assertThat(outcome.detections()).extracting(Combiner.Detection::stage, Combiner.Detection::severity)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Combiner.BOTH, Rule.CRITICAL));
+    assertThat(combine("喝了以后整个人都轻松了，老毛病再也没犯", verdict).detections())
+        .as("not enough for the model alone").isEmpty();
+  }
+
+  @Test
   void theLexiconAloneIsCappedAtAWarningWhenTheModelRanAndFoundNothing() {
     Combiner.Outcome outcome = combine("想要便宜的加我微信，私下交易", nothing());
     assertThat(outcome.detections()).hasSize(1);
@@ -88,7 +118,8 @@ class CombinerTest {
     assertThat(detection.stage()).isEqualTo(Combiner.LEXICON);
     assertThat(detection.ruleId()).isEqualTo("offplatform.redirect");
     assertThat(detection.severity()).isEqualTo(Rule.WARN);
-    assertThat(detection.nearest()).isNull();
+    assertThat(detection.nearest()).as("what the model heard instead")
+        .isEqualTo(new Combiner.Nearest("这款茶清热解毒", 0.41));
   }
 
   @Test

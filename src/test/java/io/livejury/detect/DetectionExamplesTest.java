@@ -1,5 +1,12 @@
 package io.livejury.detect;
 
+import io.livejury.config.Settings;
+import io.livejury.metrics.Metrics;
+import io.livejury.semantic.ModelStage;
+import io.livejury.semantic.SemanticVerdict;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -9,31 +16,48 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sentences detection must get right (resource {@code detect-eval/why.tsv}: what the keyword lexicon
- * missed and what it flagged wrongly), each run through the lexicon detector. A row's {@code expect_now} column
- * says what the detector does today when that differs from the row's label, and is what is asserted, so the
- * table documents today's behaviour and this test fails as soon as a sentence's behaviour changes; a row whose
- * behaviour already matches its label says {@code as_labelled} and is held to its label.
+ * The sentences detection must get right (resource {@code detect-eval/why.tsv}: what the keyword lexicon alone
+ * missed and what it flagged wrongly), each run through the node's whole pipeline: the normaliser, the shipped
+ * lexicon, the real sentence model on the shipped sheets (thresholds computed at load, as a node computes them)
+ * and the combination policy. A violation must raise exactly one detection, in its category; a legal sentence
+ * none at all.
  */
 class DetectionExamplesTest {
 
   private static final Set<String> CATEGORIES =
       Set.of("medical_claim", "extreme_words", "price_fraud", "fake_scarcity", "off_platform");
 
-  private final Normaliser normaliser = Normaliser.standard();
-  private final Detector detector = new Detector(Lexicon.fromResource(), normaliser);
+  private static final Normaliser NORMALISER = Normaliser.standard();
+  private static final Detector DETECTOR = new Detector(Lexicon.fromResource(), NORMALISER);
+  private static Vertx vertx;
+  private static ModelStage model;
+
+  @BeforeAll
+  static void loadTheModel() {
+    vertx = Vertx.vertx();
+    model = new ModelStage(vertx, Settings.load(Map.of()).semantic(), new Metrics());
+    model.start().await();
+    assertThat(model.ready()).as("the sentence model and the shipped sheets loaded").isTrue();
+  }
+
+  @AfterAll
+  static void close() {
+    model.stop().await();
+    vertx.close().await();
+  }
 
   /** One row of why.tsv. */
-  record Example(int line, String label, String expected, String expectNow, String text) {
+  record Example(int line, String label, String expected, String text) {
 
     @Override
     public String toString() {
-      return text + " (" + (label.equals("legal") ? "legal" : expected) + ", today " + expectNow + ")";
+      return text + " (" + (label.equals("legal") ? "legal" : expected) + ")";
     }
   }
 
@@ -46,35 +70,30 @@ class DetectionExamplesTest {
         continue;
       }
       String[] f = line.split("\t", -1);
-      assertThat(f).as("why.tsv line %d: label, expected, expect_now, text", n + 1).hasSize(4);
-      examples.add(new Example(n + 1, f[0], f[1], f[2], f[3]));
+      assertThat(f).as("why.tsv line %d: label, expected, text", n + 1).hasSize(3);
+      examples.add(new Example(n + 1, f[0], f[1], f[2]));
     }
     return examples;
   }
 
-  /**
-   * Today's detector on one sentence: "none", or category:severity of its one hit (several hits are listed
-   * in order, joined by "+", and match no row, so they fail the test visibly).
-   */
-  private String today(String text) {
-    List<Hit> hits = detector.scan(normaliser.normalise(text));
-    return hits.isEmpty() ? "none"
-        : String.join("+", hits.stream().map(h -> h.rule().category() + ":" + h.rule().severity()).toList());
+  /** The pipeline on one segment, as TranscriptService runs it. */
+  private static List<Combiner.Detection> detect(String text) {
+    String normalised = NORMALISER.normalise(text);
+    SemanticVerdict verdict = model.judge(normalised).await();
+    assertThat(verdict.degraded()).as("the model judged: %s", text).isFalse();
+    return Combiner.combine(DETECTOR.scan(normalised), verdict, DETECTOR.rules()).detections();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
-  void behavesAsTheTableSays(Example example) {
-    List<Hit> hits = detector.scan(normaliser.normalise(example.text()));
-    if (example.expectNow().equals("as_labelled")) {
-      if (example.label().equals("legal")) {
-        assertThat(hits).as("a legal sentence raises no warning: %s", example.text()).isEmpty();
-      } else {
-        assertThat(hits).as("flagged in %s: %s", example.expected(), example.text())
-            .extracting(h -> h.rule().category()).containsExactly(example.expected());
-      }
+  void behavesAsLabelled(Example example) {
+    List<Combiner.Detection> detections = detect(example.text());
+    if (example.label().equals("legal")) {
+      assertThat(detections).as("a legal sentence raises no warning: %s", example.text()).isEmpty();
     } else {
-      assertThat(today(example.text())).as("today's lexicon on: %s", example.text()).isEqualTo(example.expectNow());
+      assertThat(detections).as("flagged in %s: %s", example.expected(), example.text())
+          .extracting(Combiner.Detection::category).containsExactly(example.expected());
+      assertThat(detections.get(0).nearest()).as("the model's nearest example is named as evidence").isNotNull();
     }
   }
 
@@ -91,8 +110,6 @@ class DetectionExamplesTest {
       } else {
         assertThat(example.expected()).as("line %d", example.line()).isIn(CATEGORIES);
       }
-      assertThat(example.expectNow()).as("line %d", example.line())
-          .matches("as_labelled|none|(" + String.join("|", CATEGORIES) + "):(info|warn|critical)");
       // The evaluation set carries the same sentence with the same label (and category, for a violation).
       assertThat(labelled).as("labelled.tsv holds: %s", example.text()).anyMatch(l -> {
         String[] f = l.split("\t", -1);

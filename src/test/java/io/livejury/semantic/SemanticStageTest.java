@@ -95,13 +95,16 @@ class SemanticStageTest {
   @Test
   void everyShippedCategoryIsInForceWithItsLeaveOneOutReport() {
     assertThat(shipped.sheetProblems()).as("shipped sheets are clean").isEmpty();
-    assertThat(shipped.reports()).extracting(SheetReport::category).containsExactly(
-        "allowed", "extreme_words", "fake_scarcity", "medical_claim", "off_platform", "price_fraud");
+    assertThat(shipped.reports()).extracting(SheetReport::category).containsExactly("allowed", "extreme_words",
+        "fake_scarcity", "medical_claim", "off_platform", "ordinary", "price_fraud");
+    double target = settings(Map.of()).decision().precision();
     for (SheetReport report : shipped.reports()) {
       assertThat(report.examples()).as(report.toString()).isGreaterThanOrEqualTo(20);
       assertThat(report.threshold()).as(report.toString()).isBetween(0.0, 1.0);
-      assertThat(report.precision()).as(report.toString()).isGreaterThan(0.5);
-      assertThat(report.recall()).as(report.toString()).isGreaterThan(0.5);
+      // The threshold is the lowest cut that is still this precise, so recall is what is left over: every sheet
+      // must still recognise a good part of its own examples.
+      assertThat(report.precision()).as(report.toString()).isGreaterThanOrEqualTo(target);
+      assertThat(report.recall()).as(report.toString()).isGreaterThan(0.3);
     }
   }
 

@@ -177,8 +177,8 @@ class TeachApiTest {
    */
   @Test
   void aClaimTheModelMissedIsRecognisedOnTheOtherNodeOnceTaught() {
-    String claim = "老寒腿的叔叔阿姨用了都说能下楼跑了";
-    String paraphrase = "家里老寒腿的叔叔阿姨用完都说能下楼跑步了";
+    String claim = "这块石头放在枕头底下，孩子的夜哭一个礼拜就停了";
+    String paraphrase = "把这块石头压在枕头下面，小孩夜里哭闹一周就停了";
     assertThat(second.node().sheetReports()).as("the model is loaded on the second node").isNotEmpty();
     assertThat(judge(second, claim).category()).as("missed before: %s", judge(second, claim)).isNull();
     assertThat(judge(second, paraphrase).category()).as("paraphrase missed before").isNull();
