@@ -1,6 +1,7 @@
 package io.livejury.gateway;
 
 import io.livejury.common.Addresses;
+import io.livejury.common.Fields;
 import io.livejury.common.Frames;
 import io.livejury.common.Ids;
 import io.livejury.detect.ReportService;
@@ -475,7 +476,8 @@ final class SocketSession implements RoomMember {
       send(Frames.ack(ref, "rejected", "text must be a string of at most " + MAX_REPORT_TEXT + " characters"));
       return;
     }
-    profileRead.compose(profile -> reports.report(room.roomId(), principal.userId(), profile, category, (String) text))
+    profileRead.compose(profile -> reports.report(room.roomId(), principal.userId(), profile, category,
+            Fields.storable((String) text)))
         .onSuccess(outcome -> send(Frames.ack(ref, outcome.status(), outcome.reason())))
         .onFailure(err -> {
           LOG.warn("Report not recorded: {}", err.getMessage());

@@ -55,6 +55,29 @@ class TranscriptTest {
   }
 
   @Test
+  void aNulCharacterInASegmentNeitherLosesTheWarningNorKeepsTheVerdictFromBeingRecorded() throws InterruptedException {
+    String roomId = http.createRoom(staff, "streamer-nul");
+    String token = http.token("streamer-nul", "streamer", "m-streamer-nul");
+    Http.Reply reply = http.post("/api/rooms/" + roomId + "/transcript", token, transcript("这个茶能治疗\u0000糖尿病"));
+    assertThat(reply.status()).isEqualTo(202);
+    assertThat(reply.body().getJsonArray("warnings")).hasSize(1);
+    JsonObject prompt = reply.body().getJsonArray("prompts").getJsonObject(0);
+    assertThat(prompt.getString("claim")).isEqualTo("这个茶能治疗糖尿病");
+    // Postgres refuses U+0000: had it reached the verdict, the row would never be written.
+    String verdictId = null;
+    for (int i = 0; i < 100 && verdictId == null; i++) {
+      Thread.sleep(100);
+      Http.Reply verdicts = http.get("/api/verdicts?roomId=" + roomId, staff);
+      for (Object v : verdicts.body().getJsonArray("items", new JsonArray())) {
+        if (prompt.getString("id").equals(((JsonObject) v).getString("promptId"))) {
+          verdictId = ((JsonObject) v).getString("id");
+        }
+      }
+    }
+    assertThat(verdictId).as("the prompt's verdict is recorded").isNotNull();
+  }
+
+  @Test
   void aCriticalClaimWarnsTheStreamerAndAsksTheAudienceOnce(Vertx vertx, VertxTestContext tc) throws InterruptedException {
     String streamerId = "streamer-tea";
     String roomId = http.createRoom(staff, streamerId);
