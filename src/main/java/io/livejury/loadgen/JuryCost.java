@@ -49,12 +49,13 @@ public final class JuryCost {
 
   /** One load run's figures. */
   record Run(String measure, String config, int repeat, boolean correct, int problems, String firstProblem,
-      double ballotsPerSecond, double fanOutP99Ms, JsonObject jury, JsonArray rounds) {
+      double ballotsPerSecond, double fanOutP99Ms, double fanOutNodeCpuMs, JsonObject jury, JsonArray rounds) {
 
     JsonObject toJson() {
       return new JsonObject().put("measure", measure).put("config", config).put("repeat", repeat)
           .put("correct", correct).put("problems", problems).put("firstProblem", firstProblem)
-          .put("ballotsPerSecond", orNull(ballotsPerSecond)).put("fanOutP99Ms", orNull(fanOutP99Ms)).put("jury", jury)
+          .put("ballotsPerSecond", orNull(ballotsPerSecond)).put("fanOutP99Ms", orNull(fanOutP99Ms))
+          .put("fanOutNodeCpuMs", orNull(fanOutNodeCpuMs)).put("jury", jury)
           .put("everyRound", rounds);
     }
   }
@@ -96,21 +97,27 @@ public final class JuryCost {
     JsonObject configs = new JsonObject();
     Map<String, Double> ballots = new HashMap<>();
     Map<String, Double> fanOut = new HashMap<>();
+    Map<String, Double> fanOutCpu = new HashMap<>();
     for (String config : CONFIGS) {
       List<Double> b = runs.stream().filter(r -> r.config().equals(config) && r.measure().equals(ballotsMeasure))
           .map(Run::ballotsPerSecond).toList();
       List<Double> f = runs.stream().filter(r -> r.config().equals(config) && r.measure().equals(fanOutMeasure))
           .map(Run::fanOutP99Ms).toList();
+      List<Double> c = runs.stream().filter(r -> r.config().equals(config) && r.measure().equals(fanOutMeasure))
+          .map(Run::fanOutNodeCpuMs).filter(v -> !Double.isNaN(v)).toList();
       if (b.isEmpty() && f.isEmpty()) {
         continue;
       }
       ballots.put(config, median(b));
       fanOut.put(config, median(f));
+      fanOutCpu.put(config, median(c));
       configs.put(config, new JsonObject().put("env", a.getOrDefault("env." + config, ""))
           .put("ballotsPerSecond", new JsonObject().put("median", orNull(median(b))).put("runs", new JsonArray(b))
               .put("spread", orNull(round(spread(b), 3))))
           .put("fanOutP99Ms", new JsonObject().put("median", orNull(median(f))).put("runs", new JsonArray(f))
-              .put("spread", orNull(round(spread(f), 3)))));
+              .put("spread", orNull(round(spread(f), 3))))
+          .put("fanOutNodeCpuMs", new JsonObject().put("median", orNull(median(c))).put("runs", new JsonArray(c))
+              .put("spread", orNull(round(spread(c), 3)))));
     }
 
     JsonObject ratios = new JsonObject();
@@ -126,7 +133,8 @@ public final class JuryCost {
       boolean fanOutOk = Double.isNaN(fanOutRatio) || fanOutRatio <= 1 + budget;
       ratios.put(config, new JsonObject()
           .put("ballotsPerSecond", orNull(round(ballotRatio, 3))).put("ballotsWithinBudget", ballotsOk)
-          .put("fanOutP99", orNull(round(fanOutRatio, 3))).put("fanOutWithinBudget", fanOutOk));
+          .put("fanOutP99", orNull(round(fanOutRatio, 3))).put("fanOutWithinBudget", fanOutOk)
+          .put("fanOutNodeCpu", orNull(round(ratio(fanOutCpu.get(config), fanOutCpu.get("off")), 3))));
       if (!ballotsOk) {
         overBudget.add(String.format(Locale.ROOT, "%s: ballots/s %.1f %% of off (budget: at least %.0f %%)",
             config, 100 * ballotRatio, 100 * (1 - budget)));
@@ -199,13 +207,16 @@ public final class JuryCost {
     }
     double ballots = median(warm.stream().map(r -> r.getLong("acceptedPerSecond", 0L).doubleValue()).toList());
     double fanOut = median(warm.stream().map(r -> r.getJsonObject("fanOut").getDouble("p99Ms", 0.0)).toList());
+    double fanOutCpu = median(warm.stream().map(r -> r.getDouble("fanOutNodeCpuMs")).filter(v -> v != null).toList());
     JsonArray problems = report.getJsonArray("problems", new JsonArray());
     JsonArray slim = new JsonArray(rounds.stream().map(o -> (JsonObject) o).map(r -> new JsonObject()
         .put("round", r.getInteger("round")).put("acceptedPerSecond", r.getLong("acceptedPerSecond"))
         .put("fanOutP99Ms", r.getJsonObject("fanOut").getDouble("p99Ms"))
+        .put("fanOutNodeCpuMs", r.getDouble("fanOutNodeCpuMs"))
         .put("ackP99Ms", r.getJsonObject("ack").getDouble("p99Ms")).put("correct", r.getBoolean("correct"))).toList());
     return new Run(measure, config, repeat, report.getBoolean("correct", false), problems.size(),
-        problems.isEmpty() ? null : problems.getString(0), ballots, fanOut, report.getJsonObject("jury"), slim);
+        problems.isEmpty() ? null : problems.getString(0), ballots, fanOut, fanOutCpu, report.getJsonObject("jury"),
+        slim);
   }
 
   private static String markdown(JsonObject report, List<Run> runs, boolean quick, Map<String, String> a) {
@@ -247,7 +258,10 @@ public final class JuryCost {
           .append(" (spread = (max − min) / median). Rerun with nothing else running, e.g. with "
               + "`NODE_CPUS=0 LOADGEN_CPUS=1`.\n");
     }
-    md.append("\n| configuration | ballots/s vs off | fan-out p99 vs off |\n| --- | ---: | ---: |\n");
+    md.append("\nNode CPU per fan-out: the nodes' CPU time from posting the prompts until every socket had one "
+        + "(median of warm rounds and runs; not budgeted, it tells the nodes' share of the p99 from the generator's).\n");
+    md.append("\n| configuration | ballots/s vs off | fan-out p99 vs off | node CPU per fan-out vs off |\n"
+        + "| --- | ---: | ---: | ---: |\n");
     JsonObject ratios = report.getJsonObject("ratiosToOff");
     for (String config : ratios.fieldNames()) {
       JsonObject r = ratios.getJsonObject(config);
@@ -255,16 +269,19 @@ public final class JuryCost {
       md.append("| ").append(config).append(" | ").append(judged(number(r, "ballotsPerSecond"), checked,
               r.getBoolean("ballotsWithinBudget")))
           .append(" | ").append(judged(number(r, "fanOutP99"), checked, r.getBoolean("fanOutWithinBudget")))
+          .append(" | ").append(judged(number(r, "fanOutNodeCpu"), false, true))
           .append(" |\n");
     }
     md.append("\nRuns in order (each the median of its warm rounds, or its only round; `ballots/s` counts every first "
         + "ballot answered, so in `draw` about half of them are answered `rejected: not_selected`):\n\n");
-    md.append("| run | correct | ballots/s | fan-out p99 ms | drawn share | excluded | flags |\n| --- | --- | ---: | ---: | ---: | --- | --- |\n");
+    md.append("| run | correct | ballots/s | fan-out p99 ms | node CPU per fan-out ms | drawn share | excluded | flags |\n"
+        + "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |\n");
     for (Run r : runs) {
       JsonObject jury = r.jury();
       md.append("| ").append(r.measure()).append(" ").append(r.config()).append(" #").append(r.repeat()).append(" | ")
           .append(r.correct() ? "yes" : "**no** (" + r.problems() + ")").append(" | ")
           .append(fmt(r.ballotsPerSecond(), 0)).append(" | ").append(fmt(r.fanOutP99Ms(), 1)).append(" | ")
+          .append(fmt(r.fanOutNodeCpuMs(), 1)).append(" | ")
           .append(jury == null || jury.getValue("drawnShareOfVoters") == null ? "—" : jury.getValue("drawnShareOfVoters"))
           .append(" | ").append(jury == null ? "—" : jury.getJsonObject("excluded", new JsonObject()).encode())
           .append(" | ").append(jury == null ? "—" : jury.getJsonObject("flags", new JsonObject()).encode())
@@ -303,7 +320,6 @@ public final class JuryCost {
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
-  /** JSON has no NaN: a figure that could not be had is null. */
   /** A ratio with its verdict against the budget; a dash for a measure left out of the run. */
   private static String judged(double ratio, boolean checked, boolean within) {
     return Double.isNaN(ratio) ? "—" : pct(ratio) + (checked ? (within ? " (within)" : " (**over**)") : "");
@@ -315,6 +331,7 @@ public final class JuryCost {
     return value == null ? Double.NaN : value;
   }
 
+  /** JSON has no NaN: a figure that could not be had is null. */
   private static Double orNull(double value) {
     return Double.isNaN(value) ? null : value;
   }

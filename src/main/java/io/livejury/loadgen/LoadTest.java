@@ -45,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  * ballots start, for the fan-out to finish), jurySize (sent with every prompt: a jury of about that many is
  * drawn from the room's viewers, the others' ballots are answered {@code rejected: not_selected}; 0, the
  * default, sends none),
- * pids (the nodes' process ids, in url order, to measure heap), result (a path without extension: .json and
+ * pids (the nodes' process ids, in url order, to measure heap and the nodes' CPU time per fan-out), heap (false:
+ * with pids, the CPU time only; each heap probe stops a node for seconds), result (a path without extension: .json and
  * .svg are written), and for a run over several processes part (i/n), run (an id all parts share) and
  * barrier (a directory all parts share).
  */
@@ -56,7 +57,7 @@ public final class LoadTest {
 
   record Options(List<URI> nodes, int sockets, int rooms, int seconds, double falseShare, double duplicateShare,
       double lateShare, int addresses, int rounds, boolean silent, double rate, long paceAfterMs, int jurySize,
-      List<Long> pids, String result, String run, Barrier barrier) {
+      List<Long> pids, boolean heap, String result, String run, Barrier barrier) {
 
     static Options parse(String[] args) {
       Map<String, String> a = new HashMap<>();
@@ -81,6 +82,7 @@ public final class LoadTest {
           Long.parseLong(a.getOrDefault("paceAfterMs", "2000")),
           Integer.parseInt(a.getOrDefault("jurySize", "0")),
           a.containsKey("pids") ? Arrays.stream(a.get("pids").split(",")).map(Long::parseLong).toList() : List.of(),
+          Boolean.parseBoolean(a.getOrDefault("heap", "true")),
           a.get("result"),
           a.getOrDefault("run", Long.toString(System.currentTimeMillis(), 36)),
           parts == 1 ? Barrier.single() : new Barrier(Path.of(a.get("barrier")), Integer.parseInt(part[0]), parts));
@@ -139,7 +141,7 @@ public final class LoadTest {
     staff = nodes.get(0).token("load-staff", "staff");
     Map<Long, Long> heapBefore = new HashMap<>();
     if (barrier.lead()) {
-      for (long pid : o.pids()) {
+      for (long pid : o.heap() ? o.pids() : List.<Long>of()) {
         heapBefore.put(pid, NodeProbe.liveHeapBytes(pid));
       }
       createRooms();
@@ -163,6 +165,7 @@ public final class LoadTest {
         report.put("round", round).put("rounds", o.rounds()).put("pacedBallotsPerSecond", o.rate())
             .put("jurySize", o.jurySize() > 0 ? o.jurySize() : null);
         everyRound.add(new JsonObject().put("round", round).put("fanOut", report.getJsonObject("fanOut"))
+            .put("fanOutNodeCpuMs", report.getValue("fanOutNodeCpuMs"))
             .put("ack", report.getJsonObject("ack")).put("acceptedPerSecond", report.getLong("acceptedPerSecond"))
             .put("correct", report.getBoolean("correct")));
         System.out.printf("round %d: fan-out %s | ack %s | correct %s%n", round, report.getJsonObject("fanOut").encode(),
@@ -242,7 +245,7 @@ public final class LoadTest {
     for (int i = 0; i < nodes.size(); i++) {
       long held = NodeProbe.sockets(nodes.get(i));
       JsonObject node = new JsonObject().put("url", nodes.get(i).toString()).put("socketsHeld", held);
-      if (i < o.pids().size()) {
+      if (o.heap() && i < o.pids().size()) {
         long pid = o.pids().get(i);
         long after = NodeProbe.liveHeapBytes(pid);
         node.put("liveHeapBeforeBytes", heapBefore.get(pid)).put("liveHeapAfterBytes", after)
@@ -259,7 +262,9 @@ public final class LoadTest {
     Map<String, Long> promptSentAt = new HashMap<>();
     Map<String, Long> closesAt = new HashMap<>();
     Map<String, JsonObject> juryOf = new HashMap<>();
+    Double fanOutCpuMs = null;
     if (barrier.lead()) {
+      long cpuBefore = nodesCpuNanos();
       // Every room's prompt goes out at the same moment, as when a platform asks many rooms at once.
       Map<String, CompletableFuture<JsonObject>> opening = new HashMap<>();
       for (String roomId : roomIds) {
@@ -279,6 +284,7 @@ public final class LoadTest {
         closesAt.put(roomId, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
             Instant.parse(prompt.getString("closesAt")).toEpochMilli() - System.currentTimeMillis()));
       }
+      fanOutCpuMs = fanOutCpuMs(cpuBefore);
     }
     long start = System.nanoTime();
     long deadline = start + TimeUnit.SECONDS.toNanos(o.seconds() + 60L);
@@ -304,7 +310,40 @@ public final class LoadTest {
     for (int part = 1; part < barrier.parts(); part++) {
       outcomes.addAll(Arrays.asList(Json.decode(barrier.get("outcomes-" + round, part), Voter.Outcome[].class)));
     }
-    return LoadReport.of(outcomes, roomIds, promptSentAt, closesAt, juryOf, o.seconds(), penaltyDelays(outcomes));
+    return LoadReport.of(outcomes, roomIds, promptSentAt, closesAt, juryOf, o.seconds(), penaltyDelays(outcomes))
+        .put("fanOutNodeCpuMs", fanOutCpuMs);
+  }
+
+  /** The CPU time of every node under test so far (ns), or -1 when their process ids are not known. */
+  private long nodesCpuNanos() throws IOException {
+    if (o.pids().isEmpty()) {
+      return -1;
+    }
+    long sum = 0;
+    for (long pid : o.pids()) {
+      sum += NodeProbe.cpuNanos(pid);
+    }
+    return sum;
+  }
+
+  /**
+   * The nodes' CPU time (ms) from the moment the prompts were posted until every socket of this generator had
+   * its prompt: what the nodes spent opening and fanning out the prompts, whatever the generator's own speed.
+   * Null when it cannot be told: node process ids unknown, other generator processes hold sockets this one
+   * cannot see, or some socket had no prompt within 30 s.
+   */
+  private Double fanOutCpuMs(long cpuBefore) throws IOException, InterruptedException {
+    if (cpuBefore < 0 || barrier.parts() > 1) {
+      return null;
+    }
+    long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (voters.stream().anyMatch(v -> v.promptAt == 0)) {
+      if (System.nanoTime() > giveUpAt) {
+        return null;
+      }
+      TimeUnit.MILLISECONDS.sleep(2);
+    }
+    return (nodesCpuNanos() - cpuBefore) / 1e6;
   }
 
   /**

@@ -1,7 +1,11 @@
 package io.livejury.loadgen;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,16 +47,37 @@ final class NodeProbe {
    * the figure (as they can between {@code GC.run} and {@code GC.heap_info} on a busy node). The histogram is
    * kept in the given file when one is given.
    */
-  static long liveHeapSnapshotBytes(long pid, java.nio.file.Path keep) throws IOException, InterruptedException {
+  static long liveHeapSnapshotBytes(long pid, Path keep) throws IOException, InterruptedException {
     String histogram = jcmd(pid, "GC.class_histogram");
     if (keep != null) {
-      java.nio.file.Files.writeString(keep, histogram);
+      Files.writeString(keep, histogram);
     }
     Matcher total = HISTOGRAM_TOTAL.matcher(histogram);
     if (!total.find()) {
       throw new IllegalStateException("jcmd GC.class_histogram of " + pid + " has no total");
     }
     return Long.parseLong(total.group(1));
+  }
+
+  /**
+   * Nanoseconds the process's threads have spent on a CPU so far: the sum of the first field of each live
+   * thread's {@code /proc/<pid>/task/<tid>/schedstat} (Linux; exact to the nanosecond, where {@code /proc/<pid>/stat}
+   * counts 10 ms ticks). A thread that ended takes its time with it, so only differences over a window in which
+   * the node's threads live on (event loops, GC) mean anything.
+   */
+  static long cpuNanos(long pid) throws IOException {
+    long sum = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String schedstat = Files.readString(task.resolve("schedstat"));
+          sum += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+        } catch (NoSuchFileException ended) {
+          // the thread ended between the listing and the read
+        }
+      }
+    }
+    return sum;
   }
 
   static long sockets(Api node) throws IOException, InterruptedException {
