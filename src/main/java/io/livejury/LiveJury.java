@@ -1,5 +1,6 @@
 package io.livejury;
 
+import io.livejury.common.ChannelSubscriber;
 import io.livejury.common.Ids;
 import io.livejury.common.LuaScript;
 import io.livejury.common.PipelinedRedis;
@@ -155,6 +156,8 @@ public final class LiveJury {
     RoomStops stops = new RoomStops(redis, pg, rooms, prompts, events, queue, ladder);
     Escalation escalation = new Escalation(queue, stops, new StaffFeeds());
     Redis staffSubscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
+    ChannelSubscriber.Timing subscriberTiming = new ChannelSubscriber.Timing(settings.subscriberReconnectMs(),
+        settings.subscriberCheckMs(), settings.subscriberCheckTimeoutMs());
     WarningRecords warningRecords = new WarningRecords(redis, settings.teach().warningRecordHours());
     TranscriptService transcripts = new TranscriptService(redis, lexicons, semantic, rooms, prompts, events, metrics,
         new TranscriptService.Options(settings.transcriptMaxSegments(), settings.transcriptMaxTextChars(),
@@ -199,8 +202,8 @@ public final class LiveJury {
             new PenaltyWriter(pg, ladder, outbox, new BallotArchive(redis), jurors), outbox, metrics, penaltyOptions,
             verdict -> Future.join(queue.addVerdict(verdict), stops.consider(verdict)).<Void>mapEmpty()
                 .otherwiseEmpty())))
-        .compose(v -> deploy(vertx, deployments, 1, () -> new StaffFeedVerticle(staffSubscriber, queue,
-            escalation.feeds(), settings.subscriberReconnectMs(), settings.socketPolicy().pingSeconds() * 1000L)))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new StaffFeedVerticle(staffSubscriber, redis, queue,
+            escalation.feeds(), subscriberTiming, settings.socketPolicy().pingSeconds() * 1000L)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))
         .compose(v -> {
@@ -212,8 +215,8 @@ public final class LiveJury {
             }
           });
         })
-        .compose(v -> deploy(vertx, deployments, 1, () -> new TeachVerticle(teachSubscriber, taughtSync,
-            settings.teach().resyncMs(), settings.subscriberReconnectMs())))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new TeachVerticle(teachSubscriber, redis, taughtSync,
+            settings.teach().resyncMs(), subscriberTiming)))
         .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,
             auth, redis, pg, rooms, reviews, transcripts, teach, sockets, metrics, escalation)))
         .compose(v -> adminPort == NO_ADMIN_PORT ? Future.<Void>succeededFuture()

@@ -196,9 +196,12 @@ public final class RedisKeys {
   /** Stream of decided verdicts, consumed by the penalty side. */
   public static final String VERDICT_STREAM = "lj:verdicts";
 
-  /** Pub/sub channel a node's room hub publishes to itself, to know its subscriber connection still hears. */
-  public static String hubHeartbeat(String hubId) {
-    return "lj:hub:" + hubId;
+  /**
+   * Pub/sub channel a node's subscriber connection (the room hub's, or a {@link ChannelSubscriber}) publishes to
+   * itself, to know the connection still hears.
+   */
+  public static String subscriberHeartbeat(String subscriberId) {
+    return "lj:hub:" + subscriberId;
   }
 
   /** Pub/sub channel carrying a room's events to every node holding sockets in it. */

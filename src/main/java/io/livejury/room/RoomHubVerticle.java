@@ -81,7 +81,7 @@ public final class RoomHubVerticle extends VerticleBase {
   private boolean connecting;
   private boolean reconnectScheduled;
   /** This hub's own channel, published to by itself every check interval. */
-  private final String heartbeatChannel = RedisKeys.hubHeartbeat(Ids.next("hub"));
+  private final String heartbeatChannel = RedisKeys.subscriberHeartbeat(Ids.next("hub"));
   /** When the last heartbeat (or the connection itself) arrived, in nanoTime. */
   private long lastHeartbeat;
   private boolean degraded;
