@@ -32,6 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EscalationAbuseTest {
 
   private static final int CLAIMANTS = 16;
+  /** Texts with nothing to read: controls, zero-width and format characters, a right-to-left override, spaces. */
+  private static final List<String> INVISIBLE = List.of("\u0000\u0001", "\u200b", "\ufeff", "\u202e",
+      " \u200b\u200c\u200d\u2060\ufeff\u00ad ", "\t\r\n\u3000");
 
   private static TestNode a;
   private static TestNode b;
@@ -122,6 +125,48 @@ class EscalationAbuseTest {
     assertThat(httpA.post("/api/rooms/" + ended + "/end", staff, null).status()).isEqualTo(200);
     assertThat(httpA.post("/api/rooms/" + ended + "/stop", staff, new JsonObject().put("reason", "late")).status())
         .isEqualTo(409);
+  }
+
+  @Test
+  void reasonsAndNotesWithoutAVisibleCharacterAre400AndLengthsCountCharacters() {
+    String roomId = httpA.createRoom(staff, "abuse-streamer-invisible");
+    for (String reason : INVISIBLE) {
+      Http.Reply refused = httpA.post("/api/rooms/" + roomId + "/stop", staff, new JsonObject().put("reason", reason));
+      assertThat(refused.status()).as("reason %s", reason.codePoints().boxed().toList()).isEqualTo(400);
+      assertThat(refused.errorCode()).isEqualTo("bad_request");
+      assertThat(refused.body().getJsonObject("error").getString("message")).contains("reason");
+    }
+    String emoji = "\uD83D\uDE00"; // U+1F600, two UTF-16 units
+    String cjk = "\uD840\uDC00"; // U+20000, a CJK character beyond the basic plane
+    for (String character : List.of(emoji, cjk)) {
+      assertThat(httpA.post("/api/rooms/" + roomId + "/stop", staff,
+          new JsonObject().put("reason", character.repeat(501))).status()).isEqualTo(400);
+    }
+    assertThat(httpA.get("/api/rooms/" + roomId, staff).body().getString("status")).isEqualTo("live");
+    Http.Reply stopped = httpA.post("/api/rooms/" + roomId + "/stop", staff,
+        new JsonObject().put("reason", emoji.repeat(500)));
+    assertThat(stopped.status()).isEqualTo(200);
+    assertThat(stopped.body().getJsonObject("stop").getString("reason")).isEqualTo(emoji.repeat(500));
+    String other = httpA.createRoom(staff, "abuse-streamer-cjk");
+    assertThat(httpA.post("/api/rooms/" + other + "/stop", staff, new JsonObject().put("reason", cjk.repeat(500)))
+        .status()).isEqualTo(200);
+    JsonArray record = httpA.get("/api/penalties?subject=abuse-streamer-cjk", staff).body().getJsonArray("stops");
+    assertThat(record.getJsonObject(0).getString("reason")).isEqualTo(cjk.repeat(500));
+
+    // The queue's decision notes and the review reasons read text the same way.
+    String itemId = criticalItem(httpA.createRoom(staff, "abuse-streamer-note"));
+    for (String note : INVISIBLE) {
+      Http.Reply refused = httpA.post("/api/queue/" + itemId + "/resolve", staff, new JsonObject().put("outcome", note));
+      assertThat(refused.status()).as("outcome %s", note.codePoints().boxed().toList()).isEqualTo(400);
+      assertThat(refused.body().getJsonObject("error").getString("message")).contains("outcome");
+      assertThat(httpA.post("/api/verdicts/v-abuse-none/review", staff,
+          new JsonObject().put("action", "confirm").put("reason", note)).status()).isEqualTo(400);
+    }
+    assertThat(httpA.post("/api/verdicts/v-abuse-none/review", staff,
+        new JsonObject().put("action", "confirm").put("reason", "ok")).status()).isEqualTo(404);
+    Http.Reply resolved = httpA.post("/api/queue/" + itemId + "/resolve", staff, new JsonObject().put("outcome", "warned"));
+    assertThat(resolved.status()).isEqualTo(200);
+    assertThat(resolved.body().getString("outcome")).isEqualTo("warned");
   }
 
   @Test
