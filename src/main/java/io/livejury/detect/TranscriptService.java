@@ -110,7 +110,7 @@ public final class TranscriptService {
         return Future.failedFuture(ApiException.forbidden("streamers post transcripts of their own rooms only"));
       }
       if (!room.isLive()) {
-        return Future.failedFuture(ApiException.conflict("room " + roomId + " has ended"));
+        return Future.failedFuture(ApiException.conflict(room.whyClosed()));
       }
       return previous(roomId).compose(before -> detectAll(room, segments, before));
     });

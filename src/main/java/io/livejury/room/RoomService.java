@@ -90,16 +90,13 @@ public final class RoomService {
     });
   }
 
-  /** The room, if it is still live: an ended or stopped room is gone (410) for anyone who would join it now. */
+  /**
+   * The room, if it is still live: an ended or stopped room is gone (410) for anyone who would join it now, with a
+   * message saying which ({@link Room#whyClosed}).
+   */
   public Future<Room> live(String roomId) {
-    return get(roomId).compose(room -> {
-      if (room.isLive()) {
-        return Future.succeededFuture(room);
-      }
-      return Future.failedFuture(ApiException.gone(room.isStopped()
-          ? "room " + roomId + " was stopped: " + room.stop().get("reason")
-          : "room " + roomId + " has ended"));
-    });
+    return get(roomId).compose(room -> room.isLive() ? Future.succeededFuture(room)
+        : Future.failedFuture(ApiException.gone(room.whyClosed())));
   }
 
   public Future<Room> get(String roomId) {

@@ -5,6 +5,7 @@ import io.livejury.support.Http;
 import io.livejury.support.TestNode;
 import io.livejury.support.TestSocket;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -21,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The queue and the stop under hostile or clumsy use, on two nodes sharing the embedded Redis and Postgres: claims
@@ -167,6 +169,75 @@ class EscalationAbuseTest {
     Http.Reply resolved = httpA.post("/api/queue/" + itemId + "/resolve", staff, new JsonObject().put("outcome", "warned"));
     assertThat(resolved.status()).isEqualTo(200);
     assertThat(resolved.body().getString("outcome")).isEqualTo("warned");
+  }
+
+  @Test
+  void aStoppedRoomSaysItWasStoppedAndAnEndedRoomThatItEnded(Vertx vertx) {
+    String stoppedRoom = httpA.createRoom(staff, "abuse-streamer-said-stop");
+    String endedRoom = httpA.createRoom(staff, "abuse-streamer-said-end");
+    TestSocket inStopped = TestSocket.viewers(vertx, httpA, stoppedRoom, "abuse-said-s-", 1).get(0);
+    TestSocket inEnded = TestSocket.viewers(vertx, httpB, endedRoom, "abuse-said-e-", 1).get(0);
+    assertThat(httpA.post("/api/rooms/" + stoppedRoom + "/stop", staff,
+        new JsonObject().put("reason", "Counterfeit pills")).status()).isEqualTo(200);
+    assertThat(httpB.post("/api/rooms/" + endedRoom + "/end", staff, null).status()).isEqualTo(200);
+    inStopped.await("stopped");
+    inEnded.await(f -> "room".equals(f.getString("type"))
+        && "ended".equals(f.getJsonObject("room").getString("status")));
+
+    // A report in a closed room is answered as closed, and why, before any rule of the reporter is looked at.
+    inStopped.send(new JsonObject().put("type", "report").put("ref", "r-stop").put("category", "false_claim")
+        .put("text", "still selling"));
+    JsonObject stoppedAck = inStopped.ack("r-stop");
+    assertThat(stoppedAck.getString("status")).isEqualTo("closed");
+    assertThat(stoppedAck.getString("reason")).isEqualTo("stopped");
+    inEnded.send(new JsonObject().put("type", "report").put("ref", "r-end").put("category", "other"));
+    JsonObject endedAck = inEnded.ack("r-end");
+    assertThat(endedAck.getString("status")).isEqualTo("closed");
+    assertThat(endedAck.getString("reason")).isEqualTo("ended");
+
+    // The handshake's 410 is the contract's error JSON, on both nodes.
+    for (Http http : List.of(httpA, httpB)) {
+      JsonObject stopped = refusedHandshake(vertx, http, stoppedRoom, 410);
+      assertThat(stopped.getString("code")).isEqualTo("gone");
+      assertThat(stopped.getString("message")).isEqualTo("room " + stoppedRoom + " was stopped: Counterfeit pills");
+      JsonObject ended = refusedHandshake(vertx, http, endedRoom, 410);
+      assertThat(ended.getString("code")).isEqualTo("gone");
+      assertThat(ended.getString("message")).isEqualTo("room " + endedRoom + " has ended");
+    }
+    assertThat(refusedHandshake(vertx, httpA, "abuse-no-such-room", 404).getString("code")).isEqualTo("not_found");
+    assertThat(refusedHandshake(vertx, httpA, stoppedRoom, "not-a-token", 401).getString("code"))
+        .isEqualTo("unauthorized");
+
+    // A prompt or a transcript for the room: 409, saying which of the two happened.
+    JsonObject prompt = new JsonObject().put("kind", "claim").put("question", "属实吗？");
+    JsonObject transcript = new JsonObject().put("segments", new JsonArray()
+        .add(new JsonObject().put("id", "said-1").put("startMs", 0).put("endMs", 1000).put("text", "大家好")));
+    for (String what : List.of("/prompts", "/transcript")) {
+      Http.Reply toStopped = httpB.post("/api/rooms/" + stoppedRoom + what, staff,
+          what.equals("/prompts") ? prompt : transcript);
+      assertThat(toStopped.status()).isEqualTo(409);
+      assertThat(toStopped.errorCode()).isEqualTo("conflict");
+      assertThat(toStopped.body().getJsonObject("error").getString("message"))
+          .isEqualTo("room " + stoppedRoom + " was stopped: Counterfeit pills");
+      Http.Reply toEnded = httpB.post("/api/rooms/" + endedRoom + what, staff,
+          what.equals("/prompts") ? prompt : transcript);
+      assertThat(toEnded.status()).isEqualTo(409);
+      assertThat(toEnded.body().getJsonObject("error").getString("message")).isEqualTo("room " + endedRoom + " has ended");
+    }
+  }
+
+  private static JsonObject refusedHandshake(Vertx vertx, Http http, String roomId, int status) {
+    return refusedHandshake(vertx, http, roomId, http.token("abuse-said-late", "viewer"), status);
+  }
+
+  /** The error object of a refused handshake, after checking its status and that it came as JSON. */
+  private static JsonObject refusedHandshake(Vertx vertx, Http http, String roomId, String token, int status) {
+    UpgradeRejectedException refused = catchThrowableOfType(UpgradeRejectedException.class,
+        () -> TestSocket.connect(vertx, http.port(), roomId, token));
+    assertThat(refused).isNotNull();
+    assertThat(refused.getStatus()).isEqualTo(status);
+    assertThat(refused.getHeaders().get("Content-Type")).startsWith("application/json");
+    return new JsonObject(refused.getBody()).getJsonObject("error");
   }
 
   @Test
