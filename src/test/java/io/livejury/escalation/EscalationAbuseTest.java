@@ -26,14 +26,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The queue and the stop under hostile or clumsy use, on two nodes sharing the embedded Redis and Postgres: claims
- * racing from both nodes have one winner, unknown items and rooms are 404, a reason that is missing, blank, not text
- * or too long is 400, and a stopped room's open sockets stay open, read-only, so its viewers keep the reason on
- * screen.
+ * racing from both nodes have one winner, stops racing from both nodes are one stop, unknown items and rooms are 404,
+ * a reason that is missing, blank, invisible, not text or too long is 400, a stopped or ended room says which in
+ * every refusal, and a stopped room's open sockets stay open, read-only, so its viewers keep the reason on screen.
  */
 @ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
 class EscalationAbuseTest {
 
   private static final int CLAIMANTS = 16;
+  private static final int STOPPERS = 20;
   /** Texts with nothing to read: controls, zero-width and format characters, a right-to-left override, spaces. */
   private static final List<String> INVISIBLE = List.of("\u0000\u0001", "\u200b", "\ufeff", "\u202e",
       " \u200b\u200c\u200d\u2060\ufeff\u00ad ", "\t\r\n\u3000");
@@ -127,6 +128,53 @@ class EscalationAbuseTest {
     assertThat(httpA.post("/api/rooms/" + ended + "/end", staff, null).status()).isEqualTo(200);
     assertThat(httpA.post("/api/rooms/" + ended + "/stop", staff, new JsonObject().put("reason", "late")).status())
         .isEqualTo(409);
+  }
+
+  @Test
+  void twentyStopsRacingFromTwoNodesAreOneStopWithOneAuditRowAndOneNotice(Vertx vertx) throws Exception {
+    String streamer = "abuse-streamer-stop-race";
+    String roomId = httpA.createRoom(staff, streamer);
+    List<TestSocket> viewers = new ArrayList<>(TestSocket.viewers(vertx, httpA, roomId, "abuse-race-a-", 2));
+    viewers.addAll(TestSocket.viewers(vertx, httpB, roomId, "abuse-race-b-", 2));
+    List<String> staffTokens = List.of(httpA.token("abuse-stopper-1", "staff"), httpB.token("abuse-stopper-2", "staff"));
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<Http.Reply>> stops = new ArrayList<>();
+    for (int i = 0; i < STOPPERS; i++) {
+      Http http = i % 2 == 0 ? httpA : httpB;
+      String token = staffTokens.get(i / 2 % 2);
+      JsonObject body = new JsonObject().put("reason", "Racing stop " + i);
+      stops.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return http.post("/api/rooms/" + roomId + "/stop", token, body);
+      }, runnable -> new Thread(runnable).start()));
+    }
+    go.countDown();
+    List<Http.Reply> replies = new ArrayList<>();
+    for (CompletableFuture<Http.Reply> stop : stops) {
+      replies.add(stop.get(30, TimeUnit.SECONDS));
+    }
+    assertThat(replies).extracting(Http.Reply::status).containsOnly(200);
+    JsonObject first = replies.get(0).body().getJsonObject("stop");
+    assertThat(replies).extracting(r -> r.body().getJsonObject("stop")).containsOnly(first);
+    assertThat(first.getString("reason")).startsWith("Racing stop ");
+
+    JsonArray record = httpB.get("/api/penalties?subject=" + streamer, staff).body().getJsonArray("stops");
+    assertThat(record).hasSize(1);
+    assertThat(record.getJsonObject(0).getString("status")).isEqualTo("confirmed");
+    assertThat(record.getJsonObject(0).getString("reason")).isEqualTo(first.getString("reason"));
+    assertThat(record.getJsonObject(0).getString("by")).isEqualTo(first.getString("by"));
+
+    // One stop is one notice: every socket hears of it once, however many staff pressed the button.
+    viewers.forEach(v -> v.await("stopped"));
+    TimeUnit.MILLISECONDS.sleep(1_000);
+    for (TestSocket viewer : viewers) {
+      assertThat(viewer.frames("stopped")).hasSize(1);
+      assertThat(viewer.frames("stopped").get(0).getString("reason")).isEqualTo(first.getString("reason"));
+    }
   }
 
   @Test
