@@ -161,7 +161,8 @@ public final class LiveJury {
     WarningRecords warningRecords = new WarningRecords(redis, settings.teach().warningRecordHours());
     TranscriptService transcripts = new TranscriptService(redis, lexicons, semantic, rooms, prompts, events, metrics,
         new TranscriptService.Options(settings.transcriptMaxSegments(), settings.transcriptMaxTextChars(),
-            settings.transcriptMaxBytes(), settings.warningRepeatSeconds(), settings.autoPromptCooldownMinutes(),
+            settings.transcriptMaxBytes(), settings.transcriptMaxSegmentId(), settings.transcriptMaxTimeMs(),
+            settings.warningRepeatSeconds(), settings.autoPromptCooldownMinutes(),
             settings.promptSeconds(), settings.autoPromptCategories(), settings.detectWindowSeconds()), queue,
         warningRecords);
     TeachableSheets sheets = new ModelSheets(semantic, lexicons);

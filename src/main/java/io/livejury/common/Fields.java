@@ -2,9 +2,23 @@ package io.livejury.common;
 
 import io.vertx.core.json.JsonObject;
 
-/** Reading text fields of request bodies, with the contract's 400 when one is missing or malformed. */
+/**
+ * Reading fields of request bodies and query parameters, with the contract's 400 when one is missing or malformed.
+ *
+ * <p>Text is measured in characters (Unicode code points), not UTF-16 units: an emoji or a CJK character beyond the
+ * basic plane is one character, as a person counting them would say.
+ */
 public final class Fields {
 
+  /** Letters by their category that render as nothing (U+115F, U+1160, U+3164, U+FFA0). */
+  private static final String HANGUL_FILLERS = "\u115f\u1160\u3164\uffa0";
+  private static final int BRAILLE_BLANK = 0x2800;
+
+  /**
+   * A text field that must be there: see {@link #optionalText}.
+   *
+   * @throws ApiException 400 when it is absent or null, or as {@link #optionalText}
+   */
   public static String requiredText(JsonObject body, String field, int max) {
     String text = optionalText(body, field, max);
     if (text == null) {
@@ -13,19 +27,53 @@ public final class Fields {
     return text;
   }
 
+  /**
+   * A text field of at most {@code max} characters with at least one visible character ({@link #hasVisible}),
+   * trimmed and without U+0000 ({@link #storable}); null when the field is absent or null.
+   *
+   * @throws ApiException 400 when it is not a string, has nothing visible, or is longer than {@code max} characters
+   */
   public static String optionalText(JsonObject body, String field, int max) {
-    Object value = body.getValue(field);
+    Object value = body == null ? null : body.getValue(field);
     if (value == null) {
       return null;
     }
-    if (!(value instanceof String raw) || storable(raw).isBlank()) {
-      throw ApiException.badRequest(field + " must be a non-empty string");
+    if (!(value instanceof String raw) || !hasVisible(raw)) {
+      throw ApiException.badRequest(field + " must be text with at least one visible character");
     }
-    String s = storable(raw);
-    if (s.length() > max) {
+    String s = storable(raw).trim();
+    if (length(s) > max) {
       throw ApiException.badRequest(field + " is longer than " + max + " characters");
     }
-    return s.trim();
+    return s;
+  }
+
+  /** Characters (code points) in {@code text}, a character beyond the basic plane counting once. */
+  public static int length(String text) {
+    return text.codePointCount(0, text.length());
+  }
+
+  /**
+   * True when {@code text} shows something: a letter, digit, punctuation mark, symbol or spacing mark. Spaces, control
+   * and format characters (Unicode Cc, Cf: U+200B, U+FEFF, the bidirectional overrides…), combining marks alone,
+   * lone surrogates, unassigned code points and the Hangul fillers show nothing; a text of only those would be
+   * stored as an empty-looking reason that says nothing to whoever reads the record.
+   */
+  public static boolean hasVisible(String text) {
+    return text.codePoints().anyMatch(Fields::visible);
+  }
+
+  /** True when the character shows something ({@link #hasVisible}). */
+  public static boolean visible(int codePoint) {
+    if (Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint) || HANGUL_FILLERS.indexOf(codePoint) >= 0
+        || codePoint == BRAILLE_BLANK) {
+      return false;
+    }
+    return switch (Character.getType(codePoint)) {
+      case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.UNASSIGNED, Character.NON_SPACING_MARK,
+          Character.ENCLOSING_MARK -> false;
+      default -> true;
+    };
   }
 
   /**
@@ -35,6 +83,43 @@ public final class Fields {
    */
   public static String storable(String text) {
     return text == null || text.indexOf('\u0000') < 0 ? text : text.replace("\u0000", "");
+  }
+
+  /**
+   * A page size from a query parameter: {@code fallback} when absent or blank, else a whole number from 1 to
+   * {@code max}.
+   *
+   * @throws ApiException 400 for anything else, naming the range
+   */
+  public static int limit(String value, int fallback, int max) {
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit >= 1 && limit <= max) {
+        return limit;
+      }
+    } catch (NumberFormatException ignored) {
+      // falls through to the error below
+    }
+    throw ApiException.badRequest("limit must be a whole number from 1 to " + max);
+  }
+
+  /**
+   * A yes-or-no query parameter: {@code false} when absent or empty, else exactly {@code true} or {@code false}. A
+   * console that sent {@code removed=yes} and got the default would show the wrong list without a word.
+   *
+   * @throws ApiException 400 for any other value, naming the parameter
+   */
+  public static boolean flag(String name, String value) {
+    if (value == null || value.isEmpty() || "false".equals(value)) {
+      return false;
+    }
+    if ("true".equals(value)) {
+      return true;
+    }
+    throw ApiException.badRequest(name + " must be true or false");
   }
 
   private Fields() {

@@ -77,6 +77,14 @@ public final class RedisKeys {
     return "lj:{r:" + roomId + "}:room";
   }
 
+  /**
+   * Set once the room's stop reached a node: the {@code stopped} notice goes out once however often, or from however
+   * many nodes at once, the stop is sent; a notice that reached no node goes out again with the next stop.
+   */
+  public static String roomStopAnnounced(String roomId) {
+    return "lj:{r:" + roomId + "}:stopannounced";
+  }
+
   /** Set of the room's prompt ids still open. */
   public static String roomOpenPrompts(String roomId) {
     return "lj:{r:" + roomId + "}:open";

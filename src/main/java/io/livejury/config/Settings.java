@@ -67,6 +67,8 @@ public record Settings(
     int transcriptMaxSegments,
     int transcriptMaxTextChars,
     int transcriptMaxBytes,
+    int transcriptMaxSegmentId,
+    long transcriptMaxTimeMs,
     int warningRepeatSeconds,
     int autoPromptCooldownMinutes,
     Set<String> autoPromptCategories,
@@ -188,6 +190,8 @@ public record Settings(
         integer(p, "LIVEJURY_TRANSCRIPT_MAX_SEGMENTS"),
         integer(p, "LIVEJURY_TRANSCRIPT_MAX_TEXT"),
         integer(p, "LIVEJURY_TRANSCRIPT_MAX_BYTES"),
+        positive(p, "LIVEJURY_TRANSCRIPT_MAX_SEGMENT_ID"),
+        positiveLong(p, "LIVEJURY_TRANSCRIPT_MAX_TIME_MS"),
         integer(p, "LIVEJURY_WARNING_REPEAT_SECONDS"),
         integer(p, "LIVEJURY_AUTO_PROMPT_COOLDOWN_MINUTES"),
         Set.of(p.getProperty("LIVEJURY_AUTO_PROMPT_CATEGORIES").split("\\s*,\\s*")),
@@ -350,6 +354,19 @@ public record Settings(
     int value = integer(p, key);
     if (value < 0 || value > 65_535) {
       throw new IllegalArgumentException(key + " must be a port from 0 to 65535, got " + value);
+    }
+    return value;
+  }
+
+  private static long positiveLong(Properties p, String key) {
+    long value;
+    try {
+      value = Long.parseLong(p.getProperty(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number, got '" + p.getProperty(key) + "'");
+    }
+    if (value < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1, got " + value);
     }
     return value;
   }

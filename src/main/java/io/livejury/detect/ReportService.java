@@ -30,7 +30,7 @@ public final class ReportService {
   private static final Map<String, String> PROMPT_KIND = Map.of("false_claim", "claim", "atmosphere", "atmosphere");
   private static final Logger LOG = LoggerFactory.getLogger(ReportService.class);
 
-  /** {@code status} is the ack status; {@code reason} says why a report was rejected. */
+  /** {@code status} is the ack status; {@code reason} says why a report was rejected or the room is closed. */
   public record Outcome(String status, String reason) {
   }
 
@@ -59,8 +59,10 @@ public final class ReportService {
    * Records one report. {@code text} may be null: a report without words still counts. {@code juror} is the
    * reporter's profile when jury rules apply, else null: then every report counts, one per user.
    *
-   * @return {@code accepted}, or {@code rejected} with {@code rate_limited} (within the cool-down),
-   *     {@code late_join} (joined the room less than the presence time ago) or {@code new_account}
+   * @return {@code accepted}; {@code closed} with {@code stopped} or {@code ended} when the room takes no more
+   *     reports (a socket kept open after a stop says so, rather than blaming the reporter); or {@code rejected} with
+   *     {@code rate_limited} (within the cool-down), {@code late_join} (joined the room less than the presence time
+   *     ago) or {@code new_account}
    */
   public Future<Outcome> report(String roomId, String userId, JurorProfile juror, String category, String text) {
     String kind = PROMPT_KIND.get(category);
@@ -77,7 +79,8 @@ public final class ReportService {
     }
     return LuaScript.REPORT.call(redis,
             List.of(RedisKeys.roomReporter(roomId, userId), RedisKeys.roomReports(roomId, category),
-                RedisKeys.roomReportPrompt(roomId, category), RedisKeys.roomReportTexts(roomId, category)),
+                RedisKeys.roomReportPrompt(roomId, category), RedisKeys.roomReportTexts(roomId, category),
+                RedisKeys.room(roomId)),
             args)
         .map(reply -> {
           if (reply.get(3).toInteger() == 1) {

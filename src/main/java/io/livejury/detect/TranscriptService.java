@@ -54,9 +54,12 @@ import java.util.Set;
  */
 public final class TranscriptService {
 
-  /** Limits and timings, all from configuration. */
-  public record Options(int maxSegments, int maxTextChars, int maxBytes, int repeatSeconds, int cooldownMinutes,
-      int promptSeconds, Set<String> promptCategories, int windowSeconds) {
+  /**
+   * Limits and timings, all from configuration: {@code maxSegmentId} in characters, {@code maxTimeMs} the largest
+   * {@code startMs} or {@code endMs} a segment may carry.
+   */
+  public record Options(int maxSegments, int maxTextChars, int maxBytes, int maxSegmentId, long maxTimeMs,
+      int repeatSeconds, int cooldownMinutes, int promptSeconds, Set<String> promptCategories, int windowSeconds) {
   }
 
   private record Segment(String id, String text) {
@@ -110,7 +113,7 @@ public final class TranscriptService {
         return Future.failedFuture(ApiException.forbidden("streamers post transcripts of their own rooms only"));
       }
       if (!room.isLive()) {
-        return Future.failedFuture(ApiException.conflict("room " + roomId + " has ended"));
+        return Future.failedFuture(ApiException.conflict(room.whyClosed()));
       }
       return previous(roomId).compose(before -> detectAll(room, segments, before));
     });
@@ -332,19 +335,53 @@ public final class TranscriptService {
       throw new ApiException(413, "too_large", "a transcript post carries at most " + options.maxSegments() + " segments");
     }
     List<Segment> segments = new ArrayList<>();
-    for (Object item : array) {
-      if (!(item instanceof JsonObject segment)) {
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject segment)) {
         throw ApiException.badRequest("each segment must be an object {id, startMs, endMs, text}");
       }
+      String name = "segments[" + i + "]";
       Object text = segment.getValue("text");
-      if (text instanceof String s && s.length() > options.maxTextChars()) {
+      if (text instanceof String s && Fields.length(s) > options.maxTextChars()) {
         throw new ApiException(413, "too_large", "a segment's text is limited to " + options.maxTextChars() + " characters");
       }
-      Object id = segment.getValue("id");
-      String segmentId = id == null ? Ids.next("seg") : id.toString();
+      String segmentId = segmentId(name, segment.getValue("id"));
+      Double start = time(name + ".startMs", segment.getValue("startMs"));
+      Double end = time(name + ".endMs", segment.getValue("endMs"));
+      if (start != null && end != null && end < start) {
+        throw ApiException.badRequest(name + ".endMs must not be before its startMs");
+      }
       segments.add(new Segment(segmentId, Fields.requiredText(segment, "text", options.maxTextChars())));
     }
     return segments;
+  }
+
+  /**
+   * The segment's id as sent, or a new one when it has none. It comes back in every warning and prompt trigger, and
+   * is kept with them: a string of 1 to {@code maxSegmentId} characters, none of them a space, control or format
+   * character, so it can be shown and quoted as it is.
+   */
+  private String segmentId(String name, Object id) {
+    if (id == null) {
+      return Ids.next("seg");
+    }
+    if (!(id instanceof String s) || s.isEmpty() || Fields.length(s) > options.maxSegmentId()
+        || !s.codePoints().allMatch(Fields::visible)) {
+      throw ApiException.badRequest(name + ".id must be a string of 1 to " + options.maxSegmentId()
+          + " visible characters, without spaces");
+    }
+    return s;
+  }
+
+  /** A segment time: absent, or milliseconds from 0 to {@code maxTimeMs}. */
+  private Double time(String name, Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue()) || n.doubleValue() < 0
+        || n.doubleValue() > options.maxTimeMs()) {
+      throw ApiException.badRequest(name + " must be a number of milliseconds from 0 to " + options.maxTimeMs());
+    }
+    return n.doubleValue();
   }
 
   private static <T> JsonArray present(List<Future<Optional<T>>> results) {

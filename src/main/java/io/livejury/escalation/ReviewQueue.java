@@ -1,6 +1,7 @@
 package io.livejury.escalation;
 
 import io.livejury.common.ApiException;
+import io.livejury.common.Fields;
 import io.livejury.common.Ids;
 import io.livejury.common.Json;
 import io.livejury.common.LuaScript;
@@ -244,14 +245,11 @@ public final class ReviewQueue {
    *
    * @return the item with {@code resolvedBy}, {@code resolvedAt}, {@code outcome}; fails with 404 for an unknown
    *     item, 409 when it was decided already or someone else claimed it, 400 for an outcome that is not text of at
-   *     most 200 characters
+   *     most 200 characters with one visible ({@link Fields#optionalText})
    */
   public Future<JsonObject> resolve(Principal staff, String itemId, JsonObject body) {
-    Object outcome = body == null ? null : body.getValue("outcome");
-    if (outcome != null && (!(outcome instanceof String text) || text.isBlank() || text.length() > MAX_OUTCOME)) {
-      return Future.failedFuture(ApiException.badRequest("outcome must be text of 1 to " + MAX_OUTCOME + " characters"));
-    }
-    return resolve(staff.userId(), itemId, outcome == null ? "done" : ((String) outcome).strip())
+    String outcome = Fields.optionalText(body, "outcome", MAX_OUTCOME);
+    return resolve(staff.userId(), itemId, outcome == null ? "done" : outcome)
         .compose(done -> switch (done) {
           case "missing" -> Future.failedFuture(ApiException.notFound("queue item " + itemId));
           case "resolved" -> Future.failedFuture(ApiException.conflict("queue item " + itemId + " was decided already"));

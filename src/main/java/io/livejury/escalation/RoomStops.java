@@ -39,7 +39,10 @@ import java.util.Map;
  * Redis first, so every node answers new sockets 410 from then on; closes its open prompts without penalty (each
  * marked for ballot.lua and the closer); writes its audit row to Postgres ({@code room_stops}, also the streamer's
  * record); and sends {@code stopped} and the changed room to every socket of the room on every node, through the
- * room's event stream. Each step is idempotent, so sending the stop again finishes one that failed half-way.
+ * room's event stream. Each step is idempotent, so sending the stop again finishes one that failed half-way. The
+ * mark is one atomic step in Redis and the audit row's id comes from the stop it stored ({@link #stopId}), so however
+ * many stops of one room race on however many nodes, one stop is written, every racer answers with it and writes its
+ * one row; its notice goes out once it reached a node, not once per racer.
  *
  * <p>An automatic rule only proposes: {@code LIVEJURY_AUTO_STOP_VERDICTS} condemned verdicts of a category in
  * {@code LIVEJURY_AUTO_STOP_CATEGORIES} in one room within {@code LIVEJURY_AUTO_STOP_WINDOW_MINUTES} write a
@@ -50,6 +53,8 @@ public final class RoomStops {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoomStops.class);
   private static final int MAX_REASON = 500;
+  /** How long a stop's notice, once it reached a node, is not sent again (the room stays stopped for good). */
+  private static final long ANNOUNCED_SECONDS = 86_400;
 
   private final Redis redis;
   private final Pool pg;
@@ -71,8 +76,8 @@ public final class RoomStops {
   }
 
   /**
-   * Stops a live room on staff's word ({@code {"reason"}}, 1 to 500 characters). Stopping a stopped room again
-   * repeats every step under its first stop.
+   * Stops a live room on staff's word ({@code {"reason"}}, 1 to 500 characters with at least one visible, see
+   * {@link Fields#optionalText}). Stopping a stopped room again repeats every step under its first stop.
    *
    * @return the room with {@code "status":"stopped"} and its {@code stop}; fails with 400 (no reason), 404 (no such
    *     room), 409 (the room has ended), 503 (the room is stopped but its audit row is not written yet: send the
@@ -88,8 +93,9 @@ public final class RoomStops {
       JsonObject first = new JsonObject(room.stop());
       return prompts.stopNow(roomId, first)
           .compose(v -> audit(room, staff))
-          .compose(v -> events.publish(RoomEvent.toEveryone(roomId,
-              Frames.stopped(roomId, first.getString("reason")), Frames.room(room))))
+          .compose(v -> events.publishUnlessMarked(RoomEvent.toEveryone(roomId,
+              Frames.stopped(roomId, first.getString("reason")), Frames.room(room)),
+              RedisKeys.roomStopAnnounced(roomId), ANNOUNCED_SECONDS))
           .compose(v -> settleProposal(roomId, staff.userId()))
           .map(room);
     });

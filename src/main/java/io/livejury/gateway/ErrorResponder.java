@@ -4,6 +4,7 @@ import io.livejury.common.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -40,7 +41,25 @@ final class ErrorResponder implements Handler<RoutingContext> {
       // The client may still be sending the rest of the body: close instead of reusing a desynchronised connection.
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
-    ctx.response()
+    write(ctx.response(), error);
+  }
+
+  /**
+   * Answers a request outside the router, a refused WebSocket handshake, the same way: the contract's error JSON
+   * with its status.
+   */
+  static void reject(HttpServerResponse response, Throwable failure) {
+    ApiException error = classify(failure, 500);
+    if (error.status() == 500) {
+      LOG.error("Unhandled failure of a WebSocket handshake", failure);
+    }
+    if (!response.headWritten()) {
+      write(response, error);
+    }
+  }
+
+  private static void write(HttpServerResponse response, ApiException error) {
+    response
         .setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
         .end(body(error.code(), error.getMessage()));

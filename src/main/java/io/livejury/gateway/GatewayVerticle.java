@@ -76,11 +76,11 @@ public final class GatewayVerticle extends VerticleBase {
         .connectionHandler(deadline::watch)
         .requestHandler(request -> {
           deadline.passed(request.connection().remoteAddress());
-          router.handle(request);
-        })
-        .webSocketHandshakeHandler(handshake -> {
-          deadline.passed(handshake.remoteAddress());
-          gate.handshake(handshake);
+          if (SocketGate.isHandshake(request)) {
+            gate.handshake(request);
+          } else {
+            router.handle(request);
+          }
         })
         .listen();
   }

@@ -10,8 +10,8 @@ import io.livejury.room.RoomService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
-import io.vertx.core.http.ServerWebSocketHandshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
  * and the user may hold only so many sockets on the node (429) before the upgrade is accepted and a
  * {@link SocketSession} takes over. The client's address is the socket's remote address, or what a trusted proxy
  * forwarded ({@link TrustedProxies}).
+ *
+ * <p>Handshakes arrive as plain requests ({@link #isHandshake}) rather than through Vert.x's handshake handler, whose
+ * refusal can carry only a status line: a refused one is answered with the contract's error JSON
+ * ({@link ErrorResponder#reject}), so a client learns, say, that the room was stopped and why.
  */
 final class SocketGate {
 
@@ -62,30 +66,41 @@ final class SocketGate {
     this.trustedProxies = services.settings().socketPolicy().trustedProxies();
   }
 
-  void handshake(ServerWebSocketHandshake handshake) {
-    if (STAFF_PATH.matcher(handshake.path()).matches()) {
-      staffHandshake(handshake);
+  /** True for a request asking for a WebSocket upgrade: the gate's to decide, not the router's. */
+  static boolean isHandshake(HttpServerRequest request) {
+    return request.headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true);
+  }
+
+  /**
+   * Accepts the upgrade, or answers its refusal as {@code {"error":{"code","message"}}} with 401, 403, 404, 410
+   * (the room ended or was stopped, in words), 429 or 503.
+   */
+  void handshake(HttpServerRequest request) {
+    // Held until decided: the upgrade reads the request's end, which must not pass before the checks are done.
+    request.pause();
+    if (STAFF_PATH.matcher(request.path()).matches()) {
+      staffHandshake(request);
       return;
     }
-    Matcher path = PATH.matcher(handshake.path());
+    Matcher path = PATH.matcher(request.path());
     if (!path.matches()) {
-      handshake.reject(404);
+      reject(request, ApiException.notFound("WebSocket endpoint " + request.path()));
       return;
     }
-    if (!originAllowed(handshake)) {
-      handshake.reject(403);
+    if (!originAllowed(request)) {
+      reject(request, ApiException.forbidden("this page's origin may not open sockets here"));
       return;
     }
     String roomId = path.group(1);
     String clientHost = trustedProxies.clientHost(
-        handshake.remoteAddress() == null ? null : handshake.remoteAddress().hostAddress(),
-        handshake.headers().getAll(X_FORWARDED_FOR));
-    auth.authenticate(token(handshake.query()))
+        request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+        request.headers().getAll(X_FORWARDED_FOR));
+    auth.authenticate(token(request.query()))
         .compose(principal -> rooms.live(roomId).map(room -> new Admission(principal, room)))
         .compose(admitted -> services.users().tryAcquire(admitted.principal().userId())
             ? Future.succeededFuture(admitted)
             : Future.failedFuture(new ApiException(429, "rate_limited", "too many sockets for one user")))
-        .onSuccess(admitted -> handshake.accept()
+        .onSuccess(admitted -> request.toWebSocket()
             .onSuccess(ws -> {
               SocketSession[] session = new SocketSession[1];
               Runnable onClose = () -> {
@@ -102,7 +117,7 @@ final class SocketGate {
           if (!(err instanceof ApiException)) {
             LOG.warn("WebSocket handshake failed: {}", err.getMessage());
           }
-          handshake.reject(err instanceof ApiException api ? api.status() : 503);
+          reject(request, err);
         });
   }
 
@@ -110,39 +125,45 @@ final class SocketGate {
    * The staff feed: the same Origin and token checks as a room socket, then staff only (403 for any other role),
    * and the same per-user socket limit (429).
    */
-  private void staffHandshake(ServerWebSocketHandshake handshake) {
-    if (!originAllowed(handshake)) {
-      handshake.reject(403);
+  private void staffHandshake(HttpServerRequest request) {
+    if (!originAllowed(request)) {
+      reject(request, ApiException.forbidden("this page's origin may not open sockets here"));
       return;
     }
-    auth.authenticate(token(handshake.query()))
+    auth.authenticate(token(request.query()))
         .compose(principal -> principal.is(Role.STAFF) ? Future.succeededFuture(principal)
             : Future.failedFuture(ApiException.forbidden("the staff feed is for staff")))
         .compose(principal -> services.users().tryAcquire(principal.userId()) ? Future.succeededFuture(principal)
             : Future.failedFuture(new ApiException(429, "rate_limited", "too many sockets for one user")))
-        .onSuccess(principal -> handshake.accept()
+        .onSuccess(principal -> request.toWebSocket()
             .onSuccess(ws -> {
               new StaffSocket(ws, queue, staffFeeds, () -> services.users().release(principal.userId())).start();
             })
             .onFailure(err -> services.users().release(principal.userId())))
-        .onFailure(err -> handshake.reject(err instanceof ApiException api ? api.status() : 503));
+        .onFailure(err -> reject(request, err));
+  }
+
+  private static void reject(HttpServerRequest request, Throwable failure) {
+    // Read to its end, so the connection can carry the client's next request.
+    request.resume();
+    ErrorResponder.reject(request.response(), failure);
   }
 
   /**
    * A browser always sends Origin: a page of another site holding a stolen token is refused. The node's own
    * origin (same host and port as the request) and the configured ones pass; so do clients that send none.
    */
-  private boolean originAllowed(ServerWebSocketHandshake handshake) {
-    String origin = handshake.headers().get(HttpHeaders.ORIGIN);
+  private boolean originAllowed(HttpServerRequest request) {
+    String origin = request.headers().get(HttpHeaders.ORIGIN);
     if (origin == null || allowedOrigins.contains("*") || allowedOrigins.contains(origin)) {
       return true;
     }
-    HostAndPort authority = handshake.authority();
+    HostAndPort authority = request.authority();
     try {
       URI uri = new URI(origin);
       int defaultPort = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
       int originPort = uri.getPort() < 0 ? defaultPort : uri.getPort();
-      int hostPort = authority.port() < 0 ? (handshake.isSsl() ? 443 : 80) : authority.port();
+      int hostPort = authority.port() < 0 ? (request.isSSL() ? 443 : 80) : authority.port();
       return uri.getHost() != null && uri.getHost().equalsIgnoreCase(authority.host()) && originPort == hostPort;
     } catch (URISyntaxException e) {
       return false;

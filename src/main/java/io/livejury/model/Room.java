@@ -30,6 +30,14 @@ public record Room(String roomId, String streamerId, String merchantId, String t
     return STOPPED.equals(status);
   }
 
+  /**
+   * Why the room takes no new socket, prompt or transcript, as an error message says it: {@code room <id> was
+   * stopped: <reason>} or {@code room <id> has ended}.
+   */
+  public String whyClosed() {
+    return isStopped() ? "room " + roomId + " was stopped: " + stop.get("reason") : "room " + roomId + " has ended";
+  }
+
   public Room ended() {
     return new Room(roomId, streamerId, merchantId, title, ENDED, createdAt, null);
   }

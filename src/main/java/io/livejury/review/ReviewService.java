@@ -1,6 +1,7 @@
 package io.livejury.review;
 
 import io.livejury.common.ApiException;
+import io.livejury.common.Fields;
 import io.livejury.common.Ids;
 import io.livejury.common.Json;
 import io.livejury.common.Sql;
@@ -71,7 +72,7 @@ public final class ReviewService {
     if (roomId != null && !roomId.isBlank() && !Ids.isValid(roomId)) {
       return Future.failedFuture(ApiException.badRequest("roomId must be 1-64 letters, digits, '-' or '_'"));
     }
-    int limit = limit(limitParam);
+    int limit = Fields.limit(limitParam, 50, MAX_LIMIT);
     OffsetDateTime afterTime = null;
     String afterId = null;
     if (cursor != null && !cursor.isBlank()) {
@@ -140,7 +141,7 @@ public final class ReviewService {
     if (!CONFIRM.equals(action) && !OVERTURN.equals(action)) {
       throw ApiException.badRequest("action must be 'confirm' or 'overturn'");
     }
-    String reason = io.livejury.common.Fields.requiredText(body, "reason", MAX_REASON);
+    String reason = Fields.requiredText(body, "reason", MAX_REASON);
     boolean rereview = Boolean.TRUE.equals(body.getValue("rereview"));
     return pg.withTransaction(conn -> conn.preparedQuery(Sql.LOCK_VERDICT.text()).execute(Tuple.of(verdictId))
             .compose(rows -> rows.rowCount() == 0
@@ -265,7 +266,7 @@ public final class ReviewService {
 
   /** A streamer appeals their own penalty, once; the verdict goes back to the staff queue. */
   public Future<JsonObject> appeal(Principal streamer, String penaltyId, JsonObject body) {
-    String reason = io.livejury.common.Fields.requiredText(body, "reason", MAX_REASON);
+    String reason = Fields.requiredText(body, "reason", MAX_REASON);
     return pg.withTransaction(conn -> conn.preparedQuery(Sql.PENALTY_WITH_ROOM.text()).execute(Tuple.of(penaltyId))
         .compose(rows -> {
           if (rows.rowCount() == 0) {
@@ -336,21 +337,6 @@ public final class ReviewService {
 
   private static Optional<Row> first(RowSet<Row> rows) {
     return rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
-  }
-
-  private static int limit(String value) {
-    if (value == null || value.isBlank()) {
-      return 50;
-    }
-    try {
-      int limit = Integer.parseInt(value);
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException ignored) {
-      // falls through to the error below
-    }
-    throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
   }
 
   private static String encodeCursor(Verdict last) {

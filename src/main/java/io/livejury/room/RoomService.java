@@ -5,6 +5,7 @@ import io.livejury.common.Fields;
 import io.livejury.common.Frames;
 import io.livejury.common.Ids;
 import io.livejury.common.Json;
+import io.livejury.common.LuaScript;
 import io.livejury.common.RedisKeys;
 import io.livejury.model.Principal;
 import io.livejury.model.Role;
@@ -17,6 +18,7 @@ import io.vertx.redis.client.Request;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 
 /** Live rooms, kept in Redis beside their prompts. */
@@ -55,8 +57,14 @@ public final class RoomService {
             : Future.succeededFuture(room));
   }
 
+  /**
+   * Ends the room: it takes no new prompt, ballot or socket. Ending a room that ended or was stopped changes nothing.
+   *
+   * @return the room as stored; fails with 403 for another streamer's room, 404 for an unknown one
+   */
   public Future<Room> end(Principal caller, String roomId) {
-    return get(roomId).compose(room -> {
+    return stored(roomId).compose(read -> {
+      Room room = read.room();
       if (caller.is(Role.STREAMER) && !room.streamerId().equals(caller.userId())) {
         return Future.failedFuture(ApiException.forbidden("streamers end their own rooms only"));
       }
@@ -64,20 +72,23 @@ public final class RoomService {
         return Future.succeededFuture(room);
       }
       Room ended = room.ended();
-      return redis.send(Request.cmd(Command.SET).arg(RedisKeys.room(roomId)).arg(Json.encode(ended)))
-          .compose(ok -> events.publish(RoomEvent.toEveryone(roomId, Frames.room(ended))))
-          .map(ended);
+      // A stop written since the room was read wins: the room stays stopped, and ending it again finds that.
+      return swap(roomId, read.json(), ended)
+          .compose(won -> !won ? end(caller, roomId)
+              : events.publish(RoomEvent.toEveryone(roomId, Frames.room(ended))).map(ended));
     });
   }
 
   /**
    * Stores the room as stopped, with why and by whom ({@code stop}: {@code {"reason", "by", "at"}}), so every node
-   * refuses new sockets (410) from the next handshake on. A room already stopped keeps its first stop.
+   * refuses new sockets (410) from the next handshake on. A room already stopped keeps its first stop: of stops
+   * racing on any nodes exactly one is written, and every one of them answers with it.
    *
    * @return the room as stored; fails with 404 for an unknown room, 409 for an ended one
    */
   public Future<Room> markStopped(String roomId, Map<String, Object> stop) {
-    return get(roomId).compose(room -> {
+    return stored(roomId).compose(read -> {
+      Room room = read.room();
       if (room.isStopped()) {
         return Future.succeededFuture(room);
       }
@@ -85,31 +96,45 @@ public final class RoomService {
         return Future.failedFuture(ApiException.conflict("room " + roomId + " has ended: there is nothing left to stop"));
       }
       Room stopped = room.stopped(stop);
-      return redis.send(Request.cmd(Command.SET).arg(RedisKeys.room(roomId)).arg(Json.encode(stopped)))
-          .map(stopped);
+      return swap(roomId, read.json(), stopped).compose(won -> won ? Future.succeededFuture(stopped)
+          : markStopped(roomId, stop));
     });
   }
 
-  /** The room, if it is still live: an ended or stopped room is gone (410) for anyone who would join it now. */
+  /**
+   * The room, if it is still live: an ended or stopped room is gone (410) for anyone who would join it now, with a
+   * message saying which ({@link Room#whyClosed}).
+   */
   public Future<Room> live(String roomId) {
-    return get(roomId).compose(room -> {
-      if (room.isLive()) {
-        return Future.succeededFuture(room);
-      }
-      return Future.failedFuture(ApiException.gone(room.isStopped()
-          ? "room " + roomId + " was stopped: " + room.stop().get("reason")
-          : "room " + roomId + " has ended"));
-    });
+    return get(roomId).compose(room -> room.isLive() ? Future.succeededFuture(room)
+        : Future.failedFuture(ApiException.gone(room.whyClosed())));
   }
 
+  /** The room; fails with 404 for an unknown one. */
   public Future<Room> get(String roomId) {
+    return stored(roomId).map(Stored::room);
+  }
+
+  /** A room as read, with the JSON it was read from: what a change compares against when it writes. */
+  private record Stored(String json, Room room) {
+  }
+
+  private Future<Stored> stored(String roomId) {
     if (!Ids.isValid(roomId)) {
       return Future.failedFuture(ApiException.notFound("room"));
     }
     return redis.send(Request.cmd(Command.GET).arg(RedisKeys.room(roomId)))
         .compose(reply -> reply == null
             ? Future.failedFuture(ApiException.notFound("room " + roomId))
-            : Future.succeededFuture(Json.decode(reply.toString(), Room.class)));
+            : Future.succeededFuture(new Stored(reply.toString(), Json.decode(reply.toString(), Room.class))));
+  }
+
+  /** Writes {@code next} if the room is still {@code read}; true when it was written. */
+  private Future<Boolean> swap(String roomId, String read, Room next) {
+    String json = Json.encode(next);
+    return LuaScript.ROOM_SWAP.call(redis, List.of(RedisKeys.room(roomId)), List.of(read, json))
+        .compose(now -> now == null ? Future.failedFuture(ApiException.notFound("room " + roomId))
+            : Future.succeededFuture(json.equals(now.toString())));
   }
 
   private static String orElse(String value, String fallback) {

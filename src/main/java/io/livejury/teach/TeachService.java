@@ -125,11 +125,16 @@ public final class TeachService {
     });
   }
 
-  /** {@code GET /api/detector/examples?sheet=&removed=&limit=}: newest first, {@code {"items": [example…]}}. */
+  /**
+   * {@code GET /api/detector/examples?sheet=&removed=&limit=}: newest first, {@code {"items": [example…]}}.
+   *
+   * @return 400 for an unknown sheet (named exactly, as in a teach), {@code removed} other than {@code true} or
+   *     {@code false}, or {@code limit} not a whole number from 1 to 500
+   */
   public Future<JsonObject> list(String sheetParam, String removedParam, String limitParam) {
-    String sheet = sheetParam == null || sheetParam.isBlank() ? null : sheet(sheetParam, false);
-    boolean removed = "true".equals(removedParam);
-    int limit = limit(limitParam);
+    String sheet = sheetParam == null || sheetParam.isEmpty() ? null : sheet(sheetParam, false);
+    boolean removed = Fields.flag("removed", removedParam);
+    int limit = Fields.limit(limitParam, 100, MAX_LIMIT);
     return store.list(sheet, removed, limit).map(examples -> {
       JsonArray items = new JsonArray();
       examples.forEach(e -> items.add(Json.toJsonObject(e)));
@@ -220,29 +225,19 @@ public final class TeachService {
     });
   }
 
-  /** A sheet name staff may teach or list; 400 naming the sheets otherwise. */
+  /**
+   * A sheet name staff may teach or list, exactly as the sheets are named: {@code " allowed"} is refused rather
+   * than read as {@code allowed}, since a client that pads a name may as well mean another one. 400 naming the
+   * sheets otherwise.
+   */
   private String sheet(Object value, boolean required) {
     List<String> known = new ArrayList<>(sheets.categories());
     known.add(TeachableSheets.ALLOWED);
-    if (value instanceof String s && known.contains(s.trim())) {
-      return s.trim();
+    if (value instanceof String s && known.contains(s)) {
+      return s;
     }
     throw ApiException.badRequest((value == null && required ? "sheet is required" : "unknown sheet")
         + ": it must be one of " + known);
   }
 
-  private static int limit(String value) {
-    if (value == null || value.isBlank()) {
-      return 100;
-    }
-    try {
-      int limit = Integer.parseInt(value);
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException ignored) {
-      // falls through to the error below
-    }
-    throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
-  }
 }

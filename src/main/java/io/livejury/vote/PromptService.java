@@ -89,7 +89,7 @@ public final class PromptService {
     Map<String, Object> calibration = calibration(body.getValue("calibration"), options);
     return rooms.get(roomId).compose(room -> {
       if (!room.isLive()) {
-        return Future.failedFuture(ApiException.conflict("room " + roomId + " has ended"));
+        return Future.failedFuture(ApiException.conflict(room.whyClosed()));
       }
       return redis.send(Request.cmd(Command.SCARD).arg(RedisKeys.roomOpenPrompts(roomId)))
           .compose(open -> open.toInteger() >= settings.roomMaxOpenPrompts()

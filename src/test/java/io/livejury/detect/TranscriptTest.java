@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -270,5 +271,56 @@ class TranscriptTest {
     assertThat(http.post(path, staff, transcript("长".repeat(1001))).status()).isEqualTo(413);
     assertThat(http.post("/api/rooms/no-room/transcript", staff, transcript("hi")).status()).isEqualTo(404);
     tc.completeNow();
+  }
+  @Test
+  void aSegmentsIdAndTimesAreCheckedFieldByField(VertxTestContext tc) {
+    String roomId = http.createRoom(staff, "streamer-segment-fields");
+    String path = "/api/rooms/" + roomId + "/transcript";
+    Map<JsonObject, String> refused = new LinkedHashMap<>();
+    refused.put(segment("x".repeat(20_000), 0, 1000), "segments[0].id");
+    refused.put(segment("x".repeat(129), 0, 1000), "segments[0].id");
+    refused.put(segment("seg\u0000one", 0, 1000), "segments[0].id");
+    refused.put(segment("seg\none", 0, 1000), "segments[0].id");
+    refused.put(segment("\u200b", 0, 1000), "segments[0].id");
+    refused.put(segment("", 0, 1000), "segments[0].id");
+    refused.put(segment(42, 0, 1000), "segments[0].id");
+    refused.put(segment("seg-1", -1, 1000), "segments[0].startMs");
+    refused.put(segment("seg-1", "0", 1000), "segments[0].startMs");
+    refused.put(segment("seg-1", 1e300, null), "segments[0].startMs");
+    refused.put(segment("seg-1", 0, 40_000_000_000_000L), "segments[0].endMs");
+    refused.put(segment("seg-1", 5000, 4999), "segments[0].endMs");
+    refused.put(segment("seg-1", null, true), "segments[0].endMs");
+    for (Map.Entry<JsonObject, String> bad : refused.entrySet()) {
+      Http.Reply reply = http.post(path, staff, new JsonObject().put("segments", new JsonArray().add(bad.getKey())));
+      String id = String.valueOf(bad.getKey().getValue("id"));
+      assertThat(reply.status()).as("segment %s", id.length() > 40 ? id.length() + " characters" : bad.getKey())
+          .isEqualTo(400);
+      assertThat(reply.errorCode()).isEqualTo("bad_request");
+      assertThat(reply.body().getJsonObject("error").getString("message")).startsWith(bad.getValue());
+    }
+    // The second segment is named when it is the bad one.
+    Http.Reply second = http.post(path, staff, new JsonObject().put("segments", new JsonArray()
+        .add(segment("seg-ok", 0, 1000)).add(segment("seg-bad", 2000, 1000))));
+    assertThat(second.body().getJsonObject("error").getString("message")).startsWith("segments[1].endMs");
+
+    // At the limits, and as the streamer page sends them (epoch milliseconds, start = end), or with no times at all.
+    long now = System.currentTimeMillis();
+    JsonArray fine = new JsonArray().add(segment("x".repeat(128), 0, 0)).add(segment("live-" + now, now, now))
+        .add(segment("seg-no-times", null, null)).add(segment("seg-fraction", 1.5, 2.25))
+        .add(segment("片段-\uD83D\uDE00", 32_503_680_000_000L, 32_503_680_000_000L))
+        .add(new JsonObject().put("text", "一个没有编号的片段"));
+    assertThat(http.post(path, staff, new JsonObject().put("segments", fine)).status()).isEqualTo(202);
+    tc.completeNow();
+  }
+
+  private static JsonObject segment(Object id, Object startMs, Object endMs) {
+    JsonObject segment = new JsonObject().put("id", id).put("text", "大家好，欢迎来到直播间");
+    if (startMs != null) {
+      segment.put("startMs", startMs);
+    }
+    if (endMs != null) {
+      segment.put("endMs", endMs);
+    }
+    return segment;
   }
 }

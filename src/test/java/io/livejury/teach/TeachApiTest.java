@@ -17,8 +17,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -321,5 +324,37 @@ class TeachApiTest {
     assertThat(report.getJsonArray("sheets").stream().map(JsonObject.class::cast).map(s -> s.getString("sheet")))
         .contains("medical_claim", "extreme_words", "price_fraud", "fake_scarcity", "off_platform", "allowed");
     assertThat(report.getJsonObject("rules").getString("medical.food")).isEqualTo("medical_claim");
+  }
+
+  @Test
+  void queryFlagsAndSheetNamesAreTakenExactlyAsWritten() {
+    for (String removed : List.of("maybe", "TRUE", "1", "yes", "true ")) {
+      Http.Reply reply = one.get("/api/detector/examples?removed=" + URLEncoder.encode(removed, StandardCharsets.UTF_8),
+          staff);
+      assertThat(reply.status()).as("removed=%s", removed).isEqualTo(400);
+      assertThat(reply.errorCode()).isEqualTo("bad_request");
+      assertThat(reply.body().getJsonObject("error").getString("message")).contains("removed", "true", "false");
+    }
+    assertThat(one.get("/api/detector/examples?removed=true", staff).status()).isEqualTo(200);
+    assertThat(one.get("/api/detector/examples?removed=false", staff).status()).isEqualTo(200);
+
+    for (String sheet : List.of(" allowed", "allowed ", "\tmedical_claim", "Allowed")) {
+      Http.Reply taught = one.post("/api/detector/examples", staff,
+          new JsonObject().put("sheet", sheet).put("text", "这是一句普通的话，教学样例五"));
+      assertThat(taught.status()).as("sheet '%s'", sheet).isEqualTo(400);
+      assertThat(taught.body().getJsonObject("error").getString("message")).startsWith("unknown sheet");
+      Http.Reply listed = one.get("/api/detector/examples?sheet=" + URLEncoder.encode(sheet, StandardCharsets.UTF_8),
+          staff);
+      assertThat(listed.status()).as("listing sheet '%s'", sheet).isEqualTo(400);
+    }
+    assertThat(pg.count("SELECT count(*) FROM taught_examples WHERE text = $1", "这是一句普通的话，教学样例五"))
+        .isEqualTo(0);
+    for (String limit : List.of("0", "501", "ten", "1.5")) {
+      Http.Reply reply = one.get("/api/detector/examples?limit=" + limit, staff);
+      assertThat(reply.status()).as("limit=%s", limit).isEqualTo(400);
+      assertThat(reply.body().getJsonObject("error").getString("message"))
+          .isEqualTo("limit must be a whole number from 1 to 500");
+    }
+    assertThat(one.get("/api/detector/examples?limit=500", staff).status()).isEqualTo(200);
   }
 }
