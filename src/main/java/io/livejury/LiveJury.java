@@ -159,7 +159,8 @@ public final class LiveJury {
     TranscriptService transcripts = new TranscriptService(redis, lexicons, semantic, rooms, prompts, events, metrics,
         new TranscriptService.Options(settings.transcriptMaxSegments(), settings.transcriptMaxTextChars(),
             settings.transcriptMaxBytes(), settings.warningRepeatSeconds(), settings.autoPromptCooldownMinutes(),
-            settings.promptSeconds(), settings.autoPromptCategories(), settings.detectWindowSeconds()), queue,
+            settings.promptSeconds(), settings.autoPromptCategories(), settings.detectWindowSeconds(),
+            settings.detectLimits()), queue,
         warningRecords);
     TeachableSheets sheets = new ModelSheets(semantic, lexicons);
     TeachStore taughtStore = new TeachStore(pg);

@@ -40,6 +40,9 @@ final class ErrorResponder implements Handler<RoutingContext> {
       // The client may still be sending the rest of the body: close instead of reusing a desynchronised connection.
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
+    if (error.retryAfterSeconds() > 0) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
+    }
     ctx.response()
         .setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
