@@ -16,7 +16,6 @@ import io.livejury.model.Room;
 import io.livejury.model.Warning;
 import io.livejury.metrics.Metrics;
 import io.livejury.semantic.SemanticStage;
-import io.livejury.semantic.SemanticVerdict;
 import io.livejury.room.RoomEvent;
 import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomService;
@@ -145,8 +144,8 @@ public final class TranscriptService {
     Future<List<Found>> chain = Future.succeededFuture(List.of());
     for (Segment segment : segments) {
       Said said = new Said(segment.text(), normaliser.normalise(segment.text()));
-      Said before1 = previous;
-      chain = chain.compose(ignored -> detect(detector, normaliser, room.roomId(), segment, said, before1));
+      Said earlier = previous;
+      chain = chain.compose(ignored -> detect(detector, normaliser, room.roomId(), segment, said, earlier));
       found.add(chain);
       previous = said;
     }
