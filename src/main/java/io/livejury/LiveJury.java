@@ -163,7 +163,8 @@ public final class LiveJury {
         new TranscriptService.Options(settings.transcriptMaxSegments(), settings.transcriptMaxTextChars(),
             settings.transcriptMaxBytes(), settings.transcriptMaxSegmentId(), settings.transcriptMaxTimeMs(),
             settings.warningRepeatSeconds(), settings.autoPromptCooldownMinutes(),
-            settings.promptSeconds(), settings.autoPromptCategories(), settings.detectWindowSeconds()), queue,
+            settings.promptSeconds(), settings.autoPromptCategories(), settings.detectWindowSeconds(),
+            settings.detectLimits()), queue,
         warningRecords);
     TeachableSheets sheets = new ModelSheets(semantic, lexicons);
     TeachStore taughtStore = new TeachStore(pg);

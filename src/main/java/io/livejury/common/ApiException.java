@@ -8,11 +8,23 @@ public final class ApiException extends RuntimeException {
 
   private final int status;
   private final String code;
+  private final long retryAfterSeconds;
 
   public ApiException(int status, String code, String message) {
+    this(status, code, message, 0);
+  }
+
+  /** A failure the client may retry after {@code retryAfterSeconds} (sent as {@code Retry-After}; 0 = none). */
+  public ApiException(int status, String code, String message, long retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** Seconds the client should wait before trying again; 0 when the failure says nothing of it. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public int status() {

@@ -1,5 +1,6 @@
 package io.livejury.config;
 
+import io.livejury.detect.DetectLimits;
 import io.livejury.escalation.QueuePolicy;
 import io.livejury.gateway.SocketPolicy;
 import io.livejury.gateway.TrustedProxies;
@@ -93,7 +94,8 @@ public record Settings(
     ReputationRule reputation,
     QueuePolicy queue,
     SemanticSettings semantic,
-    TeachSettings teach) {
+    TeachSettings teach,
+    DetectLimits detectLimits) {
 
   /** Reads settings by name, for the records of other packages that build themselves from configuration. */
   public interface Reader {
@@ -233,7 +235,8 @@ public record Settings(
         ReputationRule.from(reader(p)),
         QueuePolicy.from(reader(p)),
         SemanticSettings.from(reader(p)),
-        TeachSettings.from(reader(p)));
+        TeachSettings.from(reader(p)),
+        DetectLimits.from(reader(p)));
   }
 
   private static Reader reader(Properties p) {

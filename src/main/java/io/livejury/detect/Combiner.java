@@ -22,7 +22,10 @@ import java.util.List;
  *       nearest example and its similarity;</li>
  *   <li>the lexicon alone, the model having run and flagged nothing there: at most {@code warn}; evidence = the
  *       matched terms and the model's nearest violation example;</li>
- *   <li>the model did not run (disabled, not loaded, queue full): the lexicon alone with its own severities,
+ *   <li>the model was not run because it was busy (the node's in-flight cap or the room's share of it was full):
+ *       the lexicon alone, at most {@code warn}, marked {@code model = "busy"} — a flood must not turn a room
+ *       into one where a single keyword opens a vote;</li>
+ *   <li>the model did not run (disabled, not loaded, failed): the lexicon alone with its own severities,
  *       as before the model existed.</li>
  * </ol>
  * Why: a feasibility run on LiveJury's own sentences found that agreement of the two is far more precise than
@@ -41,6 +44,8 @@ public final class Combiner {
   public static final String MODEL = "model";
   /** {@link Detection#stage()}: lexicon and model agree. */
   public static final String BOTH = "both";
+  /** {@link Detection#model()}: the model was not run on this text because it was busy. */
+  public static final String MODEL_BUSY = "busy";
   /** Rule id of a detection by the model alone: this prefix and the category. */
   public static final String MODEL_RULE_PREFIX = "model.";
 
@@ -56,9 +61,16 @@ public final class Combiner {
    * @param matched  lexicon terms as the lexicon spells them; empty for the model alone
    * @param stage    {@link #LEXICON}, {@link #MODEL} or {@link #BOTH}
    * @param nearest  the model's nearest violation example when the model ran; null when it did not
+   * @param model    why the model took no part, when that changed the outcome: {@link #MODEL_BUSY}; else null
    */
   public record Detection(String ruleId, String category, String severity, String message, List<String> matched,
-      String stage, Nearest nearest) {
+      String stage, Nearest nearest, String model) {
+
+    /** A detection the model's state did not change. */
+    public Detection(String ruleId, String category, String severity, String message, List<String> matched,
+        String stage, Nearest nearest) {
+      this(ruleId, category, severity, message, matched, stage, nearest, null);
+    }
   }
 
   /** The detections of one segment, and the lexicon hits an allowed verdict silenced (for the metrics). */
@@ -73,6 +85,14 @@ public final class Combiner {
    */
   public static Outcome combine(List<Hit> hits, SemanticVerdict verdict, List<Rule> rules) {
     List<Detection> detections = new ArrayList<>();
+    if (verdict != null && verdict.degraded() && verdict.busy()) {
+      hits.forEach(hit -> {
+        Rule rule = hit.rule();
+        detections.add(new Detection(rule.id(), rule.category(), capped(rule.severity()), rule.message(),
+            hit.matched(), LEXICON, null, MODEL_BUSY));
+      });
+      return new Outcome(List.copyOf(detections), List.of());
+    }
     if (verdict == null || verdict.degraded()) {
       hits.forEach(hit -> detections.add(fromLexicon(hit, hit.rule().severity(), LEXICON, null)));
       return new Outcome(List.copyOf(detections), List.of());

@@ -24,9 +24,19 @@ public final class Detector {
 
   private final List<Rule> rules;
   private final AhoCorasick<Entry> automaton;
+  private final Negations negations;
 
-  /** A detector for {@code rules}, their terms read through {@code normaliser}. */
+  /**
+   * A detector for {@code rules}, their terms read through {@code normaliser}, with the shipped negations
+   * ({@code detect/negations.tsv}): a term right after a denial does not count.
+   */
   public Detector(List<Rule> rules, Normaliser normaliser) {
+    this(rules, normaliser, Negations.standard(normaliser));
+  }
+
+  /** A detector for {@code rules} with the given {@code negations} ({@link Negations#none()} for none). */
+  public Detector(List<Rule> rules, Normaliser normaliser, Negations negations) {
+    this.negations = negations;
     this.rules = List.copyOf(rules);
     Map<String, List<Entry>> patterns = new HashMap<>();
     for (Rule rule : rules) {
@@ -54,19 +64,20 @@ public final class Detector {
       }
     }
     Map<String, Hit> strongest = new LinkedHashMap<>();
-    byRule.forEach((rule, matches) -> fired(rule, matches).ifPresent(hit -> strongest.merge(rule.category(), hit,
+    byRule.forEach((rule, matches) -> fired(rule, matches, text).ifPresent(hit -> strongest.merge(rule.category(), hit,
         (a, b) -> b.rule().rank() > a.rule().rank() ? b : a)));
     return List.copyOf(strongest.values());
   }
 
-  private static java.util.Optional<Hit> fired(Rule rule, List<AhoCorasick.Match<Entry>> matches) {
+  private java.util.Optional<Hit> fired(Rule rule, List<AhoCorasick.Match<Entry>> matches, String text) {
     List<AhoCorasick.Match<Entry>> exceptions = matches.stream().filter(m -> m.payload().role() == Role.EXCEPT).toList();
     boolean context = rule.requires().isEmpty()
         || matches.stream().anyMatch(m -> m.payload().role() == Role.REQUIRES);
     Set<String> matched = new LinkedHashSet<>();
     for (AhoCorasick.Match<Entry> match : matches) {
       if (match.payload().role() == Role.TERM && exceptions.stream()
-          .noneMatch(e -> e.start() <= match.start() && e.end() >= match.end())) {
+          .noneMatch(e -> e.start() <= match.start() && e.end() >= match.end())
+          && !negations.denies(text, match.start())) {
         matched.add(match.payload().term());
       }
     }

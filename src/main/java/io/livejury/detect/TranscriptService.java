@@ -6,6 +6,7 @@ import io.livejury.common.Frames;
 import io.livejury.common.Ids;
 import io.livejury.common.Json;
 import io.livejury.common.RedisKeys;
+import io.livejury.gateway.RateLimiter;
 import io.livejury.escalation.ReviewQueue;
 import io.livejury.model.Principal;
 import io.livejury.model.Prompt;
@@ -15,7 +16,6 @@ import io.livejury.model.Room;
 import io.livejury.model.Warning;
 import io.livejury.metrics.Metrics;
 import io.livejury.semantic.SemanticStage;
-import io.livejury.semantic.SemanticVerdict;
 import io.livejury.room.RoomEvent;
 import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomService;
@@ -38,6 +38,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the streamer says, checked as they say it: each transcript segment is normalised ({@link Normaliser}),
@@ -57,9 +59,12 @@ public final class TranscriptService {
   /**
    * Limits and timings, all from configuration: {@code maxSegmentId} in characters, {@code maxTimeMs} the largest
    * {@code startMs} or {@code endMs} a segment may carry.
+   *
+   * @param limits clauses per segment and the per-room segment rate ({@link DetectLimits})
    */
   public record Options(int maxSegments, int maxTextChars, int maxBytes, int maxSegmentId, long maxTimeMs,
-      int repeatSeconds, int cooldownMinutes, int promptSeconds, Set<String> promptCategories, int windowSeconds) {
+      int repeatSeconds, int cooldownMinutes, int promptSeconds, Set<String> promptCategories, int windowSeconds,
+      DetectLimits limits) {
   }
 
   private record Segment(String id, String text) {
@@ -69,8 +74,12 @@ public final class TranscriptService {
   private record Said(String text, String normalised) {
   }
 
-  /** One detection of one segment: what was read ({@code normalised}) and what a prompt would quote. */
-  private record Found(Segment segment, Combiner.Detection detection, String normalised, String claim) {
+  /**
+   * One detection of one segment: what was read ({@code normalised}), what a prompt would quote, and the clause
+   * as posted when the segment was cut into clauses (null when it was judged whole).
+   */
+  private record Found(Segment segment, Combiner.Detection detection, String normalised, String claim,
+      String clause) {
   }
 
   private final Redis redis;
@@ -83,6 +92,12 @@ public final class TranscriptService {
   private final Options options;
   private final ReviewQueue queue;
   private final WarningRecords records;
+  private final SegmentDetector segmentDetector;
+  /** Each room's segment budget on this node; a bucket that filled up again is dropped (see {@link #admit}). */
+  private final Map<String, RateLimiter> rates = new ConcurrentHashMap<>();
+  private final AtomicInteger sweepAt = new AtomicInteger(SWEEP_FIRST);
+  /** Rooms with a bucket before the first sweep of full ones; it doubles with the rooms still posting. */
+  private static final int SWEEP_FIRST = 64;
 
   /**
    * @param queue   the staff review queue, where critical and warn warnings become items
@@ -101,6 +116,7 @@ public final class TranscriptService {
     this.events = events;
     this.metrics = metrics;
     this.options = options;
+    this.segmentDetector = new SegmentDetector(Clauses.standard(options.limits().clauses()));
   }
 
   public Future<JsonObject> submit(Principal caller, String roomId, int bodyBytes, JsonObject body) {
@@ -115,6 +131,7 @@ public final class TranscriptService {
       if (!room.isLive()) {
         return Future.failedFuture(ApiException.conflict(room.whyClosed()));
       }
+      admit(roomId, segments.size());
       return previous(roomId).compose(before -> detectAll(room, segments, before));
     });
   }
@@ -124,9 +141,14 @@ public final class TranscriptService {
     Normaliser normaliser = lexicons.normaliser();
     List<Future<List<Found>>> found = new ArrayList<>();
     Said previous = before;
+    // One segment after another: a post holds at most one segment's clauses in the model at a time, so a big post
+    // is judged whole within its room's share instead of finding that share full by itself.
+    Future<List<Found>> chain = Future.succeededFuture(List.of());
     for (Segment segment : segments) {
       Said said = new Said(segment.text(), normaliser.normalise(segment.text()));
-      found.add(detect(detector, segment, said, previous));
+      Said earlier = previous;
+      chain = chain.compose(ignored -> detect(detector, normaliser, room.roomId(), segment, said, earlier));
+      found.add(chain);
       previous = said;
     }
     Said last = previous;
@@ -150,35 +172,47 @@ public final class TranscriptService {
     });
   }
 
-  /** The detections of one segment, the window's included. */
-  private Future<List<Found>> detect(Detector detector, Segment segment, Said said, Said previous) {
-    List<Hit> own = new ArrayList<>(detector.scan(said.normalised()));
+  /**
+   * The detections of one segment, the window's included. A long segment is judged clause by clause
+   * ({@link SegmentDetector}); the window joins the previous segment's last clause to this one's first, where a
+   * claim cut by speech-to-text lies.
+   */
+  private Future<List<Found>> detect(Detector detector, Normaliser normaliser, String roomId, Segment segment,
+      Said said, Said previous) {
+    List<SegmentDetector.Clause> parts = segmentDetector.clauses(segment.text(), normaliser);
+    SegmentDetector.Clause first = parts.get(0);
     List<Hit> spread = List.of();
     String joined = null;
+    SegmentDetector.Clause tail = null;
     if (previous != null) {
-      joined = join(previous.normalised(), said.normalised());
-      spread = spreadHits(detector, previous.normalised(), joined, own);
-      Set<String> escalated = new HashSet<>();
-      spread.forEach(hit -> escalated.add(hit.rule().category()));
-      own.removeIf(hit -> escalated.contains(hit.rule().category())); // the joined text says it more strongly
+      List<SegmentDetector.Clause> before = segmentDetector.clauses(previous.text(), normaliser);
+      tail = before.get(before.size() - 1);
+      joined = join(tail.normalised(), first.normalised());
+      spread = spreadHits(detector, tail.normalised(), joined, detector.scan(said.normalised()));
     }
-    Future<List<Found>> ownFound = judge(said.normalised()).map(verdict -> {
-      Combiner.Outcome outcome = Combiner.combine(own, verdict, detector.rules());
-      return found(outcome, segment, said.normalised(), segment.text());
-    });
+    Set<String> escalated = new HashSet<>();
+    spread.forEach(hit -> escalated.add(hit.rule().category()));
+    Future<List<Found>> ownFound = segmentDetector.detect(detector, semantic, roomId, parts, said.normalised(),
+        escalated).map(result -> {
+          result.suppressed().forEach(hit -> metrics.detectionSuppressed(hit.rule().category()));
+          return result.found().stream().map(f -> result.split()
+              ? new Found(segment, f.detection(), f.clause().normalised(), f.clause().text(), f.clause().text())
+              : new Found(segment, f.detection(), said.normalised(), segment.text(), null)).toList();
+        });
     if (spread.isEmpty()) {
       return ownFound;
     }
     List<Hit> spreadHits = spread;
     String joinedText = joined;
-    String claim = previous.text() + " " + segment.text();
-    Future<List<Found>> spreadFound = judge(joinedText).map(verdict -> {
-      Combiner.Outcome outcome = Combiner.combine(spreadHits, verdict, detector.rules());
+    String claim = tail.text() + " " + first.text();
+    String clause = parts.size() > 1 ? first.text() : null;
+    return ownFound.compose(own -> SegmentDetector.judge(semantic, List.of(joinedText), roomId).map(verdicts -> {
+      Combiner.Outcome outcome = Combiner.combine(spreadHits, verdicts.get(0), detector.rules());
       // The model judged the earlier segment on its own already; from the joined text only lexicon hits count.
-      return found(outcome, segment, joinedText, claim).stream()
+      List<Found> fromWindow = found(outcome, segment, joinedText, claim, clause).stream()
           .filter(f -> !Combiner.MODEL.equals(f.detection().stage())).toList();
-    });
-    return Future.all(ownFound, spreadFound).map(both -> strongestPerCategory(ownFound.result(), spreadFound.result()));
+      return strongestPerCategory(own, fromWindow);
+    }));
   }
 
   /**
@@ -199,9 +233,10 @@ public final class TranscriptService {
     return spread;
   }
 
-  private List<Found> found(Combiner.Outcome outcome, Segment segment, String normalised, String claim) {
+  private List<Found> found(Combiner.Outcome outcome, Segment segment, String normalised, String claim,
+      String clause) {
     outcome.suppressed().forEach(hit -> metrics.detectionSuppressed(hit.rule().category()));
-    return outcome.detections().stream().map(d -> new Found(segment, d, normalised, claim)).toList();
+    return outcome.detections().stream().map(d -> new Found(segment, d, normalised, claim, clause)).toList();
   }
 
   /** One detection per category: the more severe; on a tie the one the lexicon took part in. */
@@ -214,12 +249,7 @@ public final class TranscriptService {
   }
 
   private static int weight(Found f) {
-    int rank = switch (f.detection().severity()) {
-      case Rule.CRITICAL -> 2;
-      case Rule.WARN -> 1;
-      default -> 0;
-    };
-    return rank * 2 + (Combiner.MODEL.equals(f.detection().stage()) ? 0 : 1);
+    return SegmentDetector.weight(f.detection());
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {
@@ -239,12 +269,26 @@ public final class TranscriptService {
         ? first + " " + second : first + second;
   }
 
-  /** The model's verdict; a stage that fails counts as one that did not run. */
-  private Future<SemanticVerdict> judge(String normalised) {
-    try {
-      return semantic.judge(normalised).otherwise(err -> SemanticVerdict.notRun());
-    } catch (RuntimeException e) {
-      return Future.succeededFuture(SemanticVerdict.notRun());
+  /**
+   * Takes {@code count} segments from the room's budget on this node ({@code LIVEJURY_TRANSCRIPT_SEGMENT_BURST} at
+   * most, refilled at {@code LIVEJURY_TRANSCRIPT_SEGMENTS_PER_SECOND}).
+   *
+   * @throws ApiException 429 {@code rate_limited}, with the seconds until the post would pass as Retry-After
+   */
+  private void admit(String roomId, int count) {
+    DetectLimits limits = options.limits();
+    RateLimiter bucket = rates.computeIfAbsent(roomId,
+        r -> new RateLimiter(limits.segmentBurst(), limits.segmentsPerSecond()));
+    if (!bucket.tryAcquire(count)) {
+      throw new ApiException(429, "rate_limited", "room " + roomId + " posts at most " + limits.segmentsPerSecond()
+          + " transcript segments a second (" + limits.segmentBurst() + " at once); retry later",
+          bucket.secondsUntil(count));
+    }
+    int size = rates.size();
+    int next = sweepAt.get();
+    if (size >= next && sweepAt.compareAndSet(next, Math.max(SWEEP_FIRST, size * 2))) {
+      // A full bucket is as good as a new one: only rooms that posted lately keep theirs.
+      rates.values().removeIf(RateLimiter::full);
     }
   }
 
@@ -280,8 +324,9 @@ public final class TranscriptService {
     Warning.Nearest nearest = d.nearest() == null ? null
         : new Warning.Nearest(d.nearest().example(), d.nearest().similarity());
     Warning warning = new Warning(Ids.next("w"), room.roomId(), d.ruleId(), d.severity(), d.category(), d.message(),
-        new Warning.Evidence(found.segment().id(), found.segment().text(), d.matched(), found.normalised(), nearest),
-        Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), d.stage());
+        new Warning.Evidence(found.segment().id(), found.segment().text(), d.matched(), found.normalised(), nearest,
+            found.clause()),
+        Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), d.stage(), d.model());
     // Every hit is answered; only the push to the streamer's screen is held back for repeats, and only once a
     // push reached a node: one that reached none (no socket of the room anywhere) goes out with the next hit.
     // Kept by id, so staff can mark it wrong and teach its sentence as allowed from the server's own record.

@@ -59,6 +59,9 @@ final class ErrorResponder implements Handler<RoutingContext> {
   }
 
   private static void write(HttpServerResponse response, ApiException error) {
+    if (error.retryAfterSeconds() > 0) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
+    }
     response
         .setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")

@@ -1,14 +1,16 @@
 package io.livejury.loadgen;
 
-import io.livejury.detect.Detector;
-import io.livejury.metrics.Metrics;
 import io.livejury.config.Settings;
-import io.livejury.semantic.ModelStage;
+import io.livejury.detect.Clauses;
 import io.livejury.detect.Combiner;
+import io.livejury.detect.Detector;
 import io.livejury.detect.Hit;
 import io.livejury.detect.Lexicon;
 import io.livejury.detect.Normaliser;
 import io.livejury.detect.Rule;
+import io.livejury.detect.SegmentDetector;
+import io.livejury.metrics.Metrics;
+import io.livejury.semantic.ModelStage;
 import io.livejury.semantic.SemanticStage;
 import io.livejury.semantic.SemanticVerdict;
 import io.vertx.core.Vertx;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
@@ -146,10 +149,21 @@ public final class DetectorEval {
     /** The node's combination policy ({@link Combiner}) over the lexicon's rules, one flag a detection. */
     static Optional<BiFunction<List<Hit>, SemanticVerdict, List<Flag>>> combination(List<Rule> rules) {
       return Optional.of((hits, verdict) -> Combiner.combine(hits, verdict, rules).detections().stream()
-          .map(d -> new Flag(d.category(), d.severity(), d.stage() + " " + (d.matched().isEmpty() ? ""
-              : String.join(",", d.matched()) + " ") + (d.nearest() == null ? ""
-              : String.format(Locale.ROOT, "~ %s (%.3f)", d.nearest().example(), d.nearest().similarity()))))
-          .toList());
+          .map(Stages::flag).toList());
+    }
+
+    static Flag flag(Combiner.Detection d) {
+      return new Flag(d.category(), d.severity(), d.stage() + " " + (d.matched().isEmpty() ? ""
+          : String.join(",", d.matched()) + " ") + (d.nearest() == null ? ""
+          : String.format(Locale.ROOT, "~ %s (%.3f)", d.nearest().example(), d.nearest().similarity())));
+    }
+
+    /**
+     * How the node cuts a long segment into clauses and combines per clause ({@link SegmentDetector}), with the
+     * clause settings from the environment as a node reads them ({@code LIVEJURY_DETECT_CLAUSE_*}).
+     */
+    static SegmentDetector segments() {
+      return new SegmentDetector(Clauses.standard(Settings.load(System.getenv()).detectLimits().clauses()));
     }
   }
 
@@ -189,7 +203,7 @@ public final class DetectorEval {
         notRun.add(new JsonObject().put("judge", "model").put("reason", "this build has no sentence-model stage"));
       }
       if (model.isPresent() && combination.isPresent()) {
-        judges.add(new CombinedJudge(normaliser, window, detector, model.get(), combination.get()));
+        judges.add(new CombinedJudge(window, detector, model.get(), Stages.segments()));
       } else {
         notRun.add(new JsonObject().put("judge", "combined")
             .put("reason", model.isEmpty() ? "this build has no sentence-model stage" : "this build has no combination policy"));
@@ -325,22 +339,22 @@ public final class DetectorEval {
     }
   }
 
-  /** What the node runs: normaliser, lexicon and model on each text, then the combination policy. */
+  /**
+   * What the node runs: normaliser, lexicon and model on each text, a long one clause by clause, then the
+   * combination policy per clause ({@link SegmentDetector}).
+   */
   static final class CombinedJudge implements Judge {
-    private final UnaryOperator<String> normaliser;
     private final boolean window;
     private final Detector detector;
     private final SemanticStage stage;
-    private final BiFunction<List<Hit>, SemanticVerdict, List<Flag>> combination;
+    private final SegmentDetector segments;
     private long degraded;
 
-    CombinedJudge(UnaryOperator<String> normaliser, boolean window, Detector detector, SemanticStage stage,
-        BiFunction<List<Hit>, SemanticVerdict, List<Flag>> combination) {
-      this.normaliser = normaliser;
+    CombinedJudge(boolean window, Detector detector, SemanticStage stage, SegmentDetector segments) {
       this.window = window;
       this.detector = detector;
       this.stage = stage;
-      this.combination = combination;
+      this.segments = segments;
     }
 
     @Override
@@ -350,19 +364,25 @@ public final class DetectorEval {
 
     @Override
     public String description() {
-      return "lexicon and sentence model combined, on normalised text" + (window ? ", with the two-segment window" : "");
+      return "lexicon and sentence model combined, on normalised text, long segments clause by clause"
+          + (window ? ", with the two-segment window" : "");
     }
 
     @Override
-    public List<Flag> judge(List<String> segments) {
+    public List<Flag> judge(List<String> texts) {
       Map<String, Flag> flags = new LinkedHashMap<>();
-      for (String text : texts(segments, normaliser, window)) {
-        SemanticVerdict verdict = await(stage, text);
-        if (verdict.degraded()) {
+      for (String text : rawTexts(texts, window)) {
+        List<SegmentDetector.Clause> clauses = segments.clauses(text, Stages.NORMALISER);
+        SegmentDetector.Result result;
+        try {
+          result = segments.detect(detector, stage, null, clauses, Stages.NORMALISER.normalise(text), Set.of())
+              .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
           degraded++;
+          continue;
         }
-        for (Flag flag : combination.apply(detector.scan(text), verdict)) {
-          keepStronger(flags, flag);
+        for (SegmentDetector.Found found : result.found()) {
+          keepStronger(flags, Stages.flag(found.detection()));
         }
       }
       return List.copyOf(flags.values());
@@ -372,6 +392,18 @@ public final class DetectorEval {
     public long degraded() {
       return degraded;
     }
+  }
+
+  /** The raw texts of consecutive segments: each segment, and with a window each pair joined by a space. */
+  static List<String> rawTexts(List<String> segments, boolean window) {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < segments.size(); i++) {
+      texts.add(segments.get(i));
+      if (window && i > 0) {
+        texts.add(segments.get(i - 1) + " " + segments.get(i));
+      }
+    }
+    return texts;
   }
 
   /**

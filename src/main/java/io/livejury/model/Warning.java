@@ -8,6 +8,8 @@ import java.util.List;
  * A real-time warning to a streamer: which rule their words tripped, and the words themselves.
  *
  * @param stage which detection stage found it: {@code lexicon}, {@code model} or {@code both} (docs/PROTOCOL.md)
+ * @param model why the sentence model took no part when that lowered the warning: {@code busy} (its in-flight cap
+ *              or the room's share was full, so a critical lexicon hit only warns); null otherwise, and left out
  */
 public record Warning(
     String id,
@@ -18,7 +20,8 @@ public record Warning(
     String message,
     Evidence evidence,
     String at,
-    String stage) {
+    String stage,
+    String model) {
 
   /**
    * @param text       the segment as posted
@@ -26,9 +29,11 @@ public record Warning(
    * @param normalised the text the detection stages read (for a claim spread over the room's previous segment
    *                   and this one, both of them joined)
    * @param nearest    the sentence model's nearest example, or null when the model took no part
+   * @param clause     the clause of a long segment that was judged (as posted), when the segment was cut into
+   *                   clauses; {@code normalised} is then that clause's; null (left out) for a segment judged whole
    */
   public record Evidence(String segmentId, String text, List<String> matched, String normalised,
-      @JsonInclude(JsonInclude.Include.ALWAYS) Nearest nearest) {
+      @JsonInclude(JsonInclude.Include.ALWAYS) Nearest nearest, String clause) {
   }
 
   /** An example sentence of the model's sheets and its cosine similarity (−1..1) to the segment. */

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +32,9 @@ import java.util.stream.Stream;
  *
  * <p>{@link #judge} never blocks its caller and never fails: a blank segment is judged "nothing" at once, a
  * segment seen recently is judged from its cached embedding at once, and any other one is queued on the pool —
- * unless {@code maxInFlight} segments are already queued or running, in which case it is answered "not run" at
- * once and counted in {@code /metrics} ({@code livejury_model_verdicts{outcome="queue_full"}}).
+ * unless {@code maxInFlight} clauses are already queued or running on the node, or {@code maxInFlightPerRoom} of
+ * its room, in which case it is answered "not run, busy" at once and counted in {@code /metrics}
+ * ({@code livejury_model_verdicts{outcome="queue_full"|"room_full"}}): one room's flood cannot take the whole pool.
  *
  * <p>With {@code LIVEJURY_SHEETS_PATH} set, the folder is checked every {@code sheetsReloadMs}; when a file in it
  * was added, removed or changed, the sheets are read, embedded (only new sentences) and their thresholds
@@ -57,7 +59,10 @@ public final class ModelStage implements SemanticStage {
   private final SemanticSettings settings;
   private final Metrics metrics;
   private final Supplier<SentenceModel> loader;
+  /** Clauses queued for or inside the model, node-wide; changed under {@code shares}. */
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Clauses queued for or inside the model, per room with any. */
+  private final Map<String, Integer> shares = new HashMap<>();
   private final AtomicBoolean reloading = new AtomicBoolean();
   private final Map<String, float[]> cache;
   private WorkerExecutor workers;
@@ -147,44 +152,116 @@ public final class ModelStage implements SemanticStage {
 
   @Override
   public Future<SemanticVerdict> judge(String normalised) {
+    return judgeAll(List.of(normalised == null ? "" : normalised), null).map(verdicts -> verdicts.get(0));
+  }
+
+  /**
+   * Judges the clauses of one segment: blank ones "nothing" and recently seen ones from their cached embedding at
+   * once, the others as one task on the pool, embedded one after another ({@link SentenceModel} embeds one text a
+   * call: the ONNX bi-encoder it wraps has no batch of its own). Each text to embed takes one place of the node's
+   * {@code maxInFlight} and of {@code room}'s {@code maxInFlightPerRoom}, because each costs one embedding; when
+   * either has too few places left for all of them, none is run and each is answered
+   * {@link SemanticVerdict#busyNotRun()} at once (outcome {@code queue_full} or {@code room_full}). Never fails.
+   *
+   * @param room the room whose share the work takes; null takes the node's cap alone (tools, tests)
+   */
+  @Override
+  public Future<List<SemanticVerdict>> judgeAll(List<String> normalised, String room) {
+    int n = normalised.size();
     if (!settings.enabled()) {
-      metrics.modelVerdict("disabled");
-      return Future.succeededFuture(SemanticVerdict.notRun());
+      normalised.forEach(text -> metrics.modelVerdict("disabled"));
+      return Future.succeededFuture(java.util.Collections.nCopies(n, SemanticVerdict.notRun()));
     }
     SentenceModel loadedModel = model;
-    if (loadedModel == null || index == null) {
-      metrics.modelVerdict("not_loaded");
-      return Future.succeededFuture(SemanticVerdict.notRun());
+    SheetIndex loadedIndex = index;
+    if (loadedModel == null || loadedIndex == null) {
+      normalised.forEach(text -> metrics.modelVerdict("not_loaded"));
+      return Future.succeededFuture(java.util.Collections.nCopies(n, SemanticVerdict.notRun()));
     }
-    if (normalised == null || normalised.isBlank()) {
-      metrics.modelVerdict("blank");
-      return Future.succeededFuture(new SemanticVerdict(null, 0, null, false, null, false));
+    SemanticVerdict[] verdicts = new SemanticVerdict[n];
+    List<Integer> toEmbed = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String text = normalised.get(i);
+      if (text == null || text.isBlank()) {
+        metrics.modelVerdict("blank");
+        verdicts[i] = new SemanticVerdict(null, 0, null, false, null, false);
+        continue;
+      }
+      float[] cached = cached(text);
+      if (cached != null) {
+        metrics.modelVerdict("cached");
+        verdicts[i] = loadedIndex.judge(cached);
+      } else {
+        toEmbed.add(i);
+      }
     }
-    float[] cached = cached(normalised);
-    if (cached != null) {
-      metrics.modelVerdict("cached");
-      return Future.succeededFuture(index.judge(cached));
+    if (toEmbed.isEmpty()) {
+      return Future.succeededFuture(List.of(verdicts));
     }
-    if (inFlight.incrementAndGet() > settings.maxInFlight()) {
-      inFlight.decrementAndGet();
-      metrics.modelVerdict("queue_full");
-      return Future.succeededFuture(SemanticVerdict.notRun());
+    int places = toEmbed.size();
+    String refused = take(room, places);
+    if (refused != null) {
+      for (int i : toEmbed) {
+        metrics.modelVerdict(refused);
+        verdicts[i] = SemanticVerdict.busyNotRun();
+      }
+      return Future.succeededFuture(List.of(verdicts));
     }
     long started = System.nanoTime();
     return workers.executeBlocking(() -> {
-          float[] embedding = loadedModel.embed(normalised);
-          remember(normalised, embedding);
-          return index.judge(embedding);
+          SheetIndex current = index;
+          for (int i : toEmbed) {
+            float[] embedding = loadedModel.embed(normalised.get(i));
+            remember(normalised.get(i), embedding);
+            verdicts[i] = current.judge(embedding);
+          }
+          return List.of(verdicts);
         }, false)
         .andThen(done -> {
-          inFlight.decrementAndGet();
-          metrics.modelCall(started);
-          metrics.modelVerdict(done.succeeded() ? "ran" : "failed");
+          give(room, places);
+          for (int i = 0; i < places; i++) {
+            metrics.modelCall(started);
+            metrics.modelVerdict(done.succeeded() ? "ran" : "failed");
+          }
         })
         .otherwise(err -> {
-          LOG.warn("Sentence model failed on a segment of {} characters: {}", normalised.length(), err.toString());
-          return SemanticVerdict.notRun();
+          LOG.warn("Sentence model failed on {} clauses: {}", places, err.toString());
+          List<SemanticVerdict> answer = new ArrayList<>();
+          for (int i = 0; i < n; i++) {
+            answer.add(verdicts[i] != null && !toEmbed.contains(i) ? verdicts[i] : SemanticVerdict.notRun());
+          }
+          return answer;
         });
+  }
+
+  /**
+   * Takes {@code places} of the node's cap and of {@code room}'s share; null when taken, else the outcome that
+   * refused them ({@code queue_full}: the node's cap, {@code room_full}: the room's share).
+   */
+  private String take(String room, int places) {
+    synchronized (shares) {
+      if (inFlight.get() + places > settings.maxInFlight()) {
+        return "queue_full";
+      }
+      if (room != null && shares.getOrDefault(room, 0) + places > settings.maxInFlightPerRoom()) {
+        return "room_full";
+      }
+      inFlight.addAndGet(places);
+      if (room != null) {
+        shares.merge(room, places, Integer::sum);
+      }
+      return null;
+    }
+  }
+
+  private void give(String room, int places) {
+    synchronized (shares) {
+      inFlight.addAndGet(-places);
+      if (room != null) {
+        // A room with nothing in flight holds no entry, so the map is as large as the rooms being judged now.
+        shares.computeIfPresent(room, (r, held) -> held > places ? held - places : null);
+      }
+    }
   }
 
   /** True once the model and a set of sheets are loaded: verdicts are real from then on. */

@@ -9,8 +9,11 @@ import java.nio.file.Path;
  *
  * @param enabled       {@code LIVEJURY_MODEL_ENABLED}: false never loads the model; every verdict is "not run"
  * @param workers       {@code LIVEJURY_MODEL_WORKERS}: threads running the model (0 in the file = one per core)
- * @param maxInFlight   {@code LIVEJURY_MODEL_MAX_IN_FLIGHT}: segments queued for or inside the model at once;
- *                      past it a call is answered "not run" at once
+ * @param maxInFlight   {@code LIVEJURY_MODEL_MAX_IN_FLIGHT}: clauses (one embedding each) queued for or inside the
+ *                      model at once on the node; past it a call is answered "not run, busy" at once
+ * @param maxInFlightPerRoom {@code LIVEJURY_MODEL_MAX_IN_FLIGHT_PER_ROOM}: of those, one room's at most, so a
+ *                      flood in one room leaves the others their share; at least one segment's clauses
+ *                      ({@code LIVEJURY_DETECT_MAX_CLAUSES}) and at most {@code maxInFlight}
  * @param cacheEntries  {@code LIVEJURY_MODEL_CACHE_ENTRIES}: embeddings of recent distinct segments kept (0 = none)
  * @param minExamples   {@code LIVEJURY_SHEETS_MIN_EXAMPLES}: a category with fewer examples is refused
  * @param sheetsPath    {@code LIVEJURY_SHEETS_PATH}: a folder of sheets to read and watch; null = the sheets in the jar
@@ -21,6 +24,7 @@ public record SemanticSettings(
     boolean enabled,
     int workers,
     int maxInFlight,
+    int maxInFlightPerRoom,
     int cacheEntries,
     int minExamples,
     Path sheetsPath,
@@ -69,10 +73,19 @@ public record SemanticSettings(
       throw new IllegalArgumentException("LIVEJURY_MODEL_CACHE_ENTRIES must be 0 or more, got " + cache);
     }
     String sheets = r.optionalText("LIVEJURY_SHEETS_PATH");
+    int maxInFlight = r.positive("LIVEJURY_MODEL_MAX_IN_FLIGHT");
+    int perRoom = r.positive("LIVEJURY_MODEL_MAX_IN_FLIGHT_PER_ROOM");
+    int clauses = r.positive("LIVEJURY_DETECT_MAX_CLAUSES");
+    if (perRoom > maxInFlight || perRoom < clauses) {
+      throw new IllegalArgumentException("LIVEJURY_MODEL_MAX_IN_FLIGHT_PER_ROOM must lie between"
+          + " LIVEJURY_DETECT_MAX_CLAUSES (" + clauses + ", one segment's clauses) and LIVEJURY_MODEL_MAX_IN_FLIGHT ("
+          + maxInFlight + "), got " + perRoom);
+    }
     return new SemanticSettings(
         r.bool("LIVEJURY_MODEL_ENABLED"),
         workers == 0 ? Runtime.getRuntime().availableProcessors() : workers,
-        r.positive("LIVEJURY_MODEL_MAX_IN_FLIGHT"),
+        maxInFlight,
+        perRoom,
         cache,
         r.positive("LIVEJURY_SHEETS_MIN_EXAMPLES"),
         sheets == null ? null : Path.of(sheets),
@@ -84,7 +97,7 @@ public record SemanticSettings(
 
   /** The same settings reading sheets from {@code folder} instead (tests, tools). */
   public SemanticSettings withSheets(Path folder) {
-    return new SemanticSettings(enabled, workers, maxInFlight, cacheEntries, minExamples, folder, sheetsReloadMs,
+    return new SemanticSettings(enabled, workers, maxInFlight, maxInFlightPerRoom, cacheEntries, minExamples, folder, sheetsReloadMs,
         decision);
   }
 }

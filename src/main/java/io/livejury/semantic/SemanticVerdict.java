@@ -20,9 +20,18 @@ package io.livejury.semantic;
  *                       whatever the allowed and ordinary examples say; null otherwise. Enough to back a lexicon hit
  *                       of the same category (the lexicon heard the term, the model hears that kind of claim), not to
  *                       warn alone
+ * @param busy           with {@code degraded}: the model was not run because it was busy — the node's in-flight cap
+ *                       ({@code LIVEJURY_MODEL_MAX_IN_FLIGHT}) or the room's share of it
+ *                       ({@code LIVEJURY_MODEL_MAX_IN_FLIGHT_PER_ROOM}) was full — rather than off or not loaded
  */
 public record SemanticVerdict(String category, double similarity, String nearestExample, boolean allowed,
-    String allowedExample, boolean degraded, boolean alone, String sounds) {
+    String allowedExample, boolean degraded, boolean alone, String sounds, boolean busy) {
+
+  /** A verdict of a model that ran (or was off or not loaded), not one refused for being busy. */
+  public SemanticVerdict(String category, double similarity, String nearestExample, boolean allowed,
+      String allowedExample, boolean degraded, boolean alone, String sounds) {
+    this(category, similarity, nearestExample, allowed, allowedExample, degraded, alone, sounds, false);
+  }
 
   /** A verdict whose category, if any, does not clear the bar for the model alone and sounds like itself. */
   public SemanticVerdict(String category, double similarity, String nearestExample, boolean allowed,
@@ -36,8 +45,13 @@ public record SemanticVerdict(String category, double similarity, String nearest
     this(category, similarity, nearestExample, allowed, allowedExample, degraded, alone, category);
   }
 
-  /** The answer when the model did not run. */
+  /** The answer when the model did not run (off, not loaded, or failed). */
   public static SemanticVerdict notRun() {
     return new SemanticVerdict(null, 0, null, false, null, true);
+  }
+
+  /** The answer when the model was not run because its in-flight cap, or the room's share of it, was full. */
+  public static SemanticVerdict busyNotRun() {
+    return new SemanticVerdict(null, 0, null, false, null, true, false, null, true);
   }
 }

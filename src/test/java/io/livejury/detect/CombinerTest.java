@@ -133,6 +133,19 @@ class CombinerTest {
   }
 
   @Test
+  void aModelTooBusyToRunLeavesACriticalHitAWarningThatSaysWhy() {
+    Combiner.Outcome outcome = combine("我们家这款茶能治疗糖尿病", SemanticVerdict.busyNotRun());
+    assertThat(outcome.detections()).hasSize(1);
+    Combiner.Detection d = outcome.detections().get(0);
+    assertThat(d.ruleId()).isEqualTo("medical.food");
+    assertThat(d.severity()).as("no vote on the lexicon's word alone while the model is busy").isEqualTo(Rule.WARN);
+    assertThat(d.stage()).isEqualTo(Combiner.LEXICON);
+    assertThat(d.model()).isEqualTo(Combiner.MODEL_BUSY);
+    assertThat(combine("我们家这款茶能治疗糖尿病", SemanticVerdict.notRun()).detections().get(0).severity())
+        .as("a model that is off keeps the lexicon as it was").isEqualTo(Rule.CRITICAL);
+  }
+
+  @Test
   void aDegradedOrAbsentModelLeavesTheLexiconAsItWas() {
     for (SemanticVerdict verdict : java.util.Arrays.asList(SemanticVerdict.notRun(), null)) {
       Combiner.Outcome outcome = combine("我们家这款茶能治疗糖尿病", verdict);

@@ -35,6 +35,8 @@ class DetectionExamplesTest {
 
   private static final Normaliser NORMALISER = Normaliser.standard();
   private static final Detector DETECTOR = new Detector(Lexicon.fromResource(), NORMALISER);
+  private static final SegmentDetector SEGMENTS =
+      new SegmentDetector(Clauses.standard(Settings.load(Map.of()).detectLimits().clauses()));
   private static Vertx vertx;
   private static ModelStage model;
 
@@ -76,12 +78,56 @@ class DetectionExamplesTest {
     return examples;
   }
 
-  /** The pipeline on one segment, as TranscriptService runs it. */
+  /** The pipeline on one segment, as TranscriptService runs it: clause by clause when it is long. */
+  private static List<SegmentDetector.Found> found(String text) {
+    List<SegmentDetector.Clause> clauses = SEGMENTS.clauses(text, NORMALISER);
+    for (SegmentDetector.Clause clause : clauses) {
+      assertThat(model.judge(clause.normalised()).await().degraded()).as("the model judged: %s", clause).isFalse();
+    }
+    return SEGMENTS.detect(DETECTOR, model, "room-1", clauses, NORMALISER.normalise(text), Set.of()).await().found();
+  }
+
   private static List<Combiner.Detection> detect(String text) {
-    String normalised = NORMALISER.normalise(text);
-    SemanticVerdict verdict = model.judge(normalised).await();
-    assertThat(verdict.degraded()).as("the model judged: %s", text).isFalse();
-    return Combiner.combine(DETECTOR.scan(normalised), verdict, DETECTOR.rules()).detections();
+    return found(text).stream().map(SegmentDetector.Found::detection).toList();
+  }
+
+  @Test
+  void aClaimPaddedWithGreetingsIsJudgedByItsOwnClauseAndQuoted() {
+    String padded = "家人们晚上好，欢迎来到直播间，第一次来直播间的宝宝点个关注，今天给大家带来很多福利，点点关注不迷路，"
+        + "新来的宝宝们扣个1，这款茶能治疗糖尿病，喜欢的宝宝们赶紧下单，感谢大家的支持";
+    String whole = NORMALISER.normalise(padded);
+    SemanticVerdict asOne = model.judge(whole).await();
+    assertThat(Combiner.combine(DETECTOR.scan(whole), asOne, DETECTOR.rules()).detections())
+        .as("judged as one text, the greetings outvote the claim (what clauses are for)").isEmpty();
+
+    List<SegmentDetector.Found> found = found(padded);
+    assertThat(found).extracting(f -> f.detection().category()).containsExactly("medical_claim");
+    assertThat(found.get(0).detection().severity()).isEqualTo(Rule.CRITICAL);
+    assertThat(found.get(0).detection().stage()).isEqualTo(Combiner.BOTH);
+    assertThat(found.get(0).clause().text()).isEqualTo("这款茶能治疗糖尿病，");
+  }
+
+  @Test
+  void anAllowedClauseSilencesOnlyItsOwnClausesHits() {
+    // The disclaimer's 治疗 is silenced by its clause's allowed verdict; the claim after it is not.
+    List<Combiner.Detection> both = detect("喝茶不能治病，身体不舒服要去医院治疗，不过我们家这款茶喝一个月就能治疗糖尿病，"
+        + "家人们放心买");
+    assertThat(both).extracting(Combiner.Detection::category).containsExactly("medical_claim");
+    assertThat(detect("喝茶不能治病，身体不舒服要去医院治疗")).as("the disclaimer alone").isEmpty();
+  }
+
+  @Test
+  void aDeniedEfficacyAndANumberedGreetingStayQuiet() {
+    assertThat(detect("本茶不具有降血糖功效，请勿相信任何宣传")).isEmpty();
+    assertThat(detect("第1段家人们好")).isEmpty();
+  }
+
+  @Test
+  void lookAlikeAndPinyinSpellingsOfTreatAreMedicalClaims() {
+    for (String text : List.of("这款茶能冶疗糖尿病", "这款茶能zhiliao糖尿病", "这款茶能zhi liao糖尿病", "这款茶能ZhiLiao糖尿病")) {
+      assertThat(detect(text)).as(text).extracting(Combiner.Detection::category).containsExactly("medical_claim");
+    }
+    assertThat(detect("这把刀是老冶炼厂的钢打的，切菜很顺手")).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -52,6 +52,23 @@ class DetectorTest {
   }
 
   @Test
+  void aTermRightAfterADenialDoesNotCountWhileTheSameClaimSaidAgainDoes() {
+    assertThat(scan("本茶不具有降血糖功效，请勿相信任何宣传")).isEmpty();
+    assertThat(scan("这款茶没有任何治疗作用，就是口粮茶")).isEmpty();
+    assertThat(scan("这个茶并不能降血压")).isEmpty();
+    Hit again = only("别家的茶不能降血糖，我们这款茶能降血糖");
+    assertThat(again.rule().id()).as("the second, affirmed 降血糖 is a claim").isEqualTo("medical.food");
+    Detector without = new Detector(Lexicon.fromResource(), NORMALISER, Negations.none());
+    assertThat(without.scan(NORMALISER.normalise("本茶不具有降血糖功效"))).as("the table is what denies").isNotEmpty();
+  }
+
+  @Test
+  void anOrdinalThatCountsPartsOfTheShowIsNoAbsoluteWord() {
+    assertThat(scan("第一段家人们好")).isEmpty();
+    assertThat(scan("今天第一场直播，谢谢大家")).isEmpty();
+  }
+
+  @Test
   void priceFraudIsFlagged() {
     assertThat(categories("原价299，今天直播间只要59，全网最低价！")).contains("price_fraud");
     assertThat(categories("Lowest price ever, original price was 99")).contains("price_fraud");

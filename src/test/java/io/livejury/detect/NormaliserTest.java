@@ -93,6 +93,17 @@ class NormaliserTest {
   }
 
   @Test
+  void lookAlikeCharactersAndPinyinOfTreatAreReadAsTheWord() {
+    assertThat(n("这款茶能冶疗糖尿病")).isEqualTo("这款茶能治疗糖尿病");
+    assertThat(n("这款茶能zhiliao糖尿病")).isEqualTo("这款茶能治疗糖尿病");
+    assertThat(n("这款茶能zhi liao糖尿病")).isEqualTo("这款茶能治疗糖尿病");
+    assertThat(n("这款茶能ZhiLiao糖尿病")).isEqualTo("这款茶能治疗糖尿病");
+    assertThat(n("冶炼厂的师傅也爱喝")).as("冶 in a word of its own stays").isEqualTo("冶炼厂的师傅也爱喝");
+    assertThat(n("陶冶情操")).isEqualTo("陶冶情操");
+    assertThat(n("zhiliaoxx")).as("not inside a longer Latin word").isEqualTo("zhiliaoxx");
+  }
+
+  @Test
   void controlCharactersAndEmojiAreDroppedAndBadInputIsHarmless() {
     assertThat(n("加🔥微🔥信")).isEqualTo("加微信");
     assertThat(n("降\u0000血\u200B糖")).isEqualTo("降血糖");

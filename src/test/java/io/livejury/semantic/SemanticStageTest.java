@@ -112,7 +112,8 @@ class SemanticStageTest {
   void aFullQueueDegradesAtOnceAndIsCounted() {
     Metrics metrics = new Metrics();
     ModelStage narrow = new ModelStage(vertx, settings(Map.of("LIVEJURY_MODEL_WORKERS", "1",
-        "LIVEJURY_MODEL_MAX_IN_FLIGHT", "2", "LIVEJURY_MODEL_CACHE_ENTRIES", "0")), metrics);
+        "LIVEJURY_MODEL_MAX_IN_FLIGHT", "2", "LIVEJURY_MODEL_MAX_IN_FLIGHT_PER_ROOM", "2",
+        "LIVEJURY_DETECT_MAX_CLAUSES", "2", "LIVEJURY_MODEL_CACHE_ENTRIES", "0")), metrics);
     narrow.start().await();
     try {
       List<Future<SemanticVerdict>> calls = new ArrayList<>();
@@ -122,6 +123,8 @@ class SemanticStageTest {
       List<SemanticVerdict> verdicts = calls.stream().map(call -> call.await()).toList();
       long degraded = verdicts.stream().filter(SemanticVerdict::degraded).count();
       assertThat(degraded).as("calls past the in-flight cap").isGreaterThan(0);
+      assertThat(verdicts.stream().filter(SemanticVerdict::degraded)).as("not run because busy")
+          .allMatch(SemanticVerdict::busy);
       assertThat(verdicts.stream().filter(v -> !v.degraded()).count()).as("calls within the cap").isGreaterThanOrEqualTo(2);
       assertThat(metrics.scrape())
           .contains("livejury_model_verdicts_total{outcome=\"queue_full\"} " + degraded + ".0")

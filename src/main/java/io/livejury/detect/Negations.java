@@ -1,0 +1,92 @@
+package io.livejury.detect;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The denials that keep a lexicon term from counting: a term directly preceded by a cue ({@code 不具有}, {@code 没有},
+ * …), or by a cue and one filler ({@code 没有任何}), is the speaker saying the product does not do it. Read from
+ * {@code detect/negations.tsv} (its head gives the format and why each kind is there); cues and fillers are
+ * normalised like the lexicon's terms. Immutable.
+ */
+public final class Negations {
+
+  private final List<String> cues;
+  private final List<String> fillers;
+
+  private Negations(List<String> cues, List<String> fillers) {
+    this.cues = List.copyOf(cues);
+    this.fillers = List.copyOf(fillers);
+  }
+
+  /**
+   * The shipped table, its words read through {@code normaliser}.
+   *
+   * @throws IllegalArgumentException a line does not parse (the message names it)
+   */
+  public static Negations standard(Normaliser normaliser) {
+    return parse(resource("/detect/negations.tsv"), normaliser, "detect/negations.tsv");
+  }
+
+  /** No negation at all: every term counts wherever it stands. */
+  public static Negations none() {
+    return new Negations(List.of(), List.of());
+  }
+
+  static Negations parse(String table, Normaliser normaliser, String where) {
+    List<String> cues = new ArrayList<>();
+    List<String> fillers = new ArrayList<>();
+    String[] lines = table.split("\n");
+    for (int n = 0; n < lines.length; n++) {
+      String line = lines[n].strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] fields = line.split("\t");
+      if (fields.length != 2 || !(fields[0].equals("cue") || fields[0].equals("filler"))) {
+        throw new IllegalArgumentException(where + " line " + (n + 1) + ": expected cue|filler <TAB> words");
+      }
+      List<String> words = Arrays.stream(fields[1].split(",")).map(normaliser::normalise)
+          .filter(w -> !w.isEmpty()).toList();
+      (fields[0].equals("cue") ? cues : fillers).addAll(words);
+    }
+    return new Negations(cues, fillers);
+  }
+
+  /** True when the text just before {@code start} in {@code text} (normalised) denies what starts there. */
+  public boolean denies(String text, int start) {
+    String before = text.substring(0, start);
+    for (String cue : cues) {
+      if (before.endsWith(cue)) {
+        return true;
+      }
+    }
+    for (String filler : fillers) {
+      if (before.endsWith(filler)) {
+        String rest = before.substring(0, before.length() - filler.length());
+        for (String cue : cues) {
+          if (rest.endsWith(cue)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = Negations.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + name + " is missing from the jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
