@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,6 +55,8 @@ public final class ModelStage implements SemanticStage {
    * sentences ever put on a sheet.
    */
   private static final Map<String, float[]> SHEET_EMBEDDINGS = new ConcurrentHashMap<>();
+  /** The fingerprints of the models whose shipped sheet embeddings were put into {@link #SHEET_EMBEDDINGS}. */
+  private static final Set<Long> SEEDED = ConcurrentHashMap.newKeySet();
 
   private final Vertx vertx;
   private final SemanticSettings settings;
@@ -302,6 +305,9 @@ public final class ModelStage implements SemanticStage {
     long started = System.nanoTime();
     Map<String, List<ExampleSheets.Example>> extra = taught;
     ExampleSheets sheets = fileSheets.plus(extra);
+    if (SEEDED.add(using.fingerprint())) {
+      SHEET_EMBEDDINGS.putAll(SheetEmbeddings.shipped(using.fingerprint()));
+    }
     // New sentences are embedded on every core at once (the common fork-join pool plus this thread): at start-up
     // nothing else wants the CPU of the model yet, and the node waits for this before it takes traffic.
     sheets.sheets().values().stream().flatMap(List::stream).map(ExampleSheets.Example::text).distinct()

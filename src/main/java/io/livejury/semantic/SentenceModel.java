@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 
 /**
  * The sentence-embedding model: quantized bge-small-zh-v1.5 (BAAI; ONNX export by Xenova) from the Maven artifact
@@ -65,10 +66,12 @@ public final class SentenceModel implements AutoCloseable {
 
   private final OrtSession session;
   private final Embedder embedder;
+  private final long fingerprint;
 
-  private SentenceModel(OrtSession session, Embedder embedder) {
+  private SentenceModel(OrtSession session, Embedder embedder, long fingerprint) {
     this.session = session;
     this.embedder = embedder;
+    this.fingerprint = fingerprint;
   }
 
   /**
@@ -117,7 +120,10 @@ public final class SentenceModel implements AutoCloseable {
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-      OrtSession session = environment.createSession(resource(MODEL_RESOURCE), options);
+      byte[] weights = resource(MODEL_RESOURCE);
+      CRC32 crc = new CRC32();
+      crc.update(weights);
+      OrtSession session = environment.createSession(weights, options);
       OnnxBertBiEncoder encoder;
       try (InputStream tokenizer = SentenceModel.class.getClassLoader().getResourceAsStream(TOKENIZER_RESOURCE)) {
         if (tokenizer == null) {
@@ -126,7 +132,7 @@ public final class SentenceModel implements AutoCloseable {
         // bge pools by the [CLS] token (its model card; the artifact's own model class does the same).
         encoder = new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.CLS);
       }
-      SentenceModel model = new SentenceModel(session, new Embedder(encoder));
+      SentenceModel model = new SentenceModel(session, new Embedder(encoder), (long) weights.length << 32 ^ crc.getValue());
       LOG.info("Sentence model bge-small-zh-v1.5 (quantized) loaded in {} ms",
           (System.nanoTime() - started) / 1_000_000);
       return model;
@@ -147,6 +153,14 @@ public final class SentenceModel implements AutoCloseable {
       throw new IllegalArgumentException("Cannot embed blank text");
     }
     return embedder.embed(normalised).content().vector();
+  }
+
+  /**
+   * What tells this model file from another: its size and CRC-32, so embeddings stored by one model (the shipped
+   * sheets', {@link SheetEmbeddings}) are never taken for another's.
+   */
+  public long fingerprint() {
+    return fingerprint;
   }
 
   @Override
