@@ -3,7 +3,11 @@ package io.livejury.gateway;
 import io.livejury.common.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.VertxException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -56,6 +60,37 @@ final class ErrorResponder implements Handler<RoutingContext> {
     if (!response.headWritten()) {
       write(response, error);
     }
+  }
+
+  /**
+   * Answers a request Netty could not parse (set as the server's {@code invalidRequestHandler}) with the contract's
+   * error JSON instead of Vert.x's bare status: 414 {@code uri_too_long} for a request line over the decoder's limit
+   * (4,096 characters by default, {@code HttpServerOptions.maxInitialLineLength}), 431 {@code headers_too_large} for
+   * headers over theirs (8 KiB), 400 {@code bad_request} for anything else malformed. The connection is closed
+   * afterwards: the decoder cannot tell where the next request would start.
+   */
+  static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    ApiException error;
+    if (cause instanceof TooLongHttpLineException) {
+      error = new ApiException(414, "uri_too_long", "the request line is too long");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      error = new ApiException(431, "headers_too_large", "the request headers are too large");
+    } else if (cause instanceof TooLongFrameException) {
+      error = new ApiException(400, "bad_request", "a part of the request is too long");
+    } else {
+      error = ApiException.badRequest("the request is not valid HTTP");
+    }
+    HttpServerResponse response = request.response();
+    if (response.headWritten()) {
+      request.connection().close();
+      return;
+    }
+    response.putHeader(HttpHeaders.CONNECTION, "close");
+    response.setStatusCode(error.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .end(body(error.code(), error.getMessage()))
+        .onComplete(done -> request.connection().close());
   }
 
   private static void write(HttpServerResponse response, ApiException error) {

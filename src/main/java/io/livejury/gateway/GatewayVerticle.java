@@ -74,6 +74,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setIdleTimeout(settings.socketPolicy().httpIdleSeconds());
     return vertx.createHttpServer(options)
         .connectionHandler(deadline::watch)
+        .invalidRequestHandler(ErrorResponder::invalidRequest)
         .requestHandler(request -> {
           deadline.passed(request.connection().remoteAddress());
           if (SocketGate.isHandshake(request)) {

@@ -301,4 +301,34 @@ class HttpApiTest {
     assertThat(reply.errorCode()).isEqualTo("not_found");
     tc.completeNow();
   }
+
+  /** Sends raw bytes and reads until the server closes: the status line and the body, as the client sees them. */
+  private static String raw(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static JsonObject bodyOf(String response) {
+    return new JsonObject(response.substring(response.indexOf("\r\n\r\n") + 4));
+  }
+
+  @Test
+  void requestsTheDecoderRefusesGetTheContractsErrorJson() throws Exception {
+    String longPath = raw("GET /api/rooms/" + "x".repeat(9_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assertThat(longPath).matches("(?s)HTTP/1\\.[01] 414 .*");
+    assertThat(longPath).contains("application/json");
+    assertThat(bodyOf(longPath).getJsonObject("error").getString("code")).isEqualTo("uri_too_long");
+
+    String bigHeader = raw("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "y".repeat(20_000) + "\r\n\r\n");
+    assertThat(bigHeader).matches("(?s)HTTP/1\\.[01] 431 .*");
+    assertThat(bodyOf(bigHeader).getJsonObject("error").getString("code")).isEqualTo("headers_too_large");
+
+    String garbage = raw("GET /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: banana\r\n\r\n");
+    assertThat(garbage).matches("(?s)HTTP/1\\.[01] 400 .*");
+    assertThat(bodyOf(garbage).getJsonObject("error").getString("code")).isEqualTo("bad_request");
+  }
 }
