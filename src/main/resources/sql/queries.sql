@@ -144,6 +144,13 @@ INSERT INTO room_stops (id, room_id, streamer_id, reason, by_user, auto, status,
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (id) DO NOTHING;
 
+-- name: INSERT_ROOM_STOP_AT
+-- A confirmed stop's audit row, dated when the room was marked stopped (a row written late by the sweeper keeps the
+-- stop's own time); written once per stop id.
+INSERT INTO room_stops (id, room_id, streamer_id, reason, by_user, auto, status, decided_by, decided_at, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+ON CONFLICT (id) DO NOTHING;
+
 -- name: CONFIRM_PENDING_STOPS
 UPDATE room_stops SET status = 'confirmed', decided_by = $2, decided_at = now()
 WHERE room_id = $1 AND status = 'pending';

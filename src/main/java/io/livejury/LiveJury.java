@@ -204,7 +204,7 @@ public final class LiveJury {
             new PenaltyWriter(pg, ladder, outbox, new BallotArchive(redis), jurors), outbox, metrics, penaltyOptions,
             verdict -> Future.join(queue.addVerdict(verdict), stops.consider(verdict)).<Void>mapEmpty()
                 .otherwiseEmpty())))
-        .compose(v -> deploy(vertx, deployments, 1, () -> new StaffFeedVerticle(staffSubscriber, redis, queue,
+        .compose(v -> deploy(vertx, deployments, 1, () -> new StaffFeedVerticle(staffSubscriber, redis, queue, stops,
             escalation.feeds(), subscriberTiming, settings.socketPolicy().pingSeconds() * 1000L)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new DetectVerticle(lexicons,
             settings.lexiconPath() == null ? null : Path.of(settings.lexiconPath()), settings.lexiconReloadMs())))

@@ -85,6 +85,12 @@ public final class RedisKeys {
     return "lj:{r:" + roomId + "}:stopannounced";
   }
 
+  /**
+   * Set of room ids marked stopped whose audit row may not be in Postgres yet: added right after the mark, removed
+   * once the row is written; every node's sweeper writes what is left (RoomStops#auditPending).
+   */
+  public static final String STOPS_TO_AUDIT = "lj:stops:toaudit";
+
   /** Set of the room's prompt ids still open. */
   public static String roomOpenPrompts(String roomId) {
     return "lj:{r:" + roomId + "}:open";

@@ -29,6 +29,8 @@ import java.util.Set;
  * @param autoStopCategories     the categories (of the rule that raised the prompt) whose verdicts count
  * @param autoStopVerdicts       this many such verdicts in one room within the window propose a stop
  * @param autoStopWindowMinutes  the window
+ * @param stopAuditTimeoutMs     a stop answers 503 when its audit row is not written within this long
+ * @param stopAuditSweepMs       how often each node writes the audit rows stops could not write
  */
 public record QueuePolicy(
     int criticalSeconds,
@@ -48,7 +50,9 @@ public record QueuePolicy(
     boolean autoStopEnabled,
     Set<String> autoStopCategories,
     int autoStopVerdicts,
-    int autoStopWindowMinutes) {
+    int autoStopWindowMinutes,
+    int stopAuditTimeoutMs,
+    int stopAuditSweepMs) {
 
   public QueuePolicy {
     categoryWeights = Map.copyOf(categoryWeights);
@@ -74,7 +78,9 @@ public record QueuePolicy(
         r.bool("LIVEJURY_AUTO_STOP_ENABLED"),
         Set.of(r.text("LIVEJURY_AUTO_STOP_CATEGORIES").split("\\s*,\\s*")),
         r.positive("LIVEJURY_AUTO_STOP_VERDICTS"),
-        r.positive("LIVEJURY_AUTO_STOP_WINDOW_MINUTES"));
+        r.positive("LIVEJURY_AUTO_STOP_WINDOW_MINUTES"),
+        r.positive("LIVEJURY_STOP_AUDIT_TIMEOUT_MS"),
+        r.positive("LIVEJURY_STOP_AUDIT_SWEEP_MS"));
   }
 
   /** Seconds from an item's appearance to its due time, by severity. */

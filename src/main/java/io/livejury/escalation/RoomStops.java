@@ -33,13 +33,17 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Emergency stops (PROTOCOL.md, "Live escalation and emergency stop"). A stop marks the room {@code stopped} in
- * Redis first, so every node answers new sockets 410 from then on; closes its open prompts without penalty (each
- * marked for ballot.lua and the closer); writes its audit row to Postgres ({@code room_stops}, also the streamer's
- * record); and sends {@code stopped} and the changed room to every socket of the room on every node, through the
- * room's event stream. Each step is idempotent, so sending the stop again finishes one that failed half-way. The
+ * Redis first, so every node answers new sockets 410 from then on, and notes the room in
+ * {@link RedisKeys#STOPS_TO_AUDIT}; closes its open prompts without penalty (each marked for ballot.lua and the
+ * closer); sends {@code stopped} and the changed room to every socket of the room on every node, through the room's
+ * event stream; and only then writes its audit row to Postgres ({@code room_stops}, also the streamer's record), so
+ * a Postgres outage delays the record, never the viewers' notice. A row not written within
+ * {@code LIVEJURY_STOP_AUDIT_TIMEOUT_MS} makes the stop answer 503; every node's sweeper ({@link #auditPending},
+ * every {@code LIVEJURY_STOP_AUDIT_SWEEP_MS}) writes it later, dated at the stop. Each step is idempotent, so sending the stop again finishes one that failed half-way. The
  * mark is one atomic step in Redis and the audit row's id comes from the stop it stored ({@link #stopId}), so however
  * many stops of one room race on however many nodes, one stop is written, every racer answers with it and writes its
  * one row; its notice goes out once it reached a node, not once per racer.
@@ -55,6 +59,8 @@ public final class RoomStops {
   private static final int MAX_REASON = 500;
   /** How long a stop's notice, once it reached a node, is not sent again (the room stays stopped for good). */
   private static final long ANNOUNCED_SECONDS = 86_400;
+  /** Rooms one sweep audits at most; the rest wait for the next sweep. */
+  private static final int AUDIT_BATCH = 100;
 
   private final Redis redis;
   private final Pool pg;
@@ -80,8 +86,8 @@ public final class RoomStops {
    * {@link Fields#optionalText}). Stopping a stopped room again repeats every step under its first stop.
    *
    * @return the room with {@code "status":"stopped"} and its {@code stop}; fails with 400 (no reason), 404 (no such
-   *     room), 409 (the room has ended), 503 (the room is stopped but its audit row is not written yet: send the
-   *     stop again)
+   *     room), 409 (the room has ended), 503 (the room is stopped and its sockets told, but its audit row is not
+   *     written yet: the sweeper writes it once Postgres answers)
    */
   public Future<Room> stop(Principal staff, String roomId, JsonObject body) {
     String reason = Fields.requiredText(body, "reason", MAX_REASON);
@@ -91,14 +97,57 @@ public final class RoomStops {
     stop.put("at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
     return rooms.markStopped(roomId, stop).compose(room -> {
       JsonObject first = new JsonObject(room.stop());
-      return prompts.stopNow(roomId, first)
-          .compose(v -> audit(room, staff))
+      return redis.send(Request.cmd(Command.SADD).arg(RedisKeys.STOPS_TO_AUDIT).arg(roomId))
+          .compose(v -> prompts.stopNow(roomId, first))
           .compose(v -> events.publishUnlessMarked(RoomEvent.toEveryone(roomId,
               Frames.stopped(roomId, first.getString("reason")), Frames.room(room)),
               RedisKeys.roomStopAnnounced(roomId), ANNOUNCED_SECONDS))
+          .compose(v -> audit(room, staff.userId())
+              .timeout(queue.policy().stopAuditTimeoutMs(), TimeUnit.MILLISECONDS)
+              .recover(err -> {
+                LOG.warn("Stop of room {} not audited yet, left to the sweeper: {}", roomId, err.getMessage());
+                return Future.failedFuture(new ApiException(503, "unavailable", "room " + roomId + " is stopped"
+                    + " and its viewers told, but its audit record could not be written yet: it is written once"
+                    + " the database answers"));
+              }))
           .compose(v -> settleProposal(roomId, staff.userId()))
           .map(room);
     });
+  }
+
+  /**
+   * Writes the audit rows of stopped rooms noted in {@link RedisKeys#STOPS_TO_AUDIT}, dated at each stop, and
+   * forgets each once written; a room that is not stopped is forgotten unwritten. Every node runs it every
+   * {@code LIVEJURY_STOP_AUDIT_SWEEP_MS}; two nodes writing one row at once write it once (the row's id is the
+   * stop's, ON CONFLICT DO NOTHING).
+   *
+   * @return how many rows this call wrote or found written
+   */
+  public Future<Integer> auditPending() {
+    return redis.send(Request.cmd(Command.SRANDMEMBER).arg(RedisKeys.STOPS_TO_AUDIT).arg(AUDIT_BATCH))
+        .compose(reply -> {
+          List<Future<Integer>> done = new java.util.ArrayList<>();
+          reply.forEach(id -> {
+            String roomId = id.toString();
+            done.add(rooms.get(roomId)
+                .compose(room -> room.isStopped()
+                    ? audit(room, (String) room.stop().get("by")).compose(v -> settleProposal(roomId,
+                        (String) room.stop().get("by"))).map(1)
+                    : Future.succeededFuture(0))
+                .recover(err -> err instanceof ApiException api && api.status() == 404
+                    ? Future.succeededFuture(0) : Future.failedFuture(err))
+                .compose(n -> redis.send(Request.cmd(Command.SREM).arg(RedisKeys.STOPS_TO_AUDIT).arg(roomId)).map(n)));
+          });
+          return Future.join(new java.util.ArrayList<Future<?>>(done)).transform(all -> {
+            int written = 0;
+            for (Future<Integer> one : done) {
+              if (one.succeeded()) {
+                written += one.result();
+              }
+            }
+            return Future.succeededFuture(written);
+          });
+        });
   }
 
   /** The stop's id: one per room and stop time, so a repeated stop writes its row once. */
@@ -106,20 +155,17 @@ public final class RoomStops {
     return "stop-" + room.roomId() + "-" + Instant.parse((String) room.stop().get("at")).toEpochMilli();
   }
 
-  private Future<Void> audit(Room room, Principal staff) {
+  /** Writes the stop's row, dated at the stop, confirming the room's pending proposals; then forgets the room. */
+  private Future<Void> audit(Room room, String confirmedBy) {
     Map<String, Object> stop = room.stop();
     OffsetDateTime at = OffsetDateTime.parse((String) stop.get("at"));
-    return pg.withTransaction(conn -> conn.preparedQuery(Sql.INSERT_ROOM_STOP.text()).execute(Tuple.from(new Object[] {
+    return pg.withTransaction(conn -> conn.preparedQuery(Sql.INSERT_ROOM_STOP_AT.text()).execute(Tuple.from(new Object[] {
                 stopId(room), room.roomId(), room.streamerId(), stop.get("reason"), stop.get("by"), false, "confirmed",
                 stop.get("by"), at}))
             .compose(inserted -> conn.preparedQuery(Sql.CONFIRM_PENDING_STOPS.text())
-                .execute(Tuple.of(room.roomId(), staff.userId()))))
-        .<Void>mapEmpty()
-        .recover(err -> {
-          LOG.warn("Stop of room {} not audited yet: {}", room.roomId(), err.getMessage());
-          return Future.failedFuture(new ApiException(503, "unavailable", "room " + room.roomId()
-              + " is stopped, but its audit record could not be written yet: send the stop again"));
-        });
+                .execute(Tuple.of(room.roomId(), confirmedBy))))
+        .compose(v -> redis.send(Request.cmd(Command.SREM).arg(RedisKeys.STOPS_TO_AUDIT).arg(room.roomId())))
+        .mapEmpty();
   }
 
   /** A proposal of an automatic stop for this room is settled by the stop: its queue item is decided. */

@@ -16,7 +16,8 @@ import java.util.Map;
  * replaced ({@link ChannelSubscriber}) and every feed then gets the whole queue again, since alerts published
  * meanwhile were not heard. Every {@code LIVEJURY_REVIEW_ESCALATE_EVERY_MS} it asks the queue for items past due
  * ({@link ReviewQueue#escalateDue}), which every node does and each item's escalation happens once, on whichever
- * node takes it first.
+ * node takes it first; every {@code LIVEJURY_STOP_AUDIT_SWEEP_MS} it writes the audit rows stops left unwritten
+ * ({@link RoomStops#auditPending}).
  */
 public final class StaffFeedVerticle extends VerticleBase {
 
@@ -27,19 +28,22 @@ public final class StaffFeedVerticle extends VerticleBase {
   private final Redis subscriberClient;
   private final Redis commands;
   private final ReviewQueue queue;
+  private final RoomStops stops;
   private final StaffFeeds feeds;
   private final ChannelSubscriber.Timing timing;
   private final long pingMs;
   private ChannelSubscriber subscriber;
   private boolean escalating;
+  private boolean auditing;
 
   /**
    * @param subscriberClient a client of its own, for the subscriber connection
    * @param commands         the node's command client
    * @param pingMs           how often each feed socket is pinged
    */
-  public StaffFeedVerticle(Redis subscriberClient, Redis commands, ReviewQueue queue, StaffFeeds feeds,
-      ChannelSubscriber.Timing timing, long pingMs) {
+  public StaffFeedVerticle(Redis subscriberClient, Redis commands, ReviewQueue queue, RoomStops stops,
+      StaffFeeds feeds, ChannelSubscriber.Timing timing, long pingMs) {
+    this.stops = stops;
     this.subscriberClient = subscriberClient;
     this.commands = commands;
     this.queue = queue;
@@ -52,6 +56,7 @@ public final class StaffFeedVerticle extends VerticleBase {
   public Future<?> start() {
     vertx.setPeriodic(queue.policy().escalateEveryMs(), id -> escalate());
     vertx.setPeriodic(pingMs, id -> feeds.pingAll());
+    vertx.setPeriodic(queue.policy().stopAuditSweepMs(), id -> auditStops());
     subscriber = new ChannelSubscriber(vertx, subscriberClient, commands, CONNECTION_NAME,
         Map.of(RedisKeys.STAFF_CHANNEL, feeds::broadcast),
         again -> {
@@ -66,6 +71,16 @@ public final class StaffFeedVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return subscriber.stop();
+  }
+
+  private void auditStops() {
+    if (auditing) {
+      return;
+    }
+    auditing = true;
+    stops.auditPending()
+        .onFailure(err -> LOG.debug("Stop audit sweep failed, retried next round: {}", err.getMessage()))
+        .onComplete(done -> auditing = false);
   }
 
   private void escalate() {
