@@ -141,7 +141,7 @@ public final class LiveJury {
     RoomRegistry registry = new RoomRegistry();
     metrics.socketsGauge(registry::sockets);
     RoomEvents events = new RoomEvents(redis, settings.roomEventsMaxLength(), settings.roomEventsExpiryMs());
-    RoomService rooms = new RoomService(redis, events);
+    RoomService rooms = new RoomService(redis, events, settings.roomsPerStreamer());
     String nodeId = Ids.next("node");
     Presence presence = new Presence(redis, settings.jury(), nodeId);
     PromptService prompts = new PromptService(redis, rooms, events, presence, settings);

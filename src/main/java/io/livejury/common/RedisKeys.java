@@ -72,6 +72,14 @@ public final class RedisKeys {
     return "lj:{r:" + roomId + "}:closed";
   }
 
+  /**
+   * Set of the streamer's live rooms' ids: a room joins it as it is created (streamer_room.lua, at most
+   * {@code LIVEJURY_ROOMS_PER_STREAMER}) and leaves it as it ends or is stopped.
+   */
+  public static String streamerLiveRooms(String streamerId) {
+    return "lj:{s:" + streamerId + "}:liverooms";
+  }
+
   /** String: the room's JSON. */
   public static String room(String roomId) {
     return "lj:{r:" + roomId + "}:room";

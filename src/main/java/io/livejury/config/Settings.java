@@ -64,6 +64,7 @@ public record Settings(
     long penaltyReclaimEveryMs,
     long penaltyExpireEveryMs,
     int outboxRetryHours,
+    int roomsPerStreamer,
     VerdictRule verdictRule,
     int transcriptMaxSegments,
     int transcriptMaxTextChars,
@@ -184,6 +185,7 @@ public record Settings(
         integer(p, "LIVEJURY_PENALTY_RECLAIM_EVERY_MS"),
         integer(p, "LIVEJURY_PENALTY_EXPIRE_EVERY_MS"),
         positive(p, "LIVEJURY_OUTBOX_RETRY_HOURS"),
+        positive(p, "LIVEJURY_ROOMS_PER_STREAMER"),
         new VerdictRule(
             integer(p, "LIVEJURY_VERDICT_QUORUM"),
             decimal(p, "LIVEJURY_VERDICT_Z"),

@@ -21,19 +21,31 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
-/** Live rooms, kept in Redis beside their prompts. */
+/**
+ * Live rooms, kept in Redis beside their prompts. A streamer has at most {@code LIVEJURY_ROOMS_PER_STREAMER} live
+ * rooms at once, across every node ({@link RedisKeys#streamerLiveRooms}).
+ */
 public final class RoomService {
 
   private static final int MAX_TITLE = 200;
 
   private final Redis redis;
   private final RoomEvents events;
+  private final int roomsPerStreamer;
 
-  public RoomService(Redis redis, RoomEvents events) {
+  /** @param roomsPerStreamer most live rooms one streamer may have at once ({@code LIVEJURY_ROOMS_PER_STREAMER}) */
+  public RoomService(Redis redis, RoomEvents events, int roomsPerStreamer) {
     this.redis = redis;
     this.events = events;
+    this.roomsPerStreamer = roomsPerStreamer;
   }
 
+  /**
+   * Opens a live room ({@code {"roomId"?, "streamerId", "merchantId", "title"}}).
+   *
+   * @return the room; fails with 400 (bad fields), 403 (a streamer opening another's room), 409 (the id is taken),
+   *     429 {@code rate_limited} when the streamer already has {@code LIVEJURY_ROOMS_PER_STREAMER} live rooms
+   */
   public Future<Room> create(Principal caller, JsonObject body) {
     Object requested = body.getValue("roomId");
     String roomId = requested == null ? Ids.next("r") : requested.toString();
@@ -51,10 +63,58 @@ public final class RoomService {
       return Future.failedFuture(ApiException.forbidden("streamers open rooms for themselves and their merchant only"));
     }
     Room room = new Room(roomId, streamerId, merchantId, title, Room.LIVE, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
-    return redis.send(Request.cmd(Command.SET).arg(RedisKeys.room(roomId)).arg(Json.encode(room)).arg("NX"))
-        .compose(reply -> reply == null
-            ? Future.failedFuture(ApiException.conflict("room " + roomId + " already exists"))
-            : Future.succeededFuture(room));
+    return reserve(streamerId, roomId, true).compose(added ->
+        redis.send(Request.cmd(Command.SET).arg(RedisKeys.room(roomId)).arg(Json.encode(room)).arg("NX"))
+            .compose(reply -> {
+              if (reply != null) {
+                return Future.succeededFuture(room);
+              }
+              // The id belongs to another room: give back the place this call took, not one that room holds.
+              Future<?> giveBack = added ? release(streamerId, roomId) : Future.succeededFuture();
+              return giveBack.transform(v -> Future.failedFuture(ApiException.conflict("room " + roomId
+                  + " already exists")));
+            }));
+  }
+
+  /**
+   * Takes one of the streamer's live-room places for the room; when none is left, first forgets places of rooms that
+   * have ended or were stopped without giving theirs back (a node lost between the two steps) and tries once more.
+   *
+   * @return whether this call took the place (false: the room held it already)
+   */
+  private Future<Boolean> reserve(String streamerId, String roomId, boolean mayPrune) {
+    return LuaScript.STREAMER_ROOM.call(redis, List.of(RedisKeys.streamerLiveRooms(streamerId)),
+            List.of(roomId, Integer.toString(roomsPerStreamer)))
+        .compose(reply -> {
+          if (reply.get(0).toInteger() == 1) {
+            return Future.succeededFuture(reply.get(1).toInteger() == 1);
+          }
+          if (mayPrune) {
+            return pruneClosed(streamerId).compose(v -> reserve(streamerId, roomId, false));
+          }
+          return Future.failedFuture(new ApiException(429, "rate_limited", "streamer " + streamerId + " already has "
+              + reply.get(1).toLong() + " live rooms, the most allowed (LIVEJURY_ROOMS_PER_STREAMER = "
+              + roomsPerStreamer + "): end one first"));
+        });
+  }
+
+  private Future<Void> pruneClosed(String streamerId) {
+    String key = RedisKeys.streamerLiveRooms(streamerId);
+    return redis.send(Request.cmd(Command.SMEMBERS).arg(key)).compose(members -> {
+      List<Future<?>> checks = new java.util.ArrayList<>();
+      members.forEach(member -> {
+        String id = member.toString();
+        // A room not written yet may be one being created right now: only a room that exists and is closed goes.
+        checks.add(redis.send(Request.cmd(Command.GET).arg(RedisKeys.room(id))).compose(json ->
+            json != null && !Json.decode(json.toString(), Room.class).isLive() ? release(streamerId, id)
+                : Future.succeededFuture()));
+      });
+      return Future.all(checks).mapEmpty();
+    });
+  }
+
+  private Future<Void> release(String streamerId, String roomId) {
+    return redis.send(Request.cmd(Command.SREM).arg(RedisKeys.streamerLiveRooms(streamerId)).arg(roomId)).mapEmpty();
   }
 
   /**
@@ -75,7 +135,8 @@ public final class RoomService {
       // A stop written since the room was read wins: the room stays stopped, and ending it again finds that.
       return swap(roomId, read.json(), ended)
           .compose(won -> !won ? end(caller, roomId)
-              : events.publish(RoomEvent.toEveryone(roomId, Frames.room(ended))).map(ended));
+              : release(ended.streamerId(), roomId)
+                  .compose(v -> events.publish(RoomEvent.toEveryone(roomId, Frames.room(ended)))).map(ended));
     });
   }
 
@@ -96,7 +157,8 @@ public final class RoomService {
         return Future.failedFuture(ApiException.conflict("room " + roomId + " has ended: there is nothing left to stop"));
       }
       Room stopped = room.stopped(stop);
-      return swap(roomId, read.json(), stopped).compose(won -> won ? Future.succeededFuture(stopped)
+      return swap(roomId, read.json(), stopped).compose(won -> won
+          ? release(stopped.streamerId(), roomId).map(stopped)
           : markStopped(roomId, stop));
     });
   }

@@ -43,6 +43,8 @@ public final class TestNode {
     env.put("LIVEJURY_PENALTY_EXPIRE_EVERY_MS", "300");
     // Tests open prompts right after their viewers join: presence counts from the join itself, not 30 s before.
     env.put("LIVEJURY_JURY_PRESENCE_SECONDS", "0");
+    // Test classes share one Redis and leave rooms live, often several per streamer name: the limit has its own test.
+    env.put("LIVEJURY_ROOMS_PER_STREAMER", "1000");
     env.putAll(overrides);
     Vertx vertx = Vertx.vertx();
     return new TestNode(vertx, LiveJury.start(vertx, Settings.load(env)).await());
