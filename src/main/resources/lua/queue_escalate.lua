@@ -3,7 +3,8 @@
 -- when the claim lapses; a resolved one is dropped. Items older than the retention leave the queue (open ones as
 -- expired), a bounded number per call.
 -- KEYS[1] due checks, KEYS[2] open items, KEYS[3] claims hash, KEYS[4] escalated set, KEYS[5] items hash,
--- KEYS[6] resolved hash (id -> {"by","at","outcome"}), KEYS[7] resolved items (sorted set id -> at ms)
+-- KEYS[6] resolved hash (id -> {"by","at","outcome"}), KEYS[7] resolved items (sorted set id -> at ms),
+-- KEYS[8] the queue's order (rank keys), KEYS[9] id -> its rank key
 -- ARGV[1] most items to take, ARGV[2] retention ms
 -- Returns {now (epoch ms), {escalated id, ...}}
 local t = redis.call('TIME')
@@ -31,6 +32,11 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', cutoff, 'LIMIT'
   redis.call('ZREM', KEYS[1], id)
   redis.call('HSET', KEYS[6], id, cjson.encode({by = 'system', at = now, outcome = 'expired'}))
   redis.call('ZADD', KEYS[7], now, id)
+  local rank = redis.call('HGET', KEYS[9], id)
+  if rank then
+    redis.call('ZREM', KEYS[8], rank)
+    redis.call('HDEL', KEYS[9], id)
+  end
 end
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', cutoff, 'LIMIT', 0, limit)) do
   redis.call('ZREM', KEYS[7], id)

@@ -41,10 +41,12 @@ public final class LuaScript {
   public static final LuaScript AUTO_STOP = load("auto_stop");
   public static final LuaScript ROOM_SWAP = load("room_swap");
   public static final LuaScript STREAMER_ROOM = load("streamer_room");
+  public static final LuaScript QUEUE_RANK = load("queue_rank");
+  public static final LuaScript QUEUE_ROOMS_DUE = load("queue_rooms_due");
 
   private static final List<LuaScript> ALL = List.of(OPEN_PROMPT, BALLOT, CLAIM_DUE, CLOSE_PROMPT, REPORT, CLOSE_NOW,
       ROOM_EVENT, JOIN, LEAVE, AUDIENCE, REMEMBER_CLOSED, STOP_PROMPT, QUEUE_ADD, QUEUE_CLAIM, QUEUE_ESCALATE,
-      QUEUE_RESOLVE, AUTO_STOP, ROOM_SWAP, STREAMER_ROOM);
+      QUEUE_RESOLVE, AUTO_STOP, ROOM_SWAP, STREAMER_ROOM, QUEUE_RANK, QUEUE_ROOMS_DUE);
 
   private final String source;
   private final String sha;

@@ -174,6 +174,26 @@ public final class RedisKeys {
   /** Sorted set item id → created at (epoch ms): the items still open. */
   public static final String QUEUE_OPEN = "lj:{q}:open";
 
+  /**
+   * Sorted set, every score 0, of the open items' rank keys in the queue's order (live rooms first, then risk, then
+   * due time; ReviewQueue#rankKey), read by lexical range: the list and its pages.
+   */
+  public static final String QUEUE_RANK = "lj:{q}:rank";
+
+  /** Hash: open item id -> its rank key in {@link #QUEUE_RANK}. */
+  public static final String QUEUE_RANK_OF = "lj:{q}:rankof";
+
+  /** Sorted set: room id -> when its items are next re-ranked (epoch ms), for rooms with open items. */
+  public static final String QUEUE_ROOMS = "lj:{q}:rooms";
+
+  /** Hash: room id -> its liveness and audience when its items were last ranked ({@code live:audience}). */
+  public static final String QUEUE_ROOM_STATE = "lj:{q}:roomstate";
+
+  /** Set of the room's item ids that may still be open (pruned as the room is re-ranked). */
+  public static String queueRoomItems(String roomId) {
+    return "lj:{q}:roomitems:" + roomId;
+  }
+
   /** Sorted set item id → when to look at it next (its due time, then its claim's expiry while claimed). */
   public static final String QUEUE_DUE = "lj:{q}:due";
 

@@ -17,7 +17,9 @@ import java.util.Set;
  * @param repeatSeconds          one rule's warnings in one room make one item per this many seconds
  * @param escalateEveryMs        how often each node looks for items past due
  * @param retentionHours         decided items, and open ones this old, leave the queue
- * @param listMax                GET /api/queue returns at most this many items
+ * @param listMax                GET /api/queue returns at most this many items a page (and this many by default)
+ * @param feedMax                the staff feed's {@code queue} frame holds at most this many items
+ * @param rerankMs               how often a room's items are put back in order as its audience drifts
  * @param riskCritical           severity weight of a critical item
  * @param riskWarn               severity weight of a warn item
  * @param riskInfo               severity weight of any other item
@@ -40,6 +42,8 @@ public record QueuePolicy(
     int escalateEveryMs,
     int retentionHours,
     int listMax,
+    int feedMax,
+    int rerankMs,
     double riskCritical,
     double riskWarn,
     double riskInfo,
@@ -68,6 +72,8 @@ public record QueuePolicy(
         r.positive("LIVEJURY_REVIEW_ESCALATE_EVERY_MS"),
         r.positive("LIVEJURY_REVIEW_RETENTION_HOURS"),
         r.positive("LIVEJURY_REVIEW_LIST_MAX"),
+        r.positive("LIVEJURY_REVIEW_FEED_MAX"),
+        r.positive("LIVEJURY_REVIEW_RERANK_MS"),
         r.decimal("LIVEJURY_RISK_CRITICAL"),
         r.decimal("LIVEJURY_RISK_WARN"),
         r.decimal("LIVEJURY_RISK_INFO"),

@@ -52,11 +52,24 @@ import java.util.Set;
  * ({@link RiskScore}, with that audience), {@code live} and {@code roomStatus}, {@code claimedBy} /
  * {@code claimedAt} / {@code claimExpiresAt} while a claim holds, and {@code escalated}. Order: items of live rooms
  * first, then by risk (highest first), then by due time (soonest first).
+ *
+ * <p>That order is kept over all open items in {@link RedisKeys#QUEUE_RANK}: each item's {@link #rankKey} encodes
+ * (live, risk, due, id) so that the set's lexical order is the queue's, and a page is one O(log n + page) range read.
+ * An item is ranked as it is added (with its room's audience then) and leaves as it is decided or expires. What moves
+ * it afterwards is its room's audience or liveness: every node re-ranks the rooms due ({@link #rerankDue}, each room
+ * at most every {@code LIVEJURY_REVIEW_RERANK_MS}, on one node), and an ended or stopped room is re-ranked at once
+ * ({@link #rerankRoom}).
  */
 public final class ReviewQueue {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReviewQueue.class);
   private static final int ESCALATE_BATCH = 200;
+  /** Rooms one node re-ranks per round at most; the rest are taken by the next round or another node. */
+  private static final int RERANK_BATCH = 50;
+  /** Risk is kept to two decimals ({@link RiskScore}); in hundredths, below this it fits the rank key's 10 digits. */
+  private static final long RISK_CEILING = 9_999_999_999L;
+  /** A cursor is a rank key: live flag, 10 digits of inverted risk, 13 of due time, '.', the item id. */
+  private static final java.util.regex.Pattern CURSOR = java.util.regex.Pattern.compile("[01]\\d{23}\\.[A-Za-z0-9_-]{1,64}");
   private static final int MAX_OUTCOME = 200;
   private static final Comparator<JsonObject> ORDER = Comparator
       .comparing((JsonObject item) -> !item.getBoolean("live"))
@@ -153,16 +166,21 @@ public final class ReviewQueue {
 
   private Future<Optional<JsonObject>> add(String id, String kind, String roomId, String streamerId, String category,
       String severity, String summary, Map<String, Object> source, String repeatKey) {
-    return redisNowMs().compose(now -> factors(streamerId, roomId, now).compose(factors -> {
+    return redisNowMs().compose(now -> Future.all(factors(streamerId, roomId, now), roomStates(Set.of(roomId), now))
+        .compose(read -> {
+      long[] factors = read.resultAt(0);
+      RoomState room = read.<Map<String, RoomState>>resultAt(1).get(roomId);
       long due = now + policy.dueSeconds(severity) * 1000L;
       QueueItem item = new QueueItem(id, kind, roomId, streamerId, category, severity, summary, source,
           Instant.ofEpochMilli(now).toString(), Instant.ofEpochMilli(due).toString(), now, due, factors[0], factors[1]);
-      List<String> keys = new ArrayList<>(List.of(RedisKeys.QUEUE_ITEMS, RedisKeys.QUEUE_OPEN, RedisKeys.QUEUE_DUE));
+      List<String> keys = new ArrayList<>(List.of(RedisKeys.QUEUE_ITEMS, RedisKeys.QUEUE_OPEN, RedisKeys.QUEUE_DUE,
+          RedisKeys.QUEUE_RANK, RedisKeys.QUEUE_RANK_OF, RedisKeys.queueRoomItems(roomId), RedisKeys.QUEUE_ROOMS));
       if (repeatKey != null) {
         keys.add(repeatKey);
       }
       return LuaScript.QUEUE_ADD.call(redis, keys, List.of(id, Json.encode(item), Long.toString(now), Long.toString(due),
-              Integer.toString(policy.repeatSeconds())))
+              Integer.toString(policy.repeatSeconds()), rankKey(item, room), roomId,
+              Long.toString(now + policy.rerankMs())))
           .compose(added -> {
             if (added.toInteger() != 1) {
               return Future.succeededFuture(Optional.<JsonObject>empty());
@@ -197,19 +215,62 @@ public final class ReviewQueue {
         });
   }
 
-  /** The open items, sorted: live rooms first, then risk, then due time; at most {@code LIVEJURY_REVIEW_LIST_MAX}. */
+  /** The staff feed's first page: the first {@code LIVEJURY_REVIEW_FEED_MAX} open items in the queue's order. */
   public Future<JsonObject> list() {
-    return redis.send(Request.cmd(Command.ZREVRANGE).arg(RedisKeys.QUEUE_OPEN).arg(0).arg(policy.listMax() - 1))
-        .compose(ids -> {
-          List<String> open = new ArrayList<>();
-          ids.forEach(id -> open.add(id.toString()));
-          return views(open);
-        })
-        .map(views -> {
-          List<JsonObject> sorted = new ArrayList<>(views);
-          sorted.sort(ORDER);
-          return new JsonObject().put("items", new JsonArray(new ArrayList<>(sorted)));
+    return page(policy.feedMax(), null);
+  }
+
+  /**
+   * A page of the open items in the queue's order, over all of them: live rooms first, then risk, then due time
+   * ({@code GET /api/queue?limit=&cursor=}).
+   *
+   * @param limitParam 1 to {@code LIVEJURY_REVIEW_LIST_MAX} (the default when absent)
+   * @param cursor     the {@code next} of the page before, absent for the first page
+   * @return {@code {"items":[item…], "next"?}}, {@code next} present when more items follow; fails with 400 for a
+   *     limit out of range or a cursor this queue did not hand out
+   */
+  public Future<JsonObject> list(String limitParam, String cursor) {
+    int limit = Fields.limit(limitParam, policy.listMax(), policy.listMax());
+    if (cursor != null && !cursor.isEmpty() && !CURSOR.matcher(cursor).matches()) {
+      return Future.failedFuture(ApiException.badRequest("cursor must be the next of an earlier page"));
+    }
+    return page(limit, cursor == null || cursor.isEmpty() ? null : cursor);
+  }
+
+  private Future<JsonObject> page(int limit, String after) {
+    return redis.send(Request.cmd(Command.ZRANGEBYLEX).arg(RedisKeys.QUEUE_RANK).arg(after == null ? "-" : "(" + after)
+            .arg("+").arg("LIMIT").arg(0).arg(limit + 1))
+        .compose(keys -> {
+          List<String> ranked = new ArrayList<>();
+          keys.forEach(key -> ranked.add(key.toString()));
+          List<String> ids = new ArrayList<>();
+          for (String key : ranked.subList(0, Math.min(limit, ranked.size()))) {
+            ids.add(key.substring(key.indexOf('.') + 1));
+          }
+          return views(ids).map(views -> {
+            // The rank holds the order as of each room's last re-rank; within the page the live values decide.
+            List<JsonObject> sorted = new ArrayList<>(views);
+            sorted.sort(ORDER);
+            JsonObject page = new JsonObject().put("items", new JsonArray(new ArrayList<>(sorted)));
+            if (ranked.size() > limit) {
+              page.put("next", ranked.get(limit - 1));
+            }
+            return page;
+          });
         });
+  }
+
+  /**
+   * The key whose lexical order is the queue's: {@code 0} for an item of a live room else {@code 1}, then
+   * 9,999,999,999 less the risk in hundredths (10 digits: higher risk sorts first), then the due time (13 digits of
+   * epoch ms: sooner first), then {@code .} and the id (ties).
+   */
+  private String rankKey(QueueItem item, RoomState room) {
+    double risk = RiskScore.of(policy, item.severity(), item.category(), room.audience(), item.offences(),
+        item.roomVerdicts());
+    long hundredths = Math.max(0, Math.min(RISK_CEILING, Math.round(risk * 100)));
+    return String.format("%d%010d%013d.%s", room.live() ? 0 : 1, RISK_CEILING - hundredths,
+        Math.max(0, Math.min(9_999_999_999_999L, item.dueAtMs())), item.id());
   }
 
   /**
@@ -273,7 +334,8 @@ public final class ReviewQueue {
       return Future.succeededFuture("missing");
     }
     return LuaScript.QUEUE_RESOLVE.call(redis, List.of(RedisKeys.QUEUE_ITEMS, RedisKeys.QUEUE_OPEN, RedisKeys.QUEUE_DUE,
-            RedisKeys.QUEUE_CLAIMS, RedisKeys.QUEUE_RESOLVED, RedisKeys.QUEUE_DONE), List.of(itemId, by, outcome))
+            RedisKeys.QUEUE_CLAIMS, RedisKeys.QUEUE_RESOLVED, RedisKeys.QUEUE_DONE, RedisKeys.QUEUE_RANK,
+            RedisKeys.QUEUE_RANK_OF), List.of(itemId, by, outcome))
         .compose(reply -> {
           String status = reply.get(0).toString();
           if (!"done".equals(status)) {
@@ -312,7 +374,7 @@ public final class ReviewQueue {
   public Future<Integer> escalateDue() {
     return LuaScript.QUEUE_ESCALATE.call(redis, List.of(RedisKeys.QUEUE_DUE, RedisKeys.QUEUE_OPEN,
                 RedisKeys.QUEUE_CLAIMS, RedisKeys.QUEUE_ESCALATED, RedisKeys.QUEUE_ITEMS, RedisKeys.QUEUE_RESOLVED,
-                RedisKeys.QUEUE_DONE),
+                RedisKeys.QUEUE_DONE, RedisKeys.QUEUE_RANK, RedisKeys.QUEUE_RANK_OF),
             List.of(Integer.toString(ESCALATE_BATCH), Long.toString(policy.retentionHours() * 3_600_000L)))
         .compose(reply -> {
           List<String> ids = new ArrayList<>();
@@ -327,6 +389,119 @@ public final class ReviewQueue {
             return Future.join(sent).map(ids.size());
           });
         });
+  }
+
+  /**
+   * Re-ranks the rooms whose turn it is (each room with open items every {@code LIVEJURY_REVIEW_RERANK_MS}, taken by
+   * one node per turn), so items follow their room's audience and liveness.
+   *
+   * @return how many rooms this call looked at
+   */
+  public Future<Integer> rerankDue() {
+    return LuaScript.QUEUE_ROOMS_DUE.call(redis, List.of(RedisKeys.QUEUE_ROOMS),
+            List.of(Integer.toString(RERANK_BATCH), Integer.toString(policy.rerankMs())))
+        .compose(reply -> {
+          List<Future<Integer>> done = new ArrayList<>();
+          reply.forEach(roomId -> done.add(rerank(roomId.toString(), false)));
+          return Future.join(new ArrayList<Future<?>>(done)).map(done.size());
+        });
+  }
+
+  /** Re-ranks the room's open items now (the room ended or was stopped: its items fall behind live rooms' at once). */
+  public Future<Void> rerankRoom(String roomId) {
+    return rerank(roomId, true).<Void>mapEmpty().otherwise(err -> {
+      LOG.debug("Items of room {} not re-ranked now, the next round does: {}", roomId, err.getMessage());
+      return null;
+    });
+  }
+
+  /** @param always re-rank even when the room's liveness and audience are as when it was last ranked */
+  private Future<Integer> rerank(String roomId, boolean always) {
+    return Future.all(redisNowMs(), redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.queueRoomItems(roomId))),
+            redis.send(Request.cmd(Command.HGET).arg(RedisKeys.QUEUE_ROOM_STATE).arg(roomId)))
+        .compose(read -> {
+          long now = read.resultAt(0);
+          Response members = read.resultAt(1);
+          Response before = read.resultAt(2);
+          List<String> ids = new ArrayList<>();
+          members.forEach(id -> ids.add(id.toString()));
+          return roomStates(Set.of(roomId), now).compose(states -> {
+            RoomState room = states.get(roomId);
+            String state = room.live() + ":" + room.audience();
+            if (!always && before != null && state.equals(before.toString())) {
+              return Future.succeededFuture(0);
+            }
+            if (ids.isEmpty()) {
+              return LuaScript.QUEUE_RANK.call(redis, rankKeys(roomId), List.of(roomId)).map(0);
+            }
+            Request items = Request.cmd(Command.HMGET).arg(RedisKeys.QUEUE_ITEMS);
+            ids.forEach(items::arg);
+            return redis.send(items).compose(json -> {
+              List<String> args = new ArrayList<>(List.of(roomId));
+              for (int i = 0; i < ids.size(); i++) {
+                args.add(ids.get(i));
+                // An item gone from the hash (past retention) gets a key nothing else has; the script drops it.
+                args.add(json.get(i) == null ? "" : rankKey(Json.decode(json.get(i).toString(), QueueItem.class), room));
+              }
+              return LuaScript.QUEUE_RANK.call(redis, rankKeys(roomId), args)
+                  .compose(moved -> redis.send(Request.cmd(Command.HSET).arg(RedisKeys.QUEUE_ROOM_STATE).arg(roomId)
+                      .arg(state)).map(moved.toInteger()));
+            });
+          });
+        });
+  }
+
+  /**
+   * Ranks open items that have no place in the order yet (items a node of an earlier release added): run once as a
+   * node starts; nothing to do when every open item is ranked.
+   *
+   * @return how many items it ranked
+   */
+  public Future<Integer> rankUnranked() {
+    return Future.all(redis.send(Request.cmd(Command.ZCARD).arg(RedisKeys.QUEUE_OPEN)),
+            redis.send(Request.cmd(Command.HLEN).arg(RedisKeys.QUEUE_RANK_OF)))
+        .compose(counts -> counts.<Response>resultAt(0).toLong() == counts.<Response>resultAt(1).toLong()
+            ? Future.succeededFuture(0)
+            : redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.QUEUE_OPEN).arg(0).arg(-1)).compose(open -> {
+              List<String> ids = new ArrayList<>();
+              open.forEach(id -> ids.add(id.toString()));
+              if (ids.isEmpty()) {
+                return Future.succeededFuture(0);
+              }
+              Request ranks = Request.cmd(Command.HMGET).arg(RedisKeys.QUEUE_RANK_OF);
+              Request items = Request.cmd(Command.HMGET).arg(RedisKeys.QUEUE_ITEMS);
+              ids.forEach(id -> {
+                ranks.arg(id);
+                items.arg(id);
+              });
+              return Future.all(redis.send(ranks), redis.send(items)).compose(read -> {
+                Response rank = read.resultAt(0);
+                Response json = read.resultAt(1);
+                Map<String, List<String>> byRoom = new HashMap<>();
+                for (int i = 0; i < ids.size(); i++) {
+                  if (rank.get(i) == null && json.get(i) != null) {
+                    String roomId = Json.decode(json.get(i).toString(), QueueItem.class).roomId();
+                    byRoom.computeIfAbsent(roomId, r -> new ArrayList<>()).add(ids.get(i));
+                  }
+                }
+                List<Future<Integer>> done = new ArrayList<>();
+                byRoom.forEach((roomId, unranked) -> {
+                  Request add = Request.cmd(Command.SADD).arg(RedisKeys.queueRoomItems(roomId));
+                  unranked.forEach(add::arg);
+                  done.add(redis.send(add)
+                      .compose(v -> redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.QUEUE_ROOMS).arg("NX").arg(0)
+                          .arg(roomId)))
+                      .compose(v -> rerank(roomId, true)));
+                });
+                return Future.all(new ArrayList<Future<?>>(done)).map(v -> byRoom.values().stream()
+                    .mapToInt(List::size).sum());
+              });
+            }));
+  }
+
+  private static List<String> rankKeys(String roomId) {
+    return List.of(RedisKeys.QUEUE_OPEN, RedisKeys.QUEUE_RANK, RedisKeys.QUEUE_RANK_OF, RedisKeys.queueRoomItems(roomId),
+        RedisKeys.QUEUE_ROOMS);
   }
 
   /** {@code {"type":"alert","item":{…}}}: a new item, or an escalated one. */

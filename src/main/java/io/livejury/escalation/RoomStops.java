@@ -99,6 +99,7 @@ public final class RoomStops {
       JsonObject first = new JsonObject(room.stop());
       return redis.send(Request.cmd(Command.SADD).arg(RedisKeys.STOPS_TO_AUDIT).arg(roomId))
           .compose(v -> prompts.stopNow(roomId, first))
+          .compose(v -> queue.rerankRoom(roomId))
           .compose(v -> events.publishUnlessMarked(RoomEvent.toEveryone(roomId,
               Frames.stopped(roomId, first.getString("reason")), Frames.room(room)),
               RedisKeys.roomStopAnnounced(roomId), ANNOUNCED_SECONDS))

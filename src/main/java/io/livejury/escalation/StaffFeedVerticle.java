@@ -17,7 +17,8 @@ import java.util.Map;
  * meanwhile were not heard. Every {@code LIVEJURY_REVIEW_ESCALATE_EVERY_MS} it asks the queue for items past due
  * ({@link ReviewQueue#escalateDue}), which every node does and each item's escalation happens once, on whichever
  * node takes it first; every {@code LIVEJURY_STOP_AUDIT_SWEEP_MS} it writes the audit rows stops left unwritten
- * ({@link RoomStops#auditPending}).
+ * ({@link RoomStops#auditPending}); a quarter of {@code LIVEJURY_REVIEW_RERANK_MS} it re-ranks the rooms whose turn
+ * it is ({@link ReviewQueue#rerankDue}).
  */
 public final class StaffFeedVerticle extends VerticleBase {
 
@@ -35,6 +36,7 @@ public final class StaffFeedVerticle extends VerticleBase {
   private ChannelSubscriber subscriber;
   private boolean escalating;
   private boolean auditing;
+  private boolean reranking;
 
   /**
    * @param subscriberClient a client of its own, for the subscriber connection
@@ -55,6 +57,14 @@ public final class StaffFeedVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     vertx.setPeriodic(queue.policy().escalateEveryMs(), id -> escalate());
+    vertx.setPeriodic(Math.max(100, queue.policy().rerankMs() / 4), id -> rerank());
+    queue.rankUnranked()
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("Ranked {} queue items added before the queue kept its order", n);
+          }
+        })
+        .onFailure(err -> LOG.warn("Queue items without a rank not ranked: {}", err.getMessage()));
     vertx.setPeriodic(pingMs, id -> feeds.pingAll());
     vertx.setPeriodic(queue.policy().stopAuditSweepMs(), id -> auditStops());
     subscriber = new ChannelSubscriber(vertx, subscriberClient, commands, CONNECTION_NAME,
@@ -71,6 +81,16 @@ public final class StaffFeedVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return subscriber.stop();
+  }
+
+  private void rerank() {
+    if (reranking) {
+      return;
+    }
+    reranking = true;
+    queue.rerankDue()
+        .onFailure(err -> LOG.debug("Re-rank round failed, retried next round: {}", err.getMessage()))
+        .onComplete(done -> reranking = false);
   }
 
   private void auditStops() {

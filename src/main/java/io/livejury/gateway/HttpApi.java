@@ -84,12 +84,13 @@ final class HttpApi {
     // Also for a room ended before: a close that failed half-way is finished by ending again.
     router.post("/api/rooms/:roomId/end").handler(json(200, ctx ->
         rooms.end(caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"))
-            .compose(room -> prompts.closeNow(room.roomId()).map(room))));
+            .compose(room -> prompts.closeNow(room.roomId()).map(room))
+            .compose(room -> escalation.queue().rerankRoom(room.roomId()).map(room))));
     router.post("/api/rooms/:roomId/stop").handler(json(200, ctx ->
         escalation.stops().stop(caller(ctx, Role.STAFF), ctx.pathParam("roomId"), body(ctx))));
     router.get("/api/queue").handler(json(200, ctx -> {
       caller(ctx, Role.STAFF);
-      return escalation.queue().list();
+      return escalation.queue().list(ctx.queryParams().get("limit"), ctx.queryParams().get("cursor"));
     }));
     router.post("/api/queue/:itemId/claim").handler(json(200, ctx ->
         escalation.queue().claim(caller(ctx, Role.STAFF), ctx.pathParam("itemId"))));

@@ -25,6 +25,19 @@ public final class RedisProbe {
     this.redis = Redis.createClient(vertx, EmbeddedServersExtension.servers().redisUrl());
   }
 
+  /** Deletes every key of the staff review queue, for a test that must see only its own items in order. */
+  public void clearQueue() {
+    String cursor = "0";
+    do {
+      Response page = redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg("lj:{q}:*").arg("COUNT")
+          .arg(1000)).await();
+      cursor = page.get(0).toString();
+      for (Response key : page.get(1)) {
+        redis.send(Request.cmd(Command.DEL).arg(key.toString())).await();
+      }
+    } while (!"0".equals(cursor));
+  }
+
   /** The verdicts the stream holds for one prompt, in order. */
   public List<JsonObject> streamedVerdicts(String promptId) {
     Response entries = redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.VERDICT_STREAM).arg("-").arg("+")).await();
