@@ -20,9 +20,17 @@ public final class Fields {
    * @throws ApiException 400 when it is absent or null, or as {@link #optionalText}
    */
   public static String requiredText(JsonObject body, String field, int max) {
-    String text = optionalText(body, field, max);
+    return requiredText(body, field, field, max);
+  }
+
+  /**
+   * As {@link #requiredText(JsonObject, String, int)}, its errors naming the field as {@code label} (a field of a
+   * list's element: {@code segments[0].text}).
+   */
+  public static String requiredText(JsonObject body, String field, String label, int max) {
+    String text = optionalText(body, field, label, max);
     if (text == null) {
-      throw ApiException.badRequest(field + " is required");
+      throw ApiException.badRequest(label + " is required");
     }
     return text;
   }
@@ -34,16 +42,20 @@ public final class Fields {
    * @throws ApiException 400 when it is not a string, has nothing visible, or is longer than {@code max} characters
    */
   public static String optionalText(JsonObject body, String field, int max) {
+    return optionalText(body, field, field, max);
+  }
+
+  private static String optionalText(JsonObject body, String field, String label, int max) {
     Object value = body == null ? null : body.getValue(field);
     if (value == null) {
       return null;
     }
     if (!(value instanceof String raw) || !hasVisible(raw)) {
-      throw ApiException.badRequest(field + " must be text with at least one visible character");
+      throw ApiException.badRequest(label + " must be text with at least one visible character");
     }
     String s = storable(raw).trim();
     if (length(s) > max) {
-      throw ApiException.badRequest(field + " is longer than " + max + " characters");
+      throw ApiException.badRequest(label + " is longer than " + max + " characters");
     }
     return s;
   }

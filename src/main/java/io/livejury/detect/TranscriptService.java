@@ -387,7 +387,7 @@ public final class TranscriptService {
       String name = "segments[" + i + "]";
       Object text = segment.getValue("text");
       if (text instanceof String s && Fields.length(s) > options.maxTextChars()) {
-        throw new ApiException(413, "too_large", "a segment's text is limited to " + options.maxTextChars() + " characters");
+        throw new ApiException(413, "too_large", name + ".text is limited to " + options.maxTextChars() + " characters");
       }
       String segmentId = segmentId(name, segment.getValue("id"));
       Double start = time(name + ".startMs", segment.getValue("startMs"));
@@ -395,7 +395,7 @@ public final class TranscriptService {
       if (start != null && end != null && end < start) {
         throw ApiException.badRequest(name + ".endMs must not be before its startMs");
       }
-      segments.add(new Segment(segmentId, Fields.requiredText(segment, "text", options.maxTextChars())));
+      segments.add(new Segment(segmentId, Fields.requiredText(segment, "text", name + ".text", options.maxTextChars())));
     }
     return segments;
   }
@@ -417,14 +417,14 @@ public final class TranscriptService {
     return s;
   }
 
-  /** A segment time: absent, or milliseconds from 0 to {@code maxTimeMs}. */
+  /** A segment time: absent, or whole milliseconds from 0 to {@code maxTimeMs}. */
   private Double time(String name, Object value) {
     if (value == null) {
       return null;
     }
     if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue()) || n.doubleValue() < 0
-        || n.doubleValue() > options.maxTimeMs()) {
-      throw ApiException.badRequest(name + " must be a number of milliseconds from 0 to " + options.maxTimeMs());
+        || n.doubleValue() > options.maxTimeMs() || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw ApiException.badRequest(name + " must be a whole number of milliseconds from 0 to " + options.maxTimeMs());
     }
     return n.doubleValue();
   }

@@ -290,6 +290,12 @@ class TranscriptTest {
     refused.put(segment("seg-1", 0, 40_000_000_000_000L), "segments[0].endMs");
     refused.put(segment("seg-1", 5000, 4999), "segments[0].endMs");
     refused.put(segment("seg-1", null, true), "segments[0].endMs");
+    refused.put(segment("seg-1", 1.5, 2000), "segments[0].startMs");
+    refused.put(segment("seg-1", 0, 2.25), "segments[0].endMs");
+    refused.put(segment("seg-1", 0, 1000).put("text", "   "), "segments[0].text");
+    refused.put(segment("seg-1", 0, 1000).put("text", "\u200b\u202e"), "segments[0].text");
+    refused.put(segment("seg-1", 0, 1000).put("text", 42), "segments[0].text");
+    refused.put(segment("seg-2", 0, 1000).putNull("text"), "segments[0].text");
     for (Map.Entry<JsonObject, String> bad : refused.entrySet()) {
       Http.Reply reply = http.post(path, staff, new JsonObject().put("segments", new JsonArray().add(bad.getKey())));
       String id = String.valueOf(bad.getKey().getValue("id"));
@@ -302,11 +308,15 @@ class TranscriptTest {
     Http.Reply second = http.post(path, staff, new JsonObject().put("segments", new JsonArray()
         .add(segment("seg-ok", 0, 1000)).add(segment("seg-bad", 2000, 1000))));
     assertThat(second.body().getJsonObject("error").getString("message")).startsWith("segments[1].endMs");
+    Http.Reply tooLong = http.post(path, staff, new JsonObject().put("segments", new JsonArray()
+        .add(segment("seg-ok", 0, 1000)).add(segment("seg-long", 0, 1000).put("text", "长".repeat(1001)))));
+    assertThat(tooLong.status()).isEqualTo(413);
+    assertThat(tooLong.body().getJsonObject("error").getString("message")).startsWith("segments[1].text");
 
     // At the limits, and as the streamer page sends them (epoch milliseconds, start = end), or with no times at all.
     long now = System.currentTimeMillis();
     JsonArray fine = new JsonArray().add(segment("x".repeat(128), 0, 0)).add(segment("live-" + now, now, now))
-        .add(segment("seg-no-times", null, null)).add(segment("seg-fraction", 1.5, 2.25))
+        .add(segment("seg-no-times", null, null)).add(segment("seg-whole-double", 1.0, 2.0))
         .add(segment("片段-\uD83D\uDE00", 32_503_680_000_000L, 32_503_680_000_000L))
         .add(new JsonObject().put("text", "一个没有编号的片段"));
     assertThat(http.post(path, staff, new JsonObject().put("segments", fine)).status()).isEqualTo(202);
