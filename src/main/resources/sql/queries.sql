@@ -152,8 +152,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
 ON CONFLICT (id) DO NOTHING;
 
 -- name: CONFIRM_PENDING_STOPS
+-- A stop confirms the room's pending proposals, but not one a dismissal won in Redis first ($3: their ids), whose
+-- dismissed row may still be on its way.
 UPDATE room_stops SET status = 'confirmed', decided_by = $2, decided_at = now()
-WHERE room_id = $1 AND status = 'pending';
+WHERE room_id = $1 AND status = 'pending' AND NOT (id = ANY($3));
 
 -- name: DISMISS_STOP
 UPDATE room_stops SET status = 'dismissed', decided_by = $2, decided_at = now()

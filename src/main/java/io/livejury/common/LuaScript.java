@@ -43,10 +43,11 @@ public final class LuaScript {
   public static final LuaScript STREAMER_ROOM = load("streamer_room");
   public static final LuaScript QUEUE_RANK = load("queue_rank");
   public static final LuaScript QUEUE_ROOMS_DUE = load("queue_rooms_due");
+  public static final LuaScript STOP_DECIDE = load("stop_decide");
 
   private static final List<LuaScript> ALL = List.of(OPEN_PROMPT, BALLOT, CLAIM_DUE, CLOSE_PROMPT, REPORT, CLOSE_NOW,
       ROOM_EVENT, JOIN, LEAVE, AUDIENCE, REMEMBER_CLOSED, STOP_PROMPT, QUEUE_ADD, QUEUE_CLAIM, QUEUE_ESCALATE,
-      QUEUE_RESOLVE, AUTO_STOP, ROOM_SWAP, STREAMER_ROOM, QUEUE_RANK, QUEUE_ROOMS_DUE);
+      QUEUE_RESOLVE, AUTO_STOP, ROOM_SWAP, STREAMER_ROOM, QUEUE_RANK, QUEUE_ROOMS_DUE, STOP_DECIDE);
 
   private final String source;
   private final String sha;

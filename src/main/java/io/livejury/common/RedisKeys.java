@@ -161,6 +161,11 @@ public final class RedisKeys {
     return "lj:{r:" + roomId + "}:stop-verdicts";
   }
 
+  /** Hash: the room's stop proposals decided, proposal id -> {@code dismissed} or {@code confirmed} (stop_decide.lua). */
+  public static String roomStopDecisions(String roomId) {
+    return "lj:{r:" + roomId + "}:stop-decisions";
+  }
+
   /** The id of the automatic stop proposed for the room, while it holds: one proposal per window. */
   public static String roomStopProposed(String roomId) {
     return "lj:{r:" + roomId + "}:stop-proposed";

@@ -319,6 +319,14 @@ public final class ReviewQueue {
         });
   }
 
+  /** The item as read now, empty for an unknown one. */
+  public Future<Optional<JsonObject>> viewOf(String itemId) {
+    if (!Ids.isValid(itemId)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return views(List.of(itemId)).map(views -> views.stream().findFirst());
+  }
+
   /** Marks an item decided by an action elsewhere (a verdict reviewed, a room stopped); nothing when it is not open. */
   public Future<Void> resolveQuietly(String itemId, String by, String outcome) {
     return resolve(by, itemId, outcome).<Void>mapEmpty()

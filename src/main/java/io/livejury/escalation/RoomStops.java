@@ -61,6 +61,8 @@ public final class RoomStops {
   private static final long ANNOUNCED_SECONDS = 86_400;
   /** Rooms one sweep audits at most; the rest wait for the next sweep. */
   private static final int AUDIT_BATCH = 100;
+  /** How long a room's proposal decisions are kept: longer than any proposal window, so a late stop still finds them. */
+  private static final long DECISIONS_SECONDS = 7 * 86_400;
 
   private final Redis redis;
   private final Pool pg;
@@ -103,6 +105,7 @@ public final class RoomStops {
           .compose(v -> events.publishUnlessMarked(RoomEvent.toEveryone(roomId,
               Frames.stopped(roomId, first.getString("reason")), Frames.room(room)),
               RedisKeys.roomStopAnnounced(roomId), ANNOUNCED_SECONDS))
+          .compose(v -> settleProposal(roomId, staff.userId()))
           .compose(v -> audit(room, staff.userId())
               .timeout(queue.policy().stopAuditTimeoutMs(), TimeUnit.MILLISECONDS)
               .recover(err -> {
@@ -111,7 +114,6 @@ public final class RoomStops {
                     + " and its viewers told, but its audit record could not be written yet: it is written once"
                     + " the database answers"));
               }))
-          .compose(v -> settleProposal(roomId, staff.userId()))
           .map(room);
     });
   }
@@ -160,34 +162,78 @@ public final class RoomStops {
   private Future<Void> audit(Room room, String confirmedBy) {
     Map<String, Object> stop = room.stop();
     OffsetDateTime at = OffsetDateTime.parse((String) stop.get("at"));
-    return pg.withTransaction(conn -> conn.preparedQuery(Sql.INSERT_ROOM_STOP_AT.text()).execute(Tuple.from(new Object[] {
+    return dismissedProposals(room.roomId()).compose(dismissed -> pg.withTransaction(conn -> conn
+            .preparedQuery(Sql.INSERT_ROOM_STOP_AT.text()).execute(Tuple.from(new Object[] {
                 stopId(room), room.roomId(), room.streamerId(), stop.get("reason"), stop.get("by"), false, "confirmed",
                 stop.get("by"), at}))
             .compose(inserted -> conn.preparedQuery(Sql.CONFIRM_PENDING_STOPS.text())
-                .execute(Tuple.of(room.roomId(), confirmedBy))))
+                .execute(Tuple.of(room.roomId(), confirmedBy, dismissed)))))
         .compose(v -> redis.send(Request.cmd(Command.SREM).arg(RedisKeys.STOPS_TO_AUDIT).arg(room.roomId())))
         .mapEmpty();
   }
 
-  /** A proposal of an automatic stop for this room is settled by the stop: its queue item is decided. */
+  /** The room's proposals a dismissal won (stop_decide.lua): the stop leaves them dismissed. */
+  private Future<String[]> dismissedProposals(String roomId) {
+    return redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.roomStopDecisions(roomId))).map(all -> {
+      List<String> dismissed = new java.util.ArrayList<>();
+      for (String id : all.getKeys()) {
+        if ("dismissed".equals(all.get(id).toString())) {
+          dismissed.add(id);
+        }
+      }
+      return dismissed.toArray(String[]::new);
+    });
+  }
+
+  /**
+   * A proposal of an automatic stop for this room is settled by the stop: decided {@code confirmed} (unless a
+   * dismissal won first) and its queue item decided {@code stopped}.
+   */
   private Future<Void> settleProposal(String roomId, String by) {
     return redis.send(Request.cmd(Command.GET).arg(RedisKeys.roomStopProposed(roomId)))
         .compose(proposal -> proposal == null ? Future.<Void>succeededFuture()
-            : queue.resolveQuietly("q-" + proposal, by, "stopped"))
+            : decide(roomId, proposal.toString(), "confirm").compose(reply -> "ok".equals(reply)
+                ? queue.resolveQuietly("q-" + proposal, by, "stopped") : Future.<Void>succeededFuture()))
         .otherwise(err -> null);
+  }
+
+  /** @return {@code ok}, {@code stopped} or the decision taken before ({@code dismissed}, {@code confirmed}) */
+  private Future<String> decide(String roomId, String proposalId, String how) {
+    return LuaScript.STOP_DECIDE.call(redis, List.of(RedisKeys.room(roomId), RedisKeys.roomStopDecisions(roomId)),
+            List.of(proposalId, how, Long.toString(DECISIONS_SECONDS)))
+        .map(reply -> "decided".equals(reply.get(0).toString()) ? reply.get(1).toString() : reply.get(0).toString());
   }
 
   /**
    * Decides a queue item; deciding a stop proposal any other way than by stopping the room dismisses it (its
-   * audit row says so).
+   * audit row says so). A dismissal and a stop of the room racing are decided once (stop_decide.lua): when the room
+   * was marked stopped first, the stop confirmed the proposal and the dismissal is 409, its item left for the stop
+   * to decide {@code stopped}; when the dismissal came first, it stands.
+   *
+   * @return the item decided; fails as {@link ReviewQueue#resolve}, and with 409 for a proposal the room's stop
+   *     confirmed
    */
   public Future<JsonObject> resolveItem(Principal staff, String itemId, JsonObject body) {
-    return queue.resolve(staff, itemId, body).compose(item -> {
-      if (!QueueItem.STOP.equals(item.getString("kind"))) {
-        return Future.succeededFuture(item);
+    if (!itemId.startsWith("q-autostop-")) {
+      return queue.resolve(staff, itemId, body);
+    }
+    return queue.viewOf(itemId).compose(found -> {
+      if (found.isEmpty() || !QueueItem.STOP.equals(found.get().getString("kind"))) {
+        return queue.resolve(staff, itemId, body);
       }
+      JsonObject item = found.get();
+      String claimant = item.getString("claimedBy");
+      if (claimant != null && !claimant.equals(staff.userId())) {
+        return Future.failedFuture(ApiException.conflict("queue item " + itemId + " is claimed by someone else"));
+      }
+      String roomId = item.getString("roomId");
       String stopId = item.getJsonObject("source").getString("stopId");
-      return pg.preparedQuery(Sql.DISMISS_STOP.text()).execute(Tuple.of(stopId, staff.userId())).map(item);
+      return decide(roomId, stopId, "dismiss").compose(decided -> switch (decided) {
+        case "stopped", "confirmed" -> Future.failedFuture(ApiException.conflict("room " + roomId + " was stopped,"
+            + " which confirmed this proposal"));
+        default -> queue.resolve(staff, itemId, body).compose(resolved -> pg.preparedQuery(Sql.DISMISS_STOP.text())
+            .execute(Tuple.of(stopId, staff.userId())).map(resolved));
+      });
     });
   }
 

@@ -145,4 +145,48 @@ class AutoStopTest {
     assertThat(rows.getJsonObject(0).getString("decidedBy")).isEqualTo("autostop-staff-1");
     assertThat(http.get("/api/rooms/" + roomId, staff).body().getString("status")).isEqualTo("live");
   }
+
+  @Test
+  void aDismissalRacingAStopLeavesOneConsistentRecord(Vertx vertx) throws Exception {
+    String streamer = "autostop-race";
+    String roomId = http.createRoom(staff, streamer);
+    JsonObject item = proposal(vertx, streamer, roomId);
+    String dismisser = http.token("autostop-dismisser", "staff");
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Integer> dismiss = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      await(go);
+      return http.post("/api/queue/" + item.getString("id") + "/resolve", dismisser,
+          new JsonObject().put("outcome", "dismissed")).status();
+    }, runnable -> new Thread(runnable).start());
+    java.util.concurrent.CompletableFuture<Integer> stop = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      await(go);
+      return http.post("/api/rooms/" + roomId + "/stop", staff, new JsonObject().put("reason", "racing")).status();
+    }, runnable -> new Thread(runnable).start());
+    go.countDown();
+    int dismissed = dismiss.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(stop.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+    assertThat(dismissed).isIn(200, 409);
+
+    JsonObject proposalRow = stopsOf(streamer).stream().map(o -> (JsonObject) o)
+        .filter(row -> row.getBoolean("auto")).findFirst().orElseThrow();
+    Http.Reply again = http.post("/api/queue/" + item.getString("id") + "/resolve", staff, null);
+    assertThat(again.status()).isEqualTo(409);
+    if (dismissed == 200) {
+      // The dismissal came first and stands; the stop is a stop of its own.
+      assertThat(proposalRow.getString("status")).isEqualTo("dismissed");
+      assertThat(proposalRow.getString("decidedBy")).isEqualTo("autostop-dismisser");
+    } else {
+      assertThat(proposalRow.getString("status")).isEqualTo("confirmed");
+      assertThat(proposalRow.getString("decidedBy")).isEqualTo("autostop-staff-1");
+    }
+    assertThat(http.get("/api/rooms/" + roomId, staff).body().getString("status")).isEqualTo("stopped");
+  }
+
+  private static void await(java.util.concurrent.CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }
