@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,7 +130,7 @@ public final class RoomStops {
   public Future<Integer> auditPending() {
     return redis.send(Request.cmd(Command.SRANDMEMBER).arg(RedisKeys.STOPS_TO_AUDIT).arg(AUDIT_BATCH))
         .compose(reply -> {
-          List<Future<Integer>> done = new java.util.ArrayList<>();
+          List<Future<Integer>> done = new ArrayList<>();
           reply.forEach(id -> {
             String roomId = id.toString();
             done.add(rooms.get(roomId)
@@ -141,7 +142,7 @@ public final class RoomStops {
                     ? Future.succeededFuture(0) : Future.failedFuture(err))
                 .compose(n -> redis.send(Request.cmd(Command.SREM).arg(RedisKeys.STOPS_TO_AUDIT).arg(roomId)).map(n)));
           });
-          return Future.join(new java.util.ArrayList<Future<?>>(done)).transform(all -> {
+          return Future.join(new ArrayList<Future<?>>(done)).transform(all -> {
             int written = 0;
             for (Future<Integer> one : done) {
               if (one.succeeded()) {
@@ -175,7 +176,7 @@ public final class RoomStops {
   /** The room's proposals a dismissal won (stop_decide.lua): the stop leaves them dismissed. */
   private Future<String[]> dismissedProposals(String roomId) {
     return redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.roomStopDecisions(roomId))).map(all -> {
-      List<String> dismissed = new java.util.ArrayList<>();
+      List<String> dismissed = new ArrayList<>();
       for (String id : all.getKeys()) {
         if ("dismissed".equals(all.get(id).toString())) {
           dismissed.add(id);

@@ -18,6 +18,7 @@ import io.vertx.redis.client.Request;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -101,7 +102,7 @@ public final class RoomService {
   private Future<Void> pruneClosed(String streamerId) {
     String key = RedisKeys.streamerLiveRooms(streamerId);
     return redis.send(Request.cmd(Command.SMEMBERS).arg(key)).compose(members -> {
-      List<Future<?>> checks = new java.util.ArrayList<>();
+      List<Future<?>> checks = new ArrayList<>();
       members.forEach(member -> {
         String id = member.toString();
         // A room not written yet may be one being created right now: only a room that exists and is closed goes.
