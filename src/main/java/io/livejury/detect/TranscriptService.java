@@ -179,7 +179,7 @@ public final class TranscriptService {
    */
   private Future<List<Found>> detect(Detector detector, Normaliser normaliser, String roomId, Segment segment,
       Said said, Said previous) {
-    List<SegmentDetector.Clause> parts = segmentDetector.clauses(segment.text(), normaliser);
+    List<SegmentDetector.Clause> parts = segmentDetector.clauses(segment.text(), normaliser, detector);
     SegmentDetector.Clause first = parts.get(0);
     List<Hit> spread = List.of();
     String joined = null;
