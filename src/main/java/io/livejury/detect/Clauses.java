@@ -26,11 +26,19 @@ public final class Clauses {
    * @param minChars        {@code LIVEJURY_DETECT_CLAUSE_MIN_CHARS}: characters (marks and spaces not counted) a
    *                        clause needs to be judged on its own
    * @param maxClauses      {@code LIVEJURY_DETECT_MAX_CLAUSES}: clauses per segment at most, each one embedding
+   * @param hitWindowChars  {@code LIVEJURY_DETECT_HIT_WINDOW_CHARS}: a clause longer than {@code splitAboveChars}
+   *                        that holds a lexicon hit (a long stretch without punctuation) is judged by the model on
+   *                        this many characters either side of the hit's term, not whole
    */
-  public record Options(int splitAboveChars, int minChars, int maxClauses) {
+  public record Options(int splitAboveChars, int minChars, int maxClauses, int hitWindowChars) {
+
+    /** Options with the shipped hit window (24 characters either side). */
+    public Options(int splitAboveChars, int minChars, int maxClauses) {
+      this(splitAboveChars, minChars, maxClauses, 24);
+    }
 
     public Options {
-      if (splitAboveChars < 1 || minChars < 1 || maxClauses < 1) {
+      if (splitAboveChars < 1 || minChars < 1 || maxClauses < 1 || hitWindowChars < 1) {
         throw new IllegalArgumentException("LIVEJURY_DETECT_CLAUSE_SPLIT_CHARS, LIVEJURY_DETECT_CLAUSE_MIN_CHARS and"
             + " LIVEJURY_DETECT_MAX_CLAUSES must be at least 1, got " + splitAboveChars + ", " + minChars + " and "
             + maxClauses);
@@ -68,7 +76,15 @@ public final class Clauses {
    * Never empty for a non-blank text.
    */
   public List<String> split(String text) {
-    if (text.codePointCount(0, text.length()) <= options.splitAboveChars()) {
+    return split(text, false);
+  }
+
+  /**
+   * As {@link #split(String)}, but with {@code always} a short text is cut too: a segment with a lexicon hit is
+   * judged clause by clause whatever its length, so a disclaimer beside a claim cannot lend it its "allowed".
+   */
+  public List<String> split(String text, boolean always) {
+    if (!always && text.codePointCount(0, text.length()) <= options.splitAboveChars()) {
       return List.of(text);
     }
     List<String> cut = new ArrayList<>();

@@ -11,7 +11,10 @@ import java.util.List;
  * category:
  * <ol>
  *   <li>the model found the segment closest to an <em>allowed</em> sentence (a disclaimer, a caution, a legal
- *       use of "best"): lexicon hits in categories the model did not flag as well are suppressed;</li>
+ *       use of "best"): lexicon hits in categories the model did not flag as well are suppressed — a critical
+ *       hit only when a denial or caution governs its terms in their own clause ({@link Hit#guarded()}); an
+ *       unguarded critical hit stands with its severity, since the model hears negation poorly and a claim next to
+ *       a disclaimer, or one an allowed example merely resembles, was silenced outright;</li>
  *   <li>lexicon and model agree on the category — the model's category, or the category its nearest violation
  *       example belongs to and reaches ({@link SemanticVerdict#sounds()}: an allowed or ordinary sentence a
  *       little nearer does not undo what the lexicon heard) — the lexicon rule's severity (a critical hit in a
@@ -107,8 +110,11 @@ public final class Combiner {
       if (category.equals(flagged) || (!verdict.allowed() && category.equals(verdict.sounds()))) {
         detections.add(fromLexicon(hit, hit.rule().severity(), BOTH, nearest));
         agreed = true;
-      } else if (verdict.allowed()) {
+      } else if (verdict.allowed() && (hit.guarded() || !Rule.CRITICAL.equals(hit.rule().severity()))) {
         suppressed.add(hit);
+      } else if (verdict.allowed()) {
+        // Allowed, yet nothing in the claim's own clause denies or cautions: the claim stands as the rule says.
+        detections.add(fromLexicon(hit, hit.rule().severity(), LEXICON, nearest));
       } else {
         // The model ran: its nearest example rides along as evidence, so staff see what it heard instead.
         detections.add(fromLexicon(hit, capped(hit.rule().severity()), LEXICON, nearest));

@@ -24,7 +24,8 @@ public record DetectLimits(Clauses.Options clauses, int segmentsPerSecond, int s
     }
     return new DetectLimits(
         new Clauses.Options(r.positive("LIVEJURY_DETECT_CLAUSE_SPLIT_CHARS"),
-            r.positive("LIVEJURY_DETECT_CLAUSE_MIN_CHARS"), r.positive("LIVEJURY_DETECT_MAX_CLAUSES")),
+            r.positive("LIVEJURY_DETECT_CLAUSE_MIN_CHARS"), r.positive("LIVEJURY_DETECT_MAX_CLAUSES"),
+            r.positive("LIVEJURY_DETECT_HIT_WINDOW_CHARS")),
         r.positive("LIVEJURY_TRANSCRIPT_SEGMENTS_PER_SECOND"),
         burst);
   }

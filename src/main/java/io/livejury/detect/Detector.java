@@ -74,15 +74,17 @@ public final class Detector {
     boolean context = rule.requires().isEmpty()
         || matches.stream().anyMatch(m -> m.payload().role() == Role.REQUIRES);
     Set<String> matched = new LinkedHashSet<>();
+    boolean guarded = true;
     for (AhoCorasick.Match<Entry> match : matches) {
       if (match.payload().role() == Role.TERM && exceptions.stream()
           .noneMatch(e -> e.start() <= match.start() && e.end() >= match.end())
           && !negations.denies(text, match.start())) {
         matched.add(match.payload().term());
+        guarded &= negations.governs(text, match.start());
       }
     }
     return context && !matched.isEmpty()
-        ? java.util.Optional.of(new Hit(rule, List.copyOf(matched)))
+        ? java.util.Optional.of(new Hit(rule, List.copyOf(matched), guarded))
         : java.util.Optional.empty();
   }
 

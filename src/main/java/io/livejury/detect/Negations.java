@@ -12,16 +12,27 @@ import java.util.List;
  * The denials that keep a lexicon term from counting: a term directly preceded by a cue ({@code 不具有}, {@code 没有},
  * …), or by a cue and one filler ({@code 没有任何}), is the speaker saying the product does not do it. Read from
  * {@code detect/negations.tsv} (its head gives the format and why each kind is there); cues and fillers are
- * normalised like the lexicon's terms. Immutable.
+ * normalised like the lexicon's terms. Beside that, {@link #governs} says whether a denial or caution
+ * ({@code detect/cautions.txt}) stands earlier in a term's own clause (clauses end at the marks of
+ * {@code detect/clause-marks.txt}): the condition under which the sentence model's "allowed" may silence a critical
+ * hit. Immutable.
  */
 public final class Negations {
 
   private final List<String> cues;
   private final List<String> fillers;
+  /** Denial cues and caution words, for {@link #governs}. */
+  private final List<String> cautions;
+  /** Clause marks as the normaliser leaves them (full-width commas become ','). */
+  private final String marks;
 
-  private Negations(List<String> cues, List<String> fillers) {
+  private Negations(List<String> cues, List<String> fillers, List<String> cautions, String marks) {
     this.cues = List.copyOf(cues);
     this.fillers = List.copyOf(fillers);
+    List<String> all = new ArrayList<>(cues);
+    all.addAll(cautions);
+    this.cautions = List.copyOf(all);
+    this.marks = marks;
   }
 
   /**
@@ -30,12 +41,27 @@ public final class Negations {
    * @throws IllegalArgumentException a line does not parse (the message names it)
    */
   public static Negations standard(Normaliser normaliser) {
-    return parse(resource("/detect/negations.tsv"), normaliser, "detect/negations.tsv");
+    Negations table = parse(resource("/detect/negations.tsv"), normaliser, "detect/negations.tsv");
+    List<String> cautions = new ArrayList<>();
+    for (String line : resource("/detect/cautions.txt").split("\n")) {
+      String kept = line.strip();
+      if (!kept.isEmpty() && !kept.startsWith("#")) {
+        Arrays.stream(kept.split(",")).map(normaliser::normalise).filter(w -> !w.isEmpty()).forEach(cautions::add);
+      }
+    }
+    StringBuilder marks = new StringBuilder("\n");
+    for (String line : resource("/detect/clause-marks.txt").split("\n")) {
+      String mark = line.strip();
+      if (!mark.isEmpty() && !mark.startsWith("#")) {
+        marks.append(mark).append(normaliser.normalise(mark));
+      }
+    }
+    return new Negations(table.cues, table.fillers, cautions, marks.toString());
   }
 
-  /** No negation at all: every term counts wherever it stands. */
+  /** No negation at all: every term counts wherever it stands, and no clause is a caution. */
   public static Negations none() {
-    return new Negations(List.of(), List.of());
+    return new Negations(List.of(), List.of(), List.of(), "");
   }
 
   static Negations parse(String table, Normaliser normaliser, String where) {
@@ -55,7 +81,7 @@ public final class Negations {
           .filter(w -> !w.isEmpty()).toList();
       (fields[0].equals("cue") ? cues : fillers).addAll(words);
     }
-    return new Negations(cues, fillers);
+    return new Negations(cues, fillers, List.of(), "");
   }
 
   /** True when the text just before {@code start} in {@code text} (normalised) denies what starts there. */
@@ -74,6 +100,25 @@ public final class Negations {
             return true;
           }
         }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when a denial cue or a caution word stands between the start of the clause holding {@code start} and
+   * {@code start} in {@code text} (normalised): "本品不能代替药物，遵医嘱治疗" governs 治疗, "这款茶能治疗糖尿病，本品不能代替药物"
+   * does not (the caution is in another clause, after the claim).
+   */
+  public boolean governs(String text, int start) {
+    int from = start;
+    while (from > 0 && marks.indexOf(text.charAt(from - 1)) < 0) {
+      from--;
+    }
+    String before = text.substring(from, start);
+    for (String cue : cautions) {
+      if (before.contains(cue)) {
+        return true;
       }
     }
     return false;

@@ -145,9 +145,34 @@ public final class Normaliser {
     if (text == null || text.isEmpty()) {
       return "";
     }
-    String folded = fold(text);
+    String folded = fold(asShown(text));
     String simplified = hasHan(folded) ? HanLP.convertToSimplifiedChinese(folded) : folded;
     return numerals(joinWords(simplified));
+  }
+
+  /**
+   * The text in the order a screen shows it: a run after a right-to-left override (U+202E) up to the pop (U+202C)
+   * or the end of the line is displayed reversed, so {@code 能\u202e疗治\u202c糖尿病} reads 能治疗糖尿病 to a viewer
+   * and must read so to the lexicon too. The controls themselves are dropped later, with every other one.
+   */
+  static String asShown(String text) {
+    int open = text.indexOf('\u202E');
+    if (open < 0) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    int at = 0;
+    while (open >= 0) {
+      out.append(text, at, open);
+      int end = open + 1;
+      while (end < text.length() && text.charAt(end) != '\u202C' && text.charAt(end) != '\n') {
+        end++;
+      }
+      out.append(new StringBuilder(text.substring(open + 1, end)).reverse());
+      at = end;
+      open = text.indexOf('\u202E', at);
+    }
+    return out.append(text, at, text.length()).toString();
   }
 
   /** Drops control characters and pictographs (as a space), folds full-width forms to ASCII. */

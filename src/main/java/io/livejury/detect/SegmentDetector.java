@@ -47,8 +47,17 @@ public final class SegmentDetector {
 
   /** The clauses of {@code text} (as posted), each normalised by {@code normaliser}. */
   public List<Clause> clauses(String text, Normaliser normaliser) {
+    return clauses(text, normaliser, null);
+  }
+
+  /**
+   * The clauses of {@code text}: cut at its marks whatever its length when {@code detector} (may be null) hears a
+   * rule in it, so every hit is judged with its own clause; otherwise as {@link #clauses(String, Normaliser)}.
+   */
+  public List<Clause> clauses(String text, Normaliser normaliser, Detector detector) {
+    boolean hit = detector != null && !detector.scan(normaliser.normalise(text)).isEmpty();
     List<Clause> out = new ArrayList<>();
-    for (String piece : clauses.split(text)) {
+    for (String piece : clauses.split(text, hit)) {
       out.add(new Clause(piece, normaliser.normalise(piece)));
     }
     return out;
@@ -69,12 +78,22 @@ public final class SegmentDetector {
       acrossClauses(detector.scan(whole), hits);
     }
     hits.forEach(list -> list.removeIf(hit -> leaveOut.contains(hit.rule().category())));
-    List<String> texts = parts.stream().map(Clause::normalised).toList();
+    List<String> texts = new ArrayList<>(parts.stream().map(Clause::normalised).toList());
+    // A long unpunctuated clause with a hit: its hits are judged by the words around the hit, one more embedding.
+    int[] verdictOf = new int[parts.size()];
+    for (int i = 0; i < parts.size(); i++) {
+      verdictOf[i] = i;
+      String window = around(parts.get(i).normalised(), hits.get(i));
+      if (window != null) {
+        verdictOf[i] = texts.size();
+        texts.add(window);
+      }
+    }
     return judge(stage, texts, room).map(verdicts -> {
       Map<String, Found> strongest = new LinkedHashMap<>();
       List<Hit> suppressed = new ArrayList<>();
       for (int i = 0; i < parts.size(); i++) {
-        Combiner.Outcome outcome = Combiner.combine(hits.get(i), verdicts.get(i), detector.rules());
+        Combiner.Outcome outcome = Combiner.combine(hits.get(i), verdicts.get(verdictOf[i]), detector.rules());
         suppressed.addAll(outcome.suppressed());
         for (Combiner.Detection d : outcome.detections()) {
           strongest.merge(d.category(), new Found(d, parts.get(i)),
@@ -83,6 +102,32 @@ public final class SegmentDetector {
       }
       return new Result(List.copyOf(strongest.values()), List.copyOf(suppressed), parts.size() > 1);
     });
+  }
+
+  /**
+   * {@code hitWindowChars} characters either side of the first matched term in {@code clause} (normalised), when
+   * the clause is longer than {@code splitAboveChars} and has hits; null otherwise (the clause is judged whole).
+   */
+  private String around(String clause, List<Hit> hits) {
+    Clauses.Options options = clauses.options();
+    if (hits.isEmpty() || clause.codePointCount(0, clause.length()) <= options.splitAboveChars()) {
+      return null;
+    }
+    int at = -1;
+    for (Hit hit : hits) {
+      for (String term : hit.matched()) {
+        int found = clause.indexOf(term.toLowerCase(java.util.Locale.ROOT));
+        if (found >= 0 && (at < 0 || found < at)) {
+          at = found;
+        }
+      }
+    }
+    if (at < 0) {
+      return null;
+    }
+    int from = Math.max(0, at - options.hitWindowChars());
+    int to = Math.min(clause.length(), at + options.hitWindowChars());
+    return clause.substring(from, to);
   }
 
   /**

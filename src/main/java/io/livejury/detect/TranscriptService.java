@@ -49,10 +49,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reached a node); a critical detection in a claim category opens a claim prompt for the room, unless the same
  * claim was put to the audience within the cool-down.
  *
- * <p>A claim spread over two consecutive segments of a room is caught too: the room's latest segment is kept in
- * Redis for {@code windowSeconds} (so any node sees it), and each segment is also scanned joined to the one
- * before it; a hit of the joined text counts only when the earlier segment alone did not already give it and
- * the new one alone gives nothing as strong in that category, so one claim is never warned about twice.
+ * <p>A claim spread over consecutive segments of a room is caught too: the room's two latest segments, with the
+ * rules each was reported (warned) for, are kept in Redis for {@code windowSeconds} (so any node sees them), and
+ * each segment is also scanned joined to the one before it, and to the two before it. The window only ever adds: a
+ * joined detection counts when no segment it joins was already reported for that rule, and it replaces the new
+ * segment's own detection of its category only when it is stronger; the new segment's own detections are never
+ * dropped otherwise. So one claim is warned about once, at its stronger reading, and a claim the earlier segment
+ * matched but nobody was warned about is not lost.
+ *
+ * <p>A critical claim in a segment that debunks or reports it ({@link Debunks}) warns and reaches staff as
+ * critical, but opens no audience vote; its warning says so ({@code vote}).
  */
 public final class TranscriptService {
 
@@ -70,9 +76,29 @@ public final class TranscriptService {
   private record Segment(String id, String text) {
   }
 
-  /** A segment as the window keeps it. */
-  private record Said(String text, String normalised) {
+  /**
+   * A segment as the window keeps it, with what its warnings were reported for: per category, the severity rank
+   * (0 info, 1 warn, 2 critical) of the detection warned about.
+   */
+  private record Said(String text, String normalised, Map<String, Integer> reported) {
+
+    JsonObject toJson() {
+      JsonObject kept = new JsonObject();
+      reported.forEach(kept::put);
+      return new JsonObject().put("text", text).put("normalised", normalised).put("reported", kept);
+    }
+
+    static Said fromJson(JsonObject kept) {
+      Map<String, Integer> reported = new HashMap<>();
+      if (kept.getValue("reported") instanceof JsonObject each) {
+        each.forEach(e -> reported.put(e.getKey(), ((Number) e.getValue()).intValue()));
+      }
+      return new Said(kept.getString("text", ""), kept.getString("normalised", ""), reported);
+    }
   }
+
+  /** How many of the room's latest segments the window joins to a new one: a claim cut in three still meets. */
+  private static final int WINDOW_SEGMENTS = 2;
 
   /**
    * One detection of one segment: what was read ({@code normalised}), what a prompt would quote, and the clause
@@ -93,6 +119,7 @@ public final class TranscriptService {
   private final ReviewQueue queue;
   private final WarningRecords records;
   private final SegmentDetector segmentDetector;
+  private final Debunks debunks;
   /** Each room's segment budget on this node; a bucket that filled up again is dropped (see {@link #admit}). */
   private final Map<String, RateLimiter> rates = new ConcurrentHashMap<>();
   private final AtomicInteger sweepAt = new AtomicInteger(SWEEP_FIRST);
@@ -117,6 +144,7 @@ public final class TranscriptService {
     this.metrics = metrics;
     this.options = options;
     this.segmentDetector = new SegmentDetector(Clauses.standard(options.limits().clauses()));
+    this.debunks = Debunks.standard(lexicons.normaliser());
   }
 
   public Future<JsonObject> submit(Principal caller, String roomId, int bodyBytes, JsonObject body) {
@@ -131,41 +159,73 @@ public final class TranscriptService {
       if (!room.isLive()) {
         return Future.failedFuture(ApiException.conflict(room.whyClosed()));
       }
-      admit(roomId, segments.size());
+      admit(roomId, modelWork(segments));
       return previous(roomId).compose(before -> detectAll(room, segments, before));
     });
   }
 
-  private Future<JsonObject> detectAll(Room room, List<Segment> segments, Said before) {
+  /**
+   * The model work a post asks for: the clauses of each segment (a segment with a lexicon hit is cut whatever its
+   * length, and the window may add one more judgement). Capped at the burst, so a post of the largest size can still
+   * pass after a quiet spell.
+   */
+  private int modelWork(List<Segment> segments) {
+    Detector detector = lexicons.detector();
+    Normaliser normaliser = lexicons.normaliser();
+    long clauses = 0;
+    for (Segment segment : segments) {
+      clauses += segmentDetector.clauses(segment.text(), normaliser, detector).size();
+    }
+    return (int) Math.min(clauses, options.limits().segmentBurst());
+  }
+
+  private Future<JsonObject> detectAll(Room room, List<Segment> segments, List<Said> before) {
     Detector detector = lexicons.detector();
     Normaliser normaliser = lexicons.normaliser();
     List<Future<List<Found>>> found = new ArrayList<>();
-    Said previous = before;
+    List<Said> window = new ArrayList<>(before);
     // One segment after another: a post holds at most one segment's clauses in the model at a time, so a big post
-    // is judged whole within its room's share instead of finding that share full by itself.
+    // is judged whole within its streamer's share instead of finding that share full by itself. Each segment sees
+    // what the one before it was reported for, so the window never re-warns it nor loses what it did not warn.
     Future<List<Found>> chain = Future.succeededFuture(List.of());
     for (Segment segment : segments) {
-      Said said = new Said(segment.text(), normaliser.normalise(segment.text()));
-      Said earlier = previous;
-      chain = chain.compose(ignored -> detect(detector, normaliser, room.roomId(), segment, said, earlier));
+      chain = chain.compose(ignored -> {
+        Said said = new Said(segment.text(), normaliser.normalise(segment.text()), Map.of());
+        List<Said> earlier = List.copyOf(window);
+        return detect(detector, normaliser, room, segment, said, earlier).map(own -> {
+          Map<String, Integer> reported = new HashMap<>();
+          own.forEach(f -> reported.merge(f.detection().category(), SegmentDetector.weight(f.detection()) / 2,
+              Math::max));
+          window.add(new Said(said.text(), said.normalised(), reported));
+          while (window.size() > WINDOW_SEGMENTS) {
+            window.remove(0);
+          }
+          return own;
+        });
+      });
       found.add(chain);
-      previous = said;
     }
-    Said last = previous;
     return Future.all(found).compose(done -> {
       List<Future<Optional<Warning>>> warnings = new ArrayList<>();
       List<Future<Optional<Prompt>>> opened = new ArrayList<>();
       for (Future<List<Found>> each : found) {
         for (Found f : each.result()) {
           metrics.detection(f.detection().stage(), f.detection().category());
-          warnings.add(warn(room, f));
+          String held = null;
           if (Rule.CRITICAL.equals(f.detection().severity())
               && options.promptCategories().contains(f.detection().category())) {
-            opened.add(ask(room, f));
+            String cue = debunks.cueIn(normaliser.normalise(f.segment().text()) + "\n" + f.normalised());
+            if (cue == null) {
+              opened.add(ask(room, f));
+            } else {
+              held = "held: debunk cue " + cue;
+              metrics.voteHeld(f.detection().category());
+            }
           }
+          warnings.add(warn(room, f, held));
         }
       }
-      return Future.all(Future.all(warnings), Future.all(opened), remember(room.roomId(), last))
+      return Future.all(Future.all(warnings), Future.all(opened), remember(room.roomId(), window))
           .map(all -> new JsonObject()
               .put("warnings", present(warnings))
               .put("prompts", present(opened)));
@@ -173,60 +233,82 @@ public final class TranscriptService {
   }
 
   /**
-   * The detections of one segment, the window's included. A long segment is judged clause by clause
-   * ({@link SegmentDetector}); the window joins the previous segment's last clause to this one's first, where a
-   * claim cut by speech-to-text lies.
+   * The detections of one segment, the window's included. A long segment (or one with a lexicon hit) is judged
+   * clause by clause ({@link SegmentDetector}); the window joins the last clause of the room's latest segment (or
+   * of its two latest) to this one's first, where a claim cut by speech-to-text lies. The segment's own detections
+   * always stand unless a stronger joined detection of the same category is reported instead.
    */
-  private Future<List<Found>> detect(Detector detector, Normaliser normaliser, String roomId, Segment segment,
-      Said said, Said previous) {
-    List<SegmentDetector.Clause> parts = segmentDetector.clauses(segment.text(), normaliser);
+  private Future<List<Found>> detect(Detector detector, Normaliser normaliser, Room room, Segment segment,
+      Said said, List<Said> previous) {
+    String share = room.streamerId();
+    List<SegmentDetector.Clause> parts = segmentDetector.clauses(segment.text(), normaliser, detector);
     SegmentDetector.Clause first = parts.get(0);
-    List<Hit> spread = List.of();
-    String joined = null;
-    SegmentDetector.Clause tail = null;
-    if (previous != null) {
-      List<SegmentDetector.Clause> before = segmentDetector.clauses(previous.text(), normaliser);
-      tail = before.get(before.size() - 1);
-      joined = join(tail.normalised(), first.normalised());
-      spread = spreadHits(detector, tail.normalised(), joined, detector.scan(said.normalised()));
-    }
-    Set<String> escalated = new HashSet<>();
-    spread.forEach(hit -> escalated.add(hit.rule().category()));
-    Future<List<Found>> ownFound = segmentDetector.detect(detector, semantic, roomId, parts, said.normalised(),
-        escalated).map(result -> {
+    Future<List<Found>> ownFound = segmentDetector.detect(detector, semantic, share, parts, said.normalised(),
+        Set.of()).map(result -> {
           result.suppressed().forEach(hit -> metrics.detectionSuppressed(hit.rule().category()));
           return result.found().stream().map(f -> result.split()
               ? new Found(segment, f.detection(), f.clause().normalised(), f.clause().text(), f.clause().text())
               : new Found(segment, f.detection(), said.normalised(), segment.text(), null)).toList();
         });
-    if (spread.isEmpty()) {
+    if (previous.isEmpty()) {
       return ownFound;
     }
-    List<Hit> spreadHits = spread;
-    String joinedText = joined;
-    String claim = tail.text() + " " + first.text();
     String clause = parts.size() > 1 ? first.text() : null;
-    return ownFound.compose(own -> SegmentDetector.judge(semantic, List.of(joinedText), roomId).map(verdicts -> {
-      Combiner.Outcome outcome = Combiner.combine(spreadHits, verdicts.get(0), detector.rules());
-      // The model judged the earlier segment on its own already; from the joined text only lexicon hits count.
-      List<Found> fromWindow = found(outcome, segment, joinedText, claim, clause).stream()
-          .filter(f -> !Combiner.MODEL.equals(f.detection().stage())).toList();
-      return strongestPerCategory(own, fromWindow);
-    }));
+    return ownFound.compose(own -> {
+      Map<String, Integer> ownRank = new HashMap<>();
+      own.forEach(f -> ownRank.merge(f.detection().category(), SegmentDetector.weight(f.detection()) / 2,
+          Math::max));
+      // The join that adds the most severe hit: the latest segment, or the two latest when that reads stronger (a
+      // food word two segments back makes a cure claim critical); the shorter on a tie.
+      String joined = first.normalised();
+      String claim = first.text();
+      Map<String, Integer> reported = new HashMap<>(ownRank);
+      List<Hit> bestSpread = List.of();
+      String bestJoined = null;
+      String bestClaim = null;
+      for (int k = previous.size() - 1; k >= 0; k--) {
+        Said earlier = previous.get(k);
+        List<SegmentDetector.Clause> before = segmentDetector.clauses(earlier.text(), normaliser);
+        SegmentDetector.Clause tail = before.get(before.size() - 1);
+        joined = join(tail.normalised(), joined);
+        claim = tail.text() + " " + claim;
+        earlier.reported().forEach((category, rank) -> reported.merge(category, rank, Math::max));
+        List<Hit> spread = spreadHits(detector, joined, reported);
+        if (maxRank(spread) > maxRank(bestSpread)) {
+          bestSpread = spread;
+          bestJoined = joined;
+          bestClaim = claim;
+        }
+      }
+      if (bestSpread.isEmpty()) {
+        return Future.succeededFuture(own);
+      }
+      List<Hit> spread = bestSpread;
+      String joinedText = bestJoined;
+      String claimText = bestClaim;
+      return SegmentDetector.judge(semantic, List.of(joinedText), share).map(verdicts -> {
+        Combiner.Outcome outcome = Combiner.combine(spread, verdicts.get(0), detector.rules());
+        // The model judged the earlier segments on their own already; from the joined text only lexicon hits.
+        List<Found> fromWindow = found(outcome, segment, joinedText, claimText, clause).stream()
+            .filter(f -> !Combiner.MODEL.equals(f.detection().stage())).toList();
+        return strongestPerCategory(own, fromWindow);
+      });
+    });
+  }
+
+  private static int maxRank(List<Hit> hits) {
+    return hits.stream().mapToInt(hit -> hit.rule().rank()).max().orElse(-1);
   }
 
   /**
-   * Hits of the joined text that are new: not given by the earlier segment alone (it was warned about then), and
-   * stronger than what the new segment alone gives in that category.
+   * Hits of the joined text that may add something: more severe than anything reported (warned) in their category
+   * for the new segment alone or for any earlier segment joined. A claim already warned about is not warned again;
+   * one the earlier segment matched but nobody was warned about is not lost.
    */
-  private static List<Hit> spreadHits(Detector detector, String previous, String joined, List<Hit> own) {
-    Set<String> before = new HashSet<>();
-    detector.scan(previous).forEach(hit -> before.add(hit.rule().id()));
-    Map<String, Integer> ownRank = new HashMap<>();
-    own.forEach(hit -> ownRank.put(hit.rule().category(), hit.rule().rank()));
+  private static List<Hit> spreadHits(Detector detector, String joined, Map<String, Integer> reported) {
     List<Hit> spread = new ArrayList<>();
     for (Hit hit : detector.scan(joined)) {
-      if (!before.contains(hit.rule().id()) && hit.rule().rank() > ownRank.getOrDefault(hit.rule().category(), -1)) {
+      if (hit.rule().rank() > reported.getOrDefault(hit.rule().category(), -1)) {
         spread.add(hit);
       }
     }
@@ -292,41 +374,52 @@ public final class TranscriptService {
     }
   }
 
-  /** The room's latest segment, when it came within the window; null otherwise (or when Redis cannot say). */
-  private Future<Said> previous(String roomId) {
+  /**
+   * The room's latest segments (at most {@link #WINDOW_SEGMENTS}, oldest first) when they came within the window;
+   * empty otherwise, or when Redis cannot say. A value written before the window kept two segments is one segment.
+   */
+  private Future<List<Said>> previous(String roomId) {
     if (options.windowSeconds() <= 0) {
-      return Future.succeededFuture(null);
+      return Future.succeededFuture(List.of());
     }
     return redis.send(Request.cmd(Command.GET).arg(RedisKeys.roomLastSegment(roomId)))
         .map(reply -> {
           if (reply == null) {
-            return (Said) null;
+            return List.<Said>of();
           }
           JsonObject kept = new JsonObject(reply.toString());
-          return new Said(kept.getString("text", ""), kept.getString("normalised", ""));
+          List<Said> said = new ArrayList<>();
+          if (kept.getValue("segments") instanceof JsonArray each) {
+            each.forEach(one -> said.add(Said.fromJson((JsonObject) one)));
+          } else {
+            said.add(Said.fromJson(kept));
+          }
+          return List.copyOf(said);
         })
-        .otherwise(err -> null);
+        .otherwise(err -> List.of());
   }
 
-  private Future<Void> remember(String roomId, Said last) {
-    if (options.windowSeconds() <= 0 || last == null) {
+  private Future<Void> remember(String roomId, List<Said> latest) {
+    if (options.windowSeconds() <= 0 || latest.isEmpty()) {
       return Future.succeededFuture();
     }
-    String value = new JsonObject().put("text", last.text()).put("normalised", last.normalised()).encode();
+    JsonArray each = new JsonArray();
+    latest.forEach(said -> each.add(said.toJson()));
+    String value = new JsonObject().put("segments", each).encode();
     return redis.send(Request.cmd(Command.SET).arg(RedisKeys.roomLastSegment(roomId)).arg(value)
             .arg("EX").arg(options.windowSeconds()))
         .<Void>mapEmpty()
         .otherwise(err -> null); // the window is a help, never a reason to fail the post
   }
 
-  private Future<Optional<Warning>> warn(Room room, Found found) {
+  private Future<Optional<Warning>> warn(Room room, Found found, String vote) {
     Combiner.Detection d = found.detection();
     Warning.Nearest nearest = d.nearest() == null ? null
         : new Warning.Nearest(d.nearest().example(), d.nearest().similarity());
     Warning warning = new Warning(Ids.next("w"), room.roomId(), d.ruleId(), d.severity(), d.category(), d.message(),
         new Warning.Evidence(found.segment().id(), found.segment().text(), d.matched(), found.normalised(), nearest,
             found.clause()),
-        Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), d.stage(), d.model());
+        Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), d.stage(), d.model(), vote);
     // Every hit is answered; only the push to the streamer's screen is held back for repeats, and only once a
     // push reached a node: one that reached none (no socket of the room anywhere) goes out with the next hit.
     // Kept by id, so staff can mark it wrong and teach its sentence as allowed from the server's own record.

@@ -372,7 +372,7 @@ public final class DetectorEval {
     public List<Flag> judge(List<String> texts) {
       Map<String, Flag> flags = new LinkedHashMap<>();
       for (String text : rawTexts(texts, window)) {
-        List<SegmentDetector.Clause> clauses = segments.clauses(text, Stages.NORMALISER);
+        List<SegmentDetector.Clause> clauses = segments.clauses(text, Stages.NORMALISER, detector);
         SegmentDetector.Result result;
         try {
           result = segments.detect(detector, stage, null, clauses, Stages.NORMALISER.normalise(text), Set.of())

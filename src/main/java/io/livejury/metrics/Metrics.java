@@ -38,6 +38,7 @@ public final class Metrics {
       .register(registry);
   private final Map<String, Counter> detections = new ConcurrentHashMap<>();
   private final Map<String, Counter> suppressed = new ConcurrentHashMap<>();
+  private final Map<String, Counter> votesHeld = new ConcurrentHashMap<>();
   private final Map<String, Counter> modelVerdicts = new ConcurrentHashMap<>();
   private final Timer modelCall = latency("livejury_model_call",
       "Segment handed to the semantic stage to its verdict, queueing on the model's workers included")
@@ -148,6 +149,17 @@ public final class Metrics {
     detections.computeIfAbsent(stage + "|" + category, k -> Counter.builder("livejury_detections")
         .tag("stage", stage).tag("category", category)
         .description("Transcript detections that warned, by stage and category").register(registry)).increment();
+  }
+
+  /**
+   * A critical claim that warned and went to staff but opened no audience vote, because its segment debunks or
+   * reports the claim ({@code detect/debunks.txt}).
+   */
+  public void voteHeld(String category) {
+    votesHeld.computeIfAbsent(category, c -> Counter.builder("livejury_votes_held")
+        .tag("category", c)
+        .description("Critical claims that opened no audience vote because the segment debunks them, by category")
+        .register(registry)).increment();
   }
 
   /** A lexicon hit silenced because the sentence model found the segment closest to an allowed sentence. */

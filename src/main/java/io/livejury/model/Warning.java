@@ -9,7 +9,10 @@ import java.util.List;
  *
  * @param stage which detection stage found it: {@code lexicon}, {@code model} or {@code both} (docs/PROTOCOL.md)
  * @param model why the sentence model took no part when that lowered the warning: {@code busy} (its in-flight cap
- *              or the room's share was full, so a critical lexicon hit only warns); null otherwise, and left out
+ *              or the streamer's share was full, so a critical lexicon hit only warns); null otherwise, and left out
+ * @param vote  why a critical claim that would open an audience vote did not: {@code "held: debunk cue <cue>"} when the
+ *              segment debunks or reports the claim rather than making it (README, detection); null otherwise, and
+ *              left out
  */
 public record Warning(
     String id,
@@ -21,7 +24,14 @@ public record Warning(
     Evidence evidence,
     String at,
     String stage,
-    String model) {
+    String model,
+    String vote) {
+
+  /** A warning whose vote, if it was critical enough to ask for one, was not held. */
+  public Warning(String id, String roomId, String ruleId, String severity, String category, String message,
+      Evidence evidence, String at, String stage, String model) {
+    this(id, roomId, ruleId, severity, category, message, evidence, at, stage, model, null);
+  }
 
   /**
    * @param text       the segment as posted

@@ -36,6 +36,7 @@ import java.util.stream.Stream;
  * unless {@code maxInFlight} clauses are already queued or running on the node, or {@code maxInFlightPerRoom} of
  * its room, in which case it is answered "not run, busy" at once and counted in {@code /metrics}
  * ({@code livejury_model_verdicts{outcome="queue_full"|"room_full"}}): one room's flood cannot take the whole pool.
+ * The "room" a share belongs to is whatever key the caller names; detection names the streamer.
  *
  * <p>With {@code LIVEJURY_SHEETS_PATH} set, the folder is checked every {@code sheetsReloadMs}; when a file in it
  * was added, removed or changed, the sheets are read, embedded (only new sentences) and their thresholds
@@ -166,7 +167,8 @@ public final class ModelStage implements SemanticStage {
    * either has too few places left for all of them, none is run and each is answered
    * {@link SemanticVerdict#busyNotRun()} at once (outcome {@code queue_full} or {@code room_full}). Never fails.
    *
-   * @param room the room whose share the work takes; null takes the node's cap alone (tools, tests)
+   * @param room whose share the work takes — the transcript service names the room's streamer, so one streamer's
+   *             rooms share one share; null takes the node's cap alone (tools, tests)
    */
   @Override
   public Future<List<SemanticVerdict>> judgeAll(List<String> normalised, String room) {

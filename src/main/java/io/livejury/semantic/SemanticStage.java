@@ -16,7 +16,8 @@ public interface SemanticStage {
   /**
    * Judges the clauses of one segment of {@code room} as one piece of work: one verdict per text, in order; the
    * future never fails. {@code room} names whose share of the model the work takes (null: no room's, the node's
-   * cap alone). This default judges each text on its own.
+   * cap alone; detection passes the room's streamer, so several rooms of one streamer share one share). This default
+   * judges each text on its own.
    */
   default Future<List<SemanticVerdict>> judgeAll(List<String> normalised, String room) {
     List<Future<SemanticVerdict>> each = normalised.stream().map(this::judge).toList();

@@ -109,6 +109,13 @@ public final class TeachService {
       if (normalised.isBlank()) {
         return Future.failedFuture(ApiException.badRequest("the sentence has nothing to compare once normalised"));
       }
+      long words = normalised.codePoints().filter(Character::isLetter).count();
+      if (normalised.codePointCount(0, normalised.length()) < sheets.minExampleChars()
+          || words < sheets.minExampleWordChars()) {
+        return Future.failedFuture(ApiException.badRequest("an example needs at least " + sheets.minExampleChars()
+            + " characters once normalised, " + sheets.minExampleWordChars() + " of them Chinese characters or"
+            + " letters; \"" + normalised + "\" is too short to say anything the model can compare"));
+      }
       return store.insert(sheet, found.text(), normalised, found.source(), staff.userId());
     }).compose(inserted -> {
       if (inserted instanceof TeachStore.Duplicate) {

@@ -24,6 +24,12 @@ public interface TeachableSheets {
   /** The longest example sentence the sheets take, in characters. */
   int maxExampleChars();
 
+  /** The fewest characters an example keeps once normalised ({@link #normalise}). */
+  int minExampleChars();
+
+  /** The fewest Chinese characters or letters among them. */
+  int minExampleWordChars();
+
   /**
    * Makes {@code taught} (every taught example in force, oldest first) the taught part of the sheets: the sheets
    * become the file sheets plus these, and the leave-one-out report is recomputed. Completes once the new sheets

@@ -80,7 +80,7 @@ class DetectionExamplesTest {
 
   /** The pipeline on one segment, as TranscriptService runs it: clause by clause when it is long. */
   private static List<SegmentDetector.Found> found(String text) {
-    List<SegmentDetector.Clause> clauses = SEGMENTS.clauses(text, NORMALISER);
+    List<SegmentDetector.Clause> clauses = SEGMENTS.clauses(text, NORMALISER, DETECTOR);
     for (SegmentDetector.Clause clause : clauses) {
       assertThat(model.judge(clause.normalised()).await().degraded()).as("the model judged: %s", clause).isFalse();
     }
@@ -97,8 +97,10 @@ class DetectionExamplesTest {
         + "新来的宝宝们扣个1，这款茶能治疗糖尿病，喜欢的宝宝们赶紧下单，感谢大家的支持";
     String whole = NORMALISER.normalise(padded);
     SemanticVerdict asOne = model.judge(whole).await();
+    // Judged as one text the greetings outvote the claim: the model does not back it (what clauses are for); the
+    // unguarded critical hit stands on the lexicon alone.
     assertThat(Combiner.combine(DETECTOR.scan(whole), asOne, DETECTOR.rules()).detections())
-        .as("judged as one text, the greetings outvote the claim (what clauses are for)").isEmpty();
+        .extracting(Combiner.Detection::stage).containsExactly(Combiner.LEXICON);
 
     List<SegmentDetector.Found> found = found(padded);
     assertThat(found).extracting(f -> f.detection().category()).containsExactly("medical_claim");
@@ -128,6 +130,37 @@ class DetectionExamplesTest {
       assertThat(detect(text)).as(text).extracting(Combiner.Detection::category).containsExactly("medical_claim");
     }
     assertThat(detect("这把刀是老冶炼厂的钢打的，切菜很顺手")).isEmpty();
+  }
+
+  @Test
+  void otherSpellingsOfCureAndWeChatAreHeard() {
+    for (String text : List.of("这款茶能医治糖尿病", "这款茶能醫治糖尿病", "这款茶能治好糖尿病", "这款茶治得好糖尿病",
+        "这款茶专治糖尿病", "喝了这款茶就可以停药了", "这款茶能杀死癌细胞", "这款茶能zhiyu糖尿病", "这款茶能zhi yu糖尿病",
+        "这款茶能治疗tnb", "这款茶治好了我的失眠", "这款茶能\u202e疗治\u202c糖尿病")) {
+      assertThat(detect(text)).as(text).extracting(Combiner.Detection::category).containsExactly("medical_claim");
+    }
+    for (String text : List.of("想要便宜的加薇", "想要的话绿色软件上聊")) {
+      assertThat(detect(text)).as(text).extracting(Combiner.Detection::category).containsExactly("off_platform");
+    }
+    assertThat(NORMALISER.normalise("这款茶能\u202e疗治\u202c糖尿病")).isEqualTo("这款茶能治疗糖尿病");
+    assertThat(NORMALISER.normalise("stnbx")).as("tnb only as a whole token").isEqualTo("stnbx");
+    assertThat(detect("正在吃药的朋友不要擅自停药，遵医嘱")).isEmpty();
+  }
+
+  @Test
+  void anAllowedVerdictSilencesAClaimOnlyWhereADenialGovernsItsTerm() {
+    for (String text : List.of("这款茶能治疗糖尿病，本品不能代替药物", "这款保健品能治疗癌症", "这款蜂蜜能治疗咳嗽",
+        "没有任何副作用，还能治疗糖尿病，这个茶", "这款茶不能代替药物，它比药物更好，能治疗糖尿病")) {
+      List<Combiner.Detection> found = detect(text);
+      assertThat(found).as(text).extracting(Combiner.Detection::category).containsExactly("medical_claim");
+      assertThat(found.get(0).severity()).as(text).isEqualTo(Rule.CRITICAL);
+    }
+    String chatter = "家人们晚上好欢迎来到直播间第一次来的宝宝点个关注今天给大家带来很多福利点点关注不迷路新来的宝宝们扣个1"
+        + "这款茶能治疗糖尿病喜欢的宝宝们赶紧下单感谢大家的支持我们家的茶都是自己茶园的";
+    assertThat(detect(chatter)).as("a claim inside unpunctuated chatter")
+        .extracting(Combiner.Detection::category).containsExactly("medical_claim");
+    assertThat(detect("本茶不具有降血糖功效，请勿相信任何宣传")).isEmpty();
+    assertThat(detect("身体不舒服要遵医嘱治疗，茶不能代替药物")).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")

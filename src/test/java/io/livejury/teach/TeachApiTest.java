@@ -228,6 +228,19 @@ class TeachApiTest {
   }
 
   @Test
+  void aSentenceTooShortToCompareIsRefused() {
+    int before = taught(one, "allowed");
+    for (String text : List.of("x", "好的", "1234", "x 1 2 3")) {
+      Http.Reply refused = one.post("/api/detector/examples", staff,
+          new JsonObject().put("sheet", "allowed").put("text", text));
+      assertThat(refused.status()).as(text).isEqualTo(400);
+      assertThat(refused.body().getJsonObject("error").getString("message")).as(text)
+          .contains("at least 4 characters");
+    }
+    assertThat(taught(one, "allowed")).as("nothing was taught").isEqualTo(before);
+  }
+
+  @Test
   void aWrongWarningsSentenceJoinsTheAllowedSheet() {
     String room = one.createRoom(staff, "teach-streamer-warn");
     String said = "这款茶的示例绝对词，教学样例二";
