@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Segments are the labelled sentences of the given TSV files (the last field of each line; # comments skipped),
  * drawn at random with a fixed seed, each with its own id. Arguments {@code key=value}: url, pid (the node's
  * process id, for its CPU time), sentences (comma-separated files), rooms (20), rate (100), seconds (30),
- * concurrency (4), result (a JSON file to write).
+ * concurrency (4), result (a JSON file to write). Exits 1 when a post was not answered 202 (a rate limit, an
+ * error) or none was while saturated.
  */
 public final class PipelineBench {
 
@@ -102,6 +103,12 @@ public final class PipelineBench {
       System.out.println(report.encodePrettily());
       if (a.containsKey("result")) {
         Files.writeString(Path.of(a.get("result")), report.encodePrettily());
+      }
+      int failed = atRate.getInteger("failed") + saturated.getInteger("failed");
+      if (failed > 0 || saturated.getInteger("segments") == 0) {
+        System.err.println("FAILED: " + failed + " posts not answered 202, " + saturated.getInteger("segments")
+            + " answered while saturated");
+        System.exit(1);
       }
     } finally {
       vertx.close().await();
