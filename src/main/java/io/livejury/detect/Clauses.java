@@ -1,9 +1,7 @@
 package io.livejury.detect;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.livejury.common.Resources;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -57,12 +55,7 @@ public final class Clauses {
   /** Clauses cut at the shipped marks ({@code detect/clause-marks.txt}). */
   public static Clauses standard(Options options) {
     Set<Integer> marks = new HashSet<>();
-    for (String line : resource("/detect/clause-marks.txt").split("\n")) {
-      String mark = line.strip();
-      if (!mark.isEmpty() && !mark.startsWith("#")) {
-        mark.codePoints().forEach(marks::add);
-      }
-    }
+    Resources.lines("/detect/clause-marks.txt").forEach(mark -> mark.codePoints().forEach(marks::add));
     return new Clauses(options, marks);
   }
 
@@ -139,14 +132,4 @@ public final class Clauses {
     return (int) piece.codePoints().filter(cp -> !isMark(cp) && !Character.isWhitespace(cp)).count();
   }
 
-  private static String resource(String name) {
-    try (InputStream in = Clauses.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + name + " is missing from the jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -1,9 +1,7 @@
 package io.livejury.detect;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.livejury.common.Resources;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,20 +39,14 @@ public final class Negations {
    * @throws IllegalArgumentException a line does not parse (the message names it)
    */
   public static Negations standard(Normaliser normaliser) {
-    Negations table = parse(resource("/detect/negations.tsv"), normaliser, "detect/negations.tsv");
+    Negations table = parse(Resources.text("/detect/negations.tsv"), normaliser, "detect/negations.tsv");
     List<String> cautions = new ArrayList<>();
-    for (String line : resource("/detect/cautions.txt").split("\n")) {
-      String kept = line.strip();
-      if (!kept.isEmpty() && !kept.startsWith("#")) {
-        Arrays.stream(kept.split(",")).map(normaliser::normalise).filter(w -> !w.isEmpty()).forEach(cautions::add);
-      }
+    for (String line : Resources.lines("/detect/cautions.txt")) {
+      Arrays.stream(line.split(",")).map(normaliser::normalise).filter(w -> !w.isEmpty()).forEach(cautions::add);
     }
     StringBuilder marks = new StringBuilder("\n");
-    for (String line : resource("/detect/clause-marks.txt").split("\n")) {
-      String mark = line.strip();
-      if (!mark.isEmpty() && !mark.startsWith("#")) {
-        marks.append(mark).append(normaliser.normalise(mark));
-      }
+    for (String mark : Resources.lines("/detect/clause-marks.txt")) {
+      marks.append(mark).append(normaliser.normalise(mark));
     }
     return new Negations(table.cues, table.fillers, cautions, marks.toString());
   }
@@ -124,14 +116,4 @@ public final class Negations {
     return false;
   }
 
-  private static String resource(String name) {
-    try (InputStream in = Negations.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + name + " is missing from the jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -1,9 +1,9 @@
 package io.livejury.detect;
 
 import com.hankcs.hanlp.HanLP;
+import io.livejury.common.Resources;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -100,7 +100,7 @@ public final class Normaliser {
 
   /** The shipped tables: {@code detect/normaliser.tsv} and {@code detect/evasions.tsv}. */
   public static Normaliser standard() {
-    return new Normaliser(resource("/detect/normaliser.tsv"), resource("/detect/evasions.tsv"), "detect/evasions.tsv");
+    return new Normaliser(Resources.text("/detect/normaliser.tsv"), Resources.text("/detect/evasions.tsv"), "detect/evasions.tsv");
   }
 
   /**
@@ -115,7 +115,7 @@ public final class Normaliser {
       return standard();
     }
     try {
-      return new Normaliser(resource("/detect/normaliser.tsv"), Files.readString(evasions, StandardCharsets.UTF_8),
+      return new Normaliser(Resources.text("/detect/normaliser.tsv"), Files.readString(evasions, StandardCharsets.UTF_8),
           evasions.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -124,7 +124,7 @@ public final class Normaliser {
 
   /** For tests: the shipped numeral table with the given evasion table text. */
   static Normaliser ofEvasionTable(String evasionTable) {
-    return new Normaliser(resource("/detect/normaliser.tsv"), evasionTable, "(given)");
+    return new Normaliser(Resources.text("/detect/normaliser.tsv"), evasionTable, "(given)");
   }
 
   /** The evasion table in force, each side normalised. */
@@ -439,14 +439,4 @@ public final class Normaliser {
     return isLatin(c) || isDigit(c);
   }
 
-  private static String resource(String name) {
-    try (InputStream in = Normaliser.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + name + " is missing from the jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

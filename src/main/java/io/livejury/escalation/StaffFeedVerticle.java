@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Carries staff alerts to this node's staff feeds and escalates due items. It holds one subscriber connection on
@@ -34,9 +36,6 @@ public final class StaffFeedVerticle extends VerticleBase {
   private final ChannelSubscriber.Timing timing;
   private final long pingMs;
   private ChannelSubscriber subscriber;
-  private boolean escalating;
-  private boolean auditing;
-  private boolean reranking;
 
   /**
    * @param subscriberClient a client of its own, for the subscriber connection
@@ -56,8 +55,8 @@ public final class StaffFeedVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.setPeriodic(queue.policy().escalateEveryMs(), id -> escalate());
-    vertx.setPeriodic(Math.max(100, queue.policy().rerankMs() / 4), id -> rerank());
+    every(queue.policy().escalateEveryMs(), "Escalation", queue::escalateDue);
+    every(Math.max(100, queue.policy().rerankMs() / 4), "Re-rank", queue::rerankDue);
     queue.rankUnranked()
         .onSuccess(n -> {
           if (n > 0) {
@@ -66,7 +65,7 @@ public final class StaffFeedVerticle extends VerticleBase {
         })
         .onFailure(err -> LOG.warn("Queue items without a rank not ranked: {}", err.getMessage()));
     vertx.setPeriodic(pingMs, id -> feeds.pingAll());
-    vertx.setPeriodic(queue.policy().stopAuditSweepMs(), id -> auditStops());
+    every(queue.policy().stopAuditSweepMs(), "Stop audit sweep", stops::auditPending);
     subscriber = new ChannelSubscriber(vertx, subscriberClient, commands, CONNECTION_NAME,
         Map.of(RedisKeys.STAFF_CHANNEL, feeds::broadcast),
         again -> {
@@ -83,33 +82,18 @@ public final class StaffFeedVerticle extends VerticleBase {
     return subscriber.stop();
   }
 
-  private void rerank() {
-    if (reranking) {
-      return;
-    }
-    reranking = true;
-    queue.rerankDue()
-        .onFailure(err -> LOG.debug("Re-rank round failed, retried next round: {}", err.getMessage()))
-        .onComplete(done -> reranking = false);
-  }
-
-  private void auditStops() {
-    if (auditing) {
-      return;
-    }
-    auditing = true;
-    stops.auditPending()
-        .onFailure(err -> LOG.debug("Stop audit sweep failed, retried next round: {}", err.getMessage()))
-        .onComplete(done -> auditing = false);
-  }
-
-  private void escalate() {
-    if (escalating) {
-      return;
-    }
-    escalating = true;
-    queue.escalateDue()
-        .onFailure(err -> LOG.debug("Escalation round failed, retried next round: {}", err.getMessage()))
-        .onComplete(done -> escalating = false);
+  /**
+   * Runs a round of work every {@code periodMs}, one at a time: a round still running when the next is due (Redis
+   * slow or away) makes that one skip, instead of piling rounds up. A failed round is retried by the next.
+   */
+  private void every(long periodMs, String what, Supplier<Future<?>> round) {
+    AtomicBoolean running = new AtomicBoolean();
+    vertx.setPeriodic(periodMs, id -> {
+      if (running.compareAndSet(false, true)) {
+        round.get()
+            .onFailure(err -> LOG.debug("{} round failed, retried next round: {}", what, err.getMessage()))
+            .onComplete(done -> running.set(false));
+      }
+    });
   }
 }

@@ -55,15 +55,6 @@ class TranscriptFairnessTest {
     node.stop();
   }
 
-  private static JsonObject transcript(String prefix, List<String> texts) {
-    JsonArray segments = new JsonArray();
-    for (int i = 0; i < texts.size(); i++) {
-      segments.add(new JsonObject().put("id", prefix + i).put("startMs", i * 3000).put("endMs", i * 3000 + 2500)
-          .put("text", texts.get(i)));
-    }
-    return new JsonObject().put("segments", segments);
-  }
-
   private static double metric(String line) {
     Matcher m = Pattern.compile("^" + Pattern.quote(line) + " ([0-9.eE+-]+)$", Pattern.MULTILINE)
         .matcher(http.text("/metrics"));
@@ -85,16 +76,16 @@ class TranscriptFairnessTest {
       for (int s = 0; s < FLOOD_SEGMENTS; s++) {
         texts.add("第" + p + "号链接的杯子有" + s + "种颜色，家人们看一下喜欢哪个");
       }
-      JsonObject body = transcript("a-" + p + "-", texts);
+      JsonObject body = Http.transcript("a-" + p + "-", texts);
       flood.add(pool.submit(() -> http.post("/api/rooms/" + roomA + "/transcript", tokenA, body)));
     }
     TimeUnit.MILLISECONDS.sleep(300);
 
     // Lexicon: 治疗 with 茶, critical; the model hears a legal disclaimer and silences it.
     Http.Reply disclaimer = http.post("/api/rooms/" + roomB + "/transcript", tokenB,
-        transcript("b-", List.of("喝茶不能治病，身体不舒服要去医院治疗")));
+        Http.transcript("b-", List.of("喝茶不能治病，身体不舒服要去医院治疗")));
     Http.Reply claim = http.post("/api/rooms/" + roomB + "/transcript", tokenB,
-        transcript("c-", List.of("我们家这款茶喝一个月就能治疗糖尿病")));
+        Http.transcript("c-", List.of("我们家这款茶喝一个月就能治疗糖尿病")));
     boolean floodStillRunning = flood.stream().anyMatch(f -> !f.isDone());
 
     for (Future<Http.Reply> f : flood) {
@@ -132,13 +123,13 @@ class TranscriptFairnessTest {
       for (int i = 0; i < 50; i++) {
         fifty.add("家人们看一下这个颜色" + i);
       }
-      assertThat(h.post("/api/rooms/" + room + "/transcript", token, transcript("s-", fifty)).status())
+      assertThat(h.post("/api/rooms/" + room + "/transcript", token, Http.transcript("s-", fifty)).status())
           .as("a full post after a quiet spell passes").isEqualTo(202);
 
       HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
               URI.create("http://localhost:" + limited.port() + "/api/rooms/" + room + "/transcript"))
           .header("Authorization", "Bearer " + token)
-          .POST(HttpRequest.BodyPublishers.ofString(transcript("t-", List.of("还有一句")).encode())).build(),
+          .POST(HttpRequest.BodyPublishers.ofString(Http.transcript("t-", List.of("还有一句")).encode())).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(refused.statusCode()).isEqualTo(429);
       assertThat(new JsonObject(refused.body()).getJsonObject("error").getString("code")).isEqualTo("rate_limited");
@@ -146,7 +137,7 @@ class TranscriptFairnessTest {
 
       String other = h.createRoom(staffToken, "streamer-slow");
       assertThat(h.post("/api/rooms/" + other + "/transcript", h.token("streamer-slow", "streamer", "m-slow"),
-          transcript("o-", List.of("家人们好"))).status()).as("another room has its own budget").isEqualTo(202);
+          Http.transcript("o-", List.of("家人们好"))).status()).as("another room has its own budget").isEqualTo(202);
     } finally {
       limited.stop();
     }

@@ -49,21 +49,12 @@ class TranscriptHostileTest {
     node.stop();
   }
 
-  private static JsonObject transcript(String prefix, List<String> texts) {
-    JsonArray segments = new JsonArray();
-    for (int i = 0; i < texts.size(); i++) {
-      segments.add(new JsonObject().put("id", prefix + i).put("startMs", i * 3000).put("endMs", i * 3000 + 2500)
-          .put("text", texts.get(i)));
-    }
-    return new JsonObject().put("segments", segments);
-  }
-
   private static String room() {
     return http.createRoom(staff, "streamer-hostile-" + ROOMS.incrementAndGet());
   }
 
   private static JsonObject post(String roomId, String... texts) {
-    Http.Reply reply = http.post("/api/rooms/" + roomId + "/transcript", staff, transcript("s-", List.of(texts)));
+    Http.Reply reply = http.post("/api/rooms/" + roomId + "/transcript", staff, Http.transcript("s-", List.of(texts)));
     assertThat(reply.status()).isEqualTo(202);
     return reply.body();
   }
@@ -169,11 +160,11 @@ class TranscriptHostileTest {
             + "发货很快明天就能到家了");
       }
       String target = p % 2 == 0 ? roomA : roomB;
-      JsonObject body = transcript("f-" + p + "-", texts);
+      JsonObject body = Http.transcript("f-" + p + "-", texts);
       flood.add(pool.submit(() -> http.post("/api/rooms/" + target + "/transcript", token, body)));
     }
     TimeUnit.MILLISECONDS.sleep(500);
-    Http.Reply claim = http.post("/api/rooms/" + other + "/transcript", otherToken, transcript("c-",
+    Http.Reply claim = http.post("/api/rooms/" + other + "/transcript", otherToken, Http.transcript("c-",
         List.of("家人们晚上好，欢迎来到直播间，我们家这款茶喝一个月就能治疗糖尿病，喜欢的宝宝们赶紧下单")));
     boolean floodStillRunning = flood.stream().anyMatch(f -> !f.isDone());
     for (Future<Http.Reply> f : flood) {
@@ -204,9 +195,9 @@ class TranscriptHostileTest {
         nine.add("第" + i + "号链接家人们看一下，这个杯子有很多颜色，今天下单的都送杯垫，发货很快明天就到家，"
             + "喜欢的宝宝点个关注呀，新来的朋友扣个一吧");
       }
-      assertThat(h.post("/api/rooms/" + roomId + "/transcript", staffToken, transcript("n-", nine)).status())
+      assertThat(h.post("/api/rooms/" + roomId + "/transcript", staffToken, Http.transcript("n-", nine)).status())
           .isEqualTo(202);
-      assertThat(h.post("/api/rooms/" + roomId + "/transcript", staffToken, transcript("m-", List.of("还有一句")))
+      assertThat(h.post("/api/rooms/" + roomId + "/transcript", staffToken, Http.transcript("m-", List.of("还有一句")))
           .status()).as("the nine segments spent the room's budget").isEqualTo(429);
     } finally {
       limited.stop();

@@ -1,5 +1,6 @@
 package io.livejury.support;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -147,6 +149,19 @@ public final class Http {
   }
 
   /** Creates a live room owned by {@code streamerId} and returns its id. */
+  /**
+   * A transcript body ({@code POST /api/rooms/{roomId}/transcript}): one segment per text, ids {@code idPrefix}0,
+   * 1, …, three seconds apart, each 2.5 s long.
+   */
+  public static JsonObject transcript(String idPrefix, List<String> texts) {
+    JsonArray segments = new JsonArray();
+    for (int i = 0; i < texts.size(); i++) {
+      segments.add(new JsonObject().put("id", idPrefix + i).put("startMs", i * 3000).put("endMs", i * 3000 + 2500)
+          .put("text", texts.get(i)));
+    }
+    return new JsonObject().put("segments", segments);
+  }
+
   public String createRoom(String staffToken, String streamerId) {
     Reply reply = post("/api/rooms", staffToken,
         new JsonObject().put("streamerId", streamerId).put("merchantId", "m-" + streamerId).put("title", "Test room"));
