@@ -21,15 +21,19 @@ public final class Negations {
   private final List<String> fillers;
   /** Denial cues and caution words, for {@link #governs}. */
   private final List<String> cautions;
+  /** Words that start a new assertion after a caution ({@code detect/assertions.txt}), for {@link #governs}. */
+  private final List<String> restarts;
   /** Clause marks as the normaliser leaves them (full-width commas become ','). */
   private final String marks;
 
-  private Negations(List<String> cues, List<String> fillers, List<String> cautions, String marks) {
+  private Negations(List<String> cues, List<String> fillers, List<String> cautions, List<String> restarts,
+      String marks) {
     this.cues = List.copyOf(cues);
     this.fillers = List.copyOf(fillers);
     List<String> all = new ArrayList<>(cues);
     all.addAll(cautions);
     this.cautions = List.copyOf(all);
+    this.restarts = List.copyOf(restarts);
     this.marks = marks;
   }
 
@@ -40,20 +44,26 @@ public final class Negations {
    */
   public static Negations standard(Normaliser normaliser) {
     Negations table = parse(Resources.text("/detect/negations.tsv"), normaliser, "detect/negations.tsv");
-    List<String> cautions = new ArrayList<>();
-    for (String line : Resources.lines("/detect/cautions.txt")) {
-      Arrays.stream(line.split(",")).map(normaliser::normalise).filter(w -> !w.isEmpty()).forEach(cautions::add);
-    }
+    List<String> cautions = words("/detect/cautions.txt", normaliser);
+    List<String> restarts = words("/detect/assertions.txt", normaliser);
     StringBuilder marks = new StringBuilder("\n");
     for (String mark : Resources.lines("/detect/clause-marks.txt")) {
       marks.append(mark).append(normaliser.normalise(mark));
     }
-    return new Negations(table.cues, table.fillers, cautions, marks.toString());
+    return new Negations(table.cues, table.fillers, cautions, restarts, marks.toString());
+  }
+
+  private static List<String> words(String resource, Normaliser normaliser) {
+    List<String> words = new ArrayList<>();
+    for (String line : Resources.lines(resource)) {
+      Arrays.stream(line.split(",")).map(normaliser::normalise).filter(w -> !w.isEmpty()).forEach(words::add);
+    }
+    return words;
   }
 
   /** No negation at all: every term counts wherever it stands, and no clause is a caution. */
   public static Negations none() {
-    return new Negations(List.of(), List.of(), List.of(), "");
+    return new Negations(List.of(), List.of(), List.of(), List.of(), "");
   }
 
   static Negations parse(String table, Normaliser normaliser, String where) {
@@ -73,7 +83,7 @@ public final class Negations {
           .filter(w -> !w.isEmpty()).toList();
       (fields[0].equals("cue") ? cues : fillers).addAll(words);
     }
-    return new Negations(cues, fillers, List.of(), "");
+    return new Negations(cues, fillers, List.of(), List.of(), "");
   }
 
   /** True when the text just before {@code start} in {@code text} (normalised) denies what starts there. */
@@ -109,7 +119,18 @@ public final class Negations {
     }
     String before = text.substring(from, start);
     for (String cue : cautions) {
-      if (before.contains(cue)) {
+      int at = before.lastIndexOf(cue);
+      if (at >= 0 && !restarts(before.substring(at + cue.length()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code gap}, the text between a caution and a term, starts a new assertion. */
+  private boolean restarts(String gap) {
+    for (String word : restarts) {
+      if (gap.contains(word)) {
         return true;
       }
     }

@@ -161,6 +161,13 @@ class DetectionExamplesTest {
         .extracting(Combiner.Detection::category).containsExactly("medical_claim");
     assertThat(detect("本茶不具有降血糖功效，请勿相信任何宣传")).isEmpty();
     assertThat(detect("身体不舒服要遵医嘱治疗，茶不能代替药物")).isEmpty();
+    // A caution earlier in an unpunctuated stretch does not cover a claim made after a new assertion begins.
+    for (String text : List.of("这款茶不能代替药物它比药物更好能治疗糖尿病", "没有副作用这款茶还能治疗糖尿病",
+        "本品不能代替药物但这款茶能治疗糖尿病", "有高血压的朋友请按医生的嘱咐吃药这款茶能治好高血压")) {
+      List<Combiner.Detection> found = detect(text);
+      assertThat(found).as(text).extracting(Combiner.Detection::category).contains("medical_claim");
+      assertThat(found).as(text).extracting(Combiner.Detection::severity).contains(Rule.CRITICAL);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
