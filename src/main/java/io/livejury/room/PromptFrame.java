@@ -22,24 +22,31 @@ public final class PromptFrame {
   private final String plain;
   /** Index 0: eligible; then one per reason in {@link JuryRule#REASONS} order. Empty without a rule. */
   private final String[] variants;
-  private final Set<String> eligible = ConcurrentHashMap.newKeySet();
+  private final Set<String> eligible;
 
-  private PromptFrame(String promptId, String tally, JuryRule rule, String plain, String[] variants) {
+  private PromptFrame(String promptId, String tally, JuryRule rule, String plain, String[] variants, int viewers) {
     this.promptId = promptId;
     this.tally = tally;
     this.rule = rule;
     this.plain = plain;
     this.variants = variants;
+    // Sized for every viewer at once: growing it while both event loops add to it would copy the table under
+    // contention in the middle of the fan-out.
+    this.eligible = rule == null ? Set.of() : ConcurrentHashMap.newKeySet(Math.max(16, viewers));
   }
 
-  /** Reads a prompt frame ({@code {"type":"prompt","prompt":{…},"serverTime"}}) and encodes its variants. */
-  public static PromptFrame of(String promptId, String frame) {
+  /**
+   * Reads a prompt frame ({@code {"type":"prompt","prompt":{…},"serverTime"}}) and encodes its variants.
+   *
+   * @param viewers the viewer sockets it goes to on this node, to size the set of eligible users
+   */
+  public static PromptFrame of(String promptId, String frame, int viewers) {
     JsonObject decoded = new JsonObject(frame);
     JsonObject prompt = decoded.getJsonObject("prompt");
     String tally = prompt.getString("tally", Prompt.TALLY_LIVE);
     JuryRule rule = JuryRule.of(prompt);
     if (rule == null) {
-      return new PromptFrame(promptId, tally, null, frame, new String[0]);
+      return new PromptFrame(promptId, tally, null, frame, new String[0], 0);
     }
     String[] variants = new String[JuryRule.REASONS.size() + 1];
     for (int i = 0; i < variants.length; i++) {
@@ -47,7 +54,7 @@ public final class PromptFrame {
       variant.getJsonObject("prompt").put("juror", JuryRule.status(i == 0 ? null : JuryRule.REASONS.get(i - 1)));
       variants[i] = variant.encode();
     }
-    return new PromptFrame(promptId, tally, rule, frame, variants);
+    return new PromptFrame(promptId, tally, rule, frame, variants, viewers);
   }
 
   public String promptId() {

@@ -294,7 +294,7 @@ public final class RoomHubVerticle extends VerticleBase {
   private void deliver(RoomEvent event, long received) {
     registry.find(event.roomId()).ifPresent(room -> {
       PromptFrame opened = event.openedPromptId() == null ? null
-          : PromptFrame.of(event.openedPromptId(), event.frames().get(0));
+          : PromptFrame.of(event.openedPromptId(), event.frames().get(0), room.viewers());
       room.deliver(event, opened).onComplete(written -> {
         metrics.roomFanOut(received);
         if (opened != null && opened.eligible() > 0) {
