@@ -171,6 +171,8 @@ class CombinerTest {
     }
     assertThat(hits("这茶治好了我的拖延症，还能治糖尿病")).as("a claim in a clause of its own still counts")
         .singleElement().satisfies(hit -> assertThat(hit.guarded()).isFalse());
+    assertThat(hits("不要犹豫喝这茶马上治好你的糖尿病")).as("an urging that begins with a caution word is no caution")
+        .singleElement().satisfies(hit -> assertThat(hit.guarded()).isFalse());
   }
 
   @Test
