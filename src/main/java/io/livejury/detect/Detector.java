@@ -80,7 +80,7 @@ public final class Detector {
           .noneMatch(e -> e.start() <= match.start() && e.end() >= match.end())
           && !negations.denies(text, match.start())) {
         matched.add(match.payload().term());
-        guarded &= negations.governs(text, match.start());
+        guarded &= negations.governs(text, match.start(), match.end());
       }
     }
     return context && !matched.isEmpty()

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.Bidi;
+import java.text.Normalizer.Form;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -21,18 +23,27 @@ import java.util.Set;
  * Puts what a streamer says into the one spelling every detection stage reads, so that a claim is found however
  * it was typed or transcribed. In order:
  * <ol>
- *   <li>control characters, emoji and other pictographs are dropped (they count as separators below);</li>
+ *   <li>Unicode compatibility forms become their plain characters (NFKC: the compatibility ideograph U+F9D1 → 六,
+ *       ＡＢＣ → ABC); an enclosed numeral or ideograph loses its enclosure (㈢ → 三, ⑶ → 3) rather than gaining
+ *       brackets that would cut the word it stands in;</li>
+ *   <li>text under bidirectional overrides, embeddings and isolates (U+202A–U+202E, U+2066–U+2069, nested or not)
+ *       is put in the order a screen shows it ({@link java.text.Bidi});</li>
+ *   <li>control characters, emoji and other pictographs are dropped, and so are the invisible fillers of the
+ *       table (Hangul fillers U+3164, U+115F, U+1160, U+FFA0, the braille blank U+2800): they count as separators
+ *       below;</li>
  *   <li>full-width forms become ASCII (ＡＢＣ１２３ → ABC123, the ideographic space a space);</li>
  *   <li>traditional characters become simplified ones, by phrase (HanLP's conversion tables: 治療 → 治疗,
  *       頭髮乾燥 → 头发干燥);</li>
  *   <li>lower case;</li>
  *   <li>separators inside words are removed (降 血 糖, 降·血·压 → 降血糖, 降血压); between two Latin letters
  *       or digits a run of them becomes one space, so "the  best" reads "the best";</li>
+ *   <li>a Chinese character standing alone between two punctuation marks loses both marks (降,血,糖 → 降血糖);</li>
  *   <li>Chinese numerals that are quantities or multi-character numbers become digits (最后三单 → 最后3单,
  *       三百九十九 → 399), while 一下, 第一, 一样 stay words;</li>
- *   <li>evasion spellings are replaced by what they stand for (加薇信 → 加微信, 想要的v我 → 想要的加微信).</li>
+ *   <li>evasion spellings are replaced by what they stand for (加薇信 → 加微信, 想要的v我 → 想要的加微信); a Latin
+ *       variant matches whole Latin tokens only unless its row says {@code anywhere} (tnb, in TNBhuanzhe).</li>
  * </ol>
- * The numeral and separator tables are the resource {@code detect/normaliser.tsv}; the evasion table is the
+ * The numeral, separator and invisible-character tables are the resource {@code detect/normaliser.tsv}; the evasion table is the
  * resource {@code detect/evasions.tsv} or a file of the same format; both formats are described at the top of
  * those files. Immutable once built: any thread may call {@link #normalise}. Building one reads the tables and
  * loads the conversion dictionary (about 0.2 s the first time in a JVM): do it off the event loop.
@@ -41,9 +52,17 @@ public final class Normaliser {
 
   private static final byte SEPARATOR = 1;
   private static final byte NUMERAL = 2;
+  /** A character that shows nothing yet is no control or format character (a Hangul filler): dropped. */
+  private static final byte INVISIBLE = 4;
+  /** Directional formatting characters: embeddings, overrides and their pop, isolates and theirs. */
+  private static final String DIRECTIONAL = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069";
 
-  /** One row of the evasion table, both sides already normalised. */
-  record Evasion(String variant, String replacement) {
+  /**
+   * One row of the evasion table, both sides already normalised.
+   *
+   * @param anywhere the variant also matches inside a run of Latin letters (the table's {@code anywhere} mark)
+   */
+  record Evasion(String variant, String replacement, boolean anywhere) {
   }
 
   private final Map<Character, Integer> digits = new HashMap<>();
@@ -76,6 +95,7 @@ public final class Normaliser {
         case "ordinal" -> ordinalList.addAll(values(fields, 2, where));
         case "keep" -> keepList.addAll(values(fields, 2, where));
         case "separator" -> values(fields, 2, where).forEach(c -> separators.add(c.charAt(0)));
+        case "invisible" -> values(fields, 2, where).forEach(c -> kinds[codePoint(c, where)] |= INVISIBLE);
         default -> throw new IllegalArgumentException(where + ": unknown kind '" + fields[0] + "'");
       }
     }
@@ -145,38 +165,101 @@ public final class Normaliser {
     if (text == null || text.isEmpty()) {
       return "";
     }
-    String folded = fold(asShown(text));
+    String folded = fold(asShown(compatible(text)));
     String simplified = hasHan(folded) ? HanLP.convertToSimplifiedChinese(folded) : folded;
-    return numerals(joinWords(simplified));
+    return numerals(joinIsolated(joinWords(simplified)));
   }
 
   /**
-   * The text in the order a screen shows it: a run after a right-to-left override (U+202E) up to the pop (U+202C)
-   * or the end of the line is displayed reversed, so {@code 能\u202e疗治\u202c糖尿病} reads 能治疗糖尿病 to a viewer
-   * and must read so to the lexicon too. The controls themselves are dropped later, with every other one.
+   * NFKC, the enclosures of enclosed characters dropped first. Why: a compatibility ideograph (U+F900–U+FAFF) looks
+   * exactly like the unified one a term is written with, and NFKC alone would turn ㈢ into "(三)", whose brackets
+   * cut 仅剩㈢件 in two; the circled, parenthesised and full-stop forms of the enclosed blocks (U+2460–U+24FF,
+   * U+3200–U+32FF, U+1F100–U+1F1FF) stand for their content alone.
+   */
+  static String compatible(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      int next = i + Character.charCount(cp);
+      if (enclosed(cp)) {
+        String plain = java.text.Normalizer.normalize(text.substring(i, next), Form.NFKC);
+        if (plain.length() > 2 && plain.startsWith("(") && plain.endsWith(")")) {
+          plain = plain.substring(1, plain.length() - 1);
+        } else if (plain.length() > 1 && plain.endsWith(".")) {
+          plain = plain.substring(0, plain.length() - 1); // ⒈ is "1." as a list marker
+        }
+        if (out == null) {
+          out = new StringBuilder(text.length()).append(text, 0, i);
+        }
+        out.append(plain);
+      } else if (out != null) {
+        out.appendCodePoint(cp);
+      }
+      i = next;
+    }
+    String unenclosed = out == null ? text : out.toString();
+    return java.text.Normalizer.isNormalized(unenclosed, Form.NFKC) ? unenclosed
+        : java.text.Normalizer.normalize(unenclosed, Form.NFKC);
+  }
+
+  private static boolean enclosed(int cp) {
+    return (cp >= 0x2460 && cp <= 0x24FF) || (cp >= 0x3200 && cp <= 0x32FF) || (cp >= 0x1F100 && cp <= 0x1F1FF);
+  }
+
+  /**
+   * The text in the order a screen shows it. Under a right-to-left override (U+202E) up to its pop (U+202C) or the
+   * end of the line, characters are displayed reversed, so {@code 能\u202e疗治\u202c糖尿病} reads 能治疗糖尿病 to a
+   * viewer and must read so to the lexicon too; overrides nest, and an isolate (U+2066–U+2069) or embedding may
+   * hold one, so the Unicode bidirectional algorithm ({@link Bidi}) orders each line, its runs of odd (right-to-left)
+   * level reversed. Text without directional formatting characters is returned as it is (a line of Arabic or Hebrew
+   * is stored in reading order already). The controls themselves are dropped later, with every other one.
    */
   static String asShown(String text) {
-    int open = text.indexOf('\u202E');
-    if (open < 0) {
+    boolean directional = false;
+    for (int i = 0; i < text.length() && !directional; i++) {
+      directional = DIRECTIONAL.indexOf(text.charAt(i)) >= 0;
+    }
+    if (!directional) {
       return text;
     }
     StringBuilder out = new StringBuilder(text.length());
-    int at = 0;
-    while (open >= 0) {
-      out.append(text, at, open);
-      int end = open + 1;
-      while (end < text.length() && text.charAt(end) != '\u202C' && text.charAt(end) != '\n') {
-        end++;
+    int from = 0;
+    while (from <= text.length()) {
+      int end = text.indexOf('\n', from);
+      String line = text.substring(from, end < 0 ? text.length() : end);
+      out.append(line.isEmpty() ? line : visualLine(line));
+      if (end < 0) {
+        break;
       }
-      out.append(new StringBuilder(text.substring(open + 1, end)).reverse());
-      at = end;
-      open = text.indexOf('\u202E', at);
+      out.append('\n');
+      from = end + 1;
     }
-    return out.append(text, at, text.length()).toString();
+    return out.toString();
   }
 
-  /** Drops control characters and pictographs (as a space), folds full-width forms to ASCII. */
-  private static String fold(String text) {
+  private static String visualLine(String line) {
+    Bidi bidi = new Bidi(line, Bidi.DIRECTION_LEFT_TO_RIGHT);
+    if (bidi.isLeftToRight()) {
+      return line;
+    }
+    int runs = bidi.getRunCount();
+    byte[] levels = new byte[runs];
+    Integer[] order = new Integer[runs];
+    for (int i = 0; i < runs; i++) {
+      levels[i] = (byte) bidi.getRunLevel(i);
+      order[i] = i;
+    }
+    Bidi.reorderVisually(levels, 0, order, 0, runs);
+    StringBuilder out = new StringBuilder(line.length());
+    for (int run : order) {
+      String piece = line.substring(bidi.getRunStart(run), bidi.getRunLimit(run));
+      out.append((bidi.getRunLevel(run) & 1) == 1 ? new StringBuilder(piece).reverse() : piece);
+    }
+    return out.toString();
+  }
+
+  /** Drops control characters, pictographs and invisible fillers (as a space), folds full-width forms to ASCII. */
+  private String fold(String text) {
     StringBuilder out = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); ) {
       int cp = text.codePointAt(i);
@@ -185,7 +268,7 @@ public final class Normaliser {
         out.append((char) (cp - 0xFEE0));
       } else if (cp == 0x3000) {
         out.append(' ');
-      } else if (dropped(cp)) {
+      } else if (dropped(cp) || (cp <= Character.MAX_VALUE && (kinds[cp] & INVISIBLE) != 0)) {
         out.append(' ');
       } else {
         out.appendCodePoint(cp);
@@ -247,6 +330,53 @@ public final class Normaliser {
 
   private boolean isSeparator(char c) {
     return (kinds[c] & SEPARATOR) != 0 || Character.isWhitespace(c) || Character.isSpaceChar(c);
+  }
+
+  /**
+   * A Chinese character standing alone between two punctuation marks, with a letter, digit or Chinese character
+   * beyond each, is one character of a word spelled out with marks between its characters (降,血,糖 → 降血糖;
+   * 加。微。信 → 加微信): both marks go. Why only then: a mark between two longer pieces ends a clause, which the
+   * denials and cautions are judged by, and a list of numbers (1,2,3) stays a list.
+   */
+  private static String joinIsolated(String text) {
+    boolean[] drop = null;
+    for (int i = 2; i + 2 < text.length(); i++) {
+      if (isHan(text.charAt(i)) && isMark(text.charAt(i - 1)) && isMark(text.charAt(i + 1))
+          && isWordChar(text.charAt(i - 2)) && isWordChar(text.charAt(i + 2))) {
+        if (drop == null) {
+          drop = new boolean[text.length()];
+        }
+        drop[i - 1] = true;
+        drop[i + 1] = true;
+      }
+    }
+    if (drop == null) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      if (!drop[i]) {
+        out.append(text.charAt(i));
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isHan(char c) {
+    return Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN;
+  }
+
+  private static boolean isWordChar(char c) {
+    return isHan(c) || isLatinOrDigit(c);
+  }
+
+  private static boolean isMark(char c) {
+    return switch (Character.getType(c)) {
+      case Character.OTHER_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
+          Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
+          Character.CONNECTOR_PUNCTUATION -> true;
+      default -> false;
+    };
   }
 
   /** Chinese numerals that are quantities or multi-character numbers, as digits. */
@@ -380,7 +510,7 @@ public final class Normaliser {
     int copied = 0;
     for (AhoCorasick.Match<Evasion> match : matches) {
       Evasion evasion = match.payload();
-      if (match.start() < copied || !onBoundaries(text, match.start(), match.end())
+      if (match.start() < copied || (!evasion.anywhere() && !onBoundaries(text, match.start(), match.end()))
           || text.startsWith(evasion.replacement(), match.start())) {
         continue;
       }
@@ -404,10 +534,11 @@ public final class Normaliser {
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
-      String[] fields = lines[n].split("\t");
-      if (fields.length != 2 || fields[0].isBlank() || fields[1].isBlank()) {
+      String[] fields = lines[n].strip().split("\t");
+      boolean anywhere = fields.length == 3 && fields[2].strip().equals("anywhere");
+      if ((fields.length != 2 && !anywhere) || fields[0].isBlank() || fields[1].isBlank()) {
         throw new IllegalArgumentException("evasion table " + source + " line " + (n + 1)
-            + ": expected 'variant<TAB>replacement'");
+            + ": expected 'variant<TAB>replacement' or 'variant<TAB>replacement<TAB>anywhere'");
       }
       String variant = plain(fields[0].strip());
       String replacement = plain(fields[1].strip());
@@ -415,7 +546,7 @@ public final class Normaliser {
         throw new IllegalArgumentException("evasion table " + source + " line " + (n + 1)
             + ": the variant normalises to nothing or to its own replacement");
       }
-      rows.add(new Evasion(variant, replacement));
+      rows.add(new Evasion(variant, replacement, anywhere));
     }
     return List.copyOf(rows);
   }
@@ -425,6 +556,21 @@ public final class Normaliser {
       throw new IllegalArgumentException(where + ": expected " + count + " tab-separated fields");
     }
     return Arrays.stream(fields[count - 1].split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
+  }
+
+  /** A table value: the character itself, or {@code U+XXXX} for one that cannot be seen in the file. */
+  private static char codePoint(String value, String where) {
+    if (value.length() > 2 && (value.startsWith("U+") || value.startsWith("u+"))) {
+      int cp = Integer.parseInt(value.substring(2), 16);
+      if (cp > Character.MAX_VALUE) {
+        throw new IllegalArgumentException(where + ": " + value + " is beyond the basic plane");
+      }
+      return (char) cp;
+    }
+    if (value.length() != 1) {
+      throw new IllegalArgumentException(where + ": '" + value + "' is not one character nor U+XXXX");
+    }
+    return value.charAt(0);
   }
 
   private static boolean isDigit(char c) {

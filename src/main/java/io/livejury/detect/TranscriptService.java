@@ -352,7 +352,7 @@ public final class TranscriptService {
   }
 
   /**
-   * Takes {@code count} segments from the room's budget on this node ({@code LIVEJURY_TRANSCRIPT_SEGMENT_BURST} at
+   * Takes {@code count} clauses from the room's budget on this node ({@code LIVEJURY_TRANSCRIPT_SEGMENT_BURST} at
    * most, refilled at {@code LIVEJURY_TRANSCRIPT_SEGMENTS_PER_SECOND}).
    *
    * @throws ApiException 429 {@code rate_limited}, with the seconds until the post would pass as Retry-After
@@ -362,8 +362,10 @@ public final class TranscriptService {
     RateLimiter bucket = rates.computeIfAbsent(roomId,
         r -> new RateLimiter(limits.segmentBurst(), limits.segmentsPerSecond()));
     if (!bucket.tryAcquire(count)) {
-      throw new ApiException(429, "rate_limited", "room " + roomId + " posts at most " + limits.segmentsPerSecond()
-          + " transcript segments a second (" + limits.segmentBurst() + " at once); retry later",
+      // The bucket counts clauses (a segment costs one per clause the model judges), so the message says so.
+      throw new ApiException(429, "rate_limited", "room " + roomId + " may have at most " + limits.segmentsPerSecond()
+          + " transcript clauses a second judged (" + limits.segmentBurst() + " at once; a segment counts once per"
+          + " clause); retry later",
           bucket.secondsUntil(count));
     }
     int size = rates.size();

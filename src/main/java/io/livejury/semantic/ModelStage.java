@@ -49,6 +49,8 @@ public final class ModelStage implements SemanticStage {
 
   /** A whole sheet reload runs on the pool too; past this Vert.x warns that a worker is blocked. */
   private static final long MAX_TASK_SECONDS = 60;
+  /** The metrics outcome of work refused because its share (the streamer's own rooms) was full. */
+  private static final String ROOM_FULL = "room_full";
 
   /**
    * Embeddings of sheet sentences already embedded in this process, shared by reloads and by the nodes of one
@@ -165,7 +167,8 @@ public final class ModelStage implements SemanticStage {
    * call: the ONNX bi-encoder it wraps has no batch of its own). Each text to embed takes one place of the node's
    * {@code maxInFlight} and of {@code room}'s {@code maxInFlightPerRoom}, because each costs one embedding; when
    * either has too few places left for all of them, none is run and each is answered
-   * {@link SemanticVerdict#busyNotRun()} at once (outcome {@code queue_full} or {@code room_full}). Never fails.
+   * "not run" at once: {@link SemanticVerdict#busyNotRun()} when the node's cap is full (outcome {@code queue_full}),
+   * {@link SemanticVerdict#ownShareFull()} when {@code room}'s share is (outcome {@code room_full}). Never fails.
    *
    * @param room whose share the work takes — the transcript service names the room's streamer, so one streamer's
    *             rooms share one share; null takes the node's cap alone (tools, tests)
@@ -208,7 +211,8 @@ public final class ModelStage implements SemanticStage {
     if (refused != null) {
       for (int i : toEmbed) {
         metrics.modelVerdict(refused);
-        verdicts[i] = SemanticVerdict.busyNotRun();
+        // The share is the streamer's own: their flood must not cost their claim its outcome (SemanticVerdict).
+        verdicts[i] = ROOM_FULL.equals(refused) ? SemanticVerdict.ownShareFull() : SemanticVerdict.busyNotRun();
       }
       return Future.succeededFuture(List.of(verdicts));
     }
@@ -249,7 +253,7 @@ public final class ModelStage implements SemanticStage {
         return "queue_full";
       }
       if (room != null && shares.getOrDefault(room, 0) + places > settings.maxInFlightPerRoom()) {
-        return "room_full";
+        return ROOM_FULL;
       }
       inFlight.addAndGet(places);
       if (room != null) {

@@ -23,9 +23,19 @@ package io.livejury.semantic;
  * @param busy           with {@code degraded}: the model was not run because it was busy — the node's in-flight cap
  *                       ({@code LIVEJURY_MODEL_MAX_IN_FLIGHT}) or the room's share of it
  *                       ({@code LIVEJURY_MODEL_MAX_IN_FLIGHT_PER_ROOM}) was full — rather than off or not loaded
+ * @param ownShare       with {@code busy}: what was full is the share of the streamer whose segment this is (their
+ *                       own rooms' work in the model), not the node's cap. Detection then keeps the lexicon's
+ *                       severities, so a streamer cannot lower the outcome of their own claim by flooding their own
+ *                       rooms (README, the sentence model)
  */
 public record SemanticVerdict(String category, double similarity, String nearestExample, boolean allowed,
-    String allowedExample, boolean degraded, boolean alone, String sounds, boolean busy) {
+    String allowedExample, boolean degraded, boolean alone, String sounds, boolean busy, boolean ownShare) {
+
+  /** A verdict whose refusal, if any, was not for the streamer's own share. */
+  public SemanticVerdict(String category, double similarity, String nearestExample, boolean allowed,
+      String allowedExample, boolean degraded, boolean alone, String sounds, boolean busy) {
+    this(category, similarity, nearestExample, allowed, allowedExample, degraded, alone, sounds, busy, false);
+  }
 
   /** A verdict of a model that ran (or was off or not loaded), not one refused for being busy. */
   public SemanticVerdict(String category, double similarity, String nearestExample, boolean allowed,
@@ -50,8 +60,16 @@ public record SemanticVerdict(String category, double similarity, String nearest
     return new SemanticVerdict(null, 0, null, false, null, true);
   }
 
-  /** The answer when the model was not run because its in-flight cap, or the room's share of it, was full. */
+  /** The answer when the model was not run because the node's in-flight cap was full. */
   public static SemanticVerdict busyNotRun() {
-    return new SemanticVerdict(null, 0, null, false, null, true, false, null, true);
+    return new SemanticVerdict(null, 0, null, false, null, true, false, null, true, false);
+  }
+
+  /**
+   * The answer when the model was not run because the share of the streamer whose segment it is was full: their
+   * own rooms hold {@code LIVEJURY_MODEL_MAX_IN_FLIGHT_PER_ROOM} clauses in the model already.
+   */
+  public static SemanticVerdict ownShareFull() {
+    return new SemanticVerdict(null, 0, null, false, null, true, false, null, true, true);
   }
 }

@@ -97,6 +97,10 @@ public final class TeachService {
       if (!(text instanceof String s) || s.isBlank()) {
         throw ApiException.badRequest("text is required: the sentence to teach (or name a verdictId or warningId)");
       }
+      if (!Fields.hasVisible(s)) {
+        // Hangul fillers, U+2800 and format characters are not blank to String.isBlank, yet show nothing.
+        throw ApiException.badRequest("text must hold at least one visible character: the sentence to teach");
+      }
       candidate = Future.succeededFuture(new Candidate(s.strip(),
           new TaughtExample.Source(TaughtExample.FROM_STAFF, null, null)));
     }
@@ -109,8 +113,9 @@ public final class TeachService {
       if (normalised.isBlank()) {
         return Future.failedFuture(ApiException.badRequest("the sentence has nothing to compare once normalised"));
       }
-      long words = normalised.codePoints().filter(Character::isLetter).count();
-      if (normalised.codePointCount(0, normalised.length()) < sheets.minExampleChars()
+      // Only characters that show count: a Hangul filler is a letter to Unicode and shows nothing.
+      long words = normalised.codePoints().filter(Character::isLetter).filter(Fields::visible).count();
+      if (normalised.codePoints().filter(Fields::visible).count() < sheets.minExampleChars()
           || words < sheets.minExampleWordChars()) {
         return Future.failedFuture(ApiException.badRequest("an example needs at least " + sheets.minExampleChars()
             + " characters once normalised, " + sheets.minExampleWordChars() + " of them Chinese characters or"

@@ -146,6 +146,36 @@ class CombinerTest {
   }
 
   @Test
+  void aModelRefusedForTheStreamersOwnShareLeavesTheLexiconsSeverity() {
+    Combiner.Outcome outcome = combine("我们家这款茶能治疗糖尿病", SemanticVerdict.ownShareFull());
+    Combiner.Detection d = outcome.detections().get(0);
+    assertThat(d.severity()).as("no acquittal by a model the streamer's own flood kept out").isEqualTo(Rule.CRITICAL);
+    assertThat(d.stage()).isEqualTo(Combiner.LEXICON);
+    assertThat(d.model()).isEqualTo(Combiner.MODEL_OWN_SHARE);
+    assertThat(combine("这款茶很好喝,有病请去医院治疗", SemanticVerdict.ownShareFull()).detections().get(0).severity())
+        .as("a governed term stays below critical all the same").isEqualTo(Rule.WARN);
+  }
+
+  @Test
+  void aGovernedHitIsNeverCriticalEvenWhenTheModelAgrees() {
+    for (String text : List.of("这款茶很好喝,有病请去医院治疗", "我从没说过这茶能治病", "这茶治好了我的拖延症")) {
+      assertThat(hits(text)).as(text).singleElement().satisfies(hit -> assertThat(hit.guarded()).isTrue());
+      for (SemanticVerdict verdict : java.util.Arrays.asList(flagged("medical_claim", 0.9, "喝了这个茶糖尿病就好了"),
+          SemanticVerdict.notRun(), null)) {
+        assertThat(combine(text, verdict).detections()).as(text).extracting(Combiner.Detection::severity)
+            .containsExactly(Rule.WARN);
+      }
+    }
+    for (String text : List.of("这个茶没法治糖尿病", "这款茶不可以代替药物", "这茶哪能治病啊", "这款茶怎么可能治好糖尿病")) {
+      assertThat(hits(text)).as("denied outright: %s", text).isEmpty();
+    }
+    assertThat(hits("这茶治好了我的拖延症，还能治糖尿病")).as("a claim in a clause of its own still counts")
+        .singleElement().satisfies(hit -> assertThat(hit.guarded()).isFalse());
+    assertThat(hits("不要犹豫喝这茶马上治好你的糖尿病")).as("an urging that begins with a caution word is no caution")
+        .singleElement().satisfies(hit -> assertThat(hit.guarded()).isFalse());
+  }
+
+  @Test
   void aDegradedOrAbsentModelLeavesTheLexiconAsItWas() {
     for (SemanticVerdict verdict : java.util.Arrays.asList(SemanticVerdict.notRun(), null)) {
       Combiner.Outcome outcome = combine("我们家这款茶能治疗糖尿病", verdict);

@@ -143,7 +143,9 @@ class DetectionExamplesTest {
       assertThat(detect(text)).as(text).extracting(Combiner.Detection::category).containsExactly("off_platform");
     }
     assertThat(NORMALISER.normalise("这款茶能\u202e疗治\u202c糖尿病")).isEqualTo("这款茶能治疗糖尿病");
-    assertThat(NORMALISER.normalise("stnbx")).as("tnb only as a whole token").isEqualTo("stnbx");
+    assertThat(NORMALISER.normalise("TNBhuanzhe")).as("tnb inside a Latin run too: no English word holds it")
+        .isEqualTo("糖尿病huanzhe");
+    assertThat(NORMALISER.normalise("the vxr engine")).as("vx still only as a whole token").isEqualTo("the vxr engine");
     assertThat(detect("正在吃药的朋友不要擅自停药，遵医嘱")).isEmpty();
   }
 

@@ -117,6 +117,29 @@ class NormaliserTest {
   }
 
   @Test
+  void compatibilityFormsFillersMarksInsideWordsAndNestedOverridesAreReadAsShown() {
+    assertThat(n("这款茶能治\uF9C1糖尿病")).as("U+F9C1, the compatibility 療").isEqualTo("这款茶能治疗糖尿病");
+    assertThat(n("仅剩㈢件")).as("an enclosed numeral loses its enclosure").isEqualTo("仅剩3件");
+    assertThat(n("仅剩③件")).isEqualTo("仅剩3件");
+    for (String filler : new String[] {"\u3164", "\u115F", "\u1160", "\uFFA0", "\u2800", "\u3000"}) {
+      assertThat(n("降" + filler + "血" + filler + "糖")).as("U+%04X", (int) filler.charAt(0)).isEqualTo("降血糖");
+    }
+    assertThat(n("降,血,糖")).isEqualTo("降血糖");
+    assertThat(n("加。微。信")).isEqualTo("加微信");
+    assertThat(n("今天好热,大家多喝水")).as("a mark between longer pieces ends a clause").isEqualTo("今天好热,大家多喝水");
+    assertThat(n("1,2,3号链接")).as("a list of numbers stays a list").isEqualTo("1,2,3号链接");
+    assertThat(n("能\u202E\u202E疗治\u202C\u202C糖尿病")).isEqualTo("能治疗糖尿病");
+    assertThat(n("能\u202E病尿糖\u202E疗治\u202C\u202C")).as("an override nested in an override")
+        .isEqualTo("能治疗糖尿病");
+    assertThat(n("能\u2067\u202E疗治\u202C\u2069糖尿病")).as("an override in an isolate").isEqualTo("能治疗糖尿病");
+    assertThat(n("能\u202E疗治\n糖尿病")).as("an override ends with its line").isEqualTo("能治疗糖尿病");
+    assertThat(n("治liao根zhi降xuetang疗愈")).isEqualTo("治疗根治降血糖治愈");
+    assertThat(n("想要的加威")).isEqualTo("想要的加微信");
+    assertThat(n("加企鹅")).isEqualTo("加qq");
+    assertThat(n("企鹅玩偶")).as("a penguin is a penguin").isEqualTo("企鹅玩偶");
+  }
+
+  @Test
   void anEvasionTableFromAFileReplacesTheShippedOne(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Path file = dir.resolve("evasions.tsv");
     Files.writeString(file, "# ours\n蓝莓号\t微信号\n");

@@ -197,8 +197,13 @@ class TranscriptHostileTest {
       }
       assertThat(h.post("/api/rooms/" + roomId + "/transcript", staffToken, Http.transcript("n-", nine)).status())
           .isEqualTo(202);
-      assertThat(h.post("/api/rooms/" + roomId + "/transcript", staffToken, Http.transcript("m-", List.of("还有一句")))
-          .status()).as("the nine segments spent the room's budget").isEqualTo(429);
+      Http.Reply refused = h.post("/api/rooms/" + roomId + "/transcript", staffToken,
+          Http.transcript("m-", List.of("还有一句")));
+      assertThat(refused.status()).as("the nine segments spent the room's budget").isEqualTo(429);
+      assertThat(refused.errorCode()).isEqualTo("rate_limited");
+      assertThat(refused.body().getJsonObject("error").getString("message"))
+          .as("the limit counts clauses, and its message says so").contains("clauses a second")
+          .doesNotContain("segments a second");
     } finally {
       limited.stop();
     }

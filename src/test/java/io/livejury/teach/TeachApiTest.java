@@ -303,6 +303,15 @@ class TeachApiTest {
     assertThat(noSheet.status()).isEqualTo(400);
     assertThat(noSheet.body().getJsonObject("error").getString("message")).startsWith("sheet is required");
     assertThat(one.post("/api/detector/examples", staff, body.copy().put("text", "   ")).status()).isEqualTo(400);
+    // Text that shows nothing is refused as blank text is: Hangul fillers, the braille blank, format characters.
+    for (String invisible : new String[] {"\u3164\u3164\u3164\u3164\u3164", "\u115F\u1160\uFFA0\u3164\u2800\u200B",
+        "\u3164\u3164ab\u3164\u3164"}) {
+      Http.Reply refused = one.post("/api/detector/examples", staff, body.copy().put("text", invisible));
+      assertThat(refused.status()).as("%s", invisible.codePoints().mapToObj(Integer::toHexString).toList())
+          .isEqualTo(400);
+      assertThat(refused.errorCode()).isEqualTo("bad_request");
+      assertThat(refused.body().getJsonObject("error").getString("message")).isNotBlank();
+    }
     assertThat(one.post("/api/detector/examples", staff, body.copy().put("text", 42)).status()).isEqualTo(400);
     Http.Reply long201 = one.post("/api/detector/examples", staff, body.copy().put("text", "长".repeat(201)));
     assertThat(long201.status()).isEqualTo(400);
