@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The whole detection pipeline of one running node, driven as a streamer's speech-to-text drives it: one segment
  * per {@code POST /api/rooms/{roomId}/transcript}, round-robin over several rooms, each room's streamer holding its
- * socket. Two measurements, one after the other:
+ * socket. An optional warm-up first ({@code warmup} seconds at the steady rate, reported apart as {@code warmUp}):
+ * the node's first minute is mostly its JIT compilers' work, which a node serving all day does once. Then two
+ * measurements, one after the other:
  * <ol>
  *   <li><b>at a steady rate</b> ({@code rate} segments/s for {@code seconds}): for each segment the node warned on,
  *   the time from sending the POST to the {@code warning} frame on the streamer's socket (p50/p99/max, ms), and
@@ -48,7 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Segments are the labelled sentences of the given TSV files (the last field of each line; # comments skipped),
  * drawn at random with a fixed seed, each with its own id. Arguments {@code key=value}: url, pid (the node's
  * process id, for its CPU time), sentences (comma-separated files), rooms (20), rate (100), seconds (30),
- * concurrency (4), result (a JSON file to write). Exits 1 when a post was not answered 202 (a rate limit, an
+ * warmup (0 seconds), concurrency (4), result (a JSON file to write). Exits 1 when a post was not answered 202 (a rate limit, an
  * error) or none was while saturated.
  */
 public final class PipelineBench {
@@ -87,11 +89,16 @@ public final class PipelineBench {
     int rate = Integer.parseInt(a.getOrDefault("rate", "100"));
     int seconds = Integer.parseInt(a.getOrDefault("seconds", "30"));
     int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "4"));
+    int warmup = Integer.parseInt(a.getOrDefault("warmup", "0"));
     Vertx vertx = Vertx.vertx();
     try {
       PipelineBench bench = new PipelineBench(new Api(URI.create(a.getOrDefault("url", "http://127.0.0.1:8080"))),
           Long.parseLong(a.get("pid")), sentences);
       bench.setUp(vertx, rooms);
+      JsonObject warmUp = warmup > 0 ? bench.atRate(rate, warmup) : null;
+      if (warmUp != null) {
+        System.out.println("warm-up: " + warmUp.encode());
+      }
       JsonObject atRate = bench.atRate(rate, seconds);
       System.out.println("at rate: " + atRate.encode());
       JsonObject saturated = bench.saturated(concurrency, seconds);
@@ -99,12 +106,13 @@ public final class PipelineBench {
       JsonObject report = new JsonObject().put("date", Instant.now().toString())
           .put("machine", Runtime.getRuntime().availableProcessors() + " cores, shared by the node and this generator")
           .put("sentences", sentences.size()).put("rooms", rooms)
-          .put("atRate", atRate).put("saturated", saturated);
+          .put("warmUp", warmUp).put("atRate", atRate).put("saturated", saturated);
       System.out.println(report.encodePrettily());
       if (a.containsKey("result")) {
         Files.writeString(Path.of(a.get("result")), report.encodePrettily());
       }
-      int failed = atRate.getInteger("failed") + saturated.getInteger("failed");
+      int failed = atRate.getInteger("failed") + saturated.getInteger("failed")
+          + (warmUp == null ? 0 : warmUp.getInteger("failed"));
       if (failed > 0 || saturated.getInteger("segments") == 0) {
         System.err.println("FAILED: " + failed + " posts not answered 202, " + saturated.getInteger("segments")
             + " answered while saturated");
