@@ -1,0 +1,129 @@
+package io.livejury.vote;
+
+import io.livejury.common.RedisKeys;
+import io.livejury.support.EmbeddedServersExtension;
+import io.livejury.support.Http;
+import io.livejury.support.RedisPair;
+import io.livejury.support.TestNode;
+import io.livejury.support.TestSocket;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Durable acknowledgements on a real master + replica pair (redis-server processes): with
+ * {@code LIVEJURY_REDIS_ACK_REPLICAS=1} every ballot acked {@code accepted} is in the replica's counts when the
+ * master dies by kill -9 and the replica takes over; while the replica is frozen no ballot is acked accepted, each
+ * is answered {@code rejected} / {@code unavailable} within the timeout, and once it thaws a retry is answered
+ * {@code duplicate} (the master had counted it) and new voters are accepted.
+ */
+@ExtendWith(EmbeddedServersExtension.class)
+class ReplicatedAcksTest {
+
+  private static final int VOTERS = 40;
+  private static final long TIMEOUT_MS = 500;
+
+  @Test
+  void everyAcceptedBallotIsOnTheReplicaAfterTheMasterDies() throws InterruptedException {
+    try (RedisPair pair = RedisPair.start("failover")) {
+      Vertx clients = Vertx.vertx();
+      TestNode node = TestNode.start(Map.of("LIVEJURY_REDIS_URL", pair.masterUrl(),
+          "LIVEJURY_REDIS_ACK_REPLICAS", "1", "LIVEJURY_REDIS_ACK_TIMEOUT_MS", "2000"));
+      try {
+        Http http = new Http(node.port());
+        String staff = http.token("staff-1", "staff");
+        String roomId = http.createRoom(staff, "streamer-failover");
+        List<TestSocket> viewers = TestSocket.viewers(clients, http, roomId, "voter-failover-", VOTERS);
+        String promptId = http.openPrompt(staff, roomId, 60).getString("id");
+        for (int i = 0; i < VOTERS; i++) {
+          viewers.get(i).ballot("b" + i, promptId, i % 3 == 0 ? "true" : "false");
+        }
+        Map<String, Long> accepted = new HashMap<>();
+        Map<String, String> acceptedVoters = new HashMap<>();
+        for (int i = 0; i < VOTERS; i++) {
+          JsonObject ack = viewers.get(i).ack("b" + i);
+          if ("accepted".equals(ack.getString("status"))) {
+            String option = i % 3 == 0 ? "true" : "false";
+            accepted.merge(option, 1L, Long::sum);
+            acceptedVoters.put("voter-failover-" + i, option);
+          }
+        }
+        // The replica is healthy: every ballot is acked, and accepted.
+        assertThat(accepted.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(VOTERS);
+
+        pair.killMaster();
+        pair.promoteReplica();
+
+        Map<String, String> counts = pair.replicaHash(RedisKeys.counts(promptId));
+        Map<String, Long> counted = new HashMap<>();
+        counts.forEach((option, n) -> {
+          if (Long.parseLong(n) > 0) {
+            counted.put(option, Long.parseLong(n));
+          }
+        });
+        assertThat(counted).as("the promoted replica's counts").isEqualTo(accepted);
+        Map<String, String> voters = pair.replicaHash(RedisKeys.voters(promptId));
+        acceptedVoters.forEach((voter, option) ->
+            assertThat(BallotCounter.votedOption(voters.get(voter))).as(voter).isEqualTo(option));
+      } finally {
+        node.stopAfter(clients);
+      }
+    }
+  }
+
+  @Test
+  void aFrozenReplicaGetsBallotsAckedUnavailableThenRetriesAreConsistent() throws InterruptedException {
+    try (RedisPair pair = RedisPair.start("frozen")) {
+      Vertx clients = Vertx.vertx();
+      TestNode node = TestNode.start(Map.of("LIVEJURY_REDIS_URL", pair.masterUrl(),
+          "LIVEJURY_REDIS_ACK_REPLICAS", "1", "LIVEJURY_REDIS_ACK_TIMEOUT_MS", Long.toString(TIMEOUT_MS)));
+      try {
+        Http http = new Http(node.port());
+        String staff = http.token("staff-1", "staff");
+        String roomId = http.createRoom(staff, "streamer-frozen");
+        List<TestSocket> viewers = TestSocket.viewers(clients, http, roomId, "voter-frozen-", 11);
+        String promptId = http.openPrompt(staff, roomId, 60).getString("id");
+
+        pair.freezeReplica();
+        long sent = System.nanoTime();
+        for (int i = 0; i < 10; i++) {
+          viewers.get(i).ballot("f" + i, promptId, "false");
+        }
+        for (int i = 0; i < 10; i++) {
+          JsonObject ack = viewers.get(i).ack("f" + i);
+          assertThat(ack.getString("status")).as("ack of a ballot no replica confirmed").isEqualTo("rejected");
+          assertThat(ack.getString("reason")).isEqualTo("unavailable");
+        }
+        long tookMs = (System.nanoTime() - sent) / 1_000_000;
+        // Each waits at most the timeout from when its script was sent; the margin is for a shared machine.
+        assertThat(tookMs).as("every ballot answered within the timeout").isLessThan(TIMEOUT_MS + 1_500);
+        // Counted on the master all the same: the voters were told to retry, not that it was refused.
+        assertThat(pair.masterHash(RedisKeys.counts(promptId)).get("false")).isEqualTo("10");
+
+        pair.thawReplica();
+        for (int i = 0; i < 10; i++) {
+          viewers.get(i).ballot("r" + i, promptId, "true");
+        }
+        for (int i = 0; i < 10; i++) {
+          JsonObject retry = viewers.get(i).ack("r" + i);
+          assertThat(retry.getString("status")).as("a retry once the replica holds the first ballot")
+              .isEqualTo("duplicate");
+          assertThat(retry.getString("voted")).isEqualTo("false");
+        }
+        viewers.get(10).ballot("n", promptId, "true");
+        assertThat(viewers.get(10).ack("n").getString("status")).isEqualTo("accepted");
+        assertThat(pair.replicaHash(RedisKeys.counts(promptId))).containsEntry("false", "10").containsEntry("true", "1");
+      } finally {
+        pair.thawReplica();
+        node.stopAfter(clients);
+      }
+    }
+  }
+}
