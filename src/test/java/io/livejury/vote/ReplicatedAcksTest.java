@@ -14,6 +14,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,6 +59,9 @@ class ReplicatedAcksTest {
         }
         // The replica is healthy: every ballot is acked, and accepted.
         assertThat(accepted.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(VOTERS);
+        // Ballots sent together share their WAITs: one per event loop's batch, not one per ballot.
+        assertThat(waits(http.text("/metrics"))).as("WAITs for " + VOTERS + " ballots sent at once")
+            .isBetween(1L, VOTERS - 1L);
 
         pair.killMaster();
         pair.promoteReplica();
@@ -76,6 +81,14 @@ class ReplicatedAcksTest {
         node.stopAfter(clients);
       }
     }
+  }
+
+  /** How many WAITs the node sent, from its /metrics. */
+  private static long waits(String metrics) {
+    Matcher count = Pattern.compile("(?m)^livejury_redis_call_seconds_count\\{command=\"wait\"[^}]*} (\\S+)$")
+        .matcher(metrics);
+    assertThat(count.find()).as("a WAIT timing in /metrics").isTrue();
+    return (long) Double.parseDouble(count.group(1));
   }
 
   @Test
