@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Redis master and its replica, two redis-server processes of the machine's own Redis (Debian's
- * {@code redis-server}, 7) on free loopback ports, each with a folder of its own under {@code target/redis-pair/}.
+ * {@code redis-server}, 7) on free loopback ports, the replica linked to its master through a {@link TcpProxy}, each with a folder of its own under {@code target/redis-pair/}.
  * The tests that need a replica (WAIT, a failover) use it; the rest of the suite stays on the embedded Redis.
  * Without {@code redis-server} on the PATH or in /usr/bin the test is skipped with a message, unless
  * {@code LIVEJURY_REDIS_SERVER_TESTS=required} (as in CI), where that is a failure.
@@ -34,6 +34,8 @@ public final class RedisPair implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
   private final Server master;
+  /** The replication link runs through a relay, so a test can cut it: a replica that lags for good. */
+  private final TcpProxy link;
   private final Server replica;
 
   /** One redis-server process and a client of it. */
@@ -69,7 +71,9 @@ public final class RedisPair implements AutoCloseable {
 
   private RedisPair(Path binary, Path dir) throws IOException, InterruptedException {
     master = start(binary, dir.resolve("master"), List.of());
-    replica = start(binary, dir.resolve("replica"), List.of("--replicaof", "127.0.0.1", Integer.toString(master.port)));
+    link = new TcpProxy(vertx, "127.0.0.1", master.port);
+    link.up();
+    replica = start(binary, dir.resolve("replica"), List.of("--replicaof", "127.0.0.1", Integer.toString(link.port())));
     long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_WAIT_MS);
     while (!info(replica, "replication").getOrDefault("master_link_status", "").equals("up")) {
       if (System.nanoTime() > giveUp) {
@@ -108,6 +112,14 @@ public final class RedisPair implements AutoCloseable {
     return "redis://127.0.0.1:" + master.port;
   }
 
+  public int masterPort() {
+    return master.port;
+  }
+
+  public int replicaPort() {
+    return replica.port;
+  }
+
   /** kill -9: the master is gone with whatever it had not yet sent its replica. */
   public void killMaster() throws InterruptedException {
     master.process.destroyForcibly();
@@ -117,6 +129,15 @@ public final class RedisPair implements AutoCloseable {
   /** The failover: REPLICAOF NO ONE, so the replica serves as a master with what it holds. */
   public void promoteReplica() {
     replica.call(Request.cmd(Command.REPLICAOF).arg("NO").arg("ONE"));
+  }
+
+  /**
+   * Severs the replication link for good: the master writes on, the replica never sees it — what a replica that
+   * lagged behind holds when it takes over. (Freezing the replica would not do: the kernel keeps receiving the
+   * stream for it, and it reads what was buffered once thawed.)
+   */
+  public void cutReplication() {
+    link.down();
   }
 
   /** kill -STOP: the replica is frozen, its connection stays open, and it acknowledges nothing. */
@@ -150,6 +171,9 @@ public final class RedisPair implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
+    }
+    if (link != null) {
+      link.down();
     }
     vertx.close().await();
   }

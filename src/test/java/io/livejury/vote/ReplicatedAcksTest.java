@@ -4,6 +4,7 @@ import io.livejury.common.RedisKeys;
 import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.Http;
 import io.livejury.support.RedisPair;
+import io.livejury.support.TcpProxy;
 import io.livejury.support.TestNode;
 import io.livejury.support.TestSocket;
 import io.vertx.core.Vertx;
@@ -78,6 +79,69 @@ class ReplicatedAcksTest {
         acceptedVoters.forEach((voter, option) ->
             assertThat(BallotCounter.votedOption(voters.get(voter))).as(voter).isEqualTo(option));
       } finally {
+        node.stopAfter(clients);
+      }
+    }
+  }
+
+  /**
+   * The issue's scenario: a master dies while its replica lags (its link cut), and the replica takes over. Every ballot
+   * acked accepted before is on it; the prompt opened while the replica lagged, which it never received, is closed
+   * for the viewers as lost instead of hanging open, and ballots on it are acked closed / lost. Until the new
+   * master has a replica of its own, ballots are acked unavailable, never accepted.
+   */
+  @Test
+  void afterAFailoverToALaggingReplicaAcceptedBallotsStayAndTheUnseenPromptIsClosedAsLost()
+      throws InterruptedException {
+    try (RedisPair pair = RedisPair.start("lagging")) {
+      Vertx clients = Vertx.vertx();
+      // The node reaches Redis through a relay, which the failover points at the promoted replica.
+      TcpProxy redis = new TcpProxy(clients, "127.0.0.1", pair.masterPort());
+      redis.up();
+      TestNode node = TestNode.start(Map.of("LIVEJURY_REDIS_URL", "redis://127.0.0.1:" + redis.port(),
+          "LIVEJURY_REDIS_ACK_REPLICAS", "1", "LIVEJURY_REDIS_ACK_TIMEOUT_MS", Long.toString(TIMEOUT_MS)));
+      try {
+        Http http = new Http(node.port());
+        String staff = http.token("staff-1", "staff");
+        String roomId = http.createRoom(staff, "streamer-lagging");
+        List<TestSocket> viewers = TestSocket.viewers(clients, http, roomId, "voter-lagging-", 6);
+        String kept = http.openPrompt(staff, roomId, 60).getString("id");
+        for (int i = 0; i < 6; i++) {
+          viewers.get(i).ballot("k" + i, kept, "false");
+          assertThat(viewers.get(i).ack("k" + i).getString("status")).isEqualTo("accepted");
+        }
+
+        pair.cutReplication();
+        String unseen = http.openPrompt(staff, roomId, 60).getString("id");
+        for (int i = 0; i < 3; i++) {
+          viewers.get(i).ballot("u" + i, unseen, "true");
+          assertThat(viewers.get(i).ack("u" + i).getString("reason")).isEqualTo("unavailable");
+        }
+
+        pair.killMaster();
+        redis.down();
+        pair.promoteReplica();
+        redis.retarget(pair.replicaPort());
+        redis.up();
+
+        for (TestSocket viewer : viewers) {
+          JsonObject closed = viewer.await("closed");
+          assertThat(closed.getString("promptId")).isEqualTo(unseen);
+          assertThat(closed.getString("reason")).isEqualTo("lost");
+        }
+        assertThat(pair.replicaHash(RedisKeys.counts(kept))).containsEntry("false", "6");
+        // The new master has no replica of its own yet: nothing it counts can be promised safe.
+        viewers.get(5).ballot("again", kept, "false");
+        JsonObject again = viewers.get(5).ack("again");
+        assertThat(again.getString("status")).as("a retry before the new master has a replica").isEqualTo("rejected");
+        assertThat(again.getString("reason")).isEqualTo("unavailable");
+        viewers.get(1).ballot("lost", unseen, "true");
+        JsonObject lost = viewers.get(1).ack("lost");
+        assertThat(lost.getString("status")).isEqualTo("closed");
+        assertThat(lost.getString("reason")).isEqualTo("lost");
+        assertThat(http.text("/metrics")).contains("livejury_prompts_lost_total 1.0");
+      } finally {
+        redis.down();
         node.stopAfter(clients);
       }
     }
