@@ -150,6 +150,17 @@ public final class RedisPair implements AutoCloseable {
     replica.signal("CONT");
   }
 
+  /** Waits until the replica holds a field of a hash (replication is asynchronous): at most 10 s. */
+  public void awaitReplicaHas(String key, String field) throws InterruptedException {
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!replicaHash(key).containsKey(field)) {
+      if (System.nanoTime() > giveUp) {
+        throw new IllegalStateException("the replica never received " + key + " " + field);
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+  }
+
   /** A hash as the replica holds it (field → value); empty when the key is missing. */
   public Map<String, String> replicaHash(String key) {
     return hash(replica, key);
