@@ -28,6 +28,11 @@ export const ACK_WORDS = {
   rejected: '未被接受 / Not accepted',
 };
 
+// A prompt closed with no verdict (the `closed` frame), by its reason.
+export const CLOSED_WORDS = {
+  lost: '服务器数据丢失，本次投票已关闭，没有结果 / The server lost this vote: it is closed without a verdict',
+};
+
 export class ApiError extends Error {
   constructor(status, code, message) {
     super(ERROR_WORDS[code] ? `${ERROR_WORDS[code]} — ${message}` : message);

@@ -1,7 +1,8 @@
 // The streamer console: live warnings, the transcript box, the audience's votes, penalties and appeals.
 // Kept out of the HTML so the Content-Security-Policy can forbid inline scripts.
 
-import { signIn, api, RoomSocket, stoppedWords, el, showStatus, showError, countdown, tallyBars, highlight, params, OUTCOMES, percent }
+import { signIn, api, RoomSocket, stoppedWords, el, showStatus, showError, countdown, tallyBars, highlight, params, OUTCOMES, percent,
+  CLOSED_WORDS }
   from './livejury.js';
 
 const roomId = params.get('room');
@@ -44,6 +45,16 @@ function showVerdict(v) {
   entry.verdict.textContent = `结果 / Verdict: ${OUTCOMES[v.outcome] || v.outcome} · 置信度 / confidence ${percent(v.confidence)}`;
 }
 
+// A prompt closed with no verdict (Redis lost it): the countdown stops and the card says why.
+function showClosed(frame) {
+  const entry = prompts.get(frame.promptId);
+  if (!entry) return;
+  entry.clock.stop();
+  entry.verdict.hidden = false;
+  entry.verdict.className = 'verdict closed';
+  entry.verdict.textContent = CLOSED_WORDS[frame.reason] || frame.message;
+}
+
 function showPenalty(penalty) {
   document.getElementById('no-penalties')?.remove();
   const appeal = el('button', { type: 'button', class: 'secondary', onclick: () => appealPenalty(penalty, appeal) }, '申诉 / Appeal');
@@ -73,6 +84,7 @@ function onFrame(frame) {
     case 'prompt': addPrompt(frame.prompt); break;
     case 'tally': prompts.get(frame.promptId)?.tally.update(frame.counts, frame.total); break;
     case 'verdict': showVerdict(frame.verdict); break;
+    case 'closed': showClosed(frame); break;
     case 'warning': addWarning(frame.warning); break;
     case 'penalty': showPenalty(frame.penalty); break;
     case 'error': showError(new Error(frame.message)); break;

@@ -2,7 +2,8 @@
 // not vote on a prompt is told why in plain words and gets no buttons; a prompt whose tally waits says so.
 // Kept out of the HTML so the Content-Security-Policy can forbid inline scripts.
 
-import { signIn, RoomSocket, stoppedWords, el, showStatus, showError, countdown, tallyBars, params, OUTCOMES, ACK_WORDS, percent }
+import { signIn, RoomSocket, stoppedWords, el, showStatus, showError, countdown, tallyBars, params, OUTCOMES, ACK_WORDS,
+  CLOSED_WORDS, percent }
   from './livejury.js';
 
 const roomId = params.get('room');
@@ -122,6 +123,17 @@ function onVerdict(verdict) {
     ` · 置信度 / confidence ${percent(verdict.confidence)} · ${verdict.total} 票 / votes`;
 }
 
+// A prompt closed with no verdict (Redis lost it): the countdown stops, the buttons go, and the page says why.
+function onClosed(frame) {
+  const entry = cards.get(frame.promptId);
+  if (!entry) return;
+  entry.clock.stop();
+  entry.buttons.forEach((b) => { b.disabled = true; });
+  entry.verdict.hidden = false;
+  entry.verdict.className = 'verdict closed';
+  entry.verdict.textContent = CLOSED_WORDS[frame.reason] || frame.message;
+}
+
 /** Staff's words once the room is stopped: they stay on the page whatever comes after. */
 let stopped = null;
 
@@ -143,6 +155,7 @@ function onFrame(frame) {
       break;
     }
     case 'verdict': onVerdict(frame.verdict); break;
+    case 'closed': onClosed(frame); break;
     case 'ack': onAck(frame); break;
     case 'error': showError(new Error(frame.message)); break;
     case 'stopped':

@@ -61,7 +61,11 @@ if p[4] == '1' then
   vote = ARGV[2] .. ' ' .. castAtMs .. ' ' .. ARGV[8] .. ' ' .. ARGV[9]
 end
 if redis.call('HSETNX', KEYS[2], ARGV[1], vote) == 0 then
-  return {'duplicate', redis.call('HGET', KEYS[2], ARGV[1])}
+  -- Written again, unchanged, so the answer is itself a write: a WAIT after it then covers the earlier ballot
+  -- too, which may not have reached a replica yet (its voter was told 'unavailable' and is retrying).
+  local earlier = redis.call('HGET', KEYS[2], ARGV[1])
+  redis.call('HSET', KEYS[2], ARGV[1], earlier)
+  return {'duplicate', earlier}
 end
 redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
 redis.call('HINCRBY', KEYS[4], t[1] .. ':' .. ARGV[2], 1)

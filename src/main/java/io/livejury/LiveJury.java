@@ -4,6 +4,7 @@ import io.livejury.common.ChannelSubscriber;
 import io.livejury.common.Ids;
 import io.livejury.common.LuaScript;
 import io.livejury.common.PipelinedRedis;
+import io.livejury.common.ReplicatedWrites;
 import io.livejury.config.EmbeddedServers;
 import io.livejury.config.Migrations;
 import io.livejury.config.Settings;
@@ -34,6 +35,7 @@ import io.livejury.penalty.PenaltyVerticle;
 import io.livejury.penalty.PenaltyWriter;
 import io.livejury.review.ReviewService;
 import io.livejury.room.AudienceVerticle;
+import io.livejury.room.LostPrompts;
 import io.livejury.room.Presence;
 import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomHubVerticle;
@@ -139,13 +141,18 @@ public final class LiveJury {
     Auth auth = new Auth(vertx, settings.jwtSecret(), settings.tokenHours(), settings.tokenMaxHours(),
         settings.tokenClockSkewSeconds(), settings.jury().maxTies());
     RoomRegistry registry = new RoomRegistry();
+    LostPrompts lostPrompts = new LostPrompts(metrics);
     metrics.socketsGauge(registry::sockets);
     RoomEvents events = new RoomEvents(redis, settings.roomEventsMaxLength(), settings.roomEventsExpiryMs());
     RoomService rooms = new RoomService(redis, events, settings.roomsPerStreamer());
     String nodeId = Ids.next("node");
     Presence presence = new Presence(redis, settings.jury(), nodeId);
     PromptService prompts = new PromptService(redis, rooms, events, presence, settings);
-    BallotCounter ballots = new BallotCounter(redis);
+    // Ballots that wait for replicas go down connections of their own: WAIT blocks the connection it is sent on.
+    PipelinedRedis ballotLane = new PipelinedRedis(Redis.createClient(vertx, redisOptions));
+    BallotCounter ballots = new BallotCounter(new ReplicatedWrites(redis, ballotLane,
+        settings.redisAcks(), view -> new MeteredRedis(view, metrics)));
+    LOG.info(settings.redisAcks().describe());
     // The sentence model and its sheets load before the gateway lets traffic in (see the chain below).
     ModelStage semantic = new ModelStage(vertx, settings.semantic(), metrics);
     Normaliser normaliser = Normaliser.withEvasions(settings.evasionsPath() == null ? null : Path.of(settings.evasionsPath()));
@@ -176,7 +183,7 @@ public final class LiveJury {
         settings.jury().minAccountDays()), queue);
     JurorStore jurors = new JurorStore(pg, settings.reputation());
     SocketServices sockets = new SocketServices(settings, registry, prompts, ballots, reports,
-        new UserSockets(settings.socketPolicy().perUser()), metrics, presence, jurors);
+        new UserSockets(settings.socketPolicy().perUser()), metrics, presence, jurors, lostPrompts);
     Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000),
         settings.outboxRetryHours());
     ReviewService reviews = new ReviewService(pg, ladder, outbox, jurors);
@@ -194,7 +201,7 @@ public final class LiveJury {
             new RoomHubVerticle.Options(settings.roomEventsCatchUpBatch(), settings.roomEventsMaxLength(),
                 settings.subscriberCheckMs(), settings.subscriberCheckTimeoutMs(), settings.subscriberReconnectMs()))))
         .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs(),
-            settings.tallyFramesPerSecond(), metrics)))
+            settings.tallyFramesPerSecond(), metrics, lostPrompts)))
         // Always: staff weigh a room's problems by its audience, jury rules or not.
         .compose(v -> deploy(vertx, deployments, 1, () -> new AudienceVerticle(presence, registry)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
@@ -225,7 +232,7 @@ public final class LiveJury {
             : deploy(vertx, deployments, 1, () ->
                 new AdminVerticle(settings.adminHost(), adminPort, metrics, redis, pg)))
         .map(v -> new LiveJury(vertx, port, adminPort,
-            List.of(redis, subscriber, streams, staffSubscriber, teachSubscriber), pg, deployments, semantic));
+            List.of(redis, subscriber, streams, staffSubscriber, teachSubscriber, ballotLane), pg, deployments, semantic));
   }
 
   private static Future<Void> deploy(Vertx vertx, List<String> deployments, int instances,

@@ -80,6 +80,15 @@ public final class Frames {
     return service.encode();
   }
 
+  /**
+   * A prompt closed with no verdict to show: {@code {"type":"closed","promptId","reason","message"}}; reason
+   * {@code lost} (Redis lost the prompt while it was open), the message in plain words for the page.
+   */
+  public static String closed(String promptId, String reason, String message) {
+    return new JsonObject().put("type", "closed").put("promptId", promptId).put("reason", reason)
+        .put("message", message).encode();
+  }
+
   public static String ack(String ref, String status, String reason) {
     JsonObject ack = new JsonObject().put("type", "ack").put("ref", ref).put("status", status);
     if (reason != null && !reason.isEmpty()) {

@@ -43,6 +43,18 @@ public final class PipelinedRedis implements Redis {
         : pool.batch(requests);
   }
 
+  /**
+   * The calling event loop's own connection (opened on first use), for commands that must travel together on one
+   * connection: WAIT covers only the writes of the connection it is sent on. A connection found failed is replaced
+   * by the next call, so two calls may answer different connections.
+   *
+   * @return fails with {@link IllegalStateException} off an event loop
+   */
+  public Future<RedisConnection> ownConnection() {
+    return onEventLoop() ? connection(Thread.currentThread())
+        : Future.failedFuture(new IllegalStateException("an own connection is kept for event-loop threads only"));
+  }
+
   /** A connection for exclusive use (pub/sub, blocking reads, transactions), from the pool. */
   @Override
   public Future<RedisConnection> connect() {

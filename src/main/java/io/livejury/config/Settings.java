@@ -4,6 +4,7 @@ import io.livejury.detect.DetectLimits;
 import io.livejury.escalation.QueuePolicy;
 import io.livejury.gateway.SocketPolicy;
 import io.livejury.gateway.TrustedProxies;
+import io.livejury.common.ReplicaAcks;
 import io.livejury.jury.FlagRules;
 import io.livejury.jury.JuryPolicy;
 import io.livejury.jury.ReputationRule;
@@ -85,6 +86,7 @@ public record Settings(
     int redisPoolSize,
     int redisPoolWaiting,
     int redisPipeline,
+    ReplicaAcks redisAcks,
     int pgPoolSize,
     SocketPolicy socketPolicy,
     Integer adminPort,
@@ -210,6 +212,7 @@ public record Settings(
         integer(p, "LIVEJURY_REDIS_POOL"),
         integer(p, "LIVEJURY_REDIS_POOL_WAITING"),
         integer(p, "LIVEJURY_REDIS_PIPELINE"),
+        ReplicaAcks.from(reader(p)),
         integer(p, "LIVEJURY_PG_POOL"),
         new SocketPolicy(
             positive(p, "LIVEJURY_SOCKET_BACKLOG_BYTES"),

@@ -4,6 +4,7 @@ import io.livejury.common.Addresses;
 import io.livejury.common.Fields;
 import io.livejury.common.Frames;
 import io.livejury.common.Ids;
+import io.livejury.common.ReplicatedWrites;
 import io.livejury.detect.ReportService;
 import io.livejury.jury.JurorProfile;
 import io.livejury.jury.JuryPolicy;
@@ -14,6 +15,7 @@ import io.livejury.model.Prompt;
 import io.livejury.model.Role;
 import io.livejury.model.Room;
 import io.livejury.room.LocalRoom;
+import io.livejury.room.LostPrompts;
 import io.livejury.room.Presence;
 import io.livejury.room.PromptFrame;
 import io.livejury.room.RoomMember;
@@ -62,6 +64,8 @@ final class SocketSession implements RoomMember {
   private static final int MAX_REPORT_TEXT = 500;
   private static final Buffer PING = Buffer.buffer();
   private static final long CLOSE_GRACE_MS = 1_000;
+  /** The answer to a ballot on a prompt Redis lost while this node's sockets saw it open. */
+  private static final BallotCounter.Outcome LOST = new BallotCounter.Outcome("closed", LostPrompts.LOST);
 
   private final Vertx vertx;
   private final Context context;
@@ -76,6 +80,7 @@ final class SocketSession implements RoomMember {
   private final BallotCounter ballots;
   private final ReportService reports;
   private final Metrics metrics;
+  private final LostPrompts lost;
   private final RateLimiter limiter;
   private final int maxFrameBytes;
   private final int backlogLimit;
@@ -136,6 +141,7 @@ final class SocketSession implements RoomMember {
     this.ballots = services.ballots();
     this.reports = services.reports();
     this.metrics = services.metrics();
+    this.lost = services.lost();
     this.limiter = new RateLimiter(services.settings().socketBurst(), services.settings().socketRate());
     this.maxFrameBytes = services.settings().maxFrameBytes();
     SocketPolicy policy = services.settings().socketPolicy();
@@ -512,6 +518,8 @@ final class SocketSession implements RoomMember {
     long received = System.nanoTime();
     lastBallot = lastBallot.transform(previous ->
             ballots.cast(room.roomId(), principal.userId(), promptId, option, jurorArgs))
+        .map(outcome -> "rejected".equals(outcome.status()) && "unknown_prompt".equals(outcome.detail())
+            && lost.lostBallot(local, promptId) ? LOST : outcome)
         .onSuccess(outcome -> {
           boolean duplicate = outcome.status().equals("duplicate");
           send(duplicate ? Frames.duplicateAck(ref, outcome.detail()) : Frames.ack(ref, outcome.status(), outcome.detail()));
@@ -521,7 +529,10 @@ final class SocketSession implements RoomMember {
           }
         })
         .onFailure(err -> {
-          LOG.warn("Ballot not counted: {}", err.getMessage());
+          // A ballot short of its replicas was counted on the master; ReplicatedWrites logs such spells once.
+          if (!(err instanceof ReplicatedWrites.NotReplicated)) {
+            LOG.warn("Ballot not counted: {}", err.getMessage());
+          }
           send(Frames.ack(ref, "rejected", "unavailable"));
           metrics.ballot("unavailable", received);
         });

@@ -30,6 +30,9 @@ public final class Metrics {
       .register(registry);
   private final Timer roomFanOut = latency("livejury_room_fanout",
       "Room event received to written to every local socket of the room").register(registry);
+  private final Counter promptsLost = Counter.builder("livejury_prompts_lost")
+      .description("Prompts this node followed open that vanished from Redis, closed for its sockets without a verdict")
+      .register(registry);
   private final Counter tallyFrames = Counter.builder("livejury_tally_frames")
       .description("Tally frames written to sockets").register(registry);
   private final Map<String, Counter> closes = new ConcurrentHashMap<>();
@@ -129,6 +132,11 @@ public final class Metrics {
   public void connectionClosed(String reason) {
     closes.computeIfAbsent(reason, r -> Counter.builder("livejury_connections_closed").tag("reason", r)
         .description("Connections the node closed itself, by reason").register(registry)).increment();
+  }
+
+  /** A prompt open on this node vanished from Redis and was closed for its sockets ({@code room.LostPrompts}). */
+  public void promptLost() {
+    promptsLost.increment();
   }
 
   public void frameDropped() {

@@ -34,6 +34,12 @@ public final class LocalRoom {
    * that missed it (a subscriber gap past its stream) still knows whose verdict to read back.
    */
   private final Set<String> closedUnannounced = ConcurrentHashMap.newKeySet();
+  /**
+   * Prompts that vanished from Redis while this node followed them open (a failover to a lagging replica, a
+   * restart from an older snapshot, a flush): closed for the room's sockets, and ballots on them are answered
+   * {@code closed} / {@code lost}. Kept as long as the room has sockets here.
+   */
+  private final Set<String> lost = ConcurrentHashMap.newKeySet();
   private final AtomicInteger viewers = new AtomicInteger();
   /** The room's viewer sockets on this node by user: each user counts once in the audience. */
   private final Map<String, Set<RoomMember>> viewersByUser = new ConcurrentHashMap<>();
@@ -217,6 +223,25 @@ public final class LocalRoom {
     if (openPrompts.remove(promptId) != null) {
       closedUnannounced.add(promptId);
     }
+  }
+
+  /**
+   * Marks a prompt this node follows open as lost: no more tallies, and {@link #isLost} from now on.
+   *
+   * @return true the first time, when the caller tells the room's sockets; false when it was not followed open
+   */
+  synchronized boolean lose(String promptId) {
+    if (openPrompts.remove(promptId) == null) {
+      return false;
+    }
+    closedUnannounced.remove(promptId);
+    lost.add(promptId);
+    return true;
+  }
+
+  /** True for a prompt this node closed for its sockets because Redis lost it. */
+  public boolean isLost(String promptId) {
+    return lost.contains(promptId);
   }
 
   /** The ids of the open prompts this node follows for the room. */

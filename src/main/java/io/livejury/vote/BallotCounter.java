@@ -2,9 +2,9 @@ package io.livejury.vote;
 
 import io.livejury.common.LuaScript;
 import io.livejury.common.RedisKeys;
+import io.livejury.common.ReplicatedWrites;
 import io.livejury.jury.JurorProfile;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Redis;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * Counts ballots: one EVALSHA per ballot does the open check, the eligibility check (for a prompt with jury
  * rules), the dedupe and the increment atomically in Redis, so the answer is final when it arrives and the
- * voter is acknowledged only after Redis counted.
+ * voter is acknowledged only after Redis counted. With {@code LIVEJURY_REDIS_ACK_REPLICAS} set, an answer that
+ * says the voter's ballot is counted ({@code accepted}, {@code duplicate}) also waits until that many replicas
+ * hold it ({@link ReplicatedWrites}); else the cast fails with {@link ReplicatedWrites.NotReplicated}.
  */
 public final class BallotCounter {
 
@@ -20,10 +22,10 @@ public final class BallotCounter {
   public record Outcome(String status, String detail) {
   }
 
-  private final Redis redis;
+  private final ReplicatedWrites writes;
 
-  public BallotCounter(Redis redis) {
-    this.redis = redis;
+  public BallotCounter(ReplicatedWrites writes) {
+    this.writes = writes;
   }
 
   /**
@@ -43,11 +45,16 @@ public final class BallotCounter {
     if (jurorArgs != null) {
       args.addAll(jurorArgs);
     }
-    return LuaScript.BALLOT.call(redis, keys, args).map(reply -> {
+    return writes.write(redis -> LuaScript.BALLOT.call(redis, keys, args).map(reply -> {
       String status = reply.get(0).toString();
       String detail = reply.get(1).toString();
       return new Outcome(status, "duplicate".equals(status) ? votedOption(detail) : detail);
-    });
+    }), BallotCounter::counted);
+  }
+
+  /** The answers that tell the voter their ballot is counted: only these must survive the loss of a server. */
+  private static boolean counted(Outcome outcome) {
+    return "accepted".equals(outcome.status()) || "duplicate".equals(outcome.status());
   }
 
   /**

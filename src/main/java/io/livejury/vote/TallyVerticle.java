@@ -6,6 +6,7 @@ import io.livejury.common.Replies;
 import io.livejury.metrics.Metrics;
 import io.livejury.model.Prompt;
 import io.livejury.room.LocalRoom;
+import io.livejury.room.LostPrompts;
 import io.livejury.room.RoomRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -24,7 +25,8 @@ import java.util.Map;
  * {@code tally} frame for each prompt whose total moved, to the sockets its tally mode lets see it
  * ({@link io.livejury.room.LocalRoom#deliverTally}). However fast ballots arrive, a socket gets at
  * most one tally per prompt per interval. A prompt found closed is dropped here even if its close event
- * never reached this node. Each round waits for the one before, and longer when that one went to so many
+ * never reached this node; one whose hash is gone altogether was lost by Redis and is closed for the room's
+ * sockets ({@link LostPrompts}). Each round waits for the one before, and longer when that one went to so many
  * sockets that the node's tally budget ({@code framesPerSecond}) would otherwise be overrun: in a room of
  * 18,000 viewers the tallies slow to about one a second and leave the event loops to acks and prompts.
  */
@@ -38,13 +40,16 @@ public final class TallyVerticle extends VerticleBase {
   private final long intervalMs;
   private final int framesPerSecond;
   private final Metrics metrics;
+  private final LostPrompts lost;
 
-  public TallyVerticle(Redis redis, RoomRegistry registry, long intervalMs, int framesPerSecond, Metrics metrics) {
+  public TallyVerticle(Redis redis, RoomRegistry registry, long intervalMs, int framesPerSecond, Metrics metrics,
+      LostPrompts lost) {
     this.redis = redis;
     this.registry = registry;
     this.intervalMs = intervalMs;
     this.framesPerSecond = framesPerSecond;
     this.metrics = metrics;
+    this.lost = lost;
   }
 
   @Override
@@ -92,7 +97,11 @@ public final class TallyVerticle extends VerticleBase {
       return 0;
     }
     Response status = read.status().result();
-    if (status == null || !Prompt.OPEN.equals(status.toString())) {
+    if (status == null) {
+      lost.lose(read.room(), read.promptId(), "tally");
+      return 0;
+    }
+    if (!Prompt.OPEN.equals(status.toString())) {
       read.room().untrack(read.promptId());
       return 0;
     }

@@ -135,6 +135,15 @@ public final class RedisProbe {
     return redis.send(Request.cmd(Command.EXISTS).arg(key)).await().toInteger() == 1;
   }
 
+  /** Deletes keys, as a Redis that lost them would (a failover to a lagging replica, a restart from a snapshot). */
+  public void delete(String... keys) {
+    Request del = Request.cmd(Command.DEL);
+    for (String key : keys) {
+      del.arg(key);
+    }
+    redis.send(del).await();
+  }
+
   /** A hash's fields and values; empty when the key is missing. */
   public Map<String, String> hash(String key) {
     return Replies.texts(redis.send(Request.cmd(Command.HGETALL).arg(key)).await());

@@ -1,5 +1,6 @@
 package io.livejury.support;
 
+import io.livejury.config.EmbeddedServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
@@ -17,14 +18,14 @@ public final class TcpProxy {
   private final Vertx vertx;
   private final int port;
   private final String targetHost;
-  private final int targetPort;
+  private volatile int targetPort;
   private final NetClient client;
   private final Set<NetSocket> sockets = new HashSet<>();
   private NetServer server;
 
   public TcpProxy(Vertx vertx, String targetHost, int targetPort) {
     this.vertx = vertx;
-    this.port = io.livejury.config.EmbeddedServers.freePort();
+    this.port = EmbeddedServers.freePort();
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.client = vertx.createNetClient();
@@ -50,6 +51,11 @@ public final class TcpProxy {
       });
     });
     server.listen(port, "127.0.0.1").await();
+  }
+
+  /** Points connections made from now on at another port of the same host, as a failover to a promoted replica. */
+  public void retarget(int port) {
+    targetPort = port;
   }
 
   public synchronized void down() {
