@@ -88,6 +88,11 @@ public final class RedisClusterProcesses implements AutoCloseable {
     return processes.keySet().stream().map(port -> "redis://127.0.0.1:" + port).collect(Collectors.joining(","));
   }
 
+  /** Every server's port, masters and replicas. */
+  public List<Integer> servers() {
+    return List.copyOf(processes.keySet());
+  }
+
   /** The masters' ports. */
   public List<Integer> masters() {
     return processes.keySet().stream().filter(port -> "master".equals(call(port, Request.cmd(Command.ROLE))
