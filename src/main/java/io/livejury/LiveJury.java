@@ -5,6 +5,7 @@ import io.livejury.common.Ids;
 import io.livejury.common.LuaScript;
 import io.livejury.common.PipelinedRedis;
 import io.livejury.common.ReplicatedWrites;
+import io.livejury.common.ShardedSubscriber;
 import io.livejury.config.EmbeddedServers;
 import io.livejury.config.Migrations;
 import io.livejury.config.Settings;
@@ -37,6 +38,7 @@ import io.livejury.review.ReviewService;
 import io.livejury.room.AudienceVerticle;
 import io.livejury.room.LostPrompts;
 import io.livejury.room.Presence;
+import io.livejury.room.RoomChannels;
 import io.livejury.room.RoomEvents;
 import io.livejury.room.RoomHubVerticle;
 import io.livejury.room.RoomRegistry;
@@ -51,6 +53,7 @@ import io.livejury.teach.TeachVerticle;
 import io.livejury.teach.TeachableSheets;
 import io.livejury.teach.WarningRecords;
 import io.livejury.verdict.CloserVerticle;
+import io.livejury.verdict.VerdictStreams;
 import io.livejury.vote.BallotCounter;
 import io.livejury.vote.PromptService;
 import io.livejury.vote.TallyVerticle;
@@ -61,7 +64,9 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisReplicas;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.slf4j.Logger;
@@ -120,16 +125,32 @@ public final class LiveJury {
     int port = settings.httpPort() == 0 ? EmbeddedServers.freePort() : settings.httpPort();
     int adminPort = !settings.hasAdminPort() ? NO_ADMIN_PORT
         : settings.adminPort() == 0 ? EmbeddedServers.freePort() : settings.adminPort();
+    boolean cluster = settings.redisCluster();
     RedisOptions redisOptions = new RedisOptions()
-        .setConnectionString(settings.redisUrl())
+        .setEndpoints(new ArrayList<>(settings.redisEndpoints()))
         .setMaxPoolSize(settings.redisPoolSize())
         .setMaxPoolWaiting(settings.redisPoolWaiting())
         .setMaxWaitingHandlers(settings.redisPipeline());
+    if (cluster) {
+      // Routed by key slot, MOVED / ASK followed; every read goes to the slot's master, which holds what the node
+      // just wrote there (a replica may lag behind it).
+      redisOptions.setType(RedisClientType.CLUSTER).setUseReplicas(RedisReplicas.NEVER);
+    }
     Metrics metrics = new Metrics();
     Redis redis = new MeteredRedis(new PipelinedRedis(Redis.createClient(vertx, redisOptions)), metrics);
-    Redis subscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
-    // The verdict consumer blocks on XREADGROUP, so it gets connections of its own.
-    Redis streams = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(4));
+    RoomChannels roomChannels = RoomChannels.of(cluster);
+    // Room channels are sharded on a cluster: the room hub then subscribes on every master that serves its rooms.
+    Redis subscriber = cluster ? new ShardedSubscriber(vertx, redis, redisOptions)
+        : Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
+    VerdictStreams verdictStreams = VerdictStreams.of(settings.verdictStreamShards());
+    if (cluster) {
+      // Seeds are not logged: their URLs may carry a password.
+      LOG.info("Redis Cluster ({} seeds): room events over sharded pub/sub, verdicts over streams {}",
+          settings.redisEndpoints().size(), verdictStreams.keys());
+    }
+    // The verdict consumer blocks on XREADGROUP, one read per stream, so it gets connections of its own.
+    Redis streams = Redis.createClient(vertx,
+        new RedisOptions(redisOptions).setMaxPoolSize(Math.max(4, verdictStreams.keys().size() + 3)));
     // Taught examples are announced on a pub/sub channel: a connection of its own stays subscribed.
     Redis teachSubscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));
     Pool pg = PgBuilder.pool()
@@ -143,7 +164,8 @@ public final class LiveJury {
     RoomRegistry registry = new RoomRegistry();
     LostPrompts lostPrompts = new LostPrompts(metrics);
     metrics.socketsGauge(registry::sockets);
-    RoomEvents events = new RoomEvents(redis, settings.roomEventsMaxLength(), settings.roomEventsExpiryMs());
+    RoomEvents events = new RoomEvents(redis, roomChannels, settings.roomEventsMaxLength(),
+        settings.roomEventsExpiryMs());
     RoomService rooms = new RoomService(redis, events, settings.roomsPerStreamer());
     String nodeId = Ids.next("node");
     Presence presence = new Presence(redis, settings.jury(), nodeId);
@@ -197,7 +219,7 @@ public final class LiveJury {
     Future<Void> semanticReady = semantic.start();
     return Migrations.migrateOrKeepTrying(vertx, settings.pgUrl())
         .compose(v -> LuaScript.preload(redis))
-        .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, redis, registry, metrics,
+        .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, redis, roomChannels, registry, metrics,
             new RoomHubVerticle.Options(settings.roomEventsCatchUpBatch(), settings.roomEventsMaxLength(),
                 settings.subscriberCheckMs(), settings.subscriberCheckTimeoutMs(), settings.subscriberReconnectMs()))))
         .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs(),
@@ -206,8 +228,8 @@ public final class LiveJury {
         .compose(v -> deploy(vertx, deployments, 1, () -> new AudienceVerticle(presence, registry)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
             settings.flags(), settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(),
-            settings.promptRetentionMs(), settings.verdictStreamMaxLength())))
-        .compose(v -> deploy(vertx, deployments, 1, () -> new PenaltyVerticle(streams, pg,
+            settings.promptRetentionMs(), verdictStreams, settings.verdictStreamMaxLength())))
+        .compose(v -> deploy(vertx, deployments, 1, () -> new PenaltyVerticle(streams, verdictStreams, pg,
             new PenaltyWriter(pg, ladder, outbox, new BallotArchive(redis), jurors), outbox, metrics, penaltyOptions,
             verdict -> Future.join(queue.addVerdict(verdict), stops.consider(verdict)).<Void>mapEmpty()
                 .otherwiseEmpty())))

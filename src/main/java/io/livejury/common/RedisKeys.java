@@ -240,8 +240,31 @@ public final class RedisKeys {
   /** Sorted set prompt id → deadline (epoch ms), or lease end while a closer holds it. */
   public static final String DEADLINES = "lj:deadlines";
 
-  /** Stream of decided verdicts, consumed by the penalty side. */
+  /** Stream of decided verdicts, consumed by the penalty side: the only one while the stream is not split. */
   public static final String VERDICT_STREAM = "lj:verdicts";
+
+  /**
+   * One of {@code shards} verdict streams ({@code LIVEJURY_VERDICT_STREAM_SHARDS}, more than 1 on a Redis Cluster so
+   * no shard carries every verdict): {@code lj:{v<shard>.<n>}:verdicts}, where {@code n} is the smallest whole number
+   * that puts the key's hash slot in the {@code shard}-th of {@code shards} equal parts of the slot space. Stream
+   * {@code i} of {@code k} thus lands on a different master than its neighbours whenever the masters hold equal
+   * ranges of slots in order, as {@code redis-cli --cluster create} lays them out. With one shard: {@link
+   * #VERDICT_STREAM}. The same on every node, since it depends on the two numbers alone.
+   */
+  public static String verdictStream(int shard, int shards) {
+    if (shards == 1) {
+      return VERDICT_STREAM;
+    }
+    int from = (int) ((long) shard * HashSlots.SLOTS / shards);
+    int to = (int) ((long) (shard + 1) * HashSlots.SLOTS / shards);
+    for (int n = 0; ; n++) {
+      String key = "lj:{v" + shard + "." + n + "}:verdicts";
+      int slot = HashSlots.slot(key);
+      if (slot >= from && slot < to) {
+        return key;
+      }
+    }
+  }
 
   /**
    * Pub/sub channel a node's subscriber connection (the room hub's, or a {@link ChannelSubscriber}) publishes to
@@ -251,9 +274,17 @@ public final class RedisKeys {
     return "lj:hub:" + subscriberId;
   }
 
-  /** Pub/sub channel carrying a room's events to every node holding sockets in it. */
+  /** Pub/sub channel carrying a room's events to every node holding sockets in it (on a single Redis server). */
   public static String roomChannel(String roomId) {
     return "lj:room:" + roomId;
+  }
+
+  /**
+   * Shard channel (SPUBLISH / SSUBSCRIBE) carrying a room's events on a Redis Cluster: it shares the room's hash tag,
+   * so it lives on the shard that holds the room's keys, and room_event.lua publishes to it beside the room's stream.
+   */
+  public static String roomShardChannel(String roomId) {
+    return "lj:{r:" + roomId + "}:channel";
   }
 
   private RedisKeys() {

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -31,6 +32,7 @@ public record Settings(
     int httpPort,
     int gatewayInstances,
     String redisUrl,
+    boolean redisCluster,
     String pgUrl,
     String jwtSecret,
     boolean devMode,
@@ -59,6 +61,7 @@ public record Settings(
     long closerLeaseMs,
     int closerBatch,
     long verdictStreamMaxLength,
+    int verdictStreamShards,
     int penaltyBatch,
     long penaltyBlockMs,
     long penaltyReclaimIdleMs,
@@ -124,6 +127,12 @@ public record Settings(
   /** HS256 wants a key at least as long as its 256-bit hash; shorter ones are open to brute force. */
   public static final int MIN_SECRET_BYTES = 32;
 
+  /**
+   * Verdict streams on a Redis Cluster unless {@code LIVEJURY_VERDICT_STREAM_SHARDS} says otherwise: one per master
+   * of the smallest cluster {@code scripts/cluster} starts (three masters).
+   */
+  public static final int CLUSTER_VERDICT_STREAM_SHARDS = 3;
+
   /** Where a dev node listens unless {@code LIVEJURY_HTTP_HOST} is set. */
   public static final String LOOPBACK = "127.0.0.1";
 
@@ -136,6 +145,12 @@ public record Settings(
       }
     });
     int gateways = integer(p, "LIVEJURY_GATEWAY_INSTANCES");
+    boolean cluster = reader(p).bool("LIVEJURY_REDIS_CLUSTER");
+    int streamShards = integer(p, "LIVEJURY_VERDICT_STREAM_SHARDS");
+    if (streamShards < 0) {
+      throw new IllegalArgumentException("LIVEJURY_VERDICT_STREAM_SHARDS must be 0 (automatic) or more, got "
+          + streamShards);
+    }
     boolean dev = Boolean.parseBoolean(p.getProperty("LIVEJURY_DEV"));
     int tokenHours = positive(p, "LIVEJURY_TOKEN_HOURS");
     int tokenMaxHours = positive(p, "LIVEJURY_TOKEN_MAX_HOURS");
@@ -153,6 +168,7 @@ public record Settings(
         integer(p, "LIVEJURY_HTTP_PORT"),
         gateways > 0 ? gateways : Runtime.getRuntime().availableProcessors(),
         p.getProperty("LIVEJURY_REDIS_URL"),
+        cluster,
         p.getProperty("LIVEJURY_PG_URL"),
         p.getProperty("LIVEJURY_JWT_SECRET", DEV_JWT_SECRET),
         dev,
@@ -181,6 +197,7 @@ public record Settings(
         integer(p, "LIVEJURY_CLOSER_LEASE_MS"),
         integer(p, "LIVEJURY_CLOSER_BATCH"),
         integer(p, "LIVEJURY_VERDICT_STREAM_MAXLEN"),
+        streamShards > 0 ? streamShards : cluster ? CLUSTER_VERDICT_STREAM_SHARDS : 1,
         integer(p, "LIVEJURY_PENALTY_BATCH"),
         integer(p, "LIVEJURY_PENALTY_BLOCK_MS"),
         integer(p, "LIVEJURY_PENALTY_RECLAIM_IDLE_MS"),
@@ -322,13 +339,44 @@ public record Settings(
   }
 
   /**
-   * Fails when this node must not start with these settings (today: an unfit signing secret, see
-   * {@link #secretProblem()}).
+   * Why the Redis settings cannot run, if they cannot: a cluster needs its seed list (the embedded Redis is one
+   * server), and durable acks are not offered on a cluster yet — a ballot's WAIT would have to reach the master of
+   * the shard that counted it, and the cluster client sends WAIT to any master, which promises nothing.
+   *
+   * @return the reason, one line naming the variables, or empty when the settings may be used
+   */
+  public Optional<String> redisProblem() {
+    if (!redisCluster) {
+      return Optional.empty();
+    }
+    if (redisUrl == null || redisUrl.isBlank()) {
+      return Optional.of("LIVEJURY_REDIS_CLUSTER=true needs LIVEJURY_REDIS_URL: a comma-separated seed list of the"
+          + " cluster's servers (redis://host:port,redis://host:port); the embedded Redis is a single server");
+    }
+    if (redisAcks.waits()) {
+      return Optional.of("LIVEJURY_REDIS_ACK_REPLICAS=" + redisAcks.replicas() + " is not supported with"
+          + " LIVEJURY_REDIS_CLUSTER=true yet: a ballot's WAIT must reach the master of the shard that counted it."
+          + " Set LIVEJURY_REDIS_ACK_REPLICAS=0 (acks then follow the shard master's count alone)");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The Redis endpoints: {@code LIVEJURY_REDIS_URL} as one URL, or on a cluster its comma-separated seed list (any
+   * few of the cluster's servers; the rest are learnt from them).
+   */
+  public List<String> redisEndpoints() {
+    return redisCluster ? List.of(redisUrl.trim().split("\\s*,\\s*")) : List.of(redisUrl);
+  }
+
+  /**
+   * Fails when this node must not start with these settings: an unfit signing secret ({@link #secretProblem()}), or
+   * Redis settings that cannot run ({@link #redisProblem()}).
    *
    * @throws IllegalStateException with a one-line message naming the variable to fix
    */
   public Settings requireStartable() {
-    secretProblem().ifPresent(problem -> {
+    secretProblem().or(this::redisProblem).ifPresent(problem -> {
       throw new IllegalStateException(problem);
     });
     return this;

@@ -1,10 +1,10 @@
 package io.livejury.penalty;
 
 import io.livejury.common.Json;
-import io.livejury.common.RedisKeys;
 import io.livejury.common.Sql;
 import io.livejury.metrics.Metrics;
 import io.livejury.model.Verdict;
+import io.livejury.verdict.VerdictStreams;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Command;
@@ -17,13 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Consumes the verdict stream durably and turns verdicts into Postgres rows and penalties. It reads as one
- * consumer of the {@code penalty} group (so any number of nodes share the work), writes each entry in one
- * transaction and acknowledges it only after the commit. An entry left unacknowledged — Postgres was down,
+ * Consumes the verdict streams durably and turns verdicts into Postgres rows and penalties. It reads each stream
+ * ({@link VerdictStreams}: one on a single server, several on a Redis Cluster, each read by a loop of its own since
+ * XREADGROUP cannot span slots) as one consumer of that stream's {@code penalty} group (so any number of nodes
+ * share the work), writes each entry in one transaction and acknowledges it, on its own stream, only after the
+ * commit. An entry left unacknowledged — Postgres was down,
  * or the node died between commit and ack — is claimed again after {@code reclaimIdleMs} by whichever node
  * runs next, and the idempotent write makes the retry harmless. The streamer hears of each new penalty in
  * real time; a periodic sweep expires timed penalties whose end has passed.
@@ -39,6 +43,7 @@ public final class PenaltyVerticle extends VerticleBase {
   }
 
   private final Redis streams;
+  private final VerdictStreams keys;
   private final Pool pg;
   private final PenaltyWriter writer;
   private final Outbox outbox;
@@ -47,15 +52,19 @@ public final class PenaltyVerticle extends VerticleBase {
   /** Told of every verdict once it is recorded (the staff queue, the automatic stop rule); never fails. */
   private final Function<Verdict, Future<Void>> onRecorded;
   private boolean stopped;
-  private boolean reclaiming;
+  /** The streams whose pending entries are being walked: one walk per stream at a time. */
+  private final Set<String> reclaiming = new HashSet<>();
   private long lastFailureLog;
 
   /**
+   * @param streams    a client of its own, with a connection per stream to spare: each stream's read blocks one
+   * @param keys       the verdict streams to consume
    * @param onRecorded told of every verdict once it is in Postgres, however often its entry comes back (the staff
    *                   queue makes one item of it); must not fail
    */
-  public PenaltyVerticle(Redis streams, Pool pg, PenaltyWriter writer, Outbox outbox, Metrics metrics,
-      Options options, Function<Verdict, Future<Void>> onRecorded) {
+  public PenaltyVerticle(Redis streams, VerdictStreams keys, Pool pg, PenaltyWriter writer, Outbox outbox,
+      Metrics metrics, Options options, Function<Verdict, Future<Void>> onRecorded) {
+    this.keys = keys;
     this.onRecorded = onRecorded;
     this.metrics = metrics;
     this.streams = streams;
@@ -67,10 +76,12 @@ public final class PenaltyVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return createGroup().onSuccess(v -> {
+    List<Future<Void>> groups = new ArrayList<>();
+    keys.keys().forEach(key -> groups.add(createGroup(key)));
+    return Future.all(groups).onSuccess(v -> {
       vertx.setPeriodic(options.reclaimEveryMs(), id -> {
-        reclaim();
-        measureStream();
+        keys.keys().forEach(this::reclaim);
+        measureStreams();
         metrics.pgCall("outbox_relay", outbox::relay)
             .onFailure(err -> logFailure("Relaying penalty notices failed", err));
       });
@@ -78,7 +89,7 @@ public final class PenaltyVerticle extends VerticleBase {
         expire();
         outbox.purge().onFailure(err -> logFailure("Purging sent notices failed", err));
       });
-      readNext();
+      keys.keys().forEach(this::readNext);
     });
   }
 
@@ -89,8 +100,8 @@ public final class PenaltyVerticle extends VerticleBase {
   }
 
   /** Starts the group at the beginning of the stream, so verdicts appended before any consumer existed count. */
-  private Future<Void> createGroup() {
-    return streams.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(RedisKeys.VERDICT_STREAM).arg(GROUP).arg("0")
+  private Future<Void> createGroup(String key) {
+    return streams.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(key).arg(GROUP).arg("0")
             .arg("MKSTREAM"))
         .<Void>mapEmpty()
         .recover(err -> err.getMessage() != null && err.getMessage().startsWith("BUSYGROUP")
@@ -98,24 +109,24 @@ public final class PenaltyVerticle extends VerticleBase {
             : Future.failedFuture(err));
   }
 
-  private void readNext() {
+  private void readNext(String key) {
     if (stopped) {
       return;
     }
     streams.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(GROUP).arg(options.consumer())
             .arg("COUNT").arg(options.batch()).arg("BLOCK").arg(options.blockMs())
-            .arg("STREAMS").arg(RedisKeys.VERDICT_STREAM).arg(">"))
-        .compose(reply -> handle(entries(reply)))
+            .arg("STREAMS").arg(key).arg(">"))
+        .compose(reply -> handle(key, entries(key, reply)))
         .onComplete(done -> {
           if (stopped) {
             return; // the node is shutting down; its client is closing under the blocked read
           }
           if (done.failed()) {
             logFailure("Reading the verdict stream failed", done.cause());
-            recreateGroupIfGone(done.cause());
-            vertx.setTimer(options.blockMs(), id -> readNext());
+            recreateGroupIfGone(key, done.cause());
+            vertx.setTimer(options.blockMs(), id -> readNext(key));
           } else {
-            readNext();
+            readNext(key);
           }
         });
   }
@@ -124,70 +135,82 @@ public final class PenaltyVerticle extends VerticleBase {
    * Takes over entries idle longer than the reclaim time — this node's own failures and those of dead
    * nodes — following the scan cursor until the pending list has been walked once.
    */
-  private void reclaim() {
-    if (reclaiming || stopped) {
+  private void reclaim(String key) {
+    if (stopped || !reclaiming.add(key)) {
       return;
     }
-    reclaiming = true;
-    reclaimFrom("0-0")
+    reclaimFrom(key, "0-0")
         .onFailure(err -> {
           logFailure("Reclaiming verdict entries failed", err);
-          recreateGroupIfGone(err);
+          recreateGroupIfGone(key, err);
         })
-        .onComplete(done -> reclaiming = false);
+        .onComplete(done -> reclaiming.remove(key));
   }
 
-  private Future<Void> reclaimFrom(String cursor) {
-    return streams.send(Request.cmd(Command.XAUTOCLAIM).arg(RedisKeys.VERDICT_STREAM).arg(GROUP)
+  private Future<Void> reclaimFrom(String key, String cursor) {
+    return streams.send(Request.cmd(Command.XAUTOCLAIM).arg(key).arg(GROUP)
             .arg(options.consumer()).arg(options.reclaimIdleMs()).arg(cursor).arg("COUNT").arg(options.batch()))
         .compose(reply -> {
           if (reply == null || reply.size() < 2) {
             return Future.succeededFuture();
           }
           String next = reply.get(0).toString();
-          return handle(list(reply.get(1)))
-              .compose(v -> "0-0".equals(next) || stopped ? Future.succeededFuture() : reclaimFrom(next));
+          return handle(key, list(reply.get(1)))
+              .compose(v -> "0-0".equals(next) || stopped ? Future.succeededFuture() : reclaimFrom(key, next));
         });
   }
 
-  private void measureStream() {
-    Future<Response> length = streams.send(Request.cmd(Command.XLEN).arg(RedisKeys.VERDICT_STREAM));
-    Future<Response> pending = streams.send(Request.cmd(Command.XPENDING).arg(RedisKeys.VERDICT_STREAM).arg(GROUP));
-    Future.all(length, pending).onSuccess(done -> metrics.verdictStream(length.result().toLong(),
-        pending.result() == null || pending.result().size() == 0 ? 0 : pending.result().get(0).toLong()));
+  /** The streams' lengths and pending entries, summed over the streams. */
+  private void measureStreams() {
+    List<Future<Response>> lengths = new ArrayList<>();
+    List<Future<Response>> pendings = new ArrayList<>();
+    for (String key : keys.keys()) {
+      lengths.add(streams.send(Request.cmd(Command.XLEN).arg(key)));
+      pendings.add(streams.send(Request.cmd(Command.XPENDING).arg(key).arg(GROUP)));
+    }
+    Future.all(Future.all(lengths), Future.all(pendings)).onSuccess(done -> {
+      long length = 0;
+      long pending = 0;
+      for (int i = 0; i < lengths.size(); i++) {
+        length += lengths.get(i).result().toLong();
+        Response summary = pendings.get(i).result();
+        pending += summary == null || summary.size() == 0 ? 0 : summary.get(0).toLong();
+      }
+      metrics.verdictStream(length, pending);
+    });
   }
 
   /** A Redis that restarted without its data, or was flushed, has lost the group: make it again. */
-  private void recreateGroupIfGone(Throwable err) {
+  private void recreateGroupIfGone(String key, Throwable err) {
     if (err.getMessage() != null && err.getMessage().startsWith("NOGROUP")) {
-      createGroup().onFailure(e -> logFailure("Recreating the consumer group failed", e));
+      createGroup(key).onFailure(e -> logFailure("Recreating the consumer group failed", e));
     }
   }
 
-  private Future<Void> handle(List<Response> entries) {
+  private Future<Void> handle(String key, List<Response> entries) {
     List<Future<Void>> writes = new ArrayList<>();
     for (Response entry : entries) {
-      writes.add(handleEntry(entry));
+      writes.add(handleEntry(key, entry));
     }
     return Future.join(writes).mapEmpty();
   }
 
-  private Future<Void> handleEntry(Response entry) {
+  private Future<Void> handleEntry(String key, Response entry) {
     String id = entry.get(0).toString();
     Response fields = entry.get(1);
     String json = field(fields, "verdict");
     if (json == null) {
-      return ack(id); // nothing to write: a malformed or deleted entry must not block the group
+      return ack(key, id); // nothing to write: a malformed or deleted entry must not block the group
     }
     Verdict verdict;
     try {
       verdict = Json.decode(json, Verdict.class);
     } catch (RuntimeException e) {
       LOG.error("Verdict stream entry {} is not a verdict and is skipped: {}", id, json);
-      return ack(id); // it can never be written; holding it would only block the group
+      return ack(key, id); // it can never be written; holding it would only block the group
     }
     return metrics.pgCall("verdict_write", () -> writer.record(verdict))
-        .compose(outcome -> ack(id).map(outcome))
+        .compose(outcome -> ack(key, id).map(outcome))
         .onSuccess(outcome -> {
           outcome.notice().ifPresent(outbox::publish);
           onRecorded.apply(verdict);
@@ -196,8 +219,8 @@ public final class PenaltyVerticle extends VerticleBase {
         .mapEmpty();
   }
 
-  private Future<Void> ack(String entryId) {
-    return streams.send(Request.cmd(Command.XACK).arg(RedisKeys.VERDICT_STREAM).arg(GROUP).arg(entryId)).mapEmpty();
+  private Future<Void> ack(String key, String entryId) {
+    return streams.send(Request.cmd(Command.XACK).arg(key).arg(GROUP).arg(entryId)).mapEmpty();
   }
 
   private void expire() {
@@ -222,13 +245,13 @@ public final class PenaltyVerticle extends VerticleBase {
     }
   }
 
-  /** XREADGROUP answers {stream: entries} under RESP3 and [[stream, entries]] under RESP2. */
-  private static List<Response> entries(Response reply) {
+  /** XREADGROUP of one stream answers {stream: entries} under RESP3 and [[stream, entries]] under RESP2. */
+  private static List<Response> entries(String key, Response reply) {
     if (reply == null) {
       return List.of();
     }
     if (reply.isMap()) {
-      return list(reply.get(RedisKeys.VERDICT_STREAM));
+      return list(reply.get(key));
     }
     List<Response> entries = new ArrayList<>();
     for (Response stream : reply) {

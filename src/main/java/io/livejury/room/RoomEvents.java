@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Publishes room events to every node (this one included): each event is appended to the room's capped
- * event stream and published on the room's channel in one Lua call, and the published message carries the
+ * event stream and published on the room's channel ({@link RoomChannels}) in one Lua call, and the published message carries the
  * stream id, so a node that missed the message (its subscriber connection was down) reads the event back
  * from the stream. One XADD per room event; tallies are not room events and never touch the stream.
  */
@@ -34,11 +34,18 @@ public final class RoomEvents {
   }
 
   private final Redis redis;
+  private final RoomChannels channels;
   private final long maxLength;
   private final long expiryMs;
 
-  public RoomEvents(Redis redis, long maxLength, long expiryMs) {
+  /**
+   * @param channels  plain or sharded pub/sub (a Redis Cluster)
+   * @param maxLength how many events each room's stream keeps (approximately)
+   * @param expiryMs  how long a quiet room's stream is kept
+   */
+  public RoomEvents(Redis redis, RoomChannels channels, long maxLength, long expiryMs) {
     this.redis = redis;
+    this.channels = channels;
     this.maxLength = maxLength;
     this.expiryMs = expiryMs;
   }
@@ -70,8 +77,8 @@ public final class RoomEvents {
     List<String> keys = markKey == null
         ? List.of(RedisKeys.roomEvents(event.roomId()))
         : List.of(RedisKeys.roomEvents(event.roomId()), markKey);
-    List<String> args = List.of(RedisKeys.roomChannel(event.roomId()), Json.encode(event), Long.toString(maxLength),
-        Long.toString(expiryMs), mode, Long.toString(Math.max(1, markSeconds)));
+    List<String> args = List.of(channels.channel(event.roomId()), Json.encode(event), Long.toString(maxLength),
+        Long.toString(expiryMs), mode, Long.toString(Math.max(1, markSeconds)), channels.scriptMode());
     return LuaScript.ROOM_EVENT.call(redis, keys, args)
         .map(reply -> new Published(reply.get(0).toString(), reply.get(1).toLong()));
   }

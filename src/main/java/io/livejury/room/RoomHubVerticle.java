@@ -31,7 +31,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Carries room events from Redis to this node's sockets. It holds one subscriber connection, subscribed to
- * the channel of every room that has a local socket; rooms left empty are unsubscribed by a periodic sweep.
+ * the channel of every room that has a local socket; rooms left empty are unsubscribed by a periodic sweep. On a
+ * Redis Cluster that connection is one per master, each subscribed to the shard channels of the rooms whose slots
+ * it serves ({@link RoomChannels#SHARDED}); one of them lost, or a room's channel dropped by its shard because the
+ * slot moved, counts as the whole connection lost: every room is subscribed again, on the layout then in force.
  * A subscription counts only once Redis confirms it, so a socket that reads the room's state afterwards
  * cannot miss an event in between.
  *
@@ -68,6 +71,7 @@ public final class RoomHubVerticle extends VerticleBase {
 
   private final Redis subscriber;
   private final Redis redis;
+  private final RoomChannels channels;
   private final RoomRegistry registry;
   private final Metrics metrics;
   private final Options options;
@@ -87,9 +91,17 @@ public final class RoomHubVerticle extends VerticleBase {
   private boolean degraded;
   private boolean stopping;
 
-  public RoomHubVerticle(Redis subscriber, Redis redis, RoomRegistry registry, Metrics metrics, Options options) {
+  /**
+   * @param subscriber a client whose connections are kept in subscribe mode: one connection on a single server, one
+   *                   to each master on a Redis Cluster ({@link io.livejury.common.ShardedSubscriber})
+   * @param redis      the node's command client (stream reads, the heartbeat)
+   * @param channels   plain or sharded room channels, as {@link RoomEvents} publishes them
+   */
+  public RoomHubVerticle(Redis subscriber, Redis redis, RoomChannels channels, RoomRegistry registry, Metrics metrics,
+      Options options) {
     this.subscriber = subscriber;
     this.redis = redis;
+    this.channels = channels;
     this.registry = registry;
     this.metrics = metrics;
     this.options = options;
@@ -133,8 +145,12 @@ public final class RoomHubVerticle extends VerticleBase {
               feed.held = new ArrayList<>();
             }
           });
-          return conn.send(withChannels(Request.cmd(Command.SUBSCRIBE).arg(heartbeatChannel), feeds.keySet())).<Void>mapEmpty()
-              .onFailure(err -> conn.close());
+          // The heartbeat is a plain channel; sharded room channels go in a command of their own.
+          Future<Response> subscribed = channels.sharded()
+              ? conn.send(Request.cmd(Command.SUBSCRIBE).arg(heartbeatChannel))
+                  .compose(hb -> conn.send(withChannels(Request.cmd(channels.subscribe()), feeds.keySet())))
+              : conn.send(withChannels(Request.cmd(Command.SUBSCRIBE).arg(heartbeatChannel), feeds.keySet()));
+          return subscribed.<Void>mapEmpty().onFailure(err -> conn.close());
         })
         .onComplete(done -> connecting = false);
   }
@@ -223,7 +239,7 @@ public final class RoomHubVerticle extends VerticleBase {
     List<Message<String>> waiting = awaitingConfirmation.computeIfAbsent(roomId, id -> new ArrayList<>());
     waiting.add(request);
     if (waiting.size() == 1) {
-      connection.send(Request.cmd(Command.SUBSCRIBE).arg(RedisKeys.roomChannel(roomId)))
+      connection.send(Request.cmd(channels.subscribe()).arg(channels.channel(roomId)))
           .onFailure(err -> {
             List<Message<String>> failed = awaitingConfirmation.remove(roomId);
             if (failed != null) {
@@ -245,7 +261,7 @@ public final class RoomHubVerticle extends VerticleBase {
     }
     feeds.keySet().removeAll(idle);
     catchingUp.removeAll(idle);
-    connection.send(withChannels(Request.cmd(Command.UNSUBSCRIBE), idle))
+    connection.send(withChannels(Request.cmd(channels.unsubscribe()), idle))
         .onFailure(err -> LOG.warn("Unsubscribing idle rooms failed: {}", err.getMessage()));
     recovered();
   }
@@ -260,10 +276,18 @@ public final class RoomHubVerticle extends VerticleBase {
       lastHeartbeat = System.nanoTime();
       return;
     }
-    if ("subscribe".equals(kind)) {
-      confirmed(channel.substring(RedisKeys.roomChannel("").length()));
-    } else if ("message".equals(kind)) {
+    if (channels.isSubscribed(kind)) {
+      String roomId = channels.roomOf(channel);
+      if (roomId != null) {
+        confirmed(roomId);
+      }
+    } else if (channels.isMessage(kind)) {
       onEvent(Json.decode(push.get(2).toString(), RoomEvent.class), System.nanoTime());
+    } else if (channels.sharded() && channels.isUnsubscribed(kind) && feeds.containsKey(channels.roomOf(channel))) {
+      // Unasked: the room's slot moved to another shard (resharding, a failover). A new set of connections,
+      // routed by the new layout, subscribes every room again and catches up from the streams.
+      LOG.warn("Room channel {} was unsubscribed by its shard (its slot moved); reconnecting", channel);
+      replace(generation);
     }
   }
 
@@ -536,8 +560,8 @@ public final class RoomHubVerticle extends VerticleBase {
     return null;
   }
 
-  private static Request withChannels(Request request, Set<String> roomIds) {
-    roomIds.forEach(roomId -> request.arg(RedisKeys.roomChannel(roomId)));
+  private Request withChannels(Request request, Set<String> roomIds) {
+    roomIds.forEach(roomId -> request.arg(channels.channel(roomId)));
     return request;
   }
 }

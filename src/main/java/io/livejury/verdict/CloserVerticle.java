@@ -51,12 +51,17 @@ public final class CloserVerticle extends VerticleBase {
   private final long leaseMs;
   private final int batch;
   private final long retentionMs;
+  private final VerdictStreams streams;
   private final long streamMaxLength;
   private JuryCount juries;
   private boolean closing;
 
+  /**
+   * @param streams         the verdict streams; each prompt's verdict goes to the one its id picks
+   * @param streamMaxLength the length each verdict stream is trimmed to (approximately)
+   */
   public CloserVerticle(Redis redis, RoomEvents events, VerdictRule rule, FlagRules flags, long intervalMs,
-      long leaseMs, int batch, long retentionMs, long streamMaxLength) {
+      long leaseMs, int batch, long retentionMs, VerdictStreams streams, long streamMaxLength) {
     this.redis = redis;
     this.events = events;
     this.rule = rule;
@@ -65,6 +70,7 @@ public final class CloserVerticle extends VerticleBase {
     this.leaseMs = leaseMs;
     this.batch = batch;
     this.retentionMs = retentionMs;
+    this.streams = streams;
     this.streamMaxLength = streamMaxLength;
   }
 
@@ -166,7 +172,7 @@ public final class CloserVerticle extends VerticleBase {
         List.of(RedisKeys.roomClosedPrompts(prompt.roomId())),
         List.of(prompt.id(), Integer.toString(flags.coVotingLookback()), Long.toString(retentionMs)));
     return remembered
-        .compose(r -> redis.send(Request.cmd(Command.XADD).arg(RedisKeys.VERDICT_STREAM).arg("MAXLEN").arg("~")
+        .compose(r -> redis.send(Request.cmd(Command.XADD).arg(streams.keyFor(prompt.id())).arg("MAXLEN").arg("~")
             .arg(streamMaxLength).arg("*").arg("promptId").arg(prompt.id()).arg("verdict").arg(Json.encode(verdict))))
         .compose(id -> events.publish(RoomEvent.promptClosed(prompt.roomId(), prompt.id(),
             Frames.tally(prompt.id(), counts, verdict.total()), Frames.verdict(verdict))))
