@@ -101,6 +101,10 @@ public final class TeachService {
         // Hangul fillers, U+2800 and format characters are not blank to String.isBlank, yet show nothing.
         throw ApiException.badRequest("text must hold at least one visible character: the sentence to teach");
       }
+      if (s.indexOf('\u0000') >= 0) {
+        // Refused, not stripped as elsewhere: the sheet would hold a sentence other than the one staff sent.
+        throw ApiException.badRequest("text must not hold a NUL character (U+0000): the sentence to teach");
+      }
       candidate = Future.succeededFuture(new Candidate(s.strip(),
           new TaughtExample.Source(TaughtExample.FROM_STAFF, null, null)));
     }
