@@ -534,10 +534,14 @@ final class SocketSession implements RoomMember {
           }
         })
         .onFailure(err -> {
-          // A ballot short of its replicas was counted on the master; ReplicatedWrites logs such spells once.
-          // Other failures (a connection lost in a failover) often carry no message: the class says what it was.
-          if (!(err instanceof ReplicatedWrites.NotReplicated)) {
-            LOG.warn("Ballot not counted, acked unavailable: {}", err.toString());
+          // A ballot short of its replicas was counted on the master; ReplicatedWrites logs such spells once. A
+          // store outage (a failover's closed connection, often with no message) fails every ballot in flight, and
+          // the room subscriber's log already says the store went away: here only at debug, by its class. Anything
+          // else is a fault to see, with its trace.
+          if (ErrorResponder.isOutage(err)) {
+            LOG.debug("Ballot not counted, acked unavailable: {}", err.toString());
+          } else if (!(err instanceof ReplicatedWrites.NotReplicated)) {
+            LOG.warn("Ballot not counted, acked unavailable: {}", err.toString(), err);
           }
           send(Frames.ack(ref, "rejected", "unavailable"));
           metrics.ballot("unavailable", received);
