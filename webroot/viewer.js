@@ -27,6 +27,7 @@ const NOT_ELIGIBLE = {
 };
 const RESULTS_AFTER_VOTE = '投票后显示结果 / Results appear after you vote';
 const RESULTS_AT_END = '结果将在投票结束时公布 / Results at the end';
+const NOT_OPEN = '本次投票已不再开放 / This vote is no longer open';
 
 function card(prompt) {
   if (cards.has(prompt.id)) return cards.get(prompt.id);
@@ -106,6 +107,8 @@ function onAck(frame) {
   const entry = cards.get(sent.prompt.id);
   if (frame.status === 'accepted') markVoted(entry, sent.option.id);
   else if (frame.status === 'duplicate') markVoted(entry, frame.voted || sent.option.id);
+  // The store holds no such prompt (lost while this page was away): it is not open, whatever the card showed.
+  else if (frame.status === 'rejected' && frame.reason === 'unknown_prompt') closeCard(entry, NOT_OPEN);
   else if (!(frame.status === 'rejected' && notEligible(entry, frame.reason))) {
     entry.voted.textContent = `${ACK_WORDS[frame.status] || frame.status}${frame.reason ? `（${frame.reason}）` : ''}`;
   }
@@ -114,6 +117,7 @@ function onAck(frame) {
 function onVerdict(verdict) {
   const entry = cards.get(verdict.promptId);
   if (!entry) return;
+  entry.decided = true;
   showCounts(entry, verdict.counts, verdict.total);
   entry.clock.stop();
   entry.buttons.forEach((b) => { b.disabled = true; });
@@ -123,15 +127,29 @@ function onVerdict(verdict) {
     ` · 置信度 / confidence ${percent(verdict.confidence)} · ${verdict.total} 票 / votes`;
 }
 
-// A prompt closed with no verdict (Redis lost it): the countdown stops, the buttons go, and the page says why.
-function onClosed(frame) {
-  const entry = cards.get(frame.promptId);
-  if (!entry) return;
+// A prompt closed with no verdict here: the countdown stops, the buttons go, and the page says why.
+function closeCard(entry, words) {
+  entry.closed = true;
   entry.clock.stop();
   entry.buttons.forEach((b) => { b.disabled = true; });
   entry.verdict.hidden = false;
   entry.verdict.className = 'verdict closed';
-  entry.verdict.textContent = CLOSED_WORDS[frame.reason] || frame.message;
+  entry.verdict.textContent = words;
+}
+
+// Redis lost the prompt while this socket saw it open.
+function onClosed(frame) {
+  const entry = cards.get(frame.promptId);
+  if (entry) closeCard(entry, CLOSED_WORDS[frame.reason] || frame.message);
+}
+
+// A welcome lists every prompt still open: a card it leaves out closed while the page was away (its verdict, if
+// any, may still come) or was lost with the server's data; either way it must not stay live.
+function closeMissing(openPrompts) {
+  const open = new Set(openPrompts.map((prompt) => prompt.id));
+  for (const [id, entry] of cards) {
+    if (!open.has(id) && !entry.decided && !entry.closed) closeCard(entry, NOT_OPEN);
+  }
 }
 
 /** Staff's words once the room is stopped: they stay on the page whatever comes after. */
@@ -141,6 +159,7 @@ function onFrame(frame) {
   showError(stopped ? new Error(stopped) : null);
   switch (frame.type) {
     case 'welcome':
+      closeMissing(frame.openPrompts);
       for (const prompt of frame.openPrompts) {
         const entry = card(prompt);
         // The votes already cast, at once: a tally frame comes only when the count next moves.

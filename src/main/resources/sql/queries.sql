@@ -171,6 +171,11 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp())
 ON CONFLICT (sheet, normalised) WHERE removed_at IS NULL DO NOTHING
 RETURNING *;
 
+-- name: LOCK_SENTENCE
+-- Teachings of one normalised sentence $1 take turns until their transaction ends, so two sheets cannot both check
+-- that the other does not hold it and then both insert it. Prefixed apart from the subjects' locks.
+SELECT pg_advisory_xact_lock(hashtext('taught:' || $1));
+
 -- name: TAUGHT_ELSEWHERE
 -- The sheets other than $2 that hold the normalised sentence $1 in force: teaching it to $2 would contradict them.
 SELECT sheet FROM taught_examples WHERE normalised = $1 AND sheet <> $2 AND removed_at IS NULL;

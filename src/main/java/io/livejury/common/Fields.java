@@ -1,6 +1,9 @@
 package io.livejury.common;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
 
 /**
  * Reading fields of request bodies and query parameters, with the contract's 400 when one is missing or malformed.
@@ -95,6 +98,44 @@ public final class Fields {
    */
   public static String storable(String text) {
     return text == null || text.indexOf('\u0000') < 0 ? text : text.replace("\u0000", "");
+  }
+
+  /**
+   * Refuses a JSON value holding a lone UTF-16 surrogate in any string, key or value, at any depth: a JSON escape such
+   * as {@code "\ud800"} decodes to one, which no UTF-8 text can carry, so Postgres and Redis would store it as
+   * something else or fail on it. Requests are checked once, as their body is read.
+   *
+   * @param where how the value is named in the error: {@code the body}, then the path to it ({@code segments[0].text})
+   * @throws ApiException 400 naming the field that holds one
+   */
+  public static void requireWellFormed(Object json, String where) {
+    if (json instanceof String text) {
+      if (!wellFormed(text)) {
+        throw ApiException.badRequest(where + " holds an unpaired UTF-16 surrogate, which is no character");
+      }
+    } else if (json instanceof JsonObject object) {
+      for (Map.Entry<String, Object> field : object) {
+        requireWellFormed(field.getKey(), where + " (a field name)");
+        requireWellFormed(field.getValue(), "the body".equals(where) ? field.getKey() : where + "." + field.getKey());
+      }
+    } else if (json instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        requireWellFormed(array.getValue(i), where + "[" + i + "]");
+      }
+    }
+  }
+
+  /** True when every surrogate in {@code text} is half of a pair. */
+  public static boolean wellFormed(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -28,8 +28,11 @@ import java.util.function.UnaryOperator;
  * write its connection made before it, so a burst of ballots costs one extra round trip, not one each. The lane
  * keeps WAIT, which blocks its connection while replicas lag, away from the node's other commands.
  *
- * <p>WAIT's timeout is what is left of {@code timeoutMs} since the oldest write of the batch was sent, at least
- * 1 ms (0 would wait for ever): a write queued behind a slow WAIT is still answered within about the timeout.
+ * <p>Redis blocks the connection while a WAIT waits, and starts a WAIT's timeout only when it reaches it: a second
+ * WAIT pipelined behind a blocked one would wait its full timeout after the first returns. So a lane has at most one
+ * WAIT in flight; answers read meanwhile are held, and once it returns they are settled by it when their writes went
+ * before it (WAIT covers them), else by one WAIT with what is left of the oldest write's budget, at least 1 ms (0
+ * would wait for ever). Each write is thus answered within about the timeout from when its caller started it.
  * A batch that fewer replicas confirm fails with {@link NotReplicated}; the write itself stands on the master.
  * With no replicas asked for, writes go to the node's ordinary client and nothing waits.
  */
@@ -43,17 +46,35 @@ public final class ReplicatedWrites {
     }
   }
 
+  /**
+   * One write's two moments: {@code answered} once its answer is read (the write is applied, in order with the
+   * caller's earlier writes), {@code safe} once that answer may be passed on (replicated when it must be).
+   */
+  public record Written<T>(Future<T> answered, Future<T> safe) {
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatedWrites.class);
 
-  /** The writes of one event loop waiting for the same WAIT. Touched on that event loop only. */
+  /** The writes waiting for the same WAIT. Touched on its lane's event loop only. */
   private static final class Batch {
-    final RedisConnection connection;
     final Promise<Void> replicated = Promise.promise();
-    long oldestSentNanos;
+    long oldestStartNanos = Long.MAX_VALUE;
+    /** The number ({@link Lane#written}) of the batch's latest write. */
+    long newestWrite;
+  }
 
-    Batch(RedisConnection connection, long sentNanos) {
+  /** One event loop's lane connection and its WAIT. Touched on that event loop only. */
+  private static final class Lane {
+    final RedisConnection connection;
+    /** Writes sent down the connection so far: a write numbered at most {@link #waitCovers} went before the WAIT. */
+    long written;
+    long waitCovers;
+    boolean waiting;
+    /** Answers read this turn, or while the WAIT is in flight. */
+    Batch next;
+
+    Lane(RedisConnection connection) {
       this.connection = connection;
-      this.oldestSentNanos = sentNanos;
     }
   }
 
@@ -61,7 +82,7 @@ public final class ReplicatedWrites {
   private final PipelinedRedis lane;
   private final ReplicaAcks acks;
   private final UnaryOperator<Redis> meter;
-  private final Map<Thread, Batch> pending = new ConcurrentHashMap<>();
+  private final Map<Thread, Lane> lanes = new ConcurrentHashMap<>();
   /** Set while WAITs fall short, so the log says so once per spell rather than once per ballot. */
   private final AtomicBoolean shortOfReplicas = new AtomicBoolean();
 
@@ -83,57 +104,92 @@ public final class ReplicatedWrites {
    *
    * @param write         sends the write through the client it is given and reads its answer
    * @param mustReplicate whether an answer promises something durable (a counted ballot): only those wait
-   * @return the write's answer; fails with {@link NotReplicated} when replicas did not confirm it in time, or with
-   *     the connection's failure
+   * @param startNanos    when the caller took the write on ({@link System#nanoTime()}): the timeout runs from then
+   * @return the write's answer, and the same answer once safe; that one fails with {@link NotReplicated} when
+   *     replicas did not confirm it in time, or with the connection's failure
    */
-  public <T> Future<T> write(Function<Redis, Future<T>> write, Predicate<T> mustReplicate) {
+  public <T> Written<T> write(Function<Redis, Future<T>> write, Predicate<T> mustReplicate, long startNanos) {
     if (!acks.waits()) {
-      return write.apply(shared);
+      Future<T> answer = write.apply(shared);
+      return new Written<>(answer, answer);
     }
-    long sent = System.nanoTime();
-    return lane.ownConnection().compose(connection -> write.apply(view(connection))
-        .compose(answer -> mustReplicate.test(answer)
-            ? replicated(connection, sent).map(done -> answer)
-            : Future.succeededFuture(answer)));
+    Future<Read<T>> answered = lane.ownConnection().map(this::laneOf).compose(own -> {
+      long number = ++own.written;
+      return write.apply(view(own.connection)).map(answer -> new Read<>(own, number, answer));
+    });
+    Future<T> safe = answered.compose(read -> mustReplicate.test(read.answer())
+        ? replicated(read, startNanos).map(done -> read.answer())
+        : Future.succeededFuture(read.answer()));
+    return new Written<>(answered.map(Read::answer), safe);
   }
 
-  /** Joins the event loop's batch for this connection, or starts one whose WAIT goes out after this turn. */
-  private Future<Void> replicated(RedisConnection connection, long sentNanos) {
-    Thread thread = Thread.currentThread();
-    Batch batch = pending.get(thread);
-    if (batch != null && batch.connection == connection) {
-      batch.oldestSentNanos = Math.min(batch.oldestSentNanos, sentNanos);
-      return batch.replicated.future();
-    }
-    // A batch of a connection since replaced is already scheduled and flushes on its own.
-    Batch started = new Batch(connection, sentNanos);
-    pending.put(thread, started);
-    Context context = Vertx.currentContext();
-    context.runOnContext(v -> flush(thread, started));
-    return started.replicated.future();
+  /** A write's answer, with the lane it went down and its number there. */
+  private record Read<T>(Lane lane, long number, T answer) {
   }
 
-  private void flush(Thread thread, Batch batch) {
-    pending.remove(thread, batch);
-    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - batch.oldestSentNanos);
+  /** This event loop's lane for its current connection: a replaced connection's lane settles what it holds. */
+  private Lane laneOf(RedisConnection connection) {
+    return lanes.compute(Thread.currentThread(),
+        (thread, current) -> current != null && current.connection == connection ? current : new Lane(connection));
+  }
+
+  /** Joins the lane's next batch, whose WAIT goes out after this turn, or once the WAIT in flight returns. */
+  private Future<Void> replicated(Read<?> read, long startNanos) {
+    Lane lane = read.lane();
+    Batch batch = lane.next;
+    if (batch == null) {
+      batch = new Batch();
+      lane.next = batch;
+      if (!lane.waiting) {
+        Vertx.currentContext().runOnContext(v -> flush(lane));
+      }
+    }
+    batch.oldestStartNanos = Math.min(batch.oldestStartNanos, startNanos);
+    batch.newestWrite = Math.max(batch.newestWrite, read.number());
+    return batch.replicated.future();
+  }
+
+  /** Sends the next batch's WAIT, unless one is in flight (its return flushes again) or nothing is held. */
+  private void flush(Lane lane) {
+    Batch batch = lane.next;
+    if (batch == null || lane.waiting) {
+      return;
+    }
+    lane.next = null;
+    lane.waiting = true;
+    lane.waitCovers = lane.written;
+    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - batch.oldestStartNanos);
     long timeoutMs = Math.max(1, acks.timeoutMs() - waitedMs);
-    view(batch.connection).send(Request.cmd(Command.WAIT).arg(acks.replicas()).arg(timeoutMs))
-        .onSuccess(confirmed -> {
-          long replicas = confirmed.toLong();
-          if (replicas >= acks.replicas()) {
-            if (shortOfReplicas.compareAndSet(true, false)) {
-              LOG.info("Redis replicas confirm ballots again ({} of {} asked)", replicas, acks.replicas());
-            }
-            batch.replicated.complete();
-          } else {
-            if (shortOfReplicas.compareAndSet(false, true)) {
-              LOG.warn("Ballots are acked rejected/unavailable: Redis confirmed {} of {} replicas within {} ms"
-                  + " (counted on the master, not safe against its loss)", replicas, acks.replicas(), timeoutMs);
-            }
-            batch.replicated.fail(new NotReplicated(replicas, acks.replicas(), timeoutMs));
+    view(lane.connection).send(Request.cmd(Command.WAIT).arg(acks.replicas()).arg(timeoutMs))
+        .map(confirmed -> confirmed.toLong() >= acks.replicas() ? null
+            : new NotReplicated(confirmed.toLong(), acks.replicas(), timeoutMs))
+        .onComplete(result -> {
+          lane.waiting = false;
+          Throwable failure = result.failed() ? result.cause() : result.result();
+          settle(batch, failure);
+          Batch held = lane.next;
+          // Answers read while the WAIT was out, of writes sent before it, are covered by its success.
+          if (failure == null && held != null && held.newestWrite <= lane.waitCovers) {
+            lane.next = null;
+            settle(held, null);
           }
-        })
-        .onFailure(batch.replicated::fail);
+          flush(lane);
+        });
+  }
+
+  private void settle(Batch batch, Throwable failure) {
+    if (failure == null) {
+      if (shortOfReplicas.compareAndSet(true, false)) {
+        LOG.info("Redis replicas confirm ballots again ({} asked)", acks.replicas());
+      }
+      batch.replicated.complete();
+      return;
+    }
+    if (failure instanceof NotReplicated shortfall && shortOfReplicas.compareAndSet(false, true)) {
+      LOG.warn("Ballots are acked rejected/unavailable: {} (counted on the master, not safe against its loss)",
+          shortfall.getMessage());
+    }
+    batch.replicated.fail(failure);
   }
 
   private Redis view(RedisConnection connection) {

@@ -127,7 +127,7 @@ final class ErrorResponder implements Handler<RoutingContext> {
    * Failures of the backing stores (connection refused or lost, timeouts, a full client queue, Redis
    * replies such as LOADING) are temporary: 503 tells the client to retry. Programming errors stay 500.
    */
-  private static boolean isOutage(Throwable failure) {
+  static boolean isOutage(Throwable failure) {
     return failure instanceof IOException
         || failure instanceof VertxException
         || failure instanceof TimeoutException

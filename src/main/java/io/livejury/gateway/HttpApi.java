@@ -255,6 +255,7 @@ final class HttpApi {
     if (!(io.vertx.core.json.Json.decodeValue(ctx.body().buffer()) instanceof JsonObject body)) {
       throw ApiException.badRequest("the body must be a JSON object");
     }
+    Fields.requireWellFormed(body, "the body");
     return body;
   }
 

@@ -119,7 +119,10 @@ final class SocketSession implements RoomMember {
   private long lastRead;
   private long lastPing;
   private boolean closing;
-  /** This socket's ballots reach Redis one after another, so the first one sent is the one counted. */
+  /**
+   * This socket's ballots reach Redis one after another, so the first one sent is the one counted. Only the writes
+   * are chained: waiting for replicas is not, so a ballot on one prompt is not answered after another's WAIT.
+   */
   private Future<?> lastBallot = Future.succeededFuture();
   private volatile boolean welcomed;
 
@@ -516,8 +519,10 @@ final class SocketSession implements RoomMember {
       return;
     }
     long received = System.nanoTime();
-    lastBallot = lastBallot.transform(previous ->
-            ballots.cast(room.roomId(), principal.userId(), promptId, option, jurorArgs))
+    Future<ReplicatedWrites.Written<BallotCounter.Outcome>> cast = lastBallot.transform(previous ->
+        Future.succeededFuture(ballots.cast(room.roomId(), principal.userId(), promptId, option, jurorArgs, received)));
+    lastBallot = cast.compose(ReplicatedWrites.Written::answered);
+    cast.compose(ReplicatedWrites.Written::safe)
         .map(outcome -> "rejected".equals(outcome.status()) && "unknown_prompt".equals(outcome.detail())
             && lost.lostBallot(local, promptId) ? LOST : outcome)
         .onSuccess(outcome -> {
@@ -529,9 +534,14 @@ final class SocketSession implements RoomMember {
           }
         })
         .onFailure(err -> {
-          // A ballot short of its replicas was counted on the master; ReplicatedWrites logs such spells once.
-          if (!(err instanceof ReplicatedWrites.NotReplicated)) {
-            LOG.warn("Ballot not counted: {}", err.getMessage());
+          // A ballot short of its replicas was counted on the master; ReplicatedWrites logs such spells once. A
+          // store outage (a failover's closed connection, often with no message) fails every ballot in flight, and
+          // the room subscriber's log already says the store went away: here only at debug, by its class. Anything
+          // else is a fault to see, with its trace.
+          if (ErrorResponder.isOutage(err)) {
+            LOG.debug("Ballot not counted, acked unavailable: {}", err.toString());
+          } else if (!(err instanceof ReplicatedWrites.NotReplicated)) {
+            LOG.warn("Ballot not counted, acked unavailable: {}", err.toString(), err);
           }
           send(Frames.ack(ref, "rejected", "unavailable"));
           metrics.ballot("unavailable", received);

@@ -68,10 +68,11 @@ public final class TeachService {
   /**
    * {@code POST /api/detector/examples} {@code {sheet, text?, verdictId? | warningId?}}.
    *
-   * @return the stored example (201); 400 for an unknown sheet, an empty or over-long sentence, both ids, a verdict
-   *     taught as allowed or a warning taught as a category; 404 for an unknown verdict or warning (a warning's
-   *     record lasts {@code LIVEJURY_WARNING_RECORD_HOURS}); 409 for a verdict that is not a false claim confirmed by
-   *     staff, or a sentence the sheet (or another sheet) already holds
+   * @return the stored example (201); 400 for an unknown sheet, an empty or over-long sentence or one holding
+   *     U+0000, both ids, a verdict taught as allowed or a warning taught as a category; 404 for an unknown verdict or
+   *     warning (a warning's record lasts {@code LIVEJURY_WARNING_RECORD_HOURS}); 409 for a verdict that is not a
+   *     false claim confirmed by staff, or a sentence the sheet (or another sheet) already holds, also when taught
+   *     at the same time ({@link TeachStore#insert} takes turns per sentence)
    */
   public Future<JsonObject> teach(Principal staff, JsonObject body) {
     String sheet = sheet(body.getValue("sheet"), true);
@@ -100,6 +101,10 @@ public final class TeachService {
       if (!Fields.hasVisible(s)) {
         // Hangul fillers, U+2800 and format characters are not blank to String.isBlank, yet show nothing.
         throw ApiException.badRequest("text must hold at least one visible character: the sentence to teach");
+      }
+      if (s.indexOf('\u0000') >= 0) {
+        // Refused, not stripped as elsewhere: the sheet would hold a sentence other than the one staff sent.
+        throw ApiException.badRequest("text must not hold a NUL character (U+0000): the sentence to teach");
       }
       candidate = Future.succeededFuture(new Candidate(s.strip(),
           new TaughtExample.Source(TaughtExample.FROM_STAFF, null, null)));

@@ -38,9 +38,14 @@ public final class TeachStore {
   public record Contradicts(List<String> sheets) implements Inserted {
   }
 
-  /** Stores a new example in one transaction with the check that no other sheet holds it. */
+  /**
+   * Stores a new example in one transaction with the check that no other sheet holds it. The transaction first takes
+   * the sentence's lock: under READ COMMITTED two teachings of one sentence to two sheets would each miss the other's
+   * uncommitted row and both be stored.
+   */
   public Future<Inserted> insert(String sheet, String text, String normalised, TaughtExample.Source source, String by) {
-    return pg.withTransaction(conn -> conn.preparedQuery(Sql.TAUGHT_ELSEWHERE.text()).execute(Tuple.of(normalised, sheet))
+    return pg.withTransaction(conn -> conn.preparedQuery(Sql.LOCK_SENTENCE.text()).execute(Tuple.of(normalised))
+        .compose(locked -> conn.preparedQuery(Sql.TAUGHT_ELSEWHERE.text()).execute(Tuple.of(normalised, sheet)))
         .compose(elsewhere -> {
           if (elsewhere.rowCount() > 0) {
             List<String> sheets = new ArrayList<>();

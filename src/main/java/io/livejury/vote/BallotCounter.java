@@ -4,7 +4,6 @@ import io.livejury.common.LuaScript;
 import io.livejury.common.RedisKeys;
 import io.livejury.common.ReplicatedWrites;
 import io.livejury.jury.JurorProfile;
-import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.List;
  * rules), the dedupe and the increment atomically in Redis, so the answer is final when it arrives and the
  * voter is acknowledged only after Redis counted. With {@code LIVEJURY_REDIS_ACK_REPLICAS} set, an answer that
  * says the voter's ballot is counted ({@code accepted}, {@code duplicate}) also waits until that many replicas
- * hold it ({@link ReplicatedWrites}); else the cast fails with {@link ReplicatedWrites.NotReplicated}.
+ * hold it ({@link ReplicatedWrites}); else the cast's safe answer fails with {@link ReplicatedWrites.NotReplicated}.
  */
 public final class BallotCounter {
 
@@ -31,11 +30,14 @@ public final class BallotCounter {
   /**
    * Casts one ballot.
    *
+   * @param startNanos when the ballot was received: the replicas' timeout runs from then
    * @param jurorArgs the voter's {@link #jurorArgs}, made once per socket; null while the jury rules are off on
    *                  this node (a prompt with rules then refuses the ballot as {@code late_join}: the voter's
    *                  presence is unknown)
+   * @return the outcome once Redis counted it, and once it may be told to the voter
    */
-  public Future<Outcome> cast(String roomId, String voterId, String promptId, String optionId, List<String> jurorArgs) {
+  public ReplicatedWrites.Written<Outcome> cast(String roomId, String voterId, String promptId, String optionId,
+      List<String> jurorArgs, long startNanos) {
     List<String> keys = List.of(RedisKeys.prompt(promptId), RedisKeys.voters(promptId), RedisKeys.counts(promptId),
         RedisKeys.curve(promptId), RedisKeys.excluded(promptId), RedisKeys.exclusions(promptId));
     List<String> args = new ArrayList<>(3 + (jurorArgs == null ? 0 : jurorArgs.size()));
@@ -49,7 +51,7 @@ public final class BallotCounter {
       String status = reply.get(0).toString();
       String detail = reply.get(1).toString();
       return new Outcome(status, "duplicate".equals(status) ? votedOption(detail) : detail);
-    }), BallotCounter::counted);
+    }), BallotCounter::counted, startNanos);
   }
 
   /** The answers that tell the voter their ballot is counted: only these must survive the loss of a server. */

@@ -1,9 +1,11 @@
 package io.livejury.pages;
 
+import io.livejury.common.RedisKeys;
 import io.livejury.support.Browser;
 import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.Http;
 import io.livejury.support.RedisProbe;
+import io.livejury.support.TcpProxy;
 import io.livejury.support.TestNode;
 import io.livejury.support.TestSocket;
 import io.vertx.core.Vertx;
@@ -180,6 +182,46 @@ class PagesTest {
     } finally {
       redis.close();
       node.stop();
+    }
+    tc.completeNow();
+  }
+
+  /**
+   * A prompt lost while the page was disconnected does not stay live: the page's new welcome leaves it out, and its
+   * card stops counting down, takes its buttons away and says the vote is no longer open.
+   */
+  @Test
+  void aPromptLostWhileThePageWasAwayIsClosedOnItsCard(Vertx vertx, VertxTestContext tc) {
+    TestNode node = TestNode.start();
+    RedisProbe redis = new RedisProbe(vertx);
+    // The page reaches the node through a relay, which drops its socket as a flaky network would.
+    TcpProxy relay = new TcpProxy(vertx, "127.0.0.1", node.port());
+    relay.up();
+    try (Browser browser = Browser.start()) {
+      Http http = new Http(node.port());
+      String run = Long.toString(System.nanoTime(), 36);
+      String staff = http.token("staff-lost-page", "staff");
+      String roomId = http.createRoom(staff, "streamer-lost-page-" + run);
+      WebDriver page = browser.open("viewer",
+          "http://localhost:" + relay.port() + "/viewer.html?room=" + roomId + "&user=lost-page-" + run);
+      waitForText(page, By.id("status"), "connected");
+      String promptId = http.openPrompt(staff, roomId, 60).getString("id");
+      button(page, "不实");
+
+      relay.down();
+      redis.delete(RedisKeys.prompt(promptId), RedisKeys.counts(promptId), RedisKeys.voters(promptId),
+          RedisKeys.curve(promptId));
+      relay.up();
+
+      waitForText(page, By.cssSelector(".verdict.closed"), "This vote is no longer open");
+      assertThat(page.findElements(By.cssSelector(".options button")).stream().noneMatch(WebElement::isEnabled))
+          .as("no live vote buttons").isTrue();
+      assertThat(page.findElement(By.cssSelector(".countdown")).getText()).contains("Voting closed");
+      assertThat(browser.violations("viewer")).isEmpty();
+    } finally {
+      relay.down();
+      redis.close();
+      node.stopAfter(vertx);
     }
     tc.completeNow();
   }

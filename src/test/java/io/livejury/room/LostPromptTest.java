@@ -91,6 +91,43 @@ class LostPromptTest {
     }
   }
 
+  /**
+   * A prompt lost while its only viewer was away is gone for the node as for Redis: the viewer's new welcome leaves it
+   * out of the open prompts (the page closes a card a welcome leaves out), and a ballot on it is acked
+   * {@code closed} / {@code lost}, or {@code rejected} / {@code unknown_prompt} once the node has let the room go,
+   * which a client showing the prompt takes as closed (PROTOCOL.md).
+   */
+  @Test
+  void aPromptLostWhileItsViewerWasAwayIsLeftOutOfTheWelcome() {
+    Vertx clients = Vertx.vertx();
+    TestNode node = TestNode.start();
+    RedisProbe redis = new RedisProbe(clients);
+    try {
+      Http http = new Http(node.port());
+      String staff = http.token("staff-1", "staff");
+      String roomId = http.createRoom(staff, "streamer-lost-away");
+      String token = http.token("viewer-lost-away", "viewer");
+      TestSocket first = TestSocket.connect(clients, node.port(), roomId, token);
+      String promptId = http.openPrompt(staff, roomId, 60).getString("id");
+      assertThat(first.await("prompt").getJsonObject("prompt").getString("id")).isEqualTo(promptId);
+      first.close();
+
+      lose(redis, promptId);
+
+      TestSocket again = TestSocket.connect(clients, node.port(), roomId, token);
+      assertThat(again.await("welcome").getJsonArray("openPrompts").stream()
+          .map(prompt -> ((JsonObject) prompt).getString("id"))).doesNotContain(promptId);
+      again.ballot("away", promptId, "true");
+      JsonObject ack = again.ack("away");
+      // closed / lost while the node still follows the room and the prompt; unknown once it has let the room go.
+      assertThat(ack.getString("status") + "/" + ack.getString("reason"))
+          .isIn("closed/lost", "rejected/unknown_prompt");
+    } finally {
+      redis.close();
+      node.stopAfter(clients);
+    }
+  }
+
   /** Every key of the prompt goes, as on a replica that never received it. */
   private static void lose(RedisProbe redis, String promptId) {
     redis.delete(RedisKeys.prompt(promptId), RedisKeys.counts(promptId), RedisKeys.voters(promptId),

@@ -21,8 +21,15 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -337,6 +344,61 @@ class TeachApiTest {
     Http.Reply cleared = one.post("/api/detector/examples", staff, body.copy().put("verdictId", "v-" + promptId));
     assertThat(cleared.status()).isEqualTo(409);
     assertThat(cleared.body().getJsonObject("error").getString("message")).contains("NOT_FALSE");
+  }
+
+  /**
+   * A NUL character or a lone surrogate, sent as JSON escapes, is refused in words (400 with the error JSON), not
+   * taken to Postgres, which cannot store it, and answered 503. A lone surrogate is refused in any body's text.
+   */
+  @Test
+  void aNulOrALoneSurrogateInTheTextIsABadRequest() {
+    for (String escaped : List.of("\\u0000", "\\ud800", "\\udfff", "\\ud83d\\u0041")) {
+      String raw = "{\"sheet\":\"medical_claim\",\"text\":\"这茶能降血糖" + escaped + "教学样例五\"}";
+      Http.Reply refused = one.send("POST", "/api/detector/examples", staff, raw);
+      assertThat(refused.status()).as(raw).isEqualTo(400);
+      assertThat(refused.errorCode()).isEqualTo("bad_request");
+      assertThat(refused.body().getJsonObject("error").getString("message")).as(raw).contains("text");
+    }
+    Http.Reply pair = one.send("POST", "/api/detector/examples", staff,
+        "{\"sheet\":\"medical_claim\",\"text\":\"这茶能降血糖\\ud83d\\udd25教学样例五\"}");
+    assertThat(pair.status()).as("an escaped surrogate pair is one character").isEqualTo(201);
+    Http.Reply title = one.send("POST", "/api/rooms", staff, "{\"roomId\":\"teach-surrogate\",\"streamerId\":\"s-1\","
+        + "\"merchantId\":\"m-1\",\"title\":\"Spring \\udc00 tea\"}");
+    assertThat(title.status()).isEqualTo(400);
+    assertThat(title.body().getJsonObject("error").getString("message")).startsWith("title ");
+  }
+
+  /**
+   * Teaching one sentence to two sheets at once stores it once: the rest are 409, as a contradiction (the other
+   * sheet holds it) or a duplicate (this sheet does).
+   */
+  @Test
+  void oneSentenceTaughtToTwoSheetsAtOnceIsStoredOnce() throws Exception {
+    String sentence = "这款茶喝了能降血压，并发教学样例" + System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(10);
+    try {
+      List<Future<Http.Reply>> replies = new ArrayList<>();
+      CountDownLatch start = new CountDownLatch(1);
+      for (int i = 0; i < 10; i++) {
+        JsonObject body = new JsonObject().put("sheet", i % 2 == 0 ? "allowed" : "medical_claim").put("text", sentence);
+        replies.add(pool.submit(() -> {
+          start.await();
+          return one.post("/api/detector/examples", staff, body);
+        }));
+      }
+      start.countDown();
+      Map<Integer, Integer> statuses = new TreeMap<>();
+      for (Future<Http.Reply> reply : replies) {
+        Http.Reply answer = reply.get(30, TimeUnit.SECONDS);
+        statuses.merge(answer.status(), 1, Integer::sum);
+        if (answer.status() == 409) {
+          assertThat(answer.errorCode()).isEqualTo("conflict");
+        }
+      }
+      assertThat(statuses).isEqualTo(Map.of(201, 1, 409, 9));
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

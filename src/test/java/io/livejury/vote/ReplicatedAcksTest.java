@@ -182,6 +182,68 @@ class ReplicatedAcksTest {
     }
   }
 
+  /**
+   * Ballots taken on while a WAIT blocks the lane are not answered a whole timeout after it returns, and a socket's
+   * ballot on one prompt does not wait for the replicas' answer about its ballot on another: with the replica
+   * frozen, waves of sockets each voting on two prompts at once are every one answered {@code rejected} /
+   * {@code unavailable} within the timeout (1 s) plus 300 ms of when it was sent.
+   */
+  @Test
+  void withTheReplicaFrozenEveryBallotOfABurstIsAnsweredWithinTheTimeout() throws InterruptedException {
+    long timeoutMs = 1_000;
+    int waves = 3;
+    int perWave = 3;
+    try (RedisPair pair = RedisPair.start("burst")) {
+      Vertx clients = Vertx.vertx();
+      TestNode node = TestNode.start(Map.of("LIVEJURY_REDIS_URL", pair.masterUrl(),
+          "LIVEJURY_REDIS_ACK_REPLICAS", "1", "LIVEJURY_REDIS_ACK_TIMEOUT_MS", Long.toString(timeoutMs)));
+      try {
+        Http http = new Http(node.port());
+        String staff = http.token("staff-1", "staff");
+        String roomId = http.createRoom(staff, "streamer-burst");
+        List<TestSocket> viewers = TestSocket.viewers(clients, http, roomId, "voter-burst-", waves * perWave);
+        List<String> prompts = List.of(http.openPrompt(staff, roomId, 60).getString("id"),
+            http.openPrompt(staff, roomId, 60).getString("id"));
+
+        pair.freezeReplica();
+        long[] sent = new long[waves * perWave];
+        // Waves 400 ms apart: each later wave reaches the lane while an earlier wave's WAIT blocks it.
+        for (int wave = 0; wave < waves; wave++) {
+          for (int i = wave * perWave; i < (wave + 1) * perWave; i++) {
+            sent[i] = System.nanoTime();
+            viewers.get(i).ballot("a" + i, prompts.get(0), "false");
+            viewers.get(i).ballot("b" + i, prompts.get(1), "true");
+          }
+          Thread.sleep(400);
+        }
+        for (int i = 0; i < waves * perWave; i++) {
+          for (String ref : List.of("a" + i, "b" + i)) {
+            JsonObject ack = viewers.get(i).ack(ref);
+            assertThat(ack.getString("status")).as(ref).isEqualTo("rejected");
+            assertThat(ack.getString("reason")).as(ref).isEqualTo("unavailable");
+            long tookMs = (ackArrival(viewers.get(i), ref) - sent[i]) / 1_000_000;
+            assertThat(tookMs).as("ms until " + ref + " was answered").isLessThan(timeoutMs + 300);
+          }
+        }
+      } finally {
+        pair.thawReplica();
+        node.stopAfter(clients);
+      }
+    }
+  }
+
+  /** When the ack of {@code ref} arrived, in {@link System#nanoTime()} units. */
+  private static long ackArrival(TestSocket socket, String ref) {
+    List<JsonObject> acks = socket.frames("ack");
+    List<Long> arrivals = socket.arrivals("ack");
+    for (int i = 0; i < acks.size(); i++) {
+      if (ref.equals(acks.get(i).getString("ref"))) {
+        return arrivals.get(i);
+      }
+    }
+    throw new AssertionError("no ack of " + ref);
+  }
+
   /** How many WAITs the node sent, from its /metrics. */
   private static long waits(String metrics) {
     Matcher count = Pattern.compile("(?m)^livejury_redis_call_seconds_count\\{command=\"wait\"[^}]*} (\\S+)$")
