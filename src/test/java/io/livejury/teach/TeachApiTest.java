@@ -192,6 +192,9 @@ class TeachApiTest {
     assertThat(second.node().sheetReports()).as("the model is loaded on the second node").isNotEmpty();
     assertThat(judge(second, claim).category()).as("missed before: %s", judge(second, claim)).isNull();
     assertThat(judge(second, paraphrase).category()).as("paraphrase missed before").isNull();
+    // Examples the other tests taught reach node two by its own reload: count from there once it has them all.
+    int inForce = one.get("/api/detector/examples?sheet=medical_claim", staff).body().getJsonArray("items").size();
+    awaitTaught(two, "medical_claim", inForce, "node two holds every medical_claim example taught so far");
     JsonObject beforeReport = medicalClaim(two);
 
     // Staff opened the prompt (no lexicon rule heard it), the audience found it false, staff confirm.
