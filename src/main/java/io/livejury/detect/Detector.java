@@ -76,8 +76,9 @@ public final class Detector {
     Set<String> matched = new LinkedHashSet<>();
     boolean guarded = true;
     for (AhoCorasick.Match<Entry> match : matches) {
-      if (match.payload().role() == Role.TERM && exceptions.stream()
-          .noneMatch(e -> e.start() <= match.start() && e.end() >= match.end())
+      // An exception that is a denial ("不能降血糖") inside a rhetorical question ("谁说喝茶不能降血糖") affirms.
+      if (match.payload().role() == Role.TERM && (negations.rhetorical(text, match.start()) || exceptions.stream()
+          .noneMatch(e -> e.start() <= match.start() && e.end() >= match.end()))
           && !negations.denies(text, match.start())) {
         matched.add(match.payload().term());
         guarded &= negations.governs(text, match.start(), match.end());

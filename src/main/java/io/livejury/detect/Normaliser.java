@@ -41,7 +41,9 @@ import java.util.Set;
  *   <li>Chinese numerals that are quantities or multi-character numbers become digits (最后三单 → 最后3单,
  *       三百九十九 → 399), while 一下, 第一, 一样 stay words;</li>
  *   <li>evasion spellings are replaced by what they stand for (加薇信 → 加微信, 想要的v我 → 想要的加微信); a Latin
- *       variant matches whole Latin tokens only unless its row says {@code anywhere} (tnb, in TNBhuanzhe).</li>
+ *       variant matches whole Latin tokens only unless its row says {@code anywhere} (tnb, in TNBhuanzhe), and even then
+ *       not beside a digit (TNB2024 is a code); a row whose variant the text already reads as its replacement keeps
+ *       that text as it is (加威士忌 stays whisky).</li>
  * </ol>
  * The numeral, separator and invisible-character tables are the resource {@code detect/normaliser.tsv}; the evasion table is the
  * resource {@code detect/evasions.tsv} or a file of the same format; both formats are described at the top of
@@ -511,13 +513,28 @@ public final class Normaliser {
     for (AhoCorasick.Match<Evasion> match : matches) {
       Evasion evasion = match.payload();
       if (match.start() < copied || (!evasion.anywhere() && !onBoundaries(text, match.start(), match.end()))
-          || text.startsWith(evasion.replacement(), match.start())) {
+          || (evasion.anywhere() && touchesDigit(text, match.start(), match.end()))) {
+        continue;
+      }
+      if (text.startsWith(evasion.replacement(), match.start())) {
+        // Already what it stands for (主页有微信), or a row that keeps an ordinary word as written (加威士忌): it
+        // stays, and no shorter variant at the same place (加威) rewrites it.
+        out.append(text, copied, match.end());
+        copied = match.end();
         continue;
       }
       out.append(text, copied, match.start()).append(evasion.replacement());
       copied = match.end();
     }
     return out.append(text, copied, text.length()).toString();
+  }
+
+  /**
+   * Whether a digit touches either end of {@code [start, end)}: an {@code anywhere} variant inside letters and digits
+   * (TNB2024) is a code, not the word it would spell.
+   */
+  private static boolean touchesDigit(String text, int start, int end) {
+    return (start > 0 && isDigit(text.charAt(start - 1))) || (end < text.length() && isDigit(text.charAt(end)));
   }
 
   private static boolean onBoundaries(String text, int start, int end) {
@@ -536,15 +553,18 @@ public final class Normaliser {
       }
       String[] fields = lines[n].strip().split("\t");
       boolean anywhere = fields.length == 3 && fields[2].strip().equals("anywhere");
-      if ((fields.length != 2 && !anywhere) || fields[0].isBlank() || fields[1].isBlank()) {
+      // 'keep': an ordinary word a shorter variant would eat, written on both sides (加威士忌); only such a row may
+      // normalise to its own replacement, so a mistyped row still fails loudly.
+      boolean keep = fields.length == 3 && fields[2].strip().equals("keep");
+      if ((fields.length != 2 && !anywhere && !keep) || fields[0].isBlank() || fields[1].isBlank()) {
         throw new IllegalArgumentException("evasion table " + source + " line " + (n + 1)
-            + ": expected 'variant<TAB>replacement' or 'variant<TAB>replacement<TAB>anywhere'");
+            + ": expected 'variant<TAB>replacement' or 'variant<TAB>replacement<TAB>anywhere|keep'");
       }
       String variant = plain(fields[0].strip());
       String replacement = plain(fields[1].strip());
-      if (variant.isEmpty() || variant.equals(replacement)) {
+      if (variant.isEmpty() || (variant.equals(replacement) != keep)) {
         throw new IllegalArgumentException("evasion table " + source + " line " + (n + 1)
-            + ": the variant normalises to nothing or to its own replacement");
+            + ": the variant normalises to nothing, or to its own replacement without 'keep' (or differs from it with)");
       }
       rows.add(new Evasion(variant, replacement, anywhere));
     }

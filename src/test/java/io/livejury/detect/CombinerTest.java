@@ -44,8 +44,45 @@ class CombinerTest {
     String text = "我们的桑叶茶只是食品，不能代替药物治疗糖尿病";
     assertThat(hits(text)).as("the lexicon alone fires").isNotEmpty();
     Combiner.Outcome outcome = combine(text, allowed("保健食品不是药物，不能代替药物治疗疾病"));
-    assertThat(outcome.detections()).isEmpty();
-    assertThat(outcome.suppressed()).extracting(hit -> hit.rule().id()).containsExactly("medical.food");
+    assertThat(outcome.detections()).as("a governed critical claim never vanishes: staff still see it")
+        .extracting(Combiner.Detection::severity).containsExactly(Rule.WARN);
+    Combiner.Outcome best = combine("这款茶是最好喝的", allowed("这是我们店里卖得最好的一款"));
+    assertThat(best.detections()).as("a warn rule's hit is silenced").isEmpty();
+    assertThat(best.suppressed()).extracting(hit -> hit.rule().category()).containsExactly("extreme_words");
+  }
+
+  @Test
+  void aCautionOrDenialWordCountsOnlyInItsPhrase() {
+    // Ordinary phrases that merely contain a caution or denial word, a doctor as the claim's authority, a hedge
+    // whose reach ends at 但是, a denial denied again, a rhetorical question, and a joke word that is no direct
+    // object of a cure verb: each is the claim it sounds like.
+    for (String text : List.of("不得不说喝茶治疗糖尿病效果特别好", "效果不可思议喝茶治疗糖尿病一个月见效",
+        "千万不要再花冤枉钱喝茶治好糖尿病", "不要再打胰岛素了喝我家茶治好糖尿病", "严禁外传的秘方茶专治糖尿病",
+        "私信咨询专治糖尿病的好茶", "不说别的喝茶治疗糖尿病一绝", "喝这茶避免打针吃药治好糖尿病",
+        "医生都惊呆了喝我家的茶治好了糖尿病", "医院治不好的糖尿病喝我家茶三个月治好了",
+        "我不敢说百分百但是糖尿病喝了这茶都能治好", "不能说包治百病但是这茶治疗糖尿病绝对有效",
+        "喝了这茶怎么可能不降血糖", "谁说喝茶不能降血糖", "这款茶降血糖嘴馋也不怕", "这款茶降血糖快剁手",
+        "喝我家的茶治糖尿病不用纠结", "喝茶降血压不再emo", "三甲医院医生推荐的茶治疗糖尿病", "效果没说的喝茶治好糖尿病")) {
+      assertThat(hits(text)).as(text).filteredOn(hit -> hit.rule().id().equals("medical.food"))
+          .singleElement().satisfies(hit -> assertThat(hit.guarded()).as(text).isFalse());
+    }
+    for (String text : List.of("有病请去医院治疗，这款茶只是饮料", "这茶治好了我的拖延症", "我从没说过这茶能治病",
+        "这款茶很好喝，生病了请看医生治疗")) {
+      assertThat(hits(text)).as(text).allSatisfy(hit -> assertThat(hit.guarded()).as(text).isTrue());
+    }
+  }
+
+  @Test
+  void moodWordsDrugAdviceAndLookAlikesAreNoMedicalClaim() {
+    for (String text : List.of("这杯茶的香气很疗愈", "这款茶喝起来很疗愈，适合下午", "这款茶的包装设计很治愈",
+        "降血压的药和茶不要一起吃", "降血糖的药千万别停，茶只是饮料", "我妈得了糖尿病一直在治疗，她平时喝茶当水",
+        "This tea heals my soul on rainy days", "Our tea treats are on sale today")) {
+      assertThat(hits(text)).as(text).noneMatch(hit -> hit.rule().category().equals("medical_claim"));
+    }
+    for (String text : List.of("这款茶加威士忌特别好喝", "这款茶加企鹅图案的包装")) {
+      assertThat(hits(text)).as(text).noneMatch(hit -> hit.rule().category().equals("off_platform"));
+    }
+    assertThat(NORMALISER.normalise("TNB2024")).isEqualTo("tnb2024");
   }
 
   @Test

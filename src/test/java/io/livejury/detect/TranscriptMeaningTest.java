@@ -263,4 +263,57 @@ class TranscriptMeaningTest {
       });
     }
   }
+
+  /** The medical warning's severity of {@code reply}, or "none". */
+  private static String medical(JsonObject reply) {
+    return warnings(reply).stream().filter(w -> "medical_claim".equals(w.getString("category")))
+        .map(w -> w.getString("severity")).findFirst().orElse("none");
+  }
+
+  @Test
+  void aWordThatOnlyLooksLikeACautionOrADebunkDoesNotSilenceTheClaim() {
+    // A caution or denial word inside an ordinary phrase, a doctor as the claim's authority, a hedge that ends at
+    // 但是, a double negative, a rhetorical question, a joke word that is not the cure's object, the order to stop
+    // insulin, evasion spellings, and debunk cues that affirm: each is the claim, critical, and opens the vote.
+    List<String> claims = List.of("不得不说喝茶治疗糖尿病效果特别好", "效果不可思议喝茶治疗糖尿病一个月见效",
+        "千万不要再花冤枉钱喝茶治好糖尿病", "不要再打胰岛素了喝我家茶治好糖尿病", "严禁外传的秘方茶专治糖尿病",
+        "私信咨询专治糖尿病的好茶", "不说别的喝茶治疗糖尿病一绝", "喝这茶避免打针吃药治好糖尿病",
+        "医生都惊呆了喝我家的茶治好了糖尿病", "医院治不好的糖尿病喝我家茶三个月治好了",
+        "我不敢说百分百但是糖尿病喝了这茶都能治好", "不能说包治百病但是这茶治疗糖尿病绝对有效",
+        "喝了这茶怎么可能不降血糖", "谁说喝茶不能降血糖", "这款茶降血糖嘴馋也不怕", "这款茶降血糖快剁手",
+        "喝我家的茶治糖尿病不用纠结", "喝茶降血压不再emo", "三甲医院医生推荐的茶治疗糖尿病", "效果没说的喝茶治好糖尿病",
+        "这款茶能治疗糖尿病，要是骗人我退十倍钱", "这款茶能治疗糖尿病，这不是一个谣言",
+        "这款茶能治糖尿病吗？不是能，是一定能", "谁说是骗局？这茶就是能治糖尿病", "骗人是小狗，这茶真能治糖尿病",
+        "有人说喝这茶治好了糖尿病", "这款茶能jiang血糖", "这款茶能zhi疗糖尿病", "这款茶能治+疗糖尿病",
+        "这款茶能治：疗糖尿病", "这款茶能治疔糖尿病");
+    List<String> wrong = new ArrayList<>();
+    for (String text : claims) {
+      JsonObject reply = say(text);
+      boolean held = warnings(reply).stream().anyMatch(w -> w.containsKey("vote"));
+      if (!"critical".equals(medical(reply)) || held || reply.getJsonArray("prompts").size() != 1) {
+        wrong.add(text + " → " + reply.getJsonArray("warnings").encode() + ", prompts: "
+            + reply.getJsonArray("prompts").size());
+      }
+    }
+    assertThat(wrong).as("claims not put to the vote").isEmpty();
+  }
+
+  @Test
+  void moodWordsDrugAdviceAndLookAlikesOpenNoVote() {
+    List<String> legal = List.of("这杯茶的香气很疗愈", "这款茶喝起来很疗愈，适合下午", "这款茶的包装设计很治愈",
+        "降血压的药和茶不要一起吃", "降血糖的药千万别停，茶只是饮料", "我妈得了糖尿病一直在治疗，她平时喝茶当水",
+        "This tea heals my soul on rainy days", "Our tea treats are on sale today", "这款茶加威士忌特别好喝",
+        "这款茶加企鹅图案的包装很可爱", "这款茶的批号是TNB2024");
+    List<String> wrong = new ArrayList<>();
+    for (String text : legal) {
+      JsonObject reply = say(text);
+      boolean critical = warnings(reply).stream().anyMatch(w -> "critical".equals(w.getString("severity")));
+      boolean heard = warnings(reply).stream().anyMatch(w -> "medical_claim".equals(w.getString("category"))
+          && !"model".equals(w.getString("stage")) || "off_platform".equals(w.getString("category")));
+      if (critical || heard || !reply.getJsonArray("prompts").isEmpty()) {
+        wrong.add(text + " → " + reply.getJsonArray("warnings").encode());
+      }
+    }
+    assertThat(wrong).as("legal sentences the lexicon hears as claims, or critical, or put to a vote").isEmpty();
+  }
 }
