@@ -14,9 +14,8 @@ import java.util.List;
  * whatever the model makes of it. Then, per category:
  * <ol>
  *   <li>the model found the segment closest to an <em>allowed</em> sentence (a disclaimer, a caution, a legal
- *       use of "best"): lexicon hits in categories the model did not flag as well are suppressed, but for a
- *       critical hit: governed, it stays as {@code warn} (no vote, yet staff still see it, in case the caution was
- *       misread); an ungoverned critical hit stands with its severity, {@code stage} lexicon,
+ *       use of "best"): lexicon hits in categories the model did not flag as well are suppressed — a critical
+ *       hit only when it is governed; an ungoverned critical hit stands with its severity, {@code stage} lexicon,
  *       since the model hears negation poorly and a claim next to a disclaimer, or one an allowed example merely
  *       resembles, was silenced outright;</li>
  *   <li>lexicon and model agree on the category — the model's category, or the category its nearest violation
@@ -125,12 +124,11 @@ public final class Combiner {
       if (category.equals(flagged) || (!verdict.allowed() && category.equals(verdict.sounds()))) {
         detections.add(fromLexicon(hit, severity(hit), BOTH, nearest));
         agreed = true;
-      } else if (verdict.allowed() && !Rule.CRITICAL.equals(hit.rule().severity())) {
+      } else if (verdict.allowed() && (hit.guarded() || !Rule.CRITICAL.equals(hit.rule().severity()))) {
+        // A disclaimer the law requires must not warn its streamer every time it is said: a governed hit the model
+        // also hears as legal is silent. Misread cautions are kept out by the phrases that only look like one
+        // (negations.tsv, kind "ordinary"), not by warning on every disclaimer.
         suppressed.add(hit);
-      } else if (verdict.allowed() && hit.guarded()) {
-        // A governed critical claim next to a legal-sounding sentence opens no vote, yet never vanishes: a caution
-        // word misread ("三甲医院医生推荐的茶治疗糖尿病") must still reach the streamer and staff.
-        detections.add(fromLexicon(hit, capped(hit.rule().severity()), LEXICON, nearest));
       } else if (verdict.allowed()) {
         // Allowed, yet nothing in the claim's own clause denies or cautions: the claim stands as the rule says.
         detections.add(fromLexicon(hit, hit.rule().severity(), LEXICON, nearest));

@@ -111,13 +111,11 @@ class DetectionExamplesTest {
 
   @Test
   void anAllowedClauseSilencesOnlyItsOwnClausesHits() {
-    // The disclaimer's 治疗 is held to a warning by its clause's allowed verdict; the claim after it is not.
+    // The disclaimer's 治疗 is silenced by its clause's allowed verdict; the claim after it is not.
     List<Combiner.Detection> both = detect("喝茶不能治病，身体不舒服要去医院治疗，不过我们家这款茶喝一个月就能治疗糖尿病，"
         + "家人们放心买");
     assertThat(both).extracting(Combiner.Detection::category).containsExactly("medical_claim");
-    // A governed critical hit never vanishes (a caution word may be misread): it stays a warning, never critical.
-    assertThat(detect("喝茶不能治病，身体不舒服要去医院治疗")).as("the disclaimer alone")
-        .extracting(Combiner.Detection::severity).containsOnly(Rule.WARN);
+    assertThat(detect("喝茶不能治病，身体不舒服要去医院治疗")).as("the disclaimer alone").isEmpty();
   }
 
   @Test
