@@ -53,16 +53,26 @@ start_livejury() {
   start_node "$LIVEJURY_LOG"
   LIVEJURY_URL=$NODE_URL
   LIVEJURY_PID=$NODE_PID
+  LIVEJURY_SERVER_PIDS=$(server_pids | paste -sd, -)
   [ -z "${NODE_CPUS:-}" ] || move_servers_to "${LOADGEN_CPUS:?set LOADGEN_CPUS beside NODE_CPUS}"
+}
+
+# The process ids of the embedded Redis and Postgres the first node started, a line each (none when it was given
+# servers of its own).
+server_pids() {
+  local port pid
+  for port in $(grep -o 'Embedded \(Redis\|Postgres\) on port [0-9]*' "$LIVEJURY_LOG" | grep -o '[0-9]*$'); do
+    pid=$(ss -Hltnp "sport = :$port" | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)
+    [ -n "$pid" ] || { echo "no process listens on port $port" >&2; return 1; }
+    echo "$pid"
+  done
 }
 
 # The embedded Redis and Postgres start as children of the first node and inherit its cores: move every
 # thread of theirs (Postgres forks a process per connection, so its children too) to the given cores.
 move_servers_to() {
-  local cpus=$1 port pid
-  for port in $(grep -o 'Embedded \(Redis\|Postgres\) on port [0-9]*' "$LIVEJURY_LOG" | grep -o '[0-9]*$'); do
-    pid=$(ss -Hltnp "sport = :$port" | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)
-    [ -n "$pid" ] || { echo "no process listens on port $port"; return 1; }
+  local cpus=$1 pid p
+  for pid in $(server_pids); do
     for p in "$pid" $(pgrep -P "$pid"); do taskset -a -pc "$cpus" "$p" >/dev/null; done
   done
   echo "embedded Redis and Postgres moved to cores $cpus, nodes on cores $NODE_CPUS"

@@ -134,6 +134,10 @@ UPDATE verdicts SET jurors_scored = $2 WHERE id = $1;
 -- name: GET_JUROR
 SELECT * FROM jurors WHERE user_id = $1;
 
+-- name: GET_JURORS
+-- The records of many jurors at once (a text array): the weights of the sockets that joined in one event-loop turn.
+SELECT * FROM jurors WHERE user_id = ANY($1);
+
 -- name: COUNT_ROOM_CONDEMNED
 -- The room's condemned verdicts since a time: one factor of a queue item's risk.
 SELECT count(*) AS condemned FROM verdicts

@@ -203,7 +203,7 @@ public final class LiveJury {
         settings.reportCooldownSeconds(), settings.reportThreshold(), settings.reportWindowSeconds(),
         settings.promptSeconds(), settings.reportTextsKept(), settings.jury().presenceSeconds(),
         settings.jury().minAccountDays()), queue);
-    JurorStore jurors = new JurorStore(pg, settings.reputation());
+    JurorStore jurors = new JurorStore(vertx, pg, settings.reputation());
     SocketServices sockets = new SocketServices(settings, registry, prompts, ballots, reports,
         new UserSockets(settings.socketPolicy().perUser()), metrics, presence, jurors, lostPrompts);
     Outbox outbox = new Outbox(pg, events, Math.max(1, settings.penaltyReclaimEveryMs() / 1000),

@@ -2,7 +2,10 @@ package io.livejury.jury;
 
 import io.livejury.common.Sql;
 import io.livejury.model.PromptKind;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -11,7 +14,10 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,41 +25,92 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * staff see of a juror, and the scoring of calibration answers and of staff decisions, each inside the transaction
  * of the write that causes it. Scores are computed from the verdict's counted ballots (the {@code ballots} table),
  * so a juror is scored for exactly the ballot that was counted.
+ *
+ * <p>Weights are read in batches: every weight asked for within one event-loop turn (the handshakes of a join
+ * burst arrive many to a turn) goes to Postgres as one query of up to {@value #MOST_PER_READ} users, so ten
+ * thousand viewers joining at once cost tens of queries, not ten thousand.
  */
 public final class JurorStore implements Reputation {
 
   private static final Logger LOG = LoggerFactory.getLogger(JurorStore.class);
   private static final double NEUTRAL = 1.0;
+  /** Users per batched read: a bound on one query's parameter array and on the rows it returns. */
+  static final int MOST_PER_READ = 500;
 
+  private final Vertx vertx;
   private final Pool pg;
   private final ReputationRule rule;
   /** Set while reads fail, so an outage logs one line, not one per joining socket. */
   private final AtomicBoolean failing = new AtomicBoolean();
+  /** Weights asked for since the last batched read left, by user; guarded by itself (both event loops ask). */
+  private final Map<String, List<Asker>> waiting = new HashMap<>();
+  private boolean readScheduled;
 
-  public JurorStore(Pool pg, ReputationRule rule) {
+  /** One ask for a weight, answered on the context that asked, as if the asker had read it itself. */
+  private record Asker(Context context, Promise<Double> promise) {
+  }
+
+  public JurorStore(Vertx vertx, Pool pg, ReputationRule rule) {
+    this.vertx = vertx;
     this.pg = pg;
     this.rule = rule;
   }
 
   /**
-   * One primary-key read. A juror with no record weighs 1; so does every juror while Postgres cannot be read (one
-   * warning per outage): reputation refines a jury, and its store being down must never stop anyone voting.
+   * Read with the other weights asked for in this event-loop turn. A juror with no record weighs 1; so does every
+   * juror while Postgres cannot be read (one warning per outage): reputation refines a jury, and its store being
+   * down must never stop anyone voting.
    */
   @Override
   public Future<Double> weight(String userId) {
-    return record(userId)
-        .map(found -> {
-          if (failing.compareAndSet(true, false)) {
-            LOG.info("Juror records readable again; ballots weigh by reputation");
-          }
-          return rule.weight(found.right(), found.wrong());
-        })
-        .otherwise(err -> {
-          if (failing.compareAndSet(false, true)) {
-            LOG.warn("Juror records unreadable ({}); ballots weigh 1 until they are back", err.getMessage());
-          }
-          return NEUTRAL;
-        });
+    Context context = vertx.getOrCreateContext();
+    Promise<Double> promise = Promise.promise();
+    boolean schedule;
+    synchronized (waiting) {
+      waiting.computeIfAbsent(userId, id -> new ArrayList<>(1)).add(new Asker(context, promise));
+      schedule = !readScheduled;
+      readScheduled = true;
+    }
+    if (schedule) {
+      // Runs after the I/O this turn is handling: every handshake read in it has asked by then.
+      context.runOnContext(v -> readWaiting());
+    }
+    return promise.future();
+  }
+
+  private void readWaiting() {
+    Map<String, List<Asker>> batch;
+    synchronized (waiting) {
+      batch = new HashMap<>(waiting);
+      waiting.clear();
+      readScheduled = false;
+    }
+    List<String> users = new ArrayList<>(batch.keySet());
+    for (int from = 0; from < users.size(); from += MOST_PER_READ) {
+      List<String> part = users.subList(from, Math.min(users.size(), from + MOST_PER_READ));
+      pg.preparedQuery(Sql.GET_JURORS.text()).execute(Tuple.of(part.toArray(String[]::new)))
+          .onComplete(read -> {
+            Map<String, Double> weights = new HashMap<>();
+            if (read.succeeded()) {
+              if (failing.compareAndSet(true, false)) {
+                LOG.info("Juror records readable again; ballots weigh by reputation");
+              }
+              for (Row row : read.result()) {
+                JurorRecord found = record(row);
+                weights.put(found.userId(), rule.weight(found.right(), found.wrong()));
+              }
+            } else if (failing.compareAndSet(false, true)) {
+              LOG.warn("Juror records unreadable ({}); ballots weigh 1 until they are back",
+                  read.cause().getMessage());
+            }
+            for (String user : part) {
+              double weight = weights.getOrDefault(user, NEUTRAL);
+              for (Asker asker : batch.get(user)) {
+                asker.context().runOnContext(v -> asker.promise().complete(weight));
+              }
+            }
+          });
+    }
   }
 
   /** The juror's record; zeros for a user with none. Fails when Postgres cannot be read. */

@@ -49,13 +49,15 @@ public final class JuryCost {
 
   /** One load run's figures. */
   record Run(String measure, String config, int repeat, boolean correct, int problems, String firstProblem,
-      double ballotsPerSecond, double fanOutP99Ms, double fanOutNodeCpuMs, JsonObject jury, JsonArray rounds) {
+      double ballotsPerSecond, double fanOutP99Ms, double fanOutNodeCpuMs, double nodeCpuUsPerVoter,
+      double serverCpuUsPerVoter, JsonObject jury, JsonArray rounds) {
 
     JsonObject toJson() {
       return new JsonObject().put("measure", measure).put("config", config).put("repeat", repeat)
           .put("correct", correct).put("problems", problems).put("firstProblem", firstProblem)
           .put("ballotsPerSecond", orNull(ballotsPerSecond)).put("fanOutP99Ms", orNull(fanOutP99Ms))
-          .put("fanOutNodeCpuMs", orNull(fanOutNodeCpuMs)).put("jury", jury)
+          .put("fanOutNodeCpuMs", orNull(fanOutNodeCpuMs)).put("nodeCpuUsPerVoter", orNull(nodeCpuUsPerVoter))
+          .put("serverCpuUsPerVoter", orNull(serverCpuUsPerVoter)).put("jury", jury)
           .put("everyRound", rounds);
     }
   }
@@ -98,6 +100,8 @@ public final class JuryCost {
     Map<String, Double> ballots = new HashMap<>();
     Map<String, Double> fanOut = new HashMap<>();
     Map<String, Double> fanOutCpu = new HashMap<>();
+    Map<String, Double> nodeCpu = new HashMap<>();
+    Map<String, Double> serverCpu = new HashMap<>();
     for (String config : CONFIGS) {
       List<Double> b = runs.stream().filter(r -> r.config().equals(config) && r.measure().equals(ballotsMeasure))
           .map(Run::ballotsPerSecond).toList();
@@ -108,16 +112,26 @@ public final class JuryCost {
       if (b.isEmpty() && f.isEmpty()) {
         continue;
       }
+      List<Double> n = runs.stream().filter(r -> r.config().equals(config) && r.measure().equals(ballotsMeasure))
+          .map(Run::nodeCpuUsPerVoter).filter(v -> !Double.isNaN(v)).toList();
+      List<Double> sv = runs.stream().filter(r -> r.config().equals(config) && r.measure().equals(ballotsMeasure))
+          .map(Run::serverCpuUsPerVoter).filter(v -> !Double.isNaN(v)).toList();
       ballots.put(config, median(b));
       fanOut.put(config, median(f));
       fanOutCpu.put(config, median(c));
+      nodeCpu.put(config, median(n));
+      serverCpu.put(config, median(sv));
       configs.put(config, new JsonObject().put("env", a.getOrDefault("env." + config, ""))
           .put("ballotsPerSecond", new JsonObject().put("median", orNull(median(b))).put("runs", new JsonArray(b))
               .put("spread", orNull(round(spread(b), 3))))
           .put("fanOutP99Ms", new JsonObject().put("median", orNull(median(f))).put("runs", new JsonArray(f))
               .put("spread", orNull(round(spread(f), 3))))
           .put("fanOutNodeCpuMs", new JsonObject().put("median", orNull(median(c))).put("runs", new JsonArray(c))
-              .put("spread", orNull(round(spread(c), 3)))));
+              .put("spread", orNull(round(spread(c), 3))))
+          .put("nodeCpuUsPerVoter", new JsonObject().put("median", orNull(median(n))).put("runs", new JsonArray(n))
+              .put("spread", orNull(round(spread(n), 3))))
+          .put("serverCpuUsPerVoter", new JsonObject().put("median", orNull(median(sv))).put("runs", new JsonArray(sv))
+              .put("spread", orNull(round(spread(sv), 3)))));
     }
 
     JsonObject ratios = new JsonObject();
@@ -134,7 +148,9 @@ public final class JuryCost {
       ratios.put(config, new JsonObject()
           .put("ballotsPerSecond", orNull(round(ballotRatio, 3))).put("ballotsWithinBudget", ballotsOk)
           .put("fanOutP99", orNull(round(fanOutRatio, 3))).put("fanOutWithinBudget", fanOutOk)
-          .put("fanOutNodeCpu", orNull(round(ratio(fanOutCpu.get(config), fanOutCpu.get("off")), 3))));
+          .put("fanOutNodeCpu", orNull(round(ratio(fanOutCpu.get(config), fanOutCpu.get("off")), 3)))
+          .put("nodeCpuPerVoter", orNull(round(ratio(nodeCpu.get(config), nodeCpu.get("off")), 3)))
+          .put("serverCpuPerVoter", orNull(round(ratio(serverCpu.get(config), serverCpu.get("off")), 3))));
       if (!ballotsOk) {
         overBudget.add(String.format(Locale.ROOT, "%s: ballots/s %.1f %% of off (budget: at least %.0f %%)",
             config, 100 * ballotRatio, 100 * (1 - budget)));
@@ -208,15 +224,22 @@ public final class JuryCost {
     double ballots = median(warm.stream().map(r -> r.getLong("acceptedPerSecond", 0L).doubleValue()).toList());
     double fanOut = median(warm.stream().map(r -> r.getJsonObject("fanOut").getDouble("p99Ms", 0.0)).toList());
     double fanOutCpu = median(warm.stream().map(r -> r.getDouble("fanOutNodeCpuMs")).filter(v -> v != null).toList());
+    // µs per voter-round: the round's CPU over every socket of the run (each gets the prompt, a tally, the verdict).
+    int sockets = report.getInteger("sockets", 0);
+    double nodeCpu = median(warm.stream().map(r -> r.getDouble("nodeCpuMs")).filter(v -> v != null && sockets > 0)
+        .map(ms -> ms * 1000 / sockets).toList());
+    double serverCpu = median(warm.stream().map(r -> r.getDouble("serverCpuMs")).filter(v -> v != null && sockets > 0)
+        .map(ms -> ms * 1000 / sockets).toList());
     JsonArray problems = report.getJsonArray("problems", new JsonArray());
     JsonArray slim = new JsonArray(rounds.stream().map(o -> (JsonObject) o).map(r -> new JsonObject()
         .put("round", r.getInteger("round")).put("acceptedPerSecond", r.getLong("acceptedPerSecond"))
         .put("fanOutP99Ms", r.getJsonObject("fanOut").getDouble("p99Ms"))
         .put("fanOutNodeCpuMs", r.getDouble("fanOutNodeCpuMs"))
+        .put("nodeCpuMs", r.getDouble("nodeCpuMs")).put("serverCpuMs", r.getDouble("serverCpuMs"))
         .put("ackP99Ms", r.getJsonObject("ack").getDouble("p99Ms")).put("correct", r.getBoolean("correct"))).toList());
     return new Run(measure, config, repeat, report.getBoolean("correct", false), problems.size(),
-        problems.isEmpty() ? null : problems.getString(0), ballots, fanOut, fanOutCpu, report.getJsonObject("jury"),
-        slim);
+        problems.isEmpty() ? null : problems.getString(0), ballots, fanOut, fanOutCpu, nodeCpu, serverCpu,
+        report.getJsonObject("jury"), slim);
   }
 
   private static String markdown(JsonObject report, List<Run> runs, boolean quick, Map<String, String> a) {
@@ -259,9 +282,13 @@ public final class JuryCost {
               + "`NODE_CPUS=0 LOADGEN_CPUS=1`.\n");
     }
     md.append("\nNode CPU per fan-out: the nodes' CPU time from posting the prompts until every socket had one "
-        + "(median of warm rounds and runs; not budgeted, it tells the nodes' share of the p99 from the generator's).\n");
-    md.append("\n| configuration | ballots/s vs off | fan-out p99 vs off | node CPU per fan-out vs off |\n"
-        + "| --- | ---: | ---: | ---: |\n");
+        + "(median of warm rounds and runs; not budgeted, it tells the nodes' share of the p99 from the generator's). "
+        + "CPU per voter-round: the CPU time of the nodes, and of Redis and Postgres, over a whole ballots round "
+        + "(prompt, ballots, tallies, close, verdict, penalty row) over the sockets; CPU time counts what the rules "
+        + "cost whatever the generator's speed, which the ballots/s ratio cannot separate on a shared machine.\n");
+    md.append("\n| configuration | ballots/s vs off | fan-out p99 vs off | node CPU per fan-out vs off "
+        + "| node CPU per voter-round vs off | Redis + Postgres CPU per voter-round vs off |\n"
+        + "| --- | ---: | ---: | ---: | ---: | ---: |\n");
     JsonObject ratios = report.getJsonObject("ratiosToOff");
     for (String config : ratios.fieldNames()) {
       JsonObject r = ratios.getJsonObject(config);
@@ -270,18 +297,22 @@ public final class JuryCost {
               r.getBoolean("ballotsWithinBudget")))
           .append(" | ").append(judged(number(r, "fanOutP99"), checked, r.getBoolean("fanOutWithinBudget")))
           .append(" | ").append(judged(number(r, "fanOutNodeCpu"), false, true))
+          .append(" | ").append(judged(number(r, "nodeCpuPerVoter"), false, true))
+          .append(" | ").append(judged(number(r, "serverCpuPerVoter"), false, true))
           .append(" |\n");
     }
     md.append("\nRuns in order (each the median of its warm rounds, or its only round; `ballots/s` counts every first "
         + "ballot answered, so in `draw` about half of them are answered `rejected: not_selected`):\n\n");
-    md.append("| run | correct | ballots/s | fan-out p99 ms | node CPU per fan-out ms | drawn share | excluded | flags |\n"
-        + "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |\n");
+    md.append("| run | correct | ballots/s | fan-out p99 ms | node CPU per fan-out ms | node CPU µs per voter-round "
+        + "| Redis + Postgres CPU µs per voter-round | drawn share | excluded | flags |\n"
+        + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
     for (Run r : runs) {
       JsonObject jury = r.jury();
       md.append("| ").append(r.measure()).append(" ").append(r.config()).append(" #").append(r.repeat()).append(" | ")
           .append(r.correct() ? "yes" : "**no** (" + r.problems() + ")").append(" | ")
           .append(fmt(r.ballotsPerSecond(), 0)).append(" | ").append(fmt(r.fanOutP99Ms(), 1)).append(" | ")
-          .append(fmt(r.fanOutNodeCpuMs(), 1)).append(" | ")
+          .append(fmt(r.fanOutNodeCpuMs(), 1)).append(" | ").append(fmt(r.nodeCpuUsPerVoter(), 1)).append(" | ")
+          .append(fmt(r.serverCpuUsPerVoter(), 1)).append(" | ")
           .append(jury == null || jury.getValue("drawnShareOfVoters") == null ? "—" : jury.getValue("drawnShareOfVoters"))
           .append(" | ").append(jury == null ? "—" : jury.getJsonObject("excluded", new JsonObject()).encode())
           .append(" | ").append(jury == null ? "—" : jury.getJsonObject("flags", new JsonObject()).encode())

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * 28k) and, past one process's descriptor limit, from several processes started as parts of one run.
  * Every room gets a claim prompt at once; each viewer votes the moment it arrives, with a set share voting
  * "false", a share sending a duplicate and a share voting only after the deadline. The lead part reports
- * connect rate, prompt fan-out, ballot ack latency, accepted ballots per second, tally frames per socket per
+ * join rate (sockets open and welcomed per second), prompt fan-out, ballot ack latency, accepted ballots per second, tally frames per socket per
  * second, close → verdict and verdict → penalty row, the sockets each node holds and its live heap per
  * socket, and checks that every verdict's counts equal the ballots its room had accepted: zero lost, zero
  * doubled. Every viewer's token carries the juror claims of an ordinary viewer ({@link Tokens#jurorClaims}), so
@@ -45,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  * ballots start, for the fan-out to finish), jurySize (sent with every prompt: a jury of about that many is
  * drawn from the room's viewers, the others' ballots are answered {@code rejected: not_selected}; 0, the
  * default, sends none),
- * pids (the nodes' process ids, in url order, to measure heap and the nodes' CPU time per fan-out), heap (false:
+ * pids (the nodes' process ids, in url order, to measure heap and the nodes' CPU time per fan-out and per round),
+ * serverPids (the Redis and Postgres processes' ids: their CPU time per round, their child processes included), heap (false:
  * with pids, the CPU time only; each heap probe stops a node for seconds), result (a path without extension: .json and
  * .svg are written), and for a run over several processes part (i/n), run (an id all parts share) and
  * barrier (a directory all parts share).
@@ -57,7 +59,7 @@ public final class LoadTest {
 
   record Options(List<URI> nodes, int sockets, int rooms, int seconds, double falseShare, double duplicateShare,
       double lateShare, int addresses, int rounds, boolean silent, double rate, long paceAfterMs, int jurySize,
-      List<Long> pids, boolean heap, String result, String run, Barrier barrier) {
+      List<Long> pids, List<Long> serverPids, boolean heap, String result, String run, Barrier barrier) {
 
     static Options parse(String[] args) {
       Map<String, String> a = new HashMap<>();
@@ -81,11 +83,17 @@ public final class LoadTest {
           Double.parseDouble(a.getOrDefault("rate", "0")),
           Long.parseLong(a.getOrDefault("paceAfterMs", "2000")),
           Integer.parseInt(a.getOrDefault("jurySize", "0")),
-          a.containsKey("pids") ? Arrays.stream(a.get("pids").split(",")).map(Long::parseLong).toList() : List.of(),
+          pidList(a.get("pids")),
+          pidList(a.get("serverPids")),
           Boolean.parseBoolean(a.getOrDefault("heap", "true")),
           a.get("result"),
           a.getOrDefault("run", Long.toString(System.currentTimeMillis(), 36)),
           parts == 1 ? Barrier.single() : new Barrier(Path.of(a.get("barrier")), Integer.parseInt(part[0]), parts));
+    }
+
+    private static List<Long> pidList(String pids) {
+      return pids == null || pids.isBlank() ? List.of()
+          : Arrays.stream(pids.split(",")).map(String::trim).map(Long::parseLong).toList();
     }
   }
 
@@ -149,6 +157,7 @@ public final class LoadTest {
     barrier.await("rooms", 600);
     long connectStart = System.nanoTime();
     connect();
+    awaitWelcomes();
     barrier.await("connected", 1800);
     double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
     JsonArray nodeFigures = barrier.lead() ? nodeFigures(heapBefore) : null;
@@ -166,6 +175,7 @@ public final class LoadTest {
             .put("jurySize", o.jurySize() > 0 ? o.jurySize() : null);
         everyRound.add(new JsonObject().put("round", round).put("fanOut", report.getJsonObject("fanOut"))
             .put("fanOutNodeCpuMs", report.getValue("fanOutNodeCpuMs"))
+            .put("nodeCpuMs", report.getValue("nodeCpuMs")).put("serverCpuMs", report.getValue("serverCpuMs"))
             .put("ack", report.getJsonObject("ack")).put("acceptedPerSecond", report.getLong("acceptedPerSecond"))
             .put("correct", report.getBoolean("correct")));
         System.out.printf("round %d: fan-out %s | ack %s | correct %s%n", round, report.getJsonObject("fanOut").encode(),
@@ -239,6 +249,22 @@ public final class LoadTest {
     System.out.printf("%sconnected %d sockets%n", prefix(), voters.size());
   }
 
+  /**
+   * Waits until every socket has its welcome, at most 5 minutes: a socket is open before the node has read what it
+   * needs of the viewer (with the jury rules on, a profile from Redis and Postgres), and a round that started
+   * earlier would time the end of the join burst as if it were the fan-out.
+   */
+  private void awaitWelcomes() throws InterruptedException {
+    long giveUpAt = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    long waiting;
+    while ((waiting = voters.stream().filter(v -> v.welcomedAt == 0).count()) > 0 && System.nanoTime() < giveUpAt) {
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    if (waiting > 0) {
+      System.out.printf("%s%d sockets had no welcome after 5 minutes%n", prefix(), waiting);
+    }
+  }
+
   /** Sockets and live heap per node, read once every part has connected. */
   private JsonArray nodeFigures(Map<Long, Long> heapBefore) throws IOException, InterruptedException {
     JsonArray figures = new JsonArray();
@@ -263,8 +289,10 @@ public final class LoadTest {
     Map<String, Long> closesAt = new HashMap<>();
     Map<String, JsonObject> juryOf = new HashMap<>();
     Double fanOutCpuMs = null;
+    long roundCpuBefore = barrier.lead() ? nodesCpuNanos() : -1;
+    long serverCpuBefore = barrier.lead() ? serversCpuNanos() : -1;
     if (barrier.lead()) {
-      long cpuBefore = nodesCpuNanos();
+      long cpuBefore = roundCpuBefore;
       // Every room's prompt goes out at the same moment, as when a platform asks many rooms at once.
       Map<String, CompletableFuture<JsonObject>> opening = new HashMap<>();
       for (String roomId : roomIds) {
@@ -310,8 +338,34 @@ public final class LoadTest {
     for (int part = 1; part < barrier.parts(); part++) {
       outcomes.addAll(Arrays.asList(Json.decode(barrier.get("outcomes-" + round, part), Voter.Outcome[].class)));
     }
-    return LoadReport.of(outcomes, roomIds, promptSentAt, closesAt, juryOf, o.seconds(), penaltyDelays(outcomes))
-        .put("fanOutNodeCpuMs", fanOutCpuMs);
+    Map<String, Duration> penaltyDelays = penaltyDelays(outcomes);
+    // Over the whole round, penalty rows included: what one voter-round costs the nodes and the stores.
+    Double nodeCpuMs = roundCpuBefore < 0 || barrier.parts() > 1 ? null : (nodesCpuNanos() - roundCpuBefore) / 1e6;
+    Double serverCpuMs = serverCpuBefore < 0 ? null : (serversCpuNanos() - serverCpuBefore) / 1e6;
+    return LoadReport.of(outcomes, roomIds, promptSentAt, closesAt, juryOf, o.seconds(), penaltyDelays)
+        .put("fanOutNodeCpuMs", fanOutCpuMs).put("nodeCpuMs", nodeCpuMs).put("serverCpuMs", serverCpuMs);
+  }
+
+  /**
+   * The CPU time of the Redis and Postgres processes so far (ns), their children included (Postgres serves each
+   * connection from a child process); -1 when their ids are not known.
+   */
+  private long serversCpuNanos() throws IOException {
+    if (o.serverPids().isEmpty()) {
+      return -1;
+    }
+    long sum = 0;
+    for (long pid : o.serverPids()) {
+      sum += NodeProbe.cpuNanos(pid);
+      for (ProcessHandle child : ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of())) {
+        try {
+          sum += NodeProbe.cpuNanos(child.pid());
+        } catch (NoSuchFileException ended) {
+          // a connection's process ended between the listing and the read
+        }
+      }
+    }
+    return sum;
   }
 
   /** The CPU time of every node under test so far (ns), or -1 when their process ids are not known. */

@@ -46,6 +46,8 @@ final class Voter {
   private final WebSocketClient client;
   private final ClientWebSocket ws;
   volatile long connectedAt;
+  /** When the node's welcome arrived: the node has then read what it needs of this viewer (its juror profile). */
+  volatile long welcomedAt;
   volatile String promptId;
   volatile long promptAt;
   volatile long ballotSentAt;
@@ -126,6 +128,7 @@ final class Voter {
           secondAck = frame.getString("status");
         }
       }
+      case "welcome" -> welcomedAt = now;
       case "verdict" -> {
         verdictAt = now;
         verdict = frame.getJsonObject("verdict");

@@ -4,6 +4,8 @@ import io.livejury.config.EmbeddedServers;
 import io.livejury.config.Migrations;
 import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.PgProbe;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -13,6 +15,8 @@ import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +38,7 @@ class JurorStoreTest {
     PgProbe pg = new PgProbe(vertx);
     Pool pool = pool(vertx, servers.pgUrl());
     try {
-      JurorStore store = new JurorStore(pool, RULE);
+      JurorStore store = new JurorStore(vertx, pool, RULE);
       Migrations.migrateOrKeepTrying(vertx, servers.pgUrl()).await(); // no node in this class migrates it
       pg.execute("INSERT INTO jurors (user_id, decided, agreed, calib_answered, calib_correct) VALUES ($1, 6, 5, 4, 4)"
           + " ON CONFLICT (user_id) DO UPDATE SET decided = 6, agreed = 5, calib_answered = 4, calib_correct = 4",
@@ -54,11 +58,60 @@ class JurorStoreTest {
   }
 
   @Test
+  void weightsAskedInOneTurnAreReadTogetherAndEachIsTheUsersOwn(Vertx vertx, VertxTestContext tc) {
+    EmbeddedServers servers = EmbeddedServersExtension.servers();
+    PgProbe pg = new PgProbe(vertx);
+    Pool pool = pool(vertx, servers.pgUrl());
+    try {
+      JurorStore store = new JurorStore(vertx, pool, RULE);
+      Migrations.migrateOrKeepTrying(vertx, servers.pgUrl()).await();
+      // 9 right, 1 wrong → ln 6 / ln 3 (as above); 0 right, 6 wrong → reputation 3/10, below the prior: weighs less.
+      pg.execute("INSERT INTO jurors (user_id, decided, agreed, calib_answered, calib_correct) VALUES ($1, 6, 5, 4, 4)"
+          + " ON CONFLICT (user_id) DO UPDATE SET decided = 6, agreed = 5, calib_answered = 4, calib_correct = 4",
+          "batch-reliable");
+      pg.execute("INSERT INTO jurors (user_id, decided, agreed, calib_answered, calib_correct) VALUES ($1, 6, 0, 0, 0)"
+          + " ON CONFLICT (user_id) DO UPDATE SET decided = 6, agreed = 0, calib_answered = 0, calib_correct = 0",
+          "batch-wrong");
+      double reliable = store.weight("batch-reliable").await();
+      double wrong = store.weight("batch-wrong").await();
+      assertThat(reliable).isCloseTo(Math.log(6) / Math.log(3), within(1e-12));
+      assertThat(wrong).isLessThan(1.0);
+      // 1,203 asks in one event-loop turn: more users than one read holds, the known two among them, one asked twice.
+      List<String> users = new ArrayList<>();
+      for (int i = 0; i < 1200; i++) {
+        users.add("batch-new-" + i);
+      }
+      users.add(700, "batch-reliable");
+      users.add("batch-wrong");
+      users.add("batch-new-3");
+      Promise<List<Double>> read = Promise.promise();
+      vertx.getOrCreateContext().runOnContext(v -> {
+        List<Future<Double>> asked = users.stream().map(store::weight).toList();
+        Future.all(asked).map(all -> asked.stream().map(Future::result).toList()).onComplete(read);
+      });
+      List<Double> weights = read.future().await();
+      assertThat(weights).hasSize(1203);
+      for (int i = 0; i < users.size(); i++) {
+        double expected = switch (users.get(i)) {
+          case "batch-reliable" -> reliable;
+          case "batch-wrong" -> wrong;
+          default -> 1.0;
+        };
+        assertThat(weights.get(i)).as(users.get(i)).isEqualTo(expected);
+      }
+    } finally {
+      pool.close();
+      pg.close();
+    }
+    tc.completeNow();
+  }
+
+  @Test
   void whilePostgresCannotBeReadEveryJurorWeighsOne(Vertx vertx, VertxTestContext tc) {
     int closedPort = EmbeddedServers.freePort();
     Pool unreachable = pool(vertx, "postgresql://livejury:livejury@127.0.0.1:" + closedPort + "/livejury");
     try {
-      JurorStore store = new JurorStore(unreachable, RULE);
+      JurorStore store = new JurorStore(vertx, unreachable, RULE);
       assertThat(store.weight("anyone").await()).isEqualTo(1.0);
       assertThat(store.weight("anyone-else").await()).isEqualTo(1.0);
       assertThat(store.record("anyone").otherwise(err -> null).await()).as("staff see the error").isNull();
