@@ -28,7 +28,7 @@ import java.util.function.Function;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The juries of issue 12 end to end, over real sockets against real Redis and Postgres: brigades that join
+ * Juries end to end, over real sockets against real Redis and Postgres: brigades that join
  * late, fans with a stake, day-old accounts, one network voting as many, a drawn jury that stays drawn on
  * another node, calibration moving reputations apart, and reports that count only from viewers who were
  * there. Presence is shortened to {@value #PRESENCE_SECONDS} s so the test need not wait half a minute.
