@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +20,8 @@ import java.util.function.Consumer;
  * and after every replacement) the owner is told, so it can catch up on what was published while nobody listened
  * (pub/sub keeps nothing). A connection can stay open while nothing comes through it (a network partition, a
  * stalled server): the subscriber publishes to a heartbeat channel of its own through the command client every
- * {@code checkMs} and counts the connection lost when no heartbeat came back for {@code checkMs + checkTimeoutMs}.
+ * {@code checkMs} and counts the connection lost when a heartbeat Redis confirmed does not come back within
+ * {@code checkTimeoutMs} ({@link Heartbeat}: a heartbeat still queued behind a burst of commands proves nothing).
  * A PING would not do: on a connection in subscribe mode it shares the reply queue of SUBSCRIBE's confirmations.
  *
  * <p>The room hub keeps a loop of its own: its channels come and go with the rooms of the node.
@@ -48,7 +48,7 @@ public final class ChannelSubscriber {
   private final Timing timing;
   private final String heartbeatChannel = RedisKeys.subscriberHeartbeat(Ids.next("sub"));
   private RedisConnection connection;
-  private long lastHeard;
+  private final Heartbeat heartbeat;
   private boolean everSubscribed;
   private boolean stopping;
   private long checkTimer = -1;
@@ -70,6 +70,7 @@ public final class ChannelSubscriber {
     this.channels = Map.copyOf(channels);
     this.subscribed = subscribed;
     this.timing = timing;
+    this.heartbeat = new Heartbeat(timing.checkMs() + timing.checkTimeoutMs(), timing.checkTimeoutMs());
   }
 
   /** Connects in the background (a Redis that is down now is retried); never fails. */
@@ -91,7 +92,7 @@ public final class ChannelSubscriber {
           conn.exceptionHandler(err -> LOG.warn("Subscriber {} connection failed: {}", name, err.getMessage()));
           conn.endHandler(v -> lost(conn));
           connection = conn;
-          lastHeard = System.nanoTime();
+          heartbeat.connected(System.nanoTime());
           Request subscribe = Request.cmd(Command.SUBSCRIBE).arg(heartbeatChannel);
           channels.keySet().forEach(subscribe::arg);
           return conn.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(name))
@@ -133,15 +134,19 @@ public final class ChannelSubscriber {
     if (conn == null || stopping) {
       return;
     }
-    long silentMs = timing.checkMs() + timing.checkTimeoutMs();
-    if (System.nanoTime() - lastHeard > TimeUnit.MILLISECONDS.toNanos(silentMs)) {
-      LOG.warn("Subscriber {} heard nothing for {} ms; replacing it", name, silentMs);
+    long now = System.nanoTime();
+    if (heartbeat.lost(now)) {
+      LOG.warn("Subscriber {} heard nothing for {} ms; replacing it", name, heartbeat.silenceMs(now));
       lost(conn);
       conn.close();
       return;
     }
     commands.send(Request.cmd(Command.PUBLISH).arg(heartbeatChannel).arg("1"))
-        .onFailure(err -> LOG.debug("Heartbeat of {} not published: {}", name, err.getMessage()));
+        .onSuccess(published -> heartbeat.published(now, System.nanoTime()))
+        .onFailure(err -> {
+          heartbeat.publishFailed();
+          LOG.debug("Heartbeat of {} not published: {}", name, err.getMessage());
+        });
   }
 
   private void onPush(Response push) {
@@ -149,7 +154,7 @@ public final class ChannelSubscriber {
         || !"message".equals(push.get(0).toString())) {
       return;
     }
-    lastHeard = System.nanoTime();
+    heartbeat.heard(System.nanoTime());
     Consumer<String> handler = channels.get(push.get(1).toString());
     if (handler != null) {
       handler.accept(push.get(2).toString());

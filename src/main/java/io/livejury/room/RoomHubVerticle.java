@@ -2,6 +2,7 @@ package io.livejury.room;
 
 import io.livejury.common.Addresses;
 import io.livejury.common.Frames;
+import io.livejury.common.Heartbeat;
 import io.livejury.common.Ids;
 import io.livejury.common.Json;
 import io.livejury.common.RedisKeys;
@@ -77,6 +78,8 @@ public final class RoomHubVerticle extends VerticleBase {
   private final Options options;
   private final Map<String, Feed> feeds = new HashMap<>();
   private final Map<String, List<Message<String>>> awaitingConfirmation = new HashMap<>();
+  /** Joins that came while the subscriber was being replaced, with when they came (nanoTime). */
+  private final List<Map.Entry<Message<String>, Long>> awaitingConnection = new ArrayList<>();
   /** Rooms of the current connection that have not caught up yet. */
   private final Set<String> catchingUp = new HashSet<>();
   private RedisConnection connection;
@@ -86,8 +89,7 @@ public final class RoomHubVerticle extends VerticleBase {
   private boolean reconnectScheduled;
   /** This hub's own channel, published to by itself every check interval. */
   private final String heartbeatChannel = RedisKeys.subscriberHeartbeat(Ids.next("hub"));
-  /** When the last heartbeat (or the connection itself) arrived, in nanoTime. */
-  private long lastHeartbeat;
+  private Heartbeat heartbeat;
   private boolean degraded;
   private boolean stopping;
 
@@ -109,6 +111,7 @@ public final class RoomHubVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    heartbeat = new Heartbeat(options.checkMs() + options.checkTimeoutMs(), options.checkTimeoutMs());
     vertx.setPeriodic(SWEEP_MS, id -> sweep());
     vertx.setPeriodic(options.checkMs(), id -> check());
     return connect().compose(v -> vertx.eventBus()
@@ -131,7 +134,7 @@ public final class RoomHubVerticle extends VerticleBase {
           conn.exceptionHandler(err -> LOG.warn("Room subscriber connection failed: {}", err.getMessage()));
           conn.endHandler(v -> lost(conn));
           connection = conn;
-          lastHeartbeat = System.nanoTime();
+          heartbeat.connected(System.nanoTime());
           catchingUp.clear();
           catchingUp.addAll(feeds.keySet());
           if (feeds.isEmpty()) {
@@ -152,7 +155,12 @@ public final class RoomHubVerticle extends VerticleBase {
               : conn.send(withChannels(Request.cmd(Command.SUBSCRIBE).arg(heartbeatChannel), feeds.keySet()));
           return subscribed.<Void>mapEmpty().onFailure(err -> conn.close());
         })
-        .onComplete(done -> connecting = false);
+        .onComplete(done -> {
+          connecting = false;
+          if (done.succeeded()) {
+            joinWaiting();
+          }
+        });
   }
 
   private void lost(RedisConnection conn) {
@@ -164,8 +172,9 @@ public final class RoomHubVerticle extends VerticleBase {
       return;
     }
     degrade();
-    // Their confirmation can no longer come on this connection: the sockets retry their join.
-    awaitingConfirmation.values().forEach(waiting -> waiting.forEach(m -> m.fail(503, "room subscriber is reconnecting")));
+    // Their confirmation can no longer come on this connection: they wait for the next one, as new joins do.
+    long now = System.nanoTime();
+    awaitingConfirmation.values().forEach(waiting -> waiting.forEach(m -> awaitingConnection.add(Map.entry(m, now))));
     awaitingConfirmation.clear();
     reconnect();
   }
@@ -189,23 +198,51 @@ public final class RoomHubVerticle extends VerticleBase {
   /**
    * A connection can stay open while nothing comes through it (a network partition, a stalled server). The hub
    * publishes to a channel of its own through the command client and watches the message arrive on the
-   * subscriber: when none has arrived for a check interval plus the timeout, the connection counts as lost.
+   * subscriber: when one Redis confirmed has not arrived within the timeout, the connection counts as lost
+   * ({@link Heartbeat}; one still queued behind a join burst's commands proves nothing).
    * This tests the very path room events take; a PING on a connection in subscribe mode shares its reply
    * queue with the confirmations of SUBSCRIBE and UNSUBSCRIBE and was answered late, or never.
    */
   private void check() {
     RedisConnection conn = connection;
+    if (conn == null) {
+      failJoinsWaitingTooLong();
+    }
     if (conn == null || stopping) {
       return;
     }
-    if (System.nanoTime() - lastHeartbeat > TimeUnit.MILLISECONDS.toNanos(options.checkMs() + options.checkTimeoutMs())) {
-      LOG.warn("Room subscriber heard nothing for {} ms; replacing it", options.checkMs() + options.checkTimeoutMs());
+    long now = System.nanoTime();
+    if (heartbeat.lost(now)) {
+      LOG.warn("Room subscriber heard nothing for {} ms; replacing it", heartbeat.silenceMs(now));
       lost(conn);
       conn.close();
       return;
     }
     redis.send(Request.cmd(Command.PUBLISH).arg(heartbeatChannel).arg("1"))
-        .onFailure(err -> LOG.debug("Heartbeat not published: {}", err.getMessage()));
+        .onSuccess(published -> heartbeat.published(now, System.nanoTime()))
+        .onFailure(err -> {
+          heartbeat.publishFailed();
+          LOG.debug("Heartbeat not published: {}", err.getMessage());
+        });
+  }
+
+  /** The joins that waited for the new connection go on now. */
+  private void joinWaiting() {
+    List<Map.Entry<Message<String>, Long>> waiting = new ArrayList<>(awaitingConnection);
+    awaitingConnection.clear();
+    waiting.forEach(join -> onSubscribeRequest(join.getKey()));
+  }
+
+  /** A join waits for a replacement at most as long as a silent connection is given: then its socket retries. */
+  private void failJoinsWaitingTooLong() {
+    long limit = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(options.checkMs() + options.checkTimeoutMs());
+    awaitingConnection.removeIf(join -> {
+      if (join.getValue() < limit) {
+        join.getKey().fail(503, "room subscriber is reconnecting");
+        return true;
+      }
+      return false;
+    });
   }
 
   private void degrade() {
@@ -233,7 +270,8 @@ public final class RoomHubVerticle extends VerticleBase {
       return;
     }
     if (connection == null) {
-      request.fail(503, "room subscriber is reconnecting");
+      // A replacement is usually seconds away: the join waits for it rather than closing the viewer's socket.
+      awaitingConnection.add(Map.entry(request, System.nanoTime()));
       return;
     }
     List<Message<String>> waiting = awaitingConfirmation.computeIfAbsent(roomId, id -> new ArrayList<>());
@@ -273,7 +311,7 @@ public final class RoomHubVerticle extends VerticleBase {
     String kind = push.get(0).toString();
     String channel = push.get(1).toString();
     if (heartbeatChannel.equals(channel)) {
-      lastHeartbeat = System.nanoTime();
+      heartbeat.heard(System.nanoTime());
       return;
     }
     if (channels.isSubscribed(kind)) {
