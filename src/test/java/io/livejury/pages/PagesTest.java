@@ -256,6 +256,8 @@ class PagesTest {
       assertThat(browser.in("lost").findElement(By.id("signin")).isDisplayed()).as("sign-in for a good token").isFalse();
       assertThat(browser.in("expired").findElement(By.id("error")).getText())
           .isEqualTo("此链接无效，请重新登录 / This link is not valid: sign in again (the token is invalid or expired)");
+      // The console reader sees failed loads (the room asked for with the refused token), as the icon test relies on.
+      assertThat(browser.console("expired")).anyMatch(line -> line.contains("401"));
       WebElement signIn = browser.in("expired").findElement(By.id("signin"));
       assertThat(signIn.isDisplayed()).as("sign-in form for a refused token").isTrue();
       // Signing in again with a good token opens the room.
@@ -263,6 +265,12 @@ class PagesTest {
       signIn.findElement(By.cssSelector("button[type=submit]")).click();
       waitForText(browser.in("expired"), By.id("status"), "connected");
       assertThat(browser.in("expired").findElement(By.id("report")).isDisplayed()).isTrue();
+
+      // The live risk queue with a refused token stops reconnecting and says why.
+      WebDriver queue = browser.open("queue", base + "/queue.html#token=not.a.token");
+      waitForText(queue, By.id("error"), "sign-in expired or is invalid");
+      Thread.sleep(2000);
+      assertThat(queue.findElement(By.id("status")).getText()).isEqualTo("未连接 / not connected");
     } finally {
       node.stop();
     }

@@ -56,6 +56,9 @@ class StaffConsolePageTest {
       String staff = http.token("staff-console-page", "staff");
       String roomId = http.createRoom(staff, "streamer-console-page-" + run);
       TestSocket voter = TestSocket.viewers(vertx, http, roomId, "console-voter-" + run + "-", 1).get(0);
+      WebDriver viewer = browser.open("viewer",
+          "http://localhost:" + node.port() + "/viewer.html?room=" + roomId + "&user=console-watcher-" + run);
+      waitForText(viewer, By.id("status"), "connected");
       String promptId = http.openPrompt(staff, roomId, 2).getString("id");
       voter.ballot("b", promptId, "false");
       assertThat(voter.ack("b").getString("status")).isEqualTo("accepted");
@@ -63,6 +66,11 @@ class StaffConsolePageTest {
       assertThat(verdict.getString("outcome")).isEqualTo("INCONCLUSIVE");
       assertThat(verdict.getDouble("confidence")).isZero();
       assertThat(verdict.getLong("total")).isEqualTo(1);
+
+      // The viewer who watched it close reads the same, not "confidence 0%".
+      WebElement closed = waitFor(viewer, By.cssSelector(".verdict"), WebElement::isDisplayed);
+      assertThat(closed.getText()).isEqualTo("结果 / Verdict: 无定论 / Inconclusive · 票数太少，无法判定：1 张有效票，未达法定票数 / "
+          + "Too few ballots to decide: 1 decisive ballot, below the quorum · 1 票 / votes");
 
       WebDriver page = browser.open("staff", "http://localhost:" + node.port() + "/staff.html?user=staff-console-page");
       JavascriptExecutor js = (JavascriptExecutor) page;
