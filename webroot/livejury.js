@@ -21,6 +21,16 @@ export const OUTCOMES = {
   NOT_STAGED: '真实 / Genuine',
 };
 
+/**
+ * The options of each prompt kind as the server defines them (prompt-kinds.json): the option that condemns, the one
+ * that clears (the two the verdict weighs, its decisive ballots), and the default labels, for a verdict whose prompt
+ * the page no longer has.
+ */
+export const KIND_OPTIONS = {
+  claim: { condemning: 'false', clearing: 'true', labels: { true: '属实', false: '不实', unsure: '不确定' } },
+  atmosphere: { condemning: 'staged', clearing: 'genuine', labels: { staged: '刻意营造', genuine: '真实', unsure: '不确定' } },
+};
+
 export const ACK_WORDS = {
   accepted: '已计票 / Counted',
   duplicate: '你已经投过票了 / You already voted',
@@ -38,6 +48,7 @@ export class ApiError extends Error {
     super(ERROR_WORDS[code] ? `${ERROR_WORDS[code]} — ${message}` : message);
     this.status = status;
     this.code = code;
+    this.serverMessage = message;
   }
 }
 
@@ -125,8 +136,8 @@ export const serverClock = {
  * from 1 s to 15 s, so the thousands of viewers a node restart drops do not all come back at the same
  * instant. onFrame gets each parsed frame; onStatus gets 'connecting', 'connected' or 'reconnecting', and
  * 'degraded' with the server's own words while it has lost its store (a `service` frame; 'connected' again
- * once it says ok). A refused handshake (bad token, unknown or ended room) is reported through onFatal
- * instead of retried.
+ * once it says ok). A refused handshake (bad token, unknown or ended room) is not retried: onStatus gets
+ * 'refused' and onFatal an error saying why in plain words.
  */
 export class RoomSocket {
   constructor(roomId, token, { onFrame, onStatus, onFatal }) {
@@ -171,27 +182,38 @@ export class RoomSocket {
     this.ws = ws;
   }
 
-  /** A connection that never opened: find out why, in words, before trying again. */
+  /**
+   * A connection that never opened: find out why, in words, before trying again. A browser never shows a page
+   * the body of a refused handshake, so the room is asked for over HTTP with the same token, which the server
+   * refuses for the same reasons (401 token, 404 room) with the contract's error JSON.
+   */
   async checkRoom() {
     try {
       const room = await api(`/api/rooms/${encodeURIComponent(this.roomId)}`, { token: this.token });
       if (room.status === 'ended') {
-        this.onFatal(new ApiError(410, 'gone', `room ${this.roomId} has ended`));
+        this.fatal(new ApiError(410, 'gone', `room ${this.roomId} has ended`));
         return;
       }
       if (room.status === 'stopped') {
-        this.onFatal(new ApiError(410, 'gone', stoppedWords(room.stop && room.stop.reason)));
+        this.fatal(new ApiError(410, 'gone', stoppedWords(room.stop && room.stop.reason)));
         return;
       }
       setTimeout(() => this.connect(), this.nextDelay());
     } catch (error) {
       if (error.status === 401 || error.status === 404) {
-        this.onFatal(error);
+        this.fatal(joinRefusal(error, this.roomId));
       } else {
         this.onStatus('reconnecting');
         setTimeout(() => this.connect(), this.nextDelay());
       }
     }
+  }
+
+  /** The room cannot be joined with this link: no more attempts, the status says so and onFatal says why. */
+  fatal(error) {
+    this.closed = true;
+    this.onStatus('refused');
+    this.onFatal(error);
   }
 
   /** Leaves the room for good: no reconnection. */
@@ -209,12 +231,32 @@ export class RoomSocket {
   }
 }
 
-/** Creates an element: el('button', {class: 'x', onclick: f}, 'text', child…). */
+/**
+ * Why a room cannot be joined, in plain words, from the server's refusal: a token it does not accept (401) means the
+ * link is no good and the person must sign in again; 404 means there is no such room.
+ */
+export function joinRefusal(error, roomId) {
+  if (error.status === 401) {
+    const refused = new Error(`${LINK_NOT_VALID}${error.serverMessage ? ` (${error.serverMessage})` : ''}`);
+    refused.status = 401;
+    return refused;
+  }
+  if (error.status === 404) {
+    const refused = new Error(`没有这个直播间 / No such room: ${roomId}`);
+    refused.status = 404;
+    return refused;
+  }
+  return error;
+}
+
+export const LINK_NOT_VALID = '此链接无效，请重新登录 / This link is not valid: sign in again';
+
 /** What a page says of a room staff stopped in an emergency, in plain words, with staff's reason. */
 export function stoppedWords(reason) {
   return `直播间已被平台紧急叫停 / This live room was stopped by the platform: ${reason || '—'}`;
 }
 
+/** Creates an element: el('button', {class: 'x', onclick: f}, 'text', child…). */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -236,6 +278,7 @@ export function showStatus(status, message) {
   const words = {
     connecting: '连接中… / connecting…', connected: '已连接 / connected', reconnecting: '重新连接中… / reconnecting…',
     degraded: '服务暂时异常，消息会延迟 / Service degraded',
+    refused: '无法进入直播间 / Cannot join this room',
   };
   node.textContent = status === 'degraded' && message ? `${words.degraded}: ${message}` : words[status] || status;
   node.dataset.state = status;
@@ -302,4 +345,26 @@ export function highlight(text, matched) {
 
 export function percent(value) {
   return `${Math.round(value * 100)}%`;
+}
+
+/** A verdict's decisive ballots: those for the kind's condemning or clearing option (an abstention is not). */
+export function decisiveBallots(verdict) {
+  const sides = KIND_OPTIONS[verdict.kind];
+  const counts = verdict.counts || {};
+  return sides ? (counts[sides.condemning] || 0) + (counts[sides.clearing] || 0) : verdict.total;
+}
+
+/**
+ * How sure a verdict is, in words. Its `confidence` is the Wilson lower bound of the winning side's share of the
+ * decisive ballots; it is 0 when too few decisive ballots came to decide at all (below the quorum), where "0%"
+ * would read as a verdict surely wrong: that case says how many there were instead.
+ */
+export function confidenceWords(verdict) {
+  const n = decisiveBallots(verdict);
+  if (verdict.outcome === 'INCONCLUSIVE' && !verdict.confidence) {
+    return `票数太少，无法判定：${n} 张有效票，未达法定票数 / Too few ballots to decide: ${n} decisive `
+      + `${n === 1 ? 'ballot' : 'ballots'}, below the quorum`;
+  }
+  const figure = `置信度 / confidence ${percent(verdict.confidence)}`;
+  return verdict.outcome === 'INCONCLUSIVE' ? `${figure}: 双方都未过判定线 / neither side cleared the bar` : figure;
 }

@@ -61,7 +61,8 @@ function row(item) {
 
 function render() {
   const sorted = [...items.values()].sort(order);
-  list.replaceChildren(...sorted.map(row));
+  list.replaceChildren(...(sorted.length ? sorted.map(row)
+    : [el('li', { class: 'empty muted' }, '没有待处理事项 / No open items')]));
   document.getElementById('count').textContent = `(${sorted.length})`;
 }
 
@@ -141,12 +142,33 @@ async function refresh() {
 function connect() {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const ws = new WebSocket(`${scheme}://${location.host}/ws/staff?token=${encodeURIComponent(caller.token)}`);
+  let opened = false;
   showStatus('connecting');
-  ws.onopen = () => showStatus('connected');
+  ws.onopen = () => {
+    opened = true;
+    showStatus('connected');
+  };
   ws.onmessage = (message) => onFrame(JSON.parse(message.data));
   ws.onclose = () => {
-    showStatus('reconnecting');
-    setTimeout(connect, 1000 + Math.random() * 2000);
+    const retry = () => {
+      showStatus('reconnecting');
+      setTimeout(connect, 1000 + Math.random() * 2000);
+    };
+    if (opened) {
+      retry();
+      return;
+    }
+    // Refused before it opened: a token the server does not take (401) or not staff's (403) will never do.
+    api('/api/queue?limit=1', { token: caller.token }).then(retry, (error) => {
+      if (error.status === 401 || error.status === 403) {
+        const status = document.getElementById('status');
+        status.textContent = '未连接 / not connected';
+        status.dataset.state = 'refused';
+        showError(error);
+      } else {
+        retry();
+      }
+    });
   };
 }
 

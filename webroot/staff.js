@@ -2,7 +2,8 @@
 // detector (a confirmed false claim as an example of its category, a wrong warning's sentence as allowed).
 // Kept out of the HTML so the Content-Security-Policy can forbid inline scripts.
 
-import { signIn, api, el, showError, tallyBars, OUTCOMES, percent, RoomSocket, highlight } from './livejury.js';
+import { signIn, api, el, showError, tallyBars, OUTCOMES, percent, RoomSocket, highlight, KIND_OPTIONS, confidenceWords,
+  decisiveBallots } from './livejury.js';
 
 let token;
 let cursor = null;
@@ -139,6 +140,7 @@ function addLiveWarning(w) {
 const LIVE_WORDS = {
   connecting: '连接中… / connecting…', connected: '已连接，等待提醒 / Connected, waiting for warnings',
   reconnecting: '重新连接中… / reconnecting…', degraded: '服务暂时异常，消息会延迟 / Service degraded',
+  refused: '无法进入 / cannot watch this room',
 };
 
 function item(v) {
@@ -182,12 +184,12 @@ function trigger(t) {
 }
 
 /** Ballots per second, one stacked column a second, so a sudden wave of one option stands out. */
-function curveChart(curve) {
+function curveChart(curve, labels = {}) {
   const most = Math.max(1, ...curve.map((s) => Object.values(s.counts).reduce((a, b) => a + b, 0)));
   return el('div', { class: 'curve', role: 'img', 'aria-label': '每秒票数 / Ballots per second' },
     curve.map((second) => el('div', {
       class: 'col',
-      title: `${new Date(second.at).toLocaleTimeString()} · ${Object.entries(second.counts).map(([id, n]) => `${id} ${n}`).join(' · ')}`,
+      title: `${new Date(second.at).toLocaleTimeString()} · ${Object.entries(second.counts).map(([id, n]) => `${labels[id] || id} ${n}`).join(' · ')}`,
     }, Object.entries(second.counts).map(([id, n]) => {
       const seg = el('span', { class: `seg option-${id}` });
       // Through the CSSOM: the Content-Security-Policy refuses style attributes.
@@ -195,6 +197,9 @@ function curveChart(curve) {
       return seg;
     }))));
 }
+
+const NO_REVIEWS = '还没有复核记录 / No review actions yet';
+const NO_PENALTIES = '没有处罚记录 / No penalties on record';
 
 const REASONS = {
   late_join: '进房太晚 / joined late',
@@ -217,23 +222,23 @@ function pairs(map, words = {}) {
 }
 
 /** What a flag's numbers say, in words staff can weigh. */
-function flagDetail(flag) {
+function flagDetail(flag, labels = {}) {
   const d = flag.detail || {};
   if (flag.type === 'shared_network') {
     return `网络 / network ${d.net}: ${d.ballots} 张谴责票 / condemning ballots (${percent(d.share)})`;
   }
   if (flag.type === 'burst') {
-    return `“${d.option}” ${d.ballots}/${d.windowBallots} 票 / ballots in ${d.windowSeconds}s from ${new Date(d.from).toLocaleTimeString()}`
+    return `“${labels[d.option] || d.option}” ${d.ballots}/${d.windowBallots} 票 / ballots in ${d.windowSeconds}s from ${new Date(d.from).toLocaleTimeString()}`
       + ` — ${percent(d.windowShare)} vs ${percent(d.restShare)} 其余 / in the rest, z = ${d.z}`;
   }
   if (flag.type === 'co_voting') {
-    return `${d.jurors} 位陪审员 / jurors voted together (“${d.option}” here) within ${d.windowSeconds}s on ${d.prompts} prompts`;
+    return `${d.jurors} 位陪审员 / jurors voted together (“${labels[d.option] || d.option}” here) within ${d.windowSeconds}s on ${d.prompts} prompts`;
   }
   return JSON.stringify(d);
 }
 
 /** The verdict's jury: who could vote, who did, who was kept out and why, weights, flags, calibration. */
-function jury(v) {
+function jury(v, labels) {
   if (!v.jury && !v.calibration) return null;
   const j = v.jury || {};
   const flags = j.flags || [];
@@ -244,11 +249,11 @@ function jury(v) {
       ['已计票 / Voted', j.voted],
       ['被排除 / Excluded', v.jury ? pairs(j.excluded, REASONS) : null],
       ['加权票数 / Weighted', j.weighted ? pairs(Object.fromEntries(Object.entries(j.weighted)
-        .map(([k, x]) => [k, Math.round(x * 100) / 100]))) : null],
+        .map(([k, x]) => [k, Math.round(x * 100) / 100])), labels) : null],
       ['校准 / Calibration', v.calibration ? `calibration: answer ${v.calibration.answer}` : null],
     ]),
     v.jury ? el('ul', { class: 'feed flags' }, flags.length
-      ? flags.map((f) => el('li', { class: 'warn', 'data-flag': f.type }, el('strong', {}, FLAGS[f.type] || f.type), ' · ', flagDetail(f)))
+      ? flags.map((f) => el('li', { class: 'warn', 'data-flag': f.type }, el('strong', {}, FLAGS[f.type] || f.type), ' · ', flagDetail(f, labels)))
       : el('li', {}, '无异常标记 / No coordination flags')) : null);
 }
 
@@ -261,10 +266,42 @@ async function open(id, button) {
   }
 }
 
-function render(v) {
-  const options = Object.keys(v.counts).map((id) => ({ id, label: id }));
+/**
+ * A verdict's options with their labels, in the prompt's order: the prompt's own when the page has it, else the
+ * kind's defaults; an option of neither keeps its id.
+ */
+function verdictOptions(v, prompt) {
+  if (prompt && prompt.options) {
+    const known = prompt.options.map((o) => ({ id: o.id, label: o.label }));
+    const more = Object.keys(v.counts).filter((id) => !known.some((o) => o.id === id)).map((id) => ({ id, label: id }));
+    return [...known, ...more];
+  }
+  const defaults = (KIND_OPTIONS[v.kind] || {}).labels || {};
+  const ids = [...Object.keys(defaults).filter((id) => id in v.counts), ...Object.keys(v.counts).filter((id) => !(id in defaults))];
+  return ids.map((id) => ({ id, label: defaults[id] || id }));
+}
+
+/** The verdict's tally under its options' labels. */
+function verdictTally(v, options) {
   const tally = tallyBars(options);
   tally.update(v.counts, v.total);
+  return tally;
+}
+
+/** Why the verdict is what it is, in words: how sure, or that too few ballots came to decide. */
+function confidenceFact(v) {
+  const n = decisiveBallots(v);
+  if (v.outcome === 'INCONCLUSIVE' && !v.confidence) return confidenceWords(v);
+  const side = v.outcome === 'INCONCLUSIVE' ? '较强一方 / the stronger side' : '胜方 / the winning side';
+  return `${percent(v.confidence)} — ${side}: 在 ${n} 张有效票中占比的 Wilson 下限 / `
+    + `Wilson lower bound of its share of ${n} decisive ${n === 1 ? 'ballot' : 'ballots'}`
+    + (v.outcome === 'INCONCLUSIVE' ? '；双方都未过判定线 / neither side cleared the bar' : '');
+}
+
+function render(v) {
+  const options = verdictOptions(v);
+  const labels = Object.fromEntries(options.map((o) => [o.id, o.label]));
+  const tally = verdictTally(v, options);
   const reason = el('textarea', { name: 'reason', rows: 2, required: true, maxlength: 2000, 'aria-label': '理由 / Reason' });
   const rereview = el('input', { type: 'checkbox', name: 'rereview' });
   const decide = (action) => async () => {
@@ -283,6 +320,8 @@ function render(v) {
   };
   const history = el('ul', { class: 'feed' });
   const timeline = el('div', {});
+  const juryBlock = jury(v, labels) || el('div', {});
+  const reviews = v.reviews || [];
   document.getElementById('detail').replaceChildren(
     el('h3', {}, v.question),
     facts([
@@ -290,7 +329,7 @@ function render(v) {
       ['复核 / Review', el('span', { class: 'badge', 'data-review': v.reviewStatus }, v.reviewStatus)],
       ['主播原话 / Claim', v.claim],
       ['起因 / Trigger', trigger(v.trigger)],
-      ['置信度 / Confidence', percent(v.confidence)],
+      ['置信度 / Confidence', el('span', { 'data-field': 'confidence' }, confidenceFact(v))],
       ['房间 / Room', v.roomId],
       ['主播 / Streamer', v.streamerId],
       ['时间 / Decided', new Date(v.decidedAt).toLocaleString()],
@@ -298,36 +337,46 @@ function render(v) {
       ['申诉 / Appeal', v.appeal ? `${v.appeal.status}: ${v.appeal.reason}` : null],
     ]),
     tally,
-    // replaceChildren writes a null as the word "null": an absent part is an empty text instead.
-    jury(v) || '',
+    juryBlock,
     timeline,
+    // replaceChildren writes a null as the word "null": an absent part is an empty text instead.
     teachBlock(v) || '',
     el('h4', {}, '复核 / Decide'),
     el('label', {}, '理由 / Reason', reason),
-    el('label', { class: 'row' }, rereview, '再次复核（改变已做出的决定） / Re-review a decided verdict'),
+    el('label', { class: 'check' }, rereview, el('span', {}, '再次复核（改变已做出的决定） / Re-review a decided verdict')),
     el('div', { class: 'row' },
       el('button', { type: 'button', onclick: decide('confirm') }, '确认 / Confirm'),
       el('button', { type: 'button', class: 'secondary', onclick: decide('overturn') }, '推翻 / Overturn')),
     el('h4', {}, '审计记录 / Audit trail'),
-    el('ul', { class: 'feed' }, (v.reviews || []).map((r) => el('li', {},
+    el('ul', { class: 'feed audit' }, reviews.length ? reviews.map((r) => el('li', {},
       el('strong', {}, r.action), ` · ${r.by} · ${new Date(r.at).toLocaleString()}`, el('div', {}, r.reason),
-      r.before ? el('div', { class: 'muted' }, `${JSON.stringify(r.before)} → ${JSON.stringify(r.after)}`) : null))),
+      r.before ? el('div', { class: 'muted' }, `${JSON.stringify(r.before)} → ${JSON.stringify(r.after)}`) : null))
+      : el('li', { class: 'muted empty' }, NO_REVIEWS)),
     el('h4', {}, `处罚记录 / Penalty history · ${v.streamerId}`),
     history);
   // The curve stays with the prompt in Redis for LIVEJURY_PROMPT_RETENTION_HOURS; older verdicts show none.
   api(`/api/prompts/${encodeURIComponent(v.promptId)}`, { token })
     .then((prompt) => {
+      // A prompt with options of its own making: the tally and the jury's figures are drawn again under its labels.
+      const promptOptions = verdictOptions(v, prompt);
+      const promptLabels = Object.fromEntries(promptOptions.map((o) => [o.id, o.label]));
+      if (promptOptions.some((o) => labels[o.id] !== o.label)) {
+        tally.replaceWith(verdictTally(v, promptOptions));
+        const juryAgain = jury(v, promptLabels);
+        if (juryAgain) juryBlock.replaceWith(juryAgain);
+      }
       if (prompt.curve && prompt.curve.length) {
         const span = [prompt.curve[0], prompt.curve[prompt.curve.length - 1]]
           .map((s) => new Date(s.at).toLocaleTimeString()).join(' – ');
-        timeline.replaceChildren(el('h4', {}, '每秒票数 / Ballots per second'), curveChart(prompt.curve),
+        timeline.replaceChildren(el('h4', {}, '每秒票数 / Ballots per second'), curveChart(prompt.curve, promptLabels),
           el('div', { class: 'muted' }, span));
       }
     })
     .catch(() => timeline.replaceChildren());
   api(`/api/penalties?subject=${encodeURIComponent(v.streamerId)}`, { token })
-    .then((page) => history.replaceChildren(...page.items.map((p) => el('li', {},
-      `${p.level} · ${p.status} · ${new Date(p.createdAt).toLocaleString()}`))))
+    .then((page) => history.replaceChildren(...(page.items.length ? page.items.map((p) => el('li', {},
+      `${p.level} · ${p.status} · ${new Date(p.createdAt).toLocaleString()}`))
+      : [el('li', { class: 'muted empty' }, NO_PENALTIES)])))
     .catch(showError);
 }
 

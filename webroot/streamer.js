@@ -1,7 +1,7 @@
 // The streamer console: live warnings, the transcript box, the audience's votes, penalties and appeals.
 // Kept out of the HTML so the Content-Security-Policy can forbid inline scripts.
 
-import { signIn, api, RoomSocket, stoppedWords, el, showStatus, showError, countdown, tallyBars, highlight, params, OUTCOMES, percent,
+import { signIn, api, RoomSocket, stoppedWords, el, showStatus, showError, countdown, tallyBars, highlight, params, OUTCOMES, confidenceWords,
   CLOSED_WORDS }
   from './livejury.js';
 
@@ -42,7 +42,7 @@ function showVerdict(v) {
   entry.clock.stop();
   entry.verdict.hidden = false;
   entry.verdict.className = `verdict ${v.outcome}`;
-  entry.verdict.textContent = `结果 / Verdict: ${OUTCOMES[v.outcome] || v.outcome} · 置信度 / confidence ${percent(v.confidence)}`;
+  entry.verdict.textContent = `结果 / Verdict: ${OUTCOMES[v.outcome] || v.outcome} · ${confidenceWords(v)}`;
 }
 
 // A prompt closed with no verdict (Redis lost it): the countdown stops and the card says why.

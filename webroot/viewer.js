@@ -3,8 +3,10 @@
 // Kept out of the HTML so the Content-Security-Policy can forbid inline scripts.
 
 import { signIn, RoomSocket, stoppedWords, el, showStatus, showError, countdown, tallyBars, params, OUTCOMES, ACK_WORDS,
-  CLOSED_WORDS, percent }
+  CLOSED_WORDS, confidenceWords }
   from './livejury.js';
+
+const NO_ROOM = '链接缺少房间号（?room=…） / The link has no room (?room=…)';
 
 const roomId = params.get('room');
 const cards = new Map();
@@ -124,7 +126,7 @@ function onVerdict(verdict) {
   entry.verdict.hidden = false;
   entry.verdict.className = `verdict ${verdict.outcome}`;
   entry.verdict.textContent = `结果 / Verdict: ${OUTCOMES[verdict.outcome] || verdict.outcome}` +
-    ` · 置信度 / confidence ${percent(verdict.confidence)} · ${verdict.total} 票 / votes`;
+    ` · ${confidenceWords(verdict)} · ${verdict.total} 票 / votes`;
 }
 
 // A prompt closed with no verdict here: the countdown stops, the buttons go, and the page says why.
@@ -195,12 +197,37 @@ document.getElementById('report').addEventListener('submit', (event) => {
   socket.send(frame);
 });
 
+/**
+ * The room cannot be joined with this link (a token the server refuses, no such room, a room that ended or was
+ * stopped before the page came): the page says why, and offers nothing that could not work — no report form, no
+ * vote buttons, no "stay tuned". A refused token brings the sign-in form back, which opens the page again with the
+ * token typed.
+ */
+function refused(error) {
+  showStatus('refused');
+  showError(error);
+  document.getElementById('idle').hidden = true;
+  document.getElementById('report').closest('section').hidden = true;
+  for (const button of document.querySelectorAll('button[data-option]')) button.disabled = true;
+  if (error.status === 401) {
+    const form = document.getElementById('signin');
+    form.hidden = false;
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const fragment = new URLSearchParams(location.hash.slice(1));
+      fragment.set('token', form.elements.token.value.trim());
+      location.hash = fragment.toString();
+      location.reload();
+    });
+  }
+}
+
 if (!roomId) {
-  showError(new Error('链接缺少房间号（?room=…） / The link has no room (?room=…)'));
+  refused(new Error(NO_ROOM));
 } else {
   signIn('viewer')
     .then(({ token }) => {
-      socket = new RoomSocket(roomId, token, { onFrame, onStatus: showStatus, onFatal: showError });
+      socket = new RoomSocket(roomId, token, { onFrame, onStatus: showStatus, onFatal: refused });
     })
-    .catch(showError);
+    .catch(refused);
 }

@@ -226,15 +226,96 @@ class PagesTest {
     tc.completeNow();
   }
 
+  /**
+   * A link that cannot work says so and offers nothing dead: an unknown room and a token the server refuses each put
+   * the refusal in words, the status stops saying "connecting…" (and does not go back to it), and the report form,
+   * the vote buttons and the "stay tuned" line are gone; a refused token brings the sign-in form back.
+   */
   @Test
-  void pagesSayWhatWentWrongInPlainWords(VertxTestContext tc) {
+  void pagesSayWhatWentWrongInPlainWords(VertxTestContext tc) throws InterruptedException {
     TestNode node = TestNode.start();
     try (Browser browser = Browser.start()) {
+      Http http = new Http(node.port());
       String base = "http://localhost:" + node.port();
-      WebDriver page = browser.open("viewer", base + "/viewer.html?room=no-such-room&user=lost-viewer");
-      waitForText(page, By.id("error"), "Not found");
-      WebDriver expired = browser.open("expired", base + "/viewer.html?room=no-such-room#token=not.a.token");
-      waitForText(expired, By.id("error"), "sign-in expired or is invalid");
+      String roomId = http.createRoom(http.token("staff-refused", "staff"), "streamer-refused");
+      WebDriver page = browser.open("lost", base + "/viewer.html?room=no-such-room&user=lost-viewer");
+      waitForText(page, By.id("error"), "没有这个直播间 / No such room: no-such-room");
+      WebDriver expired = browser.open("expired", base + "/viewer.html?room=" + roomId + "#token=not.a.token");
+      waitForText(expired, By.id("error"), "此链接无效，请重新登录 / This link is not valid: sign in again");
+      // Long enough for a page that retries to have shown "connecting…" again.
+      Thread.sleep(3000);
+      for (String tab : new String[] {"lost", "expired"}) {
+        WebDriver refused = browser.in(tab);
+        assertThat(refused.findElement(By.id("status")).getText()).as(tab).isEqualTo("无法进入直播间 / Cannot join this room");
+        assertThat(refused.findElement(By.id("report")).isDisplayed()).as(tab + ": report form").isFalse();
+        assertThat(refused.findElement(By.id("idle")).isDisplayed()).as(tab + ": stay tuned").isFalse();
+        assertThat(refused.findElements(By.cssSelector("button[data-option]")).stream()
+            .noneMatch(b -> b.isDisplayed() && b.isEnabled())).as(tab + ": vote buttons").isTrue();
+        assertThat(browser.violations(tab)).as(tab).isEmpty();
+      }
+      assertThat(browser.in("lost").findElement(By.id("signin")).isDisplayed()).as("sign-in for a good token").isFalse();
+      assertThat(browser.in("expired").findElement(By.id("error")).getText())
+          .isEqualTo("此链接无效，请重新登录 / This link is not valid: sign in again (the token is invalid or expired)");
+      // The console reader sees failed loads (the room asked for with the refused token), as the icon test relies on.
+      assertThat(browser.console("expired")).anyMatch(line -> line.contains("401"));
+      WebElement signIn = browser.in("expired").findElement(By.id("signin"));
+      assertThat(signIn.isDisplayed()).as("sign-in form for a refused token").isTrue();
+      // Signing in again with a good token opens the room.
+      signIn.findElement(By.name("token")).sendKeys(http.token("viewer-again", "viewer"));
+      signIn.findElement(By.cssSelector("button[type=submit]")).click();
+      waitForText(browser.in("expired"), By.id("status"), "connected");
+      assertThat(browser.in("expired").findElement(By.id("report")).isDisplayed()).isTrue();
+
+      // The live risk queue with a refused token stops reconnecting and says why.
+      WebDriver queue = browser.open("queue", base + "/queue.html#token=not.a.token");
+      waitForText(queue, By.id("error"), "sign-in expired or is invalid");
+      Thread.sleep(2000);
+      assertThat(queue.findElement(By.id("status")).getText()).isEqualTo("未连接 / not connected");
+    } finally {
+      node.stop();
+    }
+    tc.completeNow();
+  }
+
+  /**
+   * Every page names its icon, the server has it (and /favicon.ico for clients that ask for that), and the browser
+   * logs no file missing for any page.
+   */
+  @Test
+  void everyPageHasItsIconAndNoFileIsMissing(VertxTestContext tc) throws InterruptedException {
+    TestNode node = TestNode.start();
+    try (Browser browser = Browser.start()) {
+      Http http = new Http(node.port());
+      String base = "http://localhost:" + node.port();
+      String run = Long.toString(System.nanoTime(), 36);
+      String streamerId = "streamer-icon-" + run;
+      String roomId = http.createRoom(http.token("staff-icon", "staff"), streamerId);
+      Map<String, String> pages = new java.util.LinkedHashMap<>();
+      pages.put("index", "/");
+      pages.put("viewer", "/viewer.html?room=" + roomId + "&user=icon-viewer-" + run);
+      pages.put("streamer", "/streamer.html?room=" + roomId + "&user=" + streamerId + "&merchant=m-" + streamerId);
+      pages.put("staff", "/staff.html?user=staff-icon");
+      pages.put("queue", "/queue.html?user=staff-icon");
+      pages.forEach((tab, path) -> browser.open(tab, base + path));
+      // Time for each tab to ask for its icon, which a browser does once the page has loaded.
+      Thread.sleep(2000);
+      for (String tab : pages.keySet()) {
+        WebDriver page = browser.in(tab);
+        new WebDriverWait(page, Duration.ofSeconds(20)).until(d ->
+            "complete".equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript("return document.readyState")));
+        Object found = ((org.openqa.selenium.JavascriptExecutor) page).executeAsyncScript(
+            "const done = arguments[arguments.length - 1];"
+            + "const link = document.querySelector('link[rel~=icon]');"
+            + "if (!link) { done('no icon link'); return; }"
+            + "Promise.all([fetch(link.href), fetch('/favicon.ico')])"
+            + ".then(([icon, ico]) => done(icon.status + ' ' + icon.headers.get('content-type') + ' | ' + ico.status"
+            + " + ' ' + ico.headers.get('content-type')), (e) => done(String(e)));");
+        assertThat(String.valueOf(found)).as(tab).startsWith("200 image/svg+xml").contains("| 200 image/");
+        assertThat(page.findElement(By.cssSelector("link[rel~=icon]")).getDomAttribute("href")).as(tab)
+            .isEqualTo("favicon.svg");
+        assertThat(browser.console(tab)).as(tab + ": console")
+            .noneMatch(line -> line.contains("404") || line.contains("Failed to load resource"));
+      }
     } finally {
       node.stop();
     }

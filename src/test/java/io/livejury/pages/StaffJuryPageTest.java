@@ -82,8 +82,9 @@ class StaffJuryPageTest {
         return true;
       });
       WebElement jury = waitFor(staff, By.cssSelector("#detail .jury"), WebElement::isDisplayed);
-      assertThat(jury.getText()).contains("Eligible", "60", "Voted", "50", "joined late 40", "false 40", "true 10",
-          "unsure 0");
+      // Weighted ballots under the options' labels, as the tally shows them, not their ids.
+      assertThat(jury.getText()).contains("Eligible", "60", "Voted", "50", "joined late 40", "不实 40", "属实 10",
+          "不确定 0");
       WebElement flag = jury.findElement(By.cssSelector("li[data-flag=shared_network]"));
       assertThat(flag.getText()).contains("Shared network", "0123456789ab", "40", "100%");
       browser.screenshot("staff", SHOTS.resolve("staff-jury.png"));

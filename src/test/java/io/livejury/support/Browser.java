@@ -9,6 +9,9 @@ import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 import java.io.File;
 import java.io.IOException;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 
 /**
  * Headless Debian Chromium driven through its own chromedriver: no browser download, no network beyond
@@ -52,6 +56,10 @@ public final class Browser implements AutoCloseable {
           "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
           "--disable-backgrounding-occluded-windows", "--window-size=1200,900", "--lang=zh-CN",
           "--user-data-dir=" + profile);
+      // The console of every page (failed loads among it), for {@link #console}.
+      LoggingPreferences logs = new LoggingPreferences();
+      logs.enable(LogType.BROWSER, Level.ALL);
+      options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
       ChromeDriverService service = new ChromeDriverService.Builder()
           .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
       return new Browser(new ChromeDriver(service, options));
@@ -92,6 +100,18 @@ public final class Browser implements AutoCloseable {
     List<String> violations = new ArrayList<>();
     ((List<?>) found).forEach(v -> violations.add(String.valueOf(v)));
     return violations;
+  }
+
+  /**
+   * What the browser's console logged in the tab since the last call (Chromium logs a file the server answered 404
+   * as "Failed to load resource: … 404"), one "LEVEL message" line each.
+   */
+  public List<String> console(String tab) {
+    List<String> lines = new ArrayList<>();
+    for (LogEntry entry : in(tab).manage().logs().get(LogType.BROWSER)) {
+      lines.add(entry.getLevel() + " " + entry.getMessage());
+    }
+    return lines;
   }
 
   private void beforeEveryDocument(String script) {
