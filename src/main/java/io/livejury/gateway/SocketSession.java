@@ -485,6 +485,11 @@ final class SocketSession implements RoomMember {
       send(Frames.ack(ref, "rejected", "text must be a string of at most " + MAX_REPORT_TEXT + " characters"));
       return;
     }
+    if (text != null && !Fields.wellFormed((String) text)) {
+      // Kept with the report wave for staff, in Redis and then Postgres: neither can carry a lone surrogate.
+      send(Frames.ack(ref, "rejected", "text holds an unpaired UTF-16 surrogate, which is no character"));
+      return;
+    }
     profileRead.compose(profile -> reports.report(room.roomId(), principal.userId(), profile, category,
             Fields.storable((String) text)))
         .onSuccess(outcome -> send(Frames.ack(ref, outcome.status(), outcome.reason())))

@@ -131,8 +131,12 @@ class ReportTest {
     report(viewer, "a", "spam");
     viewer.send(new JsonObject().put("type", "report").put("ref", "b").put("category", "other").put("text", 42));
     report(streamer, "c", "false_claim");
+    // A lone surrogate, as the JSON escape \ud800 decodes: no UTF-8 store can keep it.
+    viewer.sendText("{\"type\":\"report\",\"ref\":\"d\",\"category\":\"false_claim\",\"text\":\"假的\\ud800\"}");
     assertThat(viewer.ack("a").getString("reason")).contains("category");
     assertThat(viewer.ack("b").getString("reason")).contains("text");
+    assertThat(viewer.ack("d").getString("status")).isEqualTo("rejected");
+    assertThat(viewer.ack("d").getString("reason")).isEqualTo("text holds an unpaired UTF-16 surrogate, which is no character");
     assertThat(streamer.ack("c").getString("reason")).contains("viewers");
     tc.completeNow();
   }
