@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The HTTP API's contract, the OpenAPI 3.1 document {@code src/main/resources/openapi/livejury.yaml}, loaded once per
- * node: requests are validated against it ({@link #validates}), and it is served as written ({@link #yaml}) and as
+ * JVM: requests are validated against it ({@link #validates}), and it is served as written ({@link #yaml}) and as
  * JSON ({@link #json}).
  */
 public final class ApiContract {
@@ -32,16 +32,23 @@ public final class ApiContract {
   /** The routing context key of a request's validated JSON body. */
   private static final String BODY = "livejury.validatedBody";
 
-  private final OpenAPIContract contract;
-  private final RequestValidator validator;
-  private final Buffer json;
-  private final Buffer yaml;
+  /**
+   * The document once read and checked, shared by every node of this JVM (the test suite starts dozens): it is an
+   * immutable resource, and parsing, checking and resolving it takes a second or more, which a node's start would
+   * otherwise pay each time. The checked contract holds no Vert.x instance; each node validates with its own.
+   */
+  private static volatile Checked checked;
 
-  private ApiContract(Vertx vertx, OpenAPIContract contract, Buffer json, Buffer yaml) {
-    this.contract = contract;
-    this.validator = RequestValidator.create(vertx, contract);
-    this.json = json;
-    this.yaml = yaml;
+  /** The checked contract with the document as JSON and as written. */
+  private record Checked(OpenAPIContract contract, Buffer json, Buffer yaml) {
+  }
+
+  private final Checked document;
+  private final RequestValidator validator;
+
+  private ApiContract(Vertx vertx, Checked document) {
+    this.document = document;
+    this.validator = RequestValidator.create(vertx, document.contract());
   }
 
   /**
@@ -52,10 +59,17 @@ public final class ApiContract {
    *     build: the node must not start without it)
    */
   public static Future<ApiContract> load(Vertx vertx) {
+    Checked known = checked;
+    if (known != null) {
+      return Future.succeededFuture(new ApiContract(vertx, known));
+    }
     return vertx.fileSystem().readFile(RESOURCE)
         .compose(yaml -> vertx.executeBlocking(() -> parse(yaml))
             .compose(document -> OpenAPIContract.from(vertx, document.copy())
-                .map(contract -> new ApiContract(vertx, contract, document.toBuffer(), yaml))));
+                .map(contract -> {
+                  checked = new Checked(contract, document.toBuffer(), yaml);
+                  return new ApiContract(vertx, checked);
+                })));
   }
 
   /** YAML to JSON; the safe constructor builds plain maps, lists and scalars only. */
@@ -67,17 +81,17 @@ public final class ApiContract {
 
   /** The document as JSON (UTF-8), as {@code GET /openapi.json} sends it. */
   public Buffer json() {
-    return json;
+    return document.json();
   }
 
   /** The document as written (UTF-8 YAML), as {@code GET /openapi.yaml} sends it. */
   public Buffer yaml() {
-    return yaml;
+    return document.yaml();
   }
 
   /** The checked contract, its references resolved: its operations, paths and schema repository. */
   public OpenAPIContract contract() {
-    return contract;
+    return document.contract();
   }
 
   /**
@@ -91,7 +105,7 @@ public final class ApiContract {
    *     which must fail the node's start, not a request
    */
   public Handler<RoutingContext> validates(String operationId) {
-    Operation operation = contract.operation(operationId);
+    Operation operation = document.contract().operation(operationId);
     if (operation == null) {
       throw new IllegalArgumentException("the API contract has no operation " + operationId);
     }
