@@ -21,6 +21,7 @@ import io.livejury.escalation.ReviewQueue;
 import io.livejury.escalation.RoomStops;
 import io.livejury.escalation.StaffFeedVerticle;
 import io.livejury.escalation.StaffFeeds;
+import io.livejury.api.ApiContract;
 import io.livejury.gateway.AdminVerticle;
 import io.livejury.gateway.Auth;
 import io.livejury.gateway.GatewayVerticle;
@@ -217,6 +218,8 @@ public final class LiveJury {
     // The model loads on its own workers while the schema migrates and the verticles deploy; the gateway waits
     // for it, so the node takes no traffic before its verdicts are real.
     Future<Void> semanticReady = semantic.start();
+    // So is the HTTP API's contract, read and checked once: the gateway validates requests against it.
+    Future<ApiContract> contract = ApiContract.load(vertx);
     return Migrations.migrateOrKeepTrying(vertx, settings.pgUrl())
         .compose(v -> LuaScript.preload(redis))
         .compose(v -> deploy(vertx, deployments, 1, () -> new RoomHubVerticle(subscriber, redis, roomChannels, registry, metrics,
@@ -248,8 +251,9 @@ public final class LiveJury {
         })
         .compose(v -> deploy(vertx, deployments, 1, () -> new TeachVerticle(teachSubscriber, redis, taughtSync,
             settings.teach().resyncMs(), subscriberTiming)))
-        .compose(v -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,
-            auth, redis, pg, rooms, reviews, transcripts, teach, sockets, metrics, escalation)))
+        .compose(v -> contract)
+        .compose(api -> deploy(vertx, deployments, settings.gatewayInstances(), () -> new GatewayVerticle(port, settings,
+            auth, redis, pg, rooms, reviews, transcripts, teach, sockets, metrics, escalation, api)))
         .compose(v -> adminPort == NO_ADMIN_PORT ? Future.<Void>succeededFuture()
             : deploy(vertx, deployments, 1, () ->
                 new AdminVerticle(settings.adminHost(), adminPort, metrics, redis, pg)))

@@ -467,26 +467,27 @@ public final class TranscriptService {
         .map(reply -> reply != null);
   }
 
+  /**
+   * The segments of a post the API contract has validated (a non-empty list of objects; ids non-empty strings, times
+   * whole numbers from 0, either absent or null): what it cannot know, the limits set by configuration and the ids'
+   * visible characters, is checked here.
+   */
   private List<Segment> segments(JsonObject body) {
-    if (!(body.getValue("segments") instanceof JsonArray array) || array.isEmpty()) {
-      throw ApiException.badRequest("segments must be a non-empty list of {id, startMs, endMs, text}");
-    }
+    JsonArray array = body.getJsonArray("segments");
     if (array.size() > options.maxSegments()) {
       throw new ApiException(413, "too_large", "a transcript post carries at most " + options.maxSegments() + " segments");
     }
     List<Segment> segments = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof JsonObject segment)) {
-        throw ApiException.badRequest("each segment must be an object {id, startMs, endMs, text}");
-      }
+      JsonObject segment = array.getJsonObject(i);
       String name = "segments[" + i + "]";
       Object text = segment.getValue("text");
       if (text instanceof String s && Fields.length(s) > options.maxTextChars()) {
         throw new ApiException(413, "too_large", name + ".text is limited to " + options.maxTextChars() + " characters");
       }
-      String segmentId = segmentId(name, segment.getValue("id"));
-      Double start = time(name + ".startMs", segment.getValue("startMs"));
-      Double end = time(name + ".endMs", segment.getValue("endMs"));
+      String segmentId = segmentId(name, segment.getString("id"));
+      Double start = time(name + ".startMs", (Number) segment.getValue("startMs"));
+      Double end = time(name + ".endMs", (Number) segment.getValue("endMs"));
       if (start != null && end != null && end < start) {
         throw ApiException.badRequest(name + ".endMs must not be before its startMs");
       }
@@ -497,31 +498,29 @@ public final class TranscriptService {
 
   /**
    * The segment's id as sent, or a new one when it has none. It comes back in every warning and prompt trigger, and
-   * is kept with them: a string of 1 to {@code maxSegmentId} characters, none of them a space, control or format
-   * character, so it can be shown and quoted as it is.
+   * is kept with them: at most {@code maxSegmentId} characters, none of them a space, control or format character,
+   * so it can be shown and quoted as it is.
    */
-  private String segmentId(String name, Object id) {
+  private String segmentId(String name, String id) {
     if (id == null) {
       return Ids.next("seg");
     }
-    if (!(id instanceof String s) || s.isEmpty() || Fields.length(s) > options.maxSegmentId()
-        || !s.codePoints().allMatch(Fields::visible)) {
+    if (Fields.length(id) > options.maxSegmentId() || !id.codePoints().allMatch(Fields::visible)) {
       throw ApiException.badRequest(name + ".id must be a string of 1 to " + options.maxSegmentId()
           + " visible characters, without spaces");
     }
-    return s;
+    return id;
   }
 
-  /** A segment time: absent, or whole milliseconds from 0 to {@code maxTimeMs}. */
-  private Double time(String name, Object value) {
+  /** A segment time: absent, or whole milliseconds (the contract saw to that) up to {@code maxTimeMs}. */
+  private Double time(String name, Number value) {
     if (value == null) {
       return null;
     }
-    if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue()) || n.doubleValue() < 0
-        || n.doubleValue() > options.maxTimeMs() || n.doubleValue() != Math.rint(n.doubleValue())) {
+    if (value.doubleValue() > options.maxTimeMs()) {
       throw ApiException.badRequest(name + " must be a whole number of milliseconds from 0 to " + options.maxTimeMs());
     }
-    return n.doubleValue();
+    return value.doubleValue();
   }
 
   private static <T> JsonArray present(List<Future<Optional<T>>> results) {

@@ -1,5 +1,6 @@
 package io.livejury.gateway;
 
+import io.livejury.api.ApiContract;
 import io.livejury.config.Settings;
 import io.livejury.detect.TranscriptService;
 import io.livejury.escalation.Escalation;
@@ -32,10 +33,12 @@ public final class GatewayVerticle extends VerticleBase {
   private final SocketServices sockets;
   private final Metrics metrics;
   private final Escalation escalation;
+  private final ApiContract contract;
 
   public GatewayVerticle(int port, Settings settings, Auth auth, Redis redis, Pool pg, RoomService rooms,
       ReviewService reviews, TranscriptService transcripts, TeachService teach, SocketServices sockets, Metrics metrics,
-      Escalation escalation) {
+      Escalation escalation, ApiContract contract) {
+    this.contract = contract;
     this.escalation = escalation;
     this.teach = teach;
     this.port = port;
@@ -53,7 +56,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HttpApi api = new HttpApi(vertx, settings, auth, rooms, sockets.prompts(), reviews, transcripts, teach,
-        new Health(redis, pg), metrics, escalation);
+        new Health(redis, pg), metrics, escalation, contract);
     SocketGate gate = new SocketGate(vertx, auth, rooms, sockets, escalation.queue(), escalation.feeds());
     HandshakeDeadline deadline = new HandshakeDeadline(vertx, settings.socketPolicy().handshakeSeconds(), metrics);
     Router router = api.router();

@@ -1,5 +1,6 @@
 package io.livejury.gateway;
 
+import io.livejury.api.ApiContract;
 import io.livejury.common.ApiException;
 import io.livejury.common.Fields;
 import io.livejury.common.Json;
@@ -17,9 +18,11 @@ import io.livejury.vote.PromptService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -30,12 +33,18 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
 
-/** The HTTP API of PROTOCOL.md. Handlers return futures; failures all go to {@link ErrorResponder}. */
+/**
+ * The HTTP API of PROTOCOL.md, as the OpenAPI document {@code openapi/livejury.yaml} describes it: every API route is
+ * one of its operations, its requests validated against it after the caller's role is checked. Handlers return
+ * futures; failures all go to {@link ErrorResponder}.
+ */
 final class HttpApi {
 
   private static final String PRINCIPAL = "principal";
-  private static final String FORM = "application/x-www-form-urlencoded";
-  private static final String MULTIPART = "multipart/";
+  private static final String JSON = "application/json";
+  /** The webjar's files (its version is the one pom.xml names) and where the docs page finds them. */
+  private static final String SWAGGER_UI_WEBJAR = "META-INF/resources/webjars/swagger-ui/5.34.1";
+  private static final String SWAGGER_UI = "/docs/swagger-ui/";
 
   private final Vertx vertx;
   private final Settings settings;
@@ -48,9 +57,12 @@ final class HttpApi {
   private final Health health;
   private final Metrics metrics;
   private final Escalation escalation;
+  private final ApiContract contract;
 
   HttpApi(Vertx vertx, Settings settings, Auth auth, RoomService rooms, PromptService prompts, ReviewService reviews,
-      TranscriptService transcripts, TeachService teach, Health health, Metrics metrics, Escalation escalation) {
+      TranscriptService transcripts, TeachService teach, Health health, Metrics metrics, Escalation escalation,
+      ApiContract contract) {
+    this.contract = contract;
     this.metrics = metrics;
     this.escalation = escalation;
     this.teach = teach;
@@ -67,69 +79,71 @@ final class HttpApi {
   Router router() {
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders()).handler(XFrameHandler.create(XFrameHandler.DENY));
-    router.route("/api/*").handler(HttpApi::jsonWhateverFormType);
+    router.route("/api/*").handler(HttpApi::jsonWhateverItsType);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
     if (!settings.hasAdminPort()) {
       router.get("/metrics").handler(scrape(metrics));
     }
     router.get("/health").handler(check(health));
+    router.get("/openapi.json").handler(document(contract.json(), "application/json; charset=utf-8"));
+    router.get("/openapi.yaml").handler(document(contract.yaml(), "text/plain; charset=utf-8"));
     if (settings.devMode()) {
-      router.post("/api/dev/token").handler(json(200, this::devToken));
+      router.post("/api/dev/token").handler(contract.validates("issueDevToken")).handler(json(200, this::devToken));
     }
     router.route("/api/*").handler(this::authenticate);
 
-    router.post("/api/rooms").handler(json(201, ctx ->
-        rooms.create(caller(ctx, Role.STREAMER, Role.STAFF), body(ctx))));
-    router.get("/api/rooms/:roomId").handler(json(200, ctx -> rooms.get(ctx.pathParam("roomId"))));
+    operation(router.post("/api/rooms"), "createRoom", Role.STREAMER, Role.STAFF)
+        .handler(json(201, ctx -> rooms.create(ctx.get(PRINCIPAL), body(ctx))));
+    operation(router.get("/api/rooms/:roomId"), "getRoom")
+        .handler(json(200, ctx -> rooms.get(ctx.pathParam("roomId"))));
     // Also for a room ended before: a close that failed half-way is finished by ending again.
-    router.post("/api/rooms/:roomId/end").handler(json(200, ctx ->
-        rooms.end(caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"))
+    operation(router.post("/api/rooms/:roomId/end"), "endRoom", Role.STREAMER, Role.STAFF)
+        .handler(json(200, ctx -> rooms.end(ctx.get(PRINCIPAL), ctx.pathParam("roomId"))
             .compose(room -> prompts.closeNow(room.roomId()).map(room))
             .compose(room -> escalation.queue().rerankRoom(room.roomId()).map(room))));
-    router.post("/api/rooms/:roomId/stop").handler(json(200, ctx ->
-        escalation.stops().stop(caller(ctx, Role.STAFF), ctx.pathParam("roomId"), body(ctx))));
-    router.get("/api/queue").handler(json(200, ctx -> {
-      caller(ctx, Role.STAFF);
-      return escalation.queue().list(ctx.queryParams().get("limit"), ctx.queryParams().get("cursor"));
-    }));
-    router.post("/api/queue/:itemId/claim").handler(json(200, ctx ->
-        escalation.queue().claim(caller(ctx, Role.STAFF), ctx.pathParam("itemId"))));
-    router.post("/api/queue/:itemId/resolve").handler(json(200, ctx -> {
-      Principal staff = caller(ctx, Role.STAFF);
-      return escalation.stops().resolveItem(staff, ctx.pathParam("itemId"), ctx.body().isEmpty() ? null : body(ctx));
-    }));
-    router.post("/api/rooms/:roomId/prompts").handler(json(201, ctx -> {
+    operation(router.post("/api/rooms/:roomId/stop"), "stopRoom", Role.STAFF)
+        .handler(json(200, ctx -> escalation.stops().stop(ctx.get(PRINCIPAL), ctx.pathParam("roomId"), body(ctx))));
+    operation(router.get("/api/queue"), "listQueue", Role.STAFF)
+        .handler(json(200, ctx -> escalation.queue().list(ctx.queryParams().get("limit"),
+            ctx.queryParams().get("cursor"))));
+    operation(router.post("/api/queue/:itemId/claim"), "claimQueueItem", Role.STAFF)
+        .handler(json(200, ctx -> escalation.queue().claim(ctx.get(PRINCIPAL), ctx.pathParam("itemId"))));
+    operation(router.post("/api/queue/:itemId/resolve"), "resolveQueueItem", Role.STAFF)
+        .handler(json(200, ctx -> escalation.stops().resolveItem(ctx.get(PRINCIPAL), ctx.pathParam("itemId"),
+            body(ctx))));
+    // The calibration check reads the body before the contract does: a non-staff caller is told why, whatever else
+    // the body holds.
+    router.post("/api/rooms/:roomId/prompts").handler(ctx -> {
       if (!ctx.<Principal>get(PRINCIPAL).is(Role.STAFF) && asksCalibration(ctx)) {
         throw ApiException.forbidden("only staff may open a calibration prompt: its answer is staff's to know");
       }
-      Principal staff = caller(ctx, Role.STAFF);
-      return prompts.open(ctx.pathParam("roomId"), body(ctx), Map.of("type", "staff", "by", staff.userId()));
-    }));
-    router.post("/api/rooms/:roomId/transcript").handler(json(202, ctx -> transcripts.submit(
-        caller(ctx, Role.STREAMER, Role.STAFF), ctx.pathParam("roomId"), ctx.body().length(), body(ctx))));
-    router.get("/api/prompts/:promptId").handler(json(200, ctx ->
-        prompts.view(ctx.pathParam("promptId"), ctx.get(PRINCIPAL))));
+      ctx.next();
+    });
+    operation(router.post("/api/rooms/:roomId/prompts"), "openPrompt", Role.STAFF)
+        .handler(json(201, ctx -> prompts.open(ctx.pathParam("roomId"), body(ctx),
+            Map.of("type", "staff", "by", ctx.<Principal>get(PRINCIPAL).userId()))));
+    operation(router.post("/api/rooms/:roomId/transcript"), "submitTranscript", Role.STREAMER, Role.STAFF)
+        .handler(json(202, ctx -> transcripts.submit(ctx.get(PRINCIPAL), ctx.pathParam("roomId"),
+            ctx.body().length(), body(ctx))));
+    operation(router.get("/api/prompts/:promptId"), "getPrompt")
+        .handler(json(200, ctx -> prompts.view(ctx.pathParam("promptId"), ctx.get(PRINCIPAL))));
 
-    router.get("/api/verdicts").handler(json(200, ctx -> {
-      caller(ctx, Role.STAFF);
-      return reviews.list(ctx.queryParams().get("status"), ctx.queryParams().get("roomId"),
-          ctx.queryParams().get("limit"), ctx.queryParams().get("cursor"));
-    }));
-    router.get("/api/verdicts/:verdictId").handler(json(200, ctx -> {
-      caller(ctx, Role.STAFF);
-      return reviews.detail(ctx.pathParam("verdictId"));
-    }));
+    operation(router.get("/api/verdicts"), "listVerdicts", Role.STAFF)
+        .handler(json(200, ctx -> reviews.list(ctx.queryParams().get("status"), ctx.queryParams().get("roomId"),
+            ctx.queryParams().get("limit"), ctx.queryParams().get("cursor"))));
+    operation(router.get("/api/verdicts/:verdictId"), "getVerdict", Role.STAFF)
+        .handler(json(200, ctx -> reviews.detail(ctx.pathParam("verdictId"))));
     // A review decides the verdict's queue item too, whoever held it.
-    router.post("/api/verdicts/:verdictId/review").handler(json(200, ctx -> {
-      Principal staff = caller(ctx, Role.STAFF);
+    operation(router.post("/api/verdicts/:verdictId/review"), "reviewVerdict", Role.STAFF).handler(json(200, ctx -> {
+      Principal staff = ctx.get(PRINCIPAL);
       String verdictId = ctx.pathParam("verdictId");
       return reviews.review(staff, verdictId, body(ctx)).compose(verdict -> escalation.queue()
           .resolveQuietly(ReviewQueue.itemIdOfVerdict(verdictId), staff.userId(),
               String.valueOf(verdict.getString("reviewStatus")))
           .map(verdict));
     }));
-    router.get("/api/penalties").handler(json(200, ctx -> {
-      Principal caller = caller(ctx, Role.STAFF, Role.STREAMER);
+    operation(router.get("/api/penalties"), "listPenalties", Role.STAFF, Role.STREAMER).handler(json(200, ctx -> {
+      Principal caller = ctx.get(PRINCIPAL);
       String subject = ctx.queryParams().get("subject");
       if (caller.is(Role.STREAMER) && !caller.userId().equals(subject)) {
         throw ApiException.forbidden("streamers see their own penalties only");
@@ -138,26 +152,21 @@ final class HttpApi {
       return reviews.penalties(subject).compose(record -> escalation.stops().stopsOf(subject)
           .map(stops -> record.put("stops", stops)));
     }));
-    router.post("/api/penalties/:penaltyId/appeal").handler(json(201, ctx ->
-        reviews.appeal(caller(ctx, Role.STREAMER), ctx.pathParam("penaltyId"), body(ctx))));
-    router.get("/api/jurors/:userId").handler(json(200, ctx -> {
-      caller(ctx, Role.STAFF);
-      return reviews.juror(ctx.pathParam("userId"));
-    }));
+    operation(router.post("/api/penalties/:penaltyId/appeal"), "appealPenalty", Role.STREAMER)
+        .handler(json(201, ctx -> reviews.appeal(ctx.get(PRINCIPAL), ctx.pathParam("penaltyId"), body(ctx))));
+    operation(router.get("/api/jurors/:userId"), "getJuror", Role.STAFF)
+        .handler(json(200, ctx -> reviews.juror(ctx.pathParam("userId"))));
 
     // Teaching the detector: staff only, every route.
-    router.post("/api/detector/examples").handler(json(201, ctx -> teach.teach(caller(ctx, Role.STAFF), body(ctx))));
-    router.get("/api/detector/examples").handler(json(200, ctx -> {
-      caller(ctx, Role.STAFF);
-      return teach.list(ctx.queryParams().get("sheet"), ctx.queryParams().get("removed"),
-          ctx.queryParams().get("limit"));
-    }));
-    router.delete("/api/detector/examples/:exampleId").handler(json(200, ctx ->
-        teach.undo(caller(ctx, Role.STAFF), ctx.pathParam("exampleId"))));
-    router.get("/api/detector/report").handler(json(200, ctx -> {
-      caller(ctx, Role.STAFF);
-      return teach.report();
-    }));
+    operation(router.post("/api/detector/examples"), "teachExample", Role.STAFF)
+        .handler(json(201, ctx -> teach.teach(ctx.get(PRINCIPAL), body(ctx))));
+    operation(router.get("/api/detector/examples"), "listExamples", Role.STAFF)
+        .handler(json(200, ctx -> teach.list(ctx.queryParams().get("sheet"), ctx.queryParams().get("removed"),
+            ctx.queryParams().get("limit"))));
+    operation(router.delete("/api/detector/examples/:exampleId"), "undoExample", Role.STAFF)
+        .handler(json(200, ctx -> teach.undo(ctx.get(PRINCIPAL), ctx.pathParam("exampleId"))));
+    operation(router.get("/api/detector/report"), "getDetectorReport", Role.STAFF)
+        .handler(json(200, ctx -> teach.report()));
 
     router.route("/api/*").handler(ctx -> ctx.fail(404));
     // The pages: from ./webroot when run from a checkout, else from inside the jar. They are revalidated on
@@ -168,9 +177,29 @@ final class HttpApi {
       ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
       ctx.next();
     });
+    // The API docs page's renderer, from the swagger-ui webjar inside the jar: the page loads nothing from elsewhere.
+    router.route(SWAGGER_UI + "*").handler(StaticHandler.create(SWAGGER_UI_WEBJAR).setFilesReadOnly(true));
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html").setFilesReadOnly(false));
     router.route().failureHandler(new ErrorResponder());
     return router;
+  }
+
+  /**
+   * Guards a route of the contract's operation {@code operationId}: the caller's role first (403 for any other, when
+   * roles are named; else any signed-in caller), then the request against the document (400).
+   */
+  private Route operation(Route route, String operationId, Role... allowed) {
+    if (allowed.length > 0) {
+      route.handler(ctx -> {
+        authorize(ctx, allowed);
+        ctx.next();
+      });
+    }
+    return route.handler(contract.validates(operationId));
+  }
+
+  private static Handler<RoutingContext> document(Buffer document, String type) {
+    return ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, type).end(document);
   }
 
   /** The admin port's answers: /metrics and /health, with the same headers and errors as the public port. */
@@ -197,22 +226,22 @@ final class HttpApi {
   /**
    * Every API body is JSON, whatever content type the client named: {@code curl -d} says
    * application/x-www-form-urlencoded, and BodyHandler would feed such a body to the form decoder, which
-   * gives up on a "field" over 1 KB. Calling it JSON keeps the body exactly as sent, for the JSON parser.
+   * gives up on a "field" over 1 KB; the contract's validator reads a body by its type, and knows JSON only.
+   * Calling it JSON keeps the body exactly as sent, for the JSON parser.
    */
-  private static void jsonWhateverFormType(RoutingContext ctx) {
+  private static void jsonWhateverItsType(RoutingContext ctx) {
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type != null && (type.regionMatches(true, 0, FORM, 0, FORM.length())
-        || type.regionMatches(true, 0, MULTIPART, 0, MULTIPART.length()))) {
-      ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+    if (type == null || !type.regionMatches(true, 0, JSON, 0, JSON.length())) {
+      ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, JSON);
     }
     ctx.next();
   }
 
+  /** {@code {"sub", "role", "merchantId"?}} (the contract checks their types and the role's name) → a token. */
   private Future<JsonObject> devToken(RoutingContext ctx) {
     JsonObject body = body(ctx);
     String userId = Fields.requiredText(body, "sub", 64);
-    Role role = Role.fromWire(body.getValue("role") instanceof String r ? r : null).orElseThrow(() ->
-        ApiException.badRequest("role must be viewer, streamer or staff"));
+    Role role = Role.fromWire(body.getString("role")).orElseThrow();
     String merchantId = Fields.optionalText(body, "merchantId", 64);
     if (role == Role.STREAMER && merchantId == null) {
       throw ApiException.badRequest("a streamer token needs the streamer's merchantId");
@@ -229,13 +258,12 @@ final class HttpApi {
         .onFailure(ctx::fail);
   }
 
-  /** The authenticated caller, if their role is one of {@code allowed}; otherwise 403. */
-  private static Principal caller(RoutingContext ctx, Role... allowed) {
+  /** Refuses (403) an authenticated caller whose role is not one of {@code allowed}. */
+  private static void authorize(RoutingContext ctx, Role... allowed) {
     Principal principal = ctx.get(PRINCIPAL);
     if (Arrays.stream(allowed).noneMatch(principal::is)) {
       throw ApiException.forbidden("the " + principal.role().wire() + " role may not do that");
     }
-    return principal;
   }
 
   /** True when the body is a JSON object naming a calibration answer; a malformed body is the route's to refuse. */
@@ -248,13 +276,13 @@ final class HttpApi {
     }
   }
 
+  /**
+   * The request's JSON object body, as the contract's validator read it (an object wherever the operation requires
+   * a body; null for an optional body not sent), refused if a string in it holds a lone surrogate: JSON Schema has
+   * no word for that.
+   */
   private static JsonObject body(RoutingContext ctx) {
-    if (ctx.body().isEmpty()) {
-      throw ApiException.badRequest("a JSON object body is required");
-    }
-    if (!(io.vertx.core.json.Json.decodeValue(ctx.body().buffer()) instanceof JsonObject body)) {
-      throw ApiException.badRequest("the body must be a JSON object");
-    }
+    JsonObject body = ApiContract.body(ctx);
     Fields.requireWellFormed(body, "the body");
     return body;
   }

@@ -18,13 +18,21 @@ final class SecurityHeaders implements SecurityPolicyHandler {
   private static final Pattern AUTHORITY =
       Pattern.compile("(?:[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}])(?::[0-9]{1,5})?");
 
+  /** The API docs page, whose renderer (swagger-ui) draws its icons as {@code data:} images from its stylesheet. */
+  static final String DOCS_PAGE = "/docs/api.html";
+
   @Override
   public void handle(RoutingContext ctx) {
     ctx.response()
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "no-referrer")
-        .putHeader("Content-Security-Policy", policy(ctx.request().authority()));
+        .putHeader("Content-Security-Policy", policy(ctx.request().authority(), ctx.request().path()));
     ctx.next();
+  }
+
+  /** The policy of the page at {@code path}: {@link #policy(HostAndPort)}, and the docs page may show data: images. */
+  static String policy(HostAndPort authority, String path) {
+    return DOCS_PAGE.equals(path) ? policy(authority) + "; img-src 'self' data:" : policy(authority);
   }
 
   /**

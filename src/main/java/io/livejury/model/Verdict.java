@@ -40,9 +40,6 @@ public record Verdict(
   public static final String REVIEW_OVERTURNED = "overturned";
   /** A streamer appealed the penalty: the verdict is open for decision again. */
   public static final String REVIEW_APPEALED = "appealed";
-  /** Every review status a verdict can have, the filter values of the staff queue. */
-  public static final List<String> REVIEW_STATUSES =
-      List.of(REVIEW_PENDING, REVIEW_NONE, REVIEW_CONFIRMED, REVIEW_OVERTURNED, REVIEW_APPEALED);
 
   public static String idFor(String promptId) {
     return "v-" + promptId;

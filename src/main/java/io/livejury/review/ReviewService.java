@@ -64,14 +64,11 @@ public final class ReviewService {
     this.jurors = jurors;
   }
 
-  /** Newest first, filtered by review status and room, in pages joined by an opaque keyset cursor. */
+  /**
+   * Newest first, filtered by review status and room, in pages joined by an opaque keyset cursor. The API contract
+   * has checked {@code status} (a review status or empty) and {@code roomId} (an id or empty) already.
+   */
   public Future<JsonObject> list(String status, String roomId, String limitParam, String cursor) {
-    if (status != null && !status.isBlank() && !Verdict.REVIEW_STATUSES.contains(status)) {
-      return Future.failedFuture(ApiException.badRequest("status must be one of " + Verdict.REVIEW_STATUSES));
-    }
-    if (roomId != null && !roomId.isBlank() && !Ids.isValid(roomId)) {
-      return Future.failedFuture(ApiException.badRequest("roomId must be 1-64 letters, digits, '-' or '_'"));
-    }
     int limit = Fields.limit(limitParam, 50, MAX_LIMIT);
     OffsetDateTime afterTime = null;
     String afterId = null;
@@ -137,10 +134,8 @@ public final class ReviewService {
    * unless {@code rereview} says it is meant; an appealed verdict is open for decision again.
    */
   public Future<JsonObject> review(Principal staff, String verdictId, JsonObject body) {
-    String action = body.getValue("action") instanceof String a ? a : null;
-    if (!CONFIRM.equals(action) && !OVERTURN.equals(action)) {
-      throw ApiException.badRequest("action must be 'confirm' or 'overturn'");
-    }
+    // The API contract has checked the action: confirm or overturn.
+    String action = body.getString("action");
     String reason = Fields.requiredText(body, "reason", MAX_REASON);
     boolean rereview = Boolean.TRUE.equals(body.getValue("rereview"));
     return pg.withTransaction(conn -> conn.preparedQuery(Sql.LOCK_VERDICT.text()).execute(Tuple.of(verdictId))

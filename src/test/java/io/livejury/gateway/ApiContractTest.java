@@ -1,0 +1,213 @@
+package io.livejury.gateway;
+
+import io.livejury.api.ApiContract;
+import io.livejury.config.Settings;
+import io.livejury.support.EmbeddedServersExtension;
+import io.livejury.support.Http;
+import io.livejury.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.openapi.contract.MediaType;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The OpenAPI document and the node agree: the router serves exactly the document's operations, every example in the
+ * document is an instance of its schema, the node serves the document, and requests outside it get the contract's 400.
+ */
+@ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
+class ApiContractTest {
+
+  private static TestNode node;
+  private static Http http;
+  private static String staff;
+  private static ApiContract contract;
+
+  @BeforeAll
+  static void start(Vertx vertx) {
+    node = TestNode.start();
+    http = new Http(node.port());
+    staff = http.token("contract-staff", "staff");
+    contract = ApiContract.load(vertx).await();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.stop();
+  }
+
+  /** "POST /api/rooms/{roomId}/end" for every operation of the document. */
+  private static Set<String> documented() {
+    Set<String> operations = new TreeSet<>();
+    contract.contract().operations().forEach(op -> operations.add(op.getHttpMethod().name() + " " + op.getOpenAPIPath()));
+    return operations;
+  }
+
+  /** The same for every route with a path and methods of its own (not the catch-alls, handlers of every request). */
+  private static Set<String> served(Router router) {
+    Set<String> routes = new TreeSet<>();
+    for (Route route : router.getRoutes()) {
+      String path = route.getPath();
+      if (path == null || path.endsWith("*") || route.methods() == null || route.methods().isEmpty()) {
+        continue;
+      }
+      for (HttpMethod method : route.methods()) {
+        routes.add(method.name() + " " + path.replaceAll(":([A-Za-z0-9_]+)", "{$1}"));
+      }
+    }
+    return routes;
+  }
+
+  @Test
+  void theRouterServesExactlyTheDocumentsOperations(Vertx vertx) {
+    // Dev mode and no admin port: every route the public router can serve (the dev token and /metrics included).
+    Settings settings = Settings.load(Map.of("LIVEJURY_DEV", "true"));
+    Router router = new HttpApi(vertx, settings, null, null, null, null, null, null, null, null, null, contract)
+        .router();
+    assertThat(served(router)).isEqualTo(documented());
+    assertThat(documented()).containsAll(served(HttpApi.admin(vertx, null, null)));
+  }
+
+  @Test
+  void everyExampleInTheDocumentIsAnInstanceOfItsSchema() {
+    OpenAPIContract document = contract.contract();
+    // Examples as written: the resolved document's objects carry annotations of the resolver's own (__absolute_uri__).
+    JsonObject written = new JsonObject(contract.json());
+    JsonObject paths = written.getJsonObject("paths");
+    List<String> checked = new ArrayList<>();
+    List<String> wrong = new ArrayList<>();
+    for (Operation op : document.operations()) {
+      String name = op.getOperationId();
+      for (Parameter parameter : op.getParameters()) {
+        Object example = parameter.getOpenAPIModel().getValue("example");
+        if (example != null) {
+          check(name + " parameter " + parameter.getName(), parameter.getSchema(), example, checked, wrong);
+        }
+      }
+      JsonObject operation = paths.getJsonObject(op.getOpenAPIPath())
+          .getJsonObject(op.getHttpMethod().name().toLowerCase());
+      if (op.getRequestBody() != null) {
+        JsonObject content = operation.getJsonObject("requestBody").getJsonObject("content");
+        op.getRequestBody().getContent().forEach((type, media) ->
+            check(name + " request " + type, media, content.getJsonObject(type), checked, wrong));
+      }
+      JsonObject responses = operation.getJsonObject("responses");
+      assertThat(responses.fieldNames()).as(name + " answers").isNotEmpty();
+      for (String status : responses.fieldNames()) {
+        JsonObject content = referenced(written, responses.getJsonObject(status)).getJsonObject("content");
+        op.getResponse(Integer.parseInt(status)).getContent().forEach((type, media) ->
+            check(name + " " + status + " " + type, media, content.getJsonObject(type), checked, wrong));
+      }
+    }
+    assertThat(wrong).isEmpty();
+    // Every request body and every answer of every operation has its example: 24 operations, 9 bodies.
+    assertThat(checked).hasSizeGreaterThan(130);
+  }
+
+  /** The object a {@code {"$ref": "#/components/…"}} names, or the object itself. */
+  private static JsonObject referenced(JsonObject document, JsonObject object) {
+    String ref = object.getString("$ref");
+    if (ref == null) {
+      return object;
+    }
+    JsonObject target = document;
+    for (String key : ref.substring(2).split("/")) {
+      target = target.getJsonObject(key);
+    }
+    return target;
+  }
+
+  private static void check(String where, MediaType media, JsonObject written, List<String> checked,
+      List<String> wrong) {
+    assertThat(written.containsKey("example")).as(where + " has an example").isTrue();
+    assertThat(media.getSchema()).as(where + " has a schema").isNotNull();
+    check(where, media.getSchema(), written.getValue("example"), checked, wrong);
+  }
+
+  private static void check(String where, JsonSchema schema, Object example, List<String> checked, List<String> wrong) {
+    OutputUnit result = contract.contract().getSchemaRepository().validator(schema).validate(example);
+    checked.add(where);
+    if (!result.getValid()) {
+      wrong.add(where + ": " + result.getErrors());
+    }
+  }
+
+  @Test
+  void theNodeServesTheDocumentAsJsonAndAsWritten() {
+    HttpResponse<String> json = http.exchange("/openapi.json");
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(json.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+    JsonObject document = new JsonObject(json.body());
+    assertThat(document.getString("openapi")).startsWith("3.1");
+    assertThat(document.getJsonObject("paths").fieldNames()).contains("/api/rooms", "/health", "/metrics");
+    HttpResponse<String> yaml = http.exchange("/openapi.yaml");
+    assertThat(yaml.statusCode()).isEqualTo(200);
+    assertThat(yaml.body()).startsWith("openapi: 3.1");
+  }
+
+  /** Asserts a 400 {@code bad_request} whose message is {@code message}. */
+  private static void refused(Http.Reply reply, String message) {
+    assertThat(reply.status()).as(reply.body().encode()).isEqualTo(400);
+    assertThat(reply.errorCode()).isEqualTo("bad_request");
+    assertThat(reply.body().getJsonObject("error").getString("message")).isEqualTo(message);
+  }
+
+  @Test
+  void requestsOutsideTheDocumentGetTheContractsBadRequest() {
+    String roomId = http.createRoom(staff, "contract-streamer");
+    // A missing required field, at the top and nested.
+    refused(http.post("/api/rooms", staff, new JsonObject().put("streamerId", "s").put("merchantId", "m")),
+        "title is required");
+    refused(http.post("/api/rooms/" + roomId + "/transcript", staff, new JsonObject().put("segments",
+        new JsonArray().add(new JsonObject().put("id", "seg-1")))), "segments[0].text is required");
+    refused(http.get("/api/penalties", staff), "subject is required");
+    // A wrong type.
+    refused(http.post("/api/rooms", staff, new JsonObject().put("title", 7)), "title must be a string");
+    refused(http.post("/api/rooms/" + roomId + "/transcript", staff, new JsonObject().put("segments", new JsonArray()
+        .add(new JsonObject().put("id", "seg-1").put("startMs", "0").put("text", "大家好")))),
+        "segments[0].startMs must be a whole number or null");
+    refused(http.get("/api/verdicts?limit=ten", staff), "limit must be a whole number from 1 to 200");
+    refused(http.get("/api/queue?limit=ten", staff), "limit must be a whole number");
+    refused(http.send("POST", "/api/rooms", staff, "[1,2]"), "the body must be a JSON object");
+    // A value outside its enum.
+    refused(http.post("/api/rooms/" + roomId + "/prompts", staff, new JsonObject().put("kind", "claim")
+        .put("question", "属实吗？").put("tally", "sometimes")), "tally must be one of [live, after_vote, hidden]");
+    refused(http.post("/api/verdicts/v-none/review", staff, new JsonObject().put("action", "approve")
+        .put("reason", "r")), "action must be one of [confirm, overturn]");
+    refused(http.post("/api/dev/token", null, new JsonObject().put("sub", "u1").put("role", "admin")),
+        "role must be one of [viewer, streamer, staff]");
+    refused(http.get("/api/verdicts?status=PENDING", staff),
+        "status must be one of [, pending, none, confirmed, overturned, appealed]");
+    // Lengths and the body itself.
+    refused(http.post("/api/rooms", staff, new JsonObject().put("title", "长".repeat(201))),
+        "title is longer than 200 characters");
+    refused(http.send("POST", "/api/rooms/" + roomId + "/stop", staff, null), "a JSON object body is required");
+    refused(http.send("POST", "/api/rooms", staff, "{\"title\": "), "the body is not valid JSON");
+
+    // The role is checked first: a viewer hears 403 whatever its body, as before the document.
+    String viewer = http.token("contract-viewer", "viewer");
+    assertThat(http.post("/api/rooms", viewer, new JsonObject().put("title", 7)).status()).isEqualTo(403);
+    // And the ballot path never meets the validator: it is no HTTP route (RoomSocketTest covers the sockets).
+  }
+}
