@@ -1,5 +1,5 @@
 // Shared by the three pages: sign-in, the JSON API, a self-healing room socket, and small DOM helpers.
-// It speaks only the public contract (PROTOCOL.md), so platform teams can copy it as an example.
+// It speaks only the public contract (docs/protocol.md), so platform teams can copy it as an example.
 
 const ERROR_WORDS = {
   unauthorized: '登录已过期或无效，请重新登录 / Your sign-in expired or is invalid',

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The server → client WebSocket frames of PROTOCOL.md, encoded once each. A room frame goes to viewers and
+ * The server → client WebSocket frames of docs/protocol.md, encoded once each. A room frame goes to viewers and
  * streamer alike, so prompts and verdicts travel without the report texts that only staff may read.
  */
 public final class Frames {

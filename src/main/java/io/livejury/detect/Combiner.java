@@ -44,7 +44,7 @@ import java.util.List;
  * streamer and staff as a warning. The model's mistakes are sentences that merely sound like a category (a caution
  * about blood sugar, a shop's own best seller), where the lexicon usually finds nothing: so when the lexicon
  * does not back it, the model must be surer of itself before it warns. The README's detection section gives the
- * figures, and PROTOCOL.md states which (stage, severity) combinations open a vote.
+ * figures, and docs/protocol.md states which (stage, severity) combinations open a vote.
  */
 public final class Combiner {
 

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The cues of a segment that debunks or reports a claim instead of making it ({@code detect/debunks.txt}: 谣言, 骗子,
  * 别信, 有人说, 被罚, a question answered by a denial, …). Such a segment's critical claim warns and reaches staff, but
- * opens no audience vote (README, detection). A cue after a negator of the same file ({@code not} lines: 不是, 没,
+ * opens no audience vote (docs/detection.md). A cue after a negator of the same file ({@code not} lines: 不是, 没,
  * 要是, 谁说, …), directly or with one {@code filler} between, counts for nothing: "这不是谣言", "要是骗人我退十倍钱"
  * affirm the claim; so does a cue followed by an {@code after} word (骗人是小狗, an oath). Cues and negators are read through the normaliser, so
  * they meet normalised text. Immutable.

@@ -156,7 +156,7 @@ public final class Normaliser {
 
   /**
    * The normalised form of {@code text} (never null; empty for null or empty text). Linear in the text's length;
-   * about a microsecond for a livestream sentence (README, detection).
+   * about a microsecond for a livestream sentence (docs/detection.md).
    */
   public String normalise(String text) {
     return replaceEvasions(plain(text));

@@ -41,7 +41,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The staff review queue of live problems (PROTOCOL.md, "Live escalation and emergency stop"), kept in Redis under
+ * The staff review queue of live problems (docs/protocol.md, "Live escalation and emergency stop"), kept in Redis under
  * one hash tag so every node sees the same queue and each change is one atomic script: critical and warn warnings,
  * verdicts waiting for staff, report waves and proposed stops become items, each announced once to every staff
  * feed ({@code alert}); claims are exclusive and lapse; an item past its due time unclaimed is escalated once,

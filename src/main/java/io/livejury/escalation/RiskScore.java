@@ -1,7 +1,7 @@
 package io.livejury.escalation;
 
 /**
- * An item's risk, the number the staff queue sorts by after liveness (README, "Acting while the room is live"):
+ * An item's risk, the number the staff queue sorts by after liveness (docs/review.md):
  *
  * <pre>
  * risk = severity × category × (1 + log10(1 + audience)) × (1 + offenceWeight × offences) × (1 + verdictWeight × verdicts)

@@ -37,7 +37,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Emergency stops (PROTOCOL.md, "Live escalation and emergency stop"). A stop marks the room {@code stopped} in
+ * Emergency stops (docs/protocol.md, "Live escalation and emergency stop"). A stop marks the room {@code stopped} in
  * Redis first, so every node answers new sockets 410 from then on, and notes the room in
  * {@link RedisKeys#STOPS_TO_AUDIT}; closes its open prompts without penalty (each marked for ballot.lua and the
  * closer); sends {@code stopped} and the changed room to every socket of the room on every node, through the room's

@@ -26,12 +26,12 @@ import java.util.Set;
  * HS256 bearer tokens: issuing them (dev mode) and turning them into a {@link Principal}. A token must
  * expire, and no later than {@code maxHours} from now: a token minted for a century (or stolen from a
  * careless issuer) is refused however good its signature. The platform's juror claims ({@code acct},
- * {@code verified}, {@code ties}, {@code net}; PROTOCOL.md, "Juries") are optional, but one of the wrong type
+ * {@code verified}, {@code ties}, {@code net}; docs/protocol.md, "Juries") are optional, but one of the wrong type
  * or past its limits refuses the token: a claim LiveJury cannot read must not be taken as "nothing to say".
  */
 public final class Auth {
 
-  /** The claims a platform may set about a viewer as a juror (PROTOCOL.md, "Juries"). */
+  /** The claims a platform may set about a viewer as a juror (docs/protocol.md, "Juries"). */
   public static final List<String> JUROR_CLAIMS = List.of("acct", "verified", "ties", "net");
 
   private final JWTAuth jwt;
@@ -120,7 +120,7 @@ public final class Auth {
   }
 
   /**
-   * The juror claims of PROTOCOL.md, "Juries"; an absent (or null) claim says nothing.
+   * The juror claims of docs/protocol.md, "Juries"; an absent (or null) claim says nothing.
    *
    * @throws ApiException 401 naming the first claim of the wrong type or past its limits: {@code acct} a whole
    *     number of seconds {@code >= 0}, {@code verified} a boolean, {@code ties} an array of at most

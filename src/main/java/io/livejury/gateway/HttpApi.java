@@ -34,7 +34,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The HTTP API of PROTOCOL.md, as the OpenAPI document {@code openapi/livejury.yaml} describes it: every API route is
+ * The HTTP API of docs/protocol.md, as the OpenAPI document {@code openapi/livejury.yaml} describes it: every API route is
  * one of its operations, its requests validated against it after the caller's role is checked. Handlers return
  * futures; failures all go to {@link ErrorResponder}.
  */

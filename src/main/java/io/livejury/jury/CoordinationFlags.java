@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The coordination checks a jury verdict gets when its prompt closes (PROTOCOL.md, "Juries"), on its counted
+ * The coordination checks a jury verdict gets when its prompt closes (docs/protocol.md, "Juries"), on its counted
  * ballots ({@link CountedBallot}); thresholds from {@link FlagRules}. Pure: no I/O, the same ballots give the same
  * flags. A flag accuses nobody: it sends a verdict that would penalise to staff ({@code pending_review}) instead
  * of letting it take effect by itself. Numbers in details are rounded: shares to 4 decimals, z to 2.

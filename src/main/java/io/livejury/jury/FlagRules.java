@@ -3,7 +3,7 @@ package io.livejury.jury;
 import io.livejury.config.Settings;
 
 /**
- * The thresholds of the coordination flags a verdict is checked for at close (PROTOCOL.md, "Juries"); a
+ * The thresholds of the coordination flags a verdict is checked for at close (docs/protocol.md, "Juries"); a
  * flagged verdict that would penalise creates its penalty {@code pending_review}. How each flag is judged is
  * in {@link CoordinationFlags}.
  *

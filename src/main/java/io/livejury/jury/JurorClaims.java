@@ -3,7 +3,7 @@ package io.livejury.jury;
 import java.util.Set;
 
 /**
- * What the platform that signed a viewer's token says about the person (PROTOCOL.md, "Juries"); every claim
+ * What the platform that signed a viewer's token says about the person (docs/protocol.md, "Juries"); every claim
  * is optional and checked for its type when the token is read ({@link io.livejury.gateway.Auth}).
  *
  * @param accountCreatedSec the {@code acct} claim: when the account was created, seconds since the epoch; null

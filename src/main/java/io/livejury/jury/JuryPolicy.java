@@ -3,7 +3,7 @@ package io.livejury.jury;
 import io.livejury.config.Settings;
 
 /**
- * Who may decide a verdict (PROTOCOL.md, "Juries"), from {@code livejury-defaults.properties}. The rules a
+ * Who may decide a verdict (docs/protocol.md, "Juries"), from {@code livejury-defaults.properties}. The rules a
  * prompt is judged by are copied onto it when it opens, so a change of configuration never changes the
  * rules of a vote already running.
  *

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a verdict says about its jury, the verdict's {@code jury} block (PROTOCOL.md, "Juries").
+ * What a verdict says about its jury, the verdict's {@code jury} block (docs/protocol.md, "Juries").
  *
  * @param eligible viewers who could vote when the prompt reached them (the prompt's {@code eligible} count)
  * @param voted    counted ballots

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * What a jury of n gives under the verdict rule, for the README: the Wilson interval's half-width
+ * What a jury of n gives under the verdict rule, for docs/juries.md: the Wilson interval's half-width
  * by jury size and condemning share, the smallest jury that condemns a given true share, and how much the
  * size of a drawn jury varies. The rule's numbers are read from the defaults file the node ships with
  * ({@code LIVEJURY_VERDICT_Z}, {@code _QUORUM}, {@code _CONDEMN_LOWER}, {@code _CLEAR_UPPER}), so the tables

@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * Turns what every simulated viewer of a round saw into the figures of a load run, and checks it: each
  * viewer got the ack its plan calls for, at least the final tally and exactly one verdict, and each room's verdict counts equal the
  * ballots its viewers had accepted (zero lost, zero double-counted). When a prompt carries a jury block, the
- * draw is recomputed from its seed and rate for every viewer (PROTOCOL.md, "Juries"): a drawn viewer's ballot
+ * draw is recomputed from its seed and rate for every viewer (docs/protocol.md, "Juries"): a drawn viewer's ballot
  * must be accepted, any other's rejected as {@code not_selected}, the verdict must count exactly those
  * exclusions and no other (every viewer of a load passes every other rule), and no verdict may carry a
  * {@code shared_network} flag (every viewer has a network of its own).

@@ -31,7 +31,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A day of a review team's work, compressed (scripts/staff-sim; README, "Acting while the room is live"): rooms start
+ * A day of a review team's work, compressed (scripts/staff-sim; docs/review.md): rooms start
  * and end, streamers trip critical and warn rules, viewers report and vote, verdicts wait for staff, all through a
  * real LiveJury node on a redis-server and a Postgres of this run's own; N staff members take the queue as
  * {@code GET /api/queue} orders it (claim, work for the handling time, then confirm the verdict, stop the room the

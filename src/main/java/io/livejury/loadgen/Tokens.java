@@ -27,7 +27,7 @@ final class Tokens {
 
   /**
    * A viewer token with the juror claims of an honest, ordinary viewer, so every eligibility rule runs on
-   * the ballots of a load and every one passes (PROTOCOL.md, "Juries"): see {@link #jurorClaims}.
+   * the ballots of a load and every one passes (docs/protocol.md, "Juries"): see {@link #jurorClaims}.
    */
   String juror(String userId, int n) {
     return sign(jurorClaims(new JsonObject().put("sub", userId).put("role", "viewer"), n), 120);

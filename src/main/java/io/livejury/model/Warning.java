@@ -7,11 +7,11 @@ import java.util.List;
 /**
  * A real-time warning to a streamer: which rule their words tripped, and the words themselves.
  *
- * @param stage which detection stage found it: {@code lexicon}, {@code model} or {@code both} (docs/PROTOCOL.md)
+ * @param stage which detection stage found it: {@code lexicon}, {@code model} or {@code both} (docs/protocol.md)
  * @param model why the sentence model took no part when that lowered the warning: {@code busy} (its in-flight cap
  *              or the streamer's share was full, so a critical lexicon hit only warns); null otherwise, and left out
  * @param vote  why a critical claim that would open an audience vote did not: {@code "held: debunk cue <cue>"} when the
- *              segment debunks or reports the claim rather than making it (README, detection); null otherwise, and
+ *              segment debunks or reports the claim rather than making it (docs/detection.md); null otherwise, and
  *              left out
  */
 public record Warning(

@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * The penalty ladder (DESIGN.md), read from {@code penalty-ladder.json}: the n-th offence within
+ * The penalty ladder (docs/design.md), read from {@code penalty-ladder.json}: the n-th offence within
  * {@code windowDays} gets step n, the last step repeating. Only outcomes in {@code offenceOutcomes} count.
  */
 public record PenaltyLadder(int windowDays, List<String> offenceOutcomes, List<Step> steps) {

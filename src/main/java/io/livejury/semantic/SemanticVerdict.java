@@ -26,7 +26,7 @@ package io.livejury.semantic;
  * @param ownShare       with {@code busy}: what was full is the share of the streamer whose segment this is (their
  *                       own rooms' work in the model), not the node's cap. Detection then keeps the lexicon's
  *                       severities, so a streamer cannot lower the outcome of their own claim by flooding their own
- *                       rooms (README, the sentence model)
+ *                       rooms (docs/detection.md, the sentence model)
  */
 public record SemanticVerdict(String category, double similarity, String nearestExample, boolean allowed,
     String allowedExample, boolean degraded, boolean alone, String sounds, boolean busy, boolean ownShare) {

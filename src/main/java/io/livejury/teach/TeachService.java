@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Staff teach the detector (the routes under {@code /api/detector/}, PROTOCOL.md): a confirmed false claim becomes
+ * Staff teach the detector (the routes under {@code /api/detector/}, docs/protocol.md): a confirmed false claim becomes
  * an example of its category, the sentence of a wrong warning an allowed example, or staff type a sentence. Each
  * is a row of {@code taught_examples} with who and when; after a teach or an undo this node rebuilds its sheets
  * before answering, and tells every other node on {@link RedisKeys#DETECTOR_TAUGHT} to do the same.

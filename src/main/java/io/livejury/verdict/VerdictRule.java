@@ -6,7 +6,7 @@ import io.livejury.model.Verdict;
 import java.util.Map;
 
 /**
- * The statistical rule that turns ballots into an outcome (DESIGN.md). Only decisive ballots (the kind's
+ * The statistical rule that turns ballots into an outcome (docs/design.md). Only decisive ballots (the kind's
  * condemning and clearing options) count. With n of them, below {@code quorum} nothing is decided; otherwise
  * the prompt is condemned when the lower bound of the Wilson score interval (Wilson, 1927, "Probable inference,
  * the law of succession, and statistical inference", JASA 22:209-212) of the condemning share p reaches

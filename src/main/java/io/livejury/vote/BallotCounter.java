@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class BallotCounter {
 
-  /** {@code status} is the ack status of PROTOCOL.md; {@code detail} the reason, or the earlier option of a duplicate. */
+  /** {@code status} is the ack status of docs/protocol.md; {@code detail} the reason, or the earlier option of a duplicate. */
   public record Outcome(String status, String detail) {
   }
 

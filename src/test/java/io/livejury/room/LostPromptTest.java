@@ -95,7 +95,7 @@ class LostPromptTest {
    * A prompt lost while its only viewer was away is gone for the node as for Redis: the viewer's new welcome leaves it
    * out of the open prompts (the page closes a card a welcome leaves out), and a ballot on it is acked
    * {@code closed} / {@code lost}, or {@code rejected} / {@code unknown_prompt} once the node has let the room go,
-   * which a client showing the prompt takes as closed (PROTOCOL.md).
+   * which a client showing the prompt takes as closed (docs/protocol.md).
    */
   @Test
   void aPromptLostWhileItsViewerWasAwayIsLeftOutOfTheWelcome() {
