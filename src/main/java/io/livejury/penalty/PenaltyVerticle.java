@@ -247,8 +247,15 @@ public final class PenaltyVerticle extends VerticleBase {
         .onFailure(err -> logFailure("Expiring penalties failed", err));
   }
 
-  /** One log line per failure burst: an outage otherwise writes one per entry. */
+  /**
+   * One log line per failure burst: an outage otherwise writes one per entry. A node shutting down closes its clients
+   * under the calls still in flight; their failures are expected then, and the entries stay pending for the next node.
+   */
   private void logFailure(String what, Throwable err) {
+    if (stopped) {
+      LOG.debug("{} while stopping: {}", what, err.getMessage());
+      return;
+    }
     long now = System.currentTimeMillis();
     if (now - lastFailureLog > 5_000) {
       lastFailureLog = now;
