@@ -26,13 +26,14 @@ public final class MeteredRedis implements Redis {
   @Override
   public Future<Response> send(Request request) {
     long started = System.nanoTime();
-    return redis.send(request).andThen(done -> metrics.redisCall(request.command().toString(), started));
+    return redis.send(request).andThen(done -> metrics.redisCall(request.command().toString(), started,
+        done.failed()));
   }
 
   @Override
   public Future<List<Response>> batch(List<Request> requests) {
     long started = System.nanoTime();
-    return redis.batch(requests).andThen(done -> metrics.redisCall("BATCH", started));
+    return redis.batch(requests).andThen(done -> metrics.redisCall("BATCH", started, done.failed()));
   }
 
   @Override

@@ -17,8 +17,10 @@ import java.util.function.Supplier;
 /**
  * This node's meters, exposed as Prometheus text at {@code GET /metrics}: sockets held, ballots by
  * outcome, ballot ack latency, connections closed by the node and frames dropped for slow readers, room fan-out time, Redis and Postgres call latency, tally frames sent,
- * the verdict stream's length and pending entries, and transcript detections by stage and category (with the
- * lexicon hits an allowed-sentence verdict silenced).
+ * the verdict stream's length, pending entries and the age of its oldest pending entry, failed Redis commands and
+ * Postgres calls, and transcript detections by stage and category (with the lexicon hits an allowed-sentence verdict
+ * silenced). The meters alerts read are registered at start, at zero: a counter that appears only with its first
+ * increment is invisible to Prometheus's {@code increase()}, which needs a sample before the change.
  */
 public final class Metrics {
 
@@ -48,12 +50,28 @@ public final class Metrics {
       .register(registry);
   private final AtomicLong streamLength = new AtomicLong();
   private final AtomicLong streamPending = new AtomicLong();
+  private final AtomicLong oldestPendingMs = new AtomicLong();
+  private final Counter redisErrors = Counter.builder("livejury_redis_errors")
+      .description("Redis commands (a batch as one) that failed: no connection, timeout or an error reply")
+      .register(registry);
+  private final Counter pgErrors = Counter.builder("livejury_pg_errors")
+      .description("Postgres calls or transactions that failed").register(registry);
+
+  /** Every status a ballot's ack can carry (PROTOCOL.md, {@code ack}). */
+  private static final String[] BALLOT_OUTCOMES = {"accepted", "duplicate", "closed", "rejected", "unavailable"};
 
   public Metrics() {
     Gauge.builder("livejury_verdict_stream_length", streamLength, AtomicLong::get)
         .description("Entries in the verdict stream").register(registry);
     Gauge.builder("livejury_verdict_stream_pending", streamPending, AtomicLong::get)
         .description("Verdict entries delivered to the penalty group and not yet acknowledged").register(registry);
+    Gauge.builder("livejury_verdict_stream_oldest_pending", oldestPendingMs, ms -> ms.get() / 1000.0)
+        .baseUnit("seconds")
+        .description("Age of the oldest verdict entry delivered to the penalty group and not yet acknowledged; 0 when"
+            + " none is pending").register(registry);
+    for (String outcome : BALLOT_OUTCOMES) {
+      ballotCounter(outcome);
+    }
   }
 
   public void socketsGauge(Supplier<Number> sockets) {
@@ -61,23 +79,35 @@ public final class Metrics {
   }
 
   public void ballot(String outcome, long startedNanos) {
-    ballots.computeIfAbsent(outcome, o -> Counter.builder("livejury_ballots").tag("outcome", o)
-        .description("Ballots answered, by ack status").register(registry)).increment();
+    ballotCounter(outcome).increment();
     ackLatency.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
   }
 
+  private Counter ballotCounter(String outcome) {
+    return ballots.computeIfAbsent(outcome, o -> Counter.builder("livejury_ballots").tag("outcome", o)
+        .description("Ballots answered, by ack status").register(registry));
+  }
+
   /** One Redis command answered (or failed), by command name. */
-  public void redisCall(String command, long startedNanos) {
+  public void redisCall(String command, long startedNanos, boolean failed) {
     redisCalls.computeIfAbsent(command, c -> latency("livejury_redis_call", "Redis command sent to answer received")
         .tag("command", c).register(registry)).record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+    if (failed) {
+      redisErrors.increment();
+    }
   }
 
   /** One Postgres call (a transaction counts as one), by what it was for. */
   public <T> Future<T> pgCall(String operation, Supplier<Future<T>> call) {
     long startedNanos = System.nanoTime();
-    return call.get().andThen(done -> pgCalls.computeIfAbsent(operation, o -> latency("livejury_pg_call",
-            "Postgres call or transaction started to finished").tag("operation", o).register(registry))
-        .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS));
+    return call.get().andThen(done -> {
+      pgCalls.computeIfAbsent(operation, o -> latency("livejury_pg_call",
+              "Postgres call or transaction started to finished").tag("operation", o).register(registry))
+          .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+      if (done.failed()) {
+        pgErrors.increment();
+      }
+    });
   }
 
   private static Timer.Builder latency(String name, String description) {
@@ -147,9 +177,11 @@ public final class Metrics {
     tallyFrames.increment(sent);
   }
 
-  public void verdictStream(long length, long pending) {
+  /** The verdict streams' entries, pending entries, and the age of the oldest pending one (0: none pending). */
+  public void verdictStream(long length, long pending, long oldestPendingAgeMs) {
     streamLength.set(length);
     streamPending.set(pending);
+    oldestPendingMs.set(oldestPendingAgeMs);
   }
 
   /** A detection that warned, by the stage that found it (lexicon, model, both) and category. */

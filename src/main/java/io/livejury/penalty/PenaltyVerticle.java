@@ -160,7 +160,10 @@ public final class PenaltyVerticle extends VerticleBase {
         });
   }
 
-  /** The streams' lengths and pending entries, summed over the streams. */
+  /**
+   * The streams' lengths and pending entries, summed over the streams, and how long the oldest pending entry has
+   * waited: XPENDING's summary names the smallest pending id, whose first part is the time it was added (ms).
+   */
   private void measureStreams() {
     List<Future<Response>> lengths = new ArrayList<>();
     List<Future<Response>> pendings = new ArrayList<>();
@@ -171,12 +174,20 @@ public final class PenaltyVerticle extends VerticleBase {
     Future.all(Future.all(lengths), Future.all(pendings)).onSuccess(done -> {
       long length = 0;
       long pending = 0;
+      long now = System.currentTimeMillis();
+      long oldestAge = 0;
       for (int i = 0; i < lengths.size(); i++) {
         length += lengths.get(i).result().toLong();
         Response summary = pendings.get(i).result();
-        pending += summary == null || summary.size() == 0 ? 0 : summary.get(0).toLong();
+        long count = summary == null || summary.size() == 0 ? 0 : summary.get(0).toLong();
+        pending += count;
+        if (count > 0 && summary.get(1) != null) {
+          String smallest = summary.get(1).toString();
+          long addedMs = Long.parseLong(smallest.substring(0, smallest.indexOf('-')));
+          oldestAge = Math.max(oldestAge, Math.max(0, now - addedMs));
+        }
       }
-      metrics.verdictStream(length, pending);
+      metrics.verdictStream(length, pending, oldestAge);
     });
   }
 
@@ -236,8 +247,15 @@ public final class PenaltyVerticle extends VerticleBase {
         .onFailure(err -> logFailure("Expiring penalties failed", err));
   }
 
-  /** One log line per failure burst: an outage otherwise writes one per entry. */
+  /**
+   * One log line per failure burst: an outage otherwise writes one per entry. A node shutting down closes its clients
+   * under the calls still in flight; their failures are expected then, and the entries stay pending for the next node.
+   */
   private void logFailure(String what, Throwable err) {
+    if (stopped) {
+      LOG.debug("{} while stopping: {}", what, err.getMessage());
+      return;
+    }
     long now = System.currentTimeMillis();
     if (now - lastFailureLog > 5_000) {
       lastFailureLog = now;

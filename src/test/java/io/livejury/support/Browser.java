@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Headless Debian Chromium driven through its own chromedriver: no browser download, no network beyond
@@ -34,6 +35,16 @@ public final class Browser implements AutoCloseable {
 
   private static final String CHROMIUM = "/usr/bin/chromium";
   private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  /**
+   * Selenium warns at every start that it has no CDP bindings for this exact Chromium version. The tests send their
+   * few CDP commands through chromedriver ({@code executeCdpCommand}), which needs none, so only its errors are
+   * shown. Held here: java.util.logging keeps loggers weakly, and a collected one would forget its level.
+   */
+  private static final Logger CDP_VERSION_FINDER = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+  static {
+    CDP_VERSION_FINDER.setLevel(Level.SEVERE);
+  }
 
   private final WebDriver driver;
   private final Map<String, String> tabs = new HashMap<>();
