@@ -333,6 +333,9 @@ final class SocketSession implements RoomMember {
 
   @Override
   public void offer(String frame) {
+    if (closing || ws.isClosed()) {
+      return; // a tally may reach a socket that closed after the room listed it; asking a closed one throws
+    }
     if (welcomed && ws.writeQueueFull()) {
       metrics.frameDropped(); // a slow reader skips tallies: the next one carries the newer counts anyway
       return;
@@ -371,6 +374,9 @@ final class SocketSession implements RoomMember {
 
   /** Writes an answer the client can do without (pong, error notes): dropped while the socket does not read. */
   private void reply(String frame) {
+    if (closing || ws.isClosed()) {
+      return;
+    }
     if (ws.writeQueueFull()) {
       full(System.nanoTime());
       metrics.frameDropped();

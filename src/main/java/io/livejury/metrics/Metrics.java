@@ -57,7 +57,7 @@ public final class Metrics {
   private final Counter pgErrors = Counter.builder("livejury_pg_errors")
       .description("Postgres calls or transactions that failed").register(registry);
 
-  /** Every status a ballot's ack can carry (PROTOCOL.md, {@code ack}). */
+  /** Every status a ballot's ack can carry (docs/protocol.md, {@code ack}). */
   private static final String[] BALLOT_OUTCOMES = {"accepted", "duplicate", "closed", "rejected", "unavailable"};
 
   public Metrics() {

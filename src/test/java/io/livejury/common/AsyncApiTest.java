@@ -33,17 +33,17 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docs/asyncapi.yaml describes the WebSocket frames of PROTOCOL.md: it names every frame type the contract names,
+ * docs/asyncapi.yaml describes the WebSocket frames of protocol.md: it names every frame type the contract names,
  * its examples are valid frames, and the frames a real node sends fit its schemas.
  */
 @ExtendWith({EmbeddedServersExtension.class, VertxExtension.class})
 class AsyncApiTest {
 
   private static final Path ASYNCAPI = Path.of("docs/asyncapi.yaml");
-  private static final Path PROTOCOL = Path.of("docs/PROTOCOL.md");
+  private static final Path PROTOCOL = Path.of("docs/protocol.md");
   /** Where the document is registered for schema references; never fetched. */
   private static final String DOC_URI = "https://livejury.invalid/asyncapi.yaml";
-  /** PROTOCOL.md names a frame in the lists of its WebSocket section ("- `welcome` `{…}`", "`penalty` `{…}`")… */
+  /** protocol.md names a frame in the lists of its WebSocket section ("- `welcome` `{…}`", "`penalty` `{…}`")… */
   private static final Pattern LISTED_FRAME = Pattern.compile("(?m)^- `([a-z]+)`|`([a-z]+)` `\\{");
   /** …or as a literal frame anywhere (`{"type":"alert",…}`). */
   private static final Pattern LITERAL_FRAME = Pattern.compile("`\\{\"type\":\"([a-z]+)\"");

@@ -186,7 +186,7 @@ class TeachApiTest {
    * sentence and a paraphrase of it, naming the taught sentence as the nearest example.
    */
   @Test
-  void aClaimTheModelMissedIsRecognisedOnTheOtherNodeOnceTaught() {
+  void aClaimTheModelMissedIsRecognisedOnTheOtherNodeOnceTaught() throws InterruptedException {
     String claim = "这块石头放在枕头底下，孩子的夜哭一个礼拜就停了";
     String paraphrase = "把这块石头压在枕头下面，小孩夜里哭闹一周就停了";
     assertThat(second.node().sheetReports()).as("the model is loaded on the second node").isNotEmpty();
@@ -222,8 +222,14 @@ class TeachApiTest {
     assertThat(close.category()).as("a paraphrase on the second node: %s", close).isEqualTo("medical_claim");
     assertThat(close.nearestExample()).isEqualTo(SheetText.normalise(claim));
 
-    // The leave-one-out report of that node counts the new example and has figures for the category.
+    // The leave-one-out report of that node counts the new example and has figures for the category; the node
+    // recomputes it after the reload that taught its model, so it may trail the judgement above by a moment.
     JsonObject after = medicalClaim(two);
+    long reportDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (after.getInteger("taught") < beforeReport.getInteger("taught") + 1 && System.nanoTime() < reportDeadline) {
+      TimeUnit.MILLISECONDS.sleep(100);
+      after = medicalClaim(two);
+    }
     assertThat(after.getInteger("examples")).isEqualTo(beforeReport.getInteger("examples") + 1);
     assertThat(after.getInteger("taught")).isEqualTo(beforeReport.getInteger("taught") + 1);
     assertThat(after.getDouble("threshold")).isBetween(0.0, 1.0);
