@@ -8,6 +8,8 @@
 # the embedded Redis and Postgres then run on LOADGEN_CPUS, so the node's figures are its cores' alone.
 # Data: each run starts on empty embedded servers in a folder of its own, removed at exit, so runs compare
 # and ./data is left alone; set LIVEJURY_DATA_DIR to keep the data (scripts/demo keeps it in ./data).
+# What runs as a node: $LIVEJURY_JAR (default target/livejury.jar: another build, for an A/B), or, when
+# $NODE_MAIN is set, that class on the class path $NODE_CLASSPATH (scripts/bench floor: the floor server).
 
 LIVEJURY_ALL_PIDS=()
 LIVEJURY_TEMP_DATA=
@@ -28,9 +30,11 @@ ensure_jar() {
 # other rule keeps its default, and the generator's viewers carry claims that pass them (loadgen Tokens).
 start_node() {
   local log=$1; shift
+  local launch=(-jar "${LIVEJURY_JAR:-target/livejury.jar}")
+  [ -z "${NODE_MAIN:-}" ] || launch=(-cp "$NODE_CLASSPATH" "$NODE_MAIN")
   env LIVEJURY_HTTP_PORT="${LIVEJURY_HTTP_PORT:-0}" LIVEJURY_JURY_PRESENCE_SECONDS="${LIVEJURY_JURY_PRESENCE_SECONDS:-0}" \
     "$@" ${NODE_CPUS:+taskset -c "$NODE_CPUS"} \
-    java ${LIVEJURY_JAVA_OPTS:--XX:+UseParallelGC} -jar target/livejury.jar >"$log" 2>&1 &
+    java ${LIVEJURY_JAVA_OPTS:--XX:+UseParallelGC} "${launch[@]}" >"$log" 2>&1 &
   NODE_PID=$!
   LIVEJURY_ALL_PIDS+=("$NODE_PID")
   for _ in $(seq 1 240); do
@@ -85,7 +89,8 @@ start_nodes() {
   LIVEJURY_PIDS=$LIVEJURY_PID
   local redis pg
   redis=$(grep -o 'Embedded Redis on port [0-9]*' "$LIVEJURY_LOG" | grep -o '[0-9]*$')
-  pg=$(grep -o 'Embedded Postgres on port [0-9]*' "$LIVEJURY_LOG" | grep -o '[0-9]*$')
+  # none for a server without Postgres (the floor server)
+  pg=$(grep -o 'Embedded Postgres on port [0-9]*' "$LIVEJURY_LOG" | grep -o '[0-9]*$' || true)
   for _ in $(seq 2 "$count"); do
     start_node "$(mktemp)" LIVEJURY_DEV=true LIVEJURY_REDIS_URL="redis://127.0.0.1:$redis" \
       LIVEJURY_PG_URL="postgresql://postgres:postgres@127.0.0.1:$pg/postgres"

@@ -46,8 +46,10 @@ import java.util.concurrent.TimeUnit;
  * ballots start, for the fan-out to finish), jurySize (sent with every prompt: a jury of about that many is
  * drawn from the room's viewers, the others' ballots are answered {@code rejected: not_selected}; 0, the
  * default, sends none),
- * pids (the nodes' process ids, in url order, to measure heap and the nodes' CPU time per fan-out and per round),
- * serverPids (the Redis and Postgres processes' ids: their CPU time per round, their child processes included), heap (false:
+ * pids (the nodes' process ids, in url order, to measure heap and the nodes' CPU time per fan-out and per round,
+ * also reported as µs per voter-round: {@code nodeCpuUsPerVoter}),
+ * serverPids (the Redis and Postgres processes' ids: their CPU time per round, their child processes included, and
+ * {@code serverCpuUsPerVoter}), heap (false:
  * with pids, the CPU time only; each heap probe stops a node for seconds), result (a path without extension: .json and
  * .svg are written), and for a run over several processes part (i/n), run (an id all parts share) and
  * barrier (a directory all parts share).
@@ -176,10 +178,13 @@ public final class LoadTest {
         everyRound.add(new JsonObject().put("round", round).put("fanOut", report.getJsonObject("fanOut"))
             .put("fanOutNodeCpuMs", report.getValue("fanOutNodeCpuMs"))
             .put("nodeCpuMs", report.getValue("nodeCpuMs")).put("serverCpuMs", report.getValue("serverCpuMs"))
+            .put("nodeCpuUsPerVoter", report.getValue("nodeCpuUsPerVoter"))
+            .put("serverCpuUsPerVoter", report.getValue("serverCpuUsPerVoter"))
             .put("ack", report.getJsonObject("ack")).put("acceptedPerSecond", report.getLong("acceptedPerSecond"))
             .put("correct", report.getBoolean("correct")));
-        System.out.printf("round %d: fan-out %s | ack %s | correct %s%n", round, report.getJsonObject("fanOut").encode(),
-            report.getJsonObject("ack").encode(), report.getBoolean("correct"));
+        System.out.printf("round %d: fan-out %s | ack %s | CPU µs per voter: nodes %s, Redis + Postgres %s | correct %s%n",
+            round, report.getJsonObject("fanOut").encode(), report.getJsonObject("ack").encode(),
+            report.getValue("nodeCpuUsPerVoter"), report.getValue("serverCpuUsPerVoter"), report.getBoolean("correct"));
         JsonArray problems = report.getJsonArray("problems");
         if (!problems.isEmpty()) {
           System.out.printf("  %d problems, first: %s%n", problems.size(), problems.stream().limit(3).toList());
@@ -345,7 +350,18 @@ public final class LoadTest {
     Double nodeCpuMs = roundCpuBefore < 0 || barrier.parts() > 1 ? null : (nodesCpuNanos() - roundCpuBefore) / 1e6;
     Double serverCpuMs = serverCpuBefore < 0 ? null : (serversCpuNanos() - serverCpuBefore) / 1e6;
     return LoadReport.of(outcomes, roomIds, promptSentAt, closesAt, juryOf, o.seconds(), penaltyDelays)
-        .put("fanOutNodeCpuMs", fanOutCpuMs).put("nodeCpuMs", nodeCpuMs).put("serverCpuMs", serverCpuMs);
+        .put("fanOutNodeCpuMs", fanOutCpuMs).put("nodeCpuMs", nodeCpuMs).put("serverCpuMs", serverCpuMs)
+        .put("nodeCpuUsPerVoter", perVoter(nodeCpuMs, outcomes.size()))
+        .put("serverCpuUsPerVoter", perVoter(serverCpuMs, outcomes.size()));
+  }
+
+  /**
+   * A round's CPU time (ms) as µs per voter-round: every socket of the run gets the prompt, tallies and the verdict
+   * and (unless silent) sends a ballot and gets its ack, so the round's whole cost is spread over all of them.
+   * Null when the CPU time is not known; one decimal.
+   */
+  static Double perVoter(Double cpuMs, int sockets) {
+    return cpuMs == null || sockets == 0 ? null : Math.round(cpuMs * 10_000 / sockets) / 10.0;
   }
 
   /**
