@@ -1,5 +1,6 @@
 package io.livejury.api;
 
+import io.livejury.common.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -12,6 +13,7 @@ import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -110,7 +112,7 @@ public final class ApiContract {
       throw new IllegalArgumentException("the API contract has no operation " + operationId);
     }
     return ctx -> Future.<Void>succeededFuture()
-        .compose(v -> RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(read(ctx))))
+        .compose(v -> extract(ctx, operation))
         .compose(request -> validator.validate(request, operationId))
         .recover(refused -> Future.failedFuture(refused instanceof ValidatorException invalid
             ? Refusals.of(operation, invalid) : refused))
@@ -122,6 +124,19 @@ public final class ApiContract {
           ctx.next();
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The request as the validator reads it. Netty's query decoder, which the extraction uses, throws on a malformed
+   * percent-escape ({@code ?limit=%ZZ}, a lone {@code %}): that is the client's error, a 400, not ours.
+   */
+  private static Future<ValidatableRequest> extract(RoutingContext ctx, Operation operation) {
+    try {
+      return RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(read(ctx)));
+    } catch (IllegalArgumentException undecodable) {
+      return Future.failedFuture(ApiException.badRequest(
+          "the query string is not valid percent-encoding (" + undecodable.getMessage() + ")"));
+    }
   }
 
   /** The request's body as read, empty when there was none. */

@@ -93,6 +93,19 @@ final class ErrorResponder implements Handler<RoutingContext> {
         .onComplete(done -> request.connection().close());
   }
 
+  /**
+   * Answers a request the router itself refused with 400 before any route saw it (set as the routers'
+   * {@code errorHandler(400)}): a path holding an invalid percent-escape ({@code /api/rooms/a%ZZ}) cannot be
+   * normalised. The contract's error JSON, instead of Vert.x's bare "Bad Request".
+   */
+  static void unroutable(RoutingContext ctx) {
+    Throwable cause = ctx.failure();
+    if (!ctx.response().headWritten()) {
+      write(ctx.response(), ApiException.badRequest("the request path cannot be read"
+          + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")")));
+    }
+  }
+
   private static void write(HttpServerResponse response, ApiException error) {
     if (error.retryAfterSeconds() > 0) {
       response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));

@@ -181,6 +181,7 @@ final class HttpApi {
     router.route(SWAGGER_UI + "*").handler(StaticHandler.create(SWAGGER_UI_WEBJAR).setFilesReadOnly(true));
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html").setFilesReadOnly(false));
     router.route().failureHandler(new ErrorResponder());
+    router.errorHandler(400, ErrorResponder::unroutable);
     return router;
   }
 
@@ -210,6 +211,7 @@ final class HttpApi {
     router.get("/health").handler(check(health));
     router.route().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(new ErrorResponder());
+    router.errorHandler(400, ErrorResponder::unroutable);
     return router;
   }
 

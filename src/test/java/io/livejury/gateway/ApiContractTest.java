@@ -23,7 +23,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +167,36 @@ class ApiContractTest {
     HttpResponse<String> yaml = http.exchange("/openapi.yaml");
     assertThat(yaml.statusCode()).isEqualTo(200);
     assertThat(yaml.body()).startsWith("openapi: 3.1");
+  }
+
+  /**
+   * A request no URI class would build, written to the socket as is: its status line and body, as a client sees
+   * them.
+   */
+  private static String[] raw(String target) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", node.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+          + staff + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return new String[] {answer.substring(0, answer.indexOf("\r\n")), answer.substring(answer.indexOf("\r\n\r\n") + 4)};
+    }
+  }
+
+  @Test
+  void aMalformedPercentEscapeIsTheClientsBadRequest() throws IOException {
+    for (String target : List.of("/api/queue?limit=%ZZ", "/api/verdicts?cursor=%", "/api/queue?%ZZ=1")) {
+      String[] answer = raw(target);
+      assertThat(answer[0]).as(target).isEqualTo("HTTP/1.1 400 Bad Request");
+      JsonObject error = new JsonObject(answer[1]).getJsonObject("error");
+      assertThat(error.getString("code")).as(target).isEqualTo("bad_request");
+      assertThat(error.getString("message")).as(target).startsWith("the query string is not valid percent-encoding");
+    }
+    String[] path = raw("/api/rooms/a%ZZ");
+    assertThat(path[0]).isEqualTo("HTTP/1.1 400 Bad Request");
+    JsonObject error = new JsonObject(path[1]).getJsonObject("error");
+    assertThat(error.getString("code")).isEqualTo("bad_request");
+    assertThat(error.getString("message")).startsWith("the request path cannot be read");
   }
 
   /** Asserts a 400 {@code bad_request} whose message is {@code message}. */
