@@ -111,8 +111,7 @@ public final class ApiContract {
     if (operation == null) {
       throw new IllegalArgumentException("the API contract has no operation " + operationId);
     }
-    return ctx -> Future.<Void>succeededFuture()
-        .compose(v -> extract(ctx, operation))
+    return ctx -> extract(ctx, operation)
         .compose(request -> validator.validate(request, operationId))
         .recover(refused -> Future.failedFuture(refused instanceof ValidatorException invalid
             ? Refusals.of(operation, invalid) : refused))

@@ -32,6 +32,13 @@ class JurorStoreTest {
     return PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(url)).using(vertx).build();
   }
 
+  /** Sets a juror's record, whatever it held before (the servers outlive a test run). */
+  private static void record(PgProbe pg, String userId, long decided, long agreed, long calibAnswered, long calibCorrect) {
+    pg.execute("INSERT INTO jurors (user_id, decided, agreed, calib_answered, calib_correct) VALUES ($1, $2, $3, $4, $5)"
+        + " ON CONFLICT (user_id) DO UPDATE SET decided = $2, agreed = $3, calib_answered = $4, calib_correct = $5",
+        userId, decided, agreed, calibAnswered, calibCorrect);
+  }
+
   @Test
   void aJurorWeighsByTheirRecordAndOneWithNoneWeighsOne(Vertx vertx, VertxTestContext tc) {
     EmbeddedServers servers = EmbeddedServersExtension.servers();
@@ -40,9 +47,7 @@ class JurorStoreTest {
     try {
       JurorStore store = new JurorStore(vertx, pool, RULE);
       Migrations.migrateOrKeepTrying(vertx, servers.pgUrl()).await(); // no node in this class migrates it
-      pg.execute("INSERT INTO jurors (user_id, decided, agreed, calib_answered, calib_correct) VALUES ($1, 6, 5, 4, 4)"
-          + " ON CONFLICT (user_id) DO UPDATE SET decided = 6, agreed = 5, calib_answered = 4, calib_correct = 4",
-          "store-reliable");
+      record(pg, "store-reliable", 6, 5, 4, 4);
       // 9 right, 1 wrong on a Beta(3, 1) prior: reputation 12/14, weight logit(6/7) / logit(3/4) = ln 6 / ln 3.
       assertThat(store.weight("store-reliable").await()).isCloseTo(Math.log(6) / Math.log(3), within(1e-12));
       assertThat(store.record("store-reliable").await())
@@ -66,12 +71,8 @@ class JurorStoreTest {
       JurorStore store = new JurorStore(vertx, pool, RULE);
       Migrations.migrateOrKeepTrying(vertx, servers.pgUrl()).await();
       // 9 right, 1 wrong → ln 6 / ln 3 (as above); 0 right, 6 wrong → reputation 3/10, below the prior: weighs less.
-      pg.execute("INSERT INTO jurors (user_id, decided, agreed, calib_answered, calib_correct) VALUES ($1, 6, 5, 4, 4)"
-          + " ON CONFLICT (user_id) DO UPDATE SET decided = 6, agreed = 5, calib_answered = 4, calib_correct = 4",
-          "batch-reliable");
-      pg.execute("INSERT INTO jurors (user_id, decided, agreed, calib_answered, calib_correct) VALUES ($1, 6, 0, 0, 0)"
-          + " ON CONFLICT (user_id) DO UPDATE SET decided = 6, agreed = 0, calib_answered = 0, calib_correct = 0",
-          "batch-wrong");
+      record(pg, "batch-reliable", 6, 5, 4, 4);
+      record(pg, "batch-wrong", 6, 0, 0, 0);
       double reliable = store.weight("batch-reliable").await();
       double wrong = store.weight("batch-wrong").await();
       assertThat(reliable).isCloseTo(Math.log(6) / Math.log(3), within(1e-12));
