@@ -33,7 +33,10 @@ import java.util.stream.Stream;
  * if there is one), a configuration's the median of its repeats. The budget: an {@code on} or {@code draw} configuration
  * may lose at most {@code budget} (10 %) of the ballots/s of {@code off} and add at most that much to its fan-out
  * p99. The {@code ballots} measure gives ballots/s, the {@code fan-out} measure the fan-out p99; a {@code quick}
- * run gives both from one run.
+ * run gives both from one run. In the {@code ballots} measure every viewer holds its ballot until every socket has
+ * the prompt ({@code afterFanOut}), so its ballots/s is the ballot path's alone: voting while the prompt still goes
+ * out mixed the two, and the share of the prompt writes a round's ballots met made its ballots/s vary by half
+ * from round to round.
  *
  * <p>Arguments {@code key=value}: dir (the runs), out (a path without extension), budget (0.10), check (true:
  * exit 3 when a ratio breaks the budget; the quick flavour only reports), command (as run, for the report),
@@ -303,7 +306,8 @@ public final class JuryCost {
           .append(" |\n");
     }
     md.append("\nRuns in order (each the median of its warm rounds, or its only round; `ballots/s` counts every first "
-        + "ballot answered, so in `draw` about half of them are answered `rejected: not_selected`):\n\n");
+        + "ballot answered, so in `draw` about half of them are answered `rejected: not_selected`; in the ballots "
+        + "measure every ballot waits until every socket has the prompt, so it times the ballot path alone):\n\n");
     md.append("| run | correct | ballots/s | fan-out p99 ms | node CPU per fan-out ms | node CPU µs per voter-round "
         + "| Redis + Postgres CPU µs per voter-round | drawn share | excluded | flags |\n"
         + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");

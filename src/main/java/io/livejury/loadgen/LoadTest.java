@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * duplicateShare, lateShare, addresses, rounds, silent (true: viewers only watch, to time fan-out alone),
  * rate (ballots per second offered at a steady pace, split over the parts; 0, the default, is a burst: every
  * viewer votes the moment its prompt arrives) and paceAfterMs (how long after the first prompt the paced
- * ballots start, for the fan-out to finish), jurySize (sent with every prompt: a jury of about that many is
+ * ballots start, for the fan-out to finish), afterFanOut (true: every ballot waits until every socket of the process
+ * has the prompt, then all go at once; ballots/s then times the ballot path alone), jurySize (sent with every prompt: a jury of about that many is
  * drawn from the room's viewers, the others' ballots are answered {@code rejected: not_selected}; 0, the
  * default, sends none),
  * pids (the nodes' process ids, in url order, to measure heap and the nodes' CPU time per fan-out and per round,
@@ -60,7 +61,8 @@ public final class LoadTest {
   private static final int PENALTY_WAIT_SECONDS = 10;
 
   record Options(List<URI> nodes, int sockets, int rooms, int seconds, double falseShare, double duplicateShare,
-      double lateShare, int addresses, int rounds, boolean silent, double rate, long paceAfterMs, int jurySize,
+      double lateShare, int addresses, int rounds, boolean silent, double rate, long paceAfterMs, boolean afterFanOut,
+      int jurySize,
       List<Long> pids, List<Long> serverPids, boolean heap, String result, String run, Barrier barrier) {
 
     static Options parse(String[] args) {
@@ -84,6 +86,7 @@ public final class LoadTest {
           Boolean.parseBoolean(a.getOrDefault("silent", "false")),
           Double.parseDouble(a.getOrDefault("rate", "0")),
           Long.parseLong(a.getOrDefault("paceAfterMs", "2000")),
+          Boolean.parseBoolean(a.getOrDefault("afterFanOut", "false")),
           Integer.parseInt(a.getOrDefault("jurySize", "0")),
           pidList(a.get("pids")),
           pidList(a.get("serverPids")),
@@ -140,7 +143,9 @@ public final class LoadTest {
     this.o = options;
     this.barrier = options.barrier();
     this.nodes = options.nodes().stream().map(Api::new).toList();
-    this.pacer = o.rate() > 0 ? new Pacer(o.rate() / barrier.parts(), o.paceAfterMs()) : Pacer.BURST;
+    this.pacer = o.afterFanOut() ? Pacer.afterFanOut(
+        (o.sockets() - barrier.part() + barrier.parts() - 1) / barrier.parts(), 30_000)
+        : o.rate() > 0 ? new Pacer(o.rate() / barrier.parts(), o.paceAfterMs()) : Pacer.BURST;
     for (int r = 0; r < o.rooms(); r++) {
       roomIds.add("load-" + o.run() + "-" + r);
       streamerOf.put(roomIds.get(r), "load-" + o.run() + "-streamer-" + r);

@@ -8,7 +8,6 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A simulated viewer with a plan: the option it votes, whether it sends a second (duplicate) ballot, and
@@ -141,16 +140,15 @@ final class Voter {
   private void onPrompt(long now, String id, String closesAt) {
     promptAt = now;
     promptId = id;
+    pacer.arrived(vertx);
     if (plan.silent()) {
       return;
     }
-    long wait = plan.late()
-        ? Instant.parse(closesAt).toEpochMilli() - System.currentTimeMillis() + 1_000
-        : TimeUnit.NANOSECONDS.toMillis(pacer.sendAt(slot, now) - now);
-    if (wait > 0) {
-      vertx.setTimer(wait, timer -> vote("first"));
+    if (plan.late()) {
+      vertx.setTimer(Math.max(1, Instant.parse(closesAt).toEpochMilli() - System.currentTimeMillis() + 1_000),
+          timer -> vote("first"));
     } else {
-      vote("first");
+      pacer.schedule(vertx, slot, now, () -> vote("first"));
     }
   }
 

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Counts a closed jury prompt's ballots for its verdict: reads them from the voters hash in pages, sums their
@@ -37,6 +38,12 @@ final class JuryCount {
   /** The jury block of the verdict and the weights of each option's ballots. */
   record Counted(JuryReport report, Map<String, VerdictRule.Weight> weights) {
   }
+
+  /**
+   * Redis's default {@code hash-max-listpack-entries}: hashes up to this size are kept as listpacks. A server set
+   * otherwise only changes which read {@link #ballotsOf} picks, never what it returns.
+   */
+  private static final int LISTPACK_ENTRIES = 512;
 
   private final Vertx vertx;
   private final Redis redis;
@@ -110,16 +117,35 @@ final class JuryCount {
   }
 
   private Future<CoVoting> walkBack(CoVoting walk, List<String> earlier, int step) {
-    java.util.Set<String> wanted = walk.wanted();
+    Set<String> wanted = walk.wanted();
     if (step >= earlier.size() || wanted.isEmpty()) {
       return Future.succeededFuture(walk);
     }
     String promptId = earlier.get(step);
-    Future<Map<String, CountedBallot>> theirs = Voters.of(redis, promptId, wanted);
-    Future<Response> curve = redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.curve(promptId)));
-    return Future.all(theirs, curve)
-        .compose(read -> vertx.executeBlocking(() ->
-            walk.next(theirs.result(), CoVoting.Spread.of(Replies.counts(curve.result())))))
+    return redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.curve(promptId)))
+        .compose(curve -> {
+          CoVoting.Spread spread = CoVoting.Spread.of(Replies.counts(curve));
+          return ballotsOf(promptId, wanted, spread.total())
+              .compose(theirs -> vertx.executeBlocking(() -> walk.next(theirs, spread)));
+        })
         .compose(next -> walkBack(next, earlier, step + 1));
+  }
+
+  /**
+   * The ballots of {@code wanted} on an earlier prompt of {@code total} ballots (its curve's sum), or all of its
+   * ballots when that is cheaper for Redis. Why: a voters hash of at most {@link #LISTPACK_ENTRIES} entries is a
+   * listpack, which HMGET searches end to end for each field: following 500 jurors through a 500-ballot prompt cost
+   * Redis 7.0 2.9 ms by HMGET against 0.22 ms by HSCAN (which returns a listpack whole); in a bigger hash (a hash
+   * table) HMGET is the cheaper, 0.07 ms for the same 500. HSCAN costs about 40 field searches of a listpack.
+   */
+  private Future<Map<String, CountedBallot>> ballotsOf(String promptId, Set<String> wanted, long total) {
+    if (total > LISTPACK_ENTRIES || wanted.size() < 40) {
+      return Voters.of(redis, promptId, wanted);
+    }
+    Map<String, CountedBallot> all = new HashMap<>();
+    return Voters.scan(redis, promptId, List.of(), page -> {
+      page.forEach(ballot -> all.put(ballot.userId(), ballot));
+      return Future.succeededFuture();
+    }).map(all);
   }
 }

@@ -365,6 +365,43 @@ class JuryVerdictTest {
     tc.completeNow();
   }
 
+  private static List<String> flagTypes(JsonObject verdict) {
+    return verdict.getJsonObject("jury").getJsonArray("flags").stream()
+        .map(f -> ((JsonObject) f).getString("type")).toList();
+  }
+
+  /** Sixty followed through prompts of 210 ballots: each earlier prompt is read whole (a listpack), not by HMGET. */
+  @Test
+  void sixtyJurorsVotingTogetherInASmallRoomAreFollowedThroughWholeReads(VertxTestContext tc) {
+    String streamer = "streamer-co-voting-sixty";
+    String roomId = http.createRoom(staff, streamer);
+    List<JsonObject> verdicts = new ArrayList<>();
+    for (int p = 0; p < 3; p++) {
+      // On a whole second: the sixty then fill two clock seconds of their own on every prompt.
+      long t0 = (System.currentTimeMillis() - 50_000) / 1000 * 1000;
+      List<Ballot> ballots = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        ballots.add(ballot("sixty-" + i, "false", t0 + 5_000 + i * 20L));
+      }
+      for (int i = 0; i < 150; i++) {
+        ballots.add(ballot("room-" + p + "-" + i, i % 3 == 0 ? "true" : "false", t0 + 8_000 + i * 250L));
+      }
+      verdicts.add(recorded(juryPrompt(roomId, streamer, ballots, 250, Map.of(), null)));
+    }
+    // Sixty in a second and a half is also a burst on every prompt; co-voting needs the third.
+    assertThat(flagTypes(verdicts.get(0))).containsExactly("burst");
+    assertThat(flagTypes(verdicts.get(1))).containsExactly("burst");
+    assertThat(flagTypes(verdicts.get(2))).containsExactlyInAnyOrder("burst", "co_voting");
+    JsonObject detail = verdicts.get(2).getJsonObject("jury").getJsonArray("flags").stream()
+        .map(JsonObject.class::cast).filter(f -> f.getString("type").equals("co_voting")).findFirst().orElseThrow()
+        .getJsonObject("detail");
+    assertThat(detail.getInteger("jurors")).isEqualTo(60);
+    assertThat(detail.getInteger("prompts")).isEqualTo(3);
+    assertThat(detail.getString("option")).isEqualTo("false");
+    assertThat(detail.getDouble("chance")).isLessThan(1e-6);
+    tc.completeNow();
+  }
+
   @Test
   void jurorRecordsAreForStaffAndAUserWithNoneHasThePrior(VertxTestContext tc) {
     JsonObject nobody = juror("never-voted");
