@@ -39,7 +39,7 @@ final class Refusals {
       // The validator reads a query value as JSON where it can ("true " is true, "1.5" a number): whatever it made of
       // a value outside its schema, the client needs the list, or the range, the schema gives.
       if (named.getSchema().get("enum") instanceof JsonArray choices) {
-        return ApiException.badRequest(subject + " must be one of " + words(choices));
+        return ApiException.badRequest(subject + " must be " + oneOf(choices));
       }
       Object min = named.getSchema().get("minimum");
       Object max = named.getSchema().get("maximum");
@@ -73,7 +73,7 @@ final class Refusals {
       case "required" -> join(field, quoted(text)) + " is required";
       case "type" -> field.isEmpty() ? "the body must be a JSON object"
           : field + " must be " + types(text.substring(text.indexOf("Expected ") + "Expected ".length()));
-      case "enum" -> (field.isEmpty() ? "the body" : field) + " must be one of " + choices(text);
+      case "enum" -> (field.isEmpty() ? "the body" : field) + " must be " + choices(text);
       case "maxLength" -> field + " is longer than " + limit(text) + " characters";
       case "minLength" -> "1".equals(limit(text)) ? field + " must not be empty"
           : field + " is shorter than " + limit(text) + " characters";
@@ -139,11 +139,14 @@ final class Refusals {
   /** The allowed values of "Instance does not match any of [\"live\",\"hidden\"]" as {@code [live, hidden]}. */
   private static String choices(String text) {
     int start = text.indexOf('[');
-    return start < 0 ? text : words(new JsonArray(text.substring(start)));
+    return start < 0 ? "one of " + text : oneOf(new JsonArray(text.substring(start)));
   }
 
-  private static String words(JsonArray values) {
-    return values.stream().map(String::valueOf).toList().toString();
+  /** "one of [a, b]"; "empty or one of [a, b]" when the empty string is a choice, which a list cannot show. */
+  private static String oneOf(JsonArray values) {
+    List<String> words = values.stream().map(String::valueOf).toList();
+    return words.contains("") ? "empty or one of " + words.stream().filter(w -> !w.isEmpty()).toList()
+        : "one of " + words;
   }
 
   /** The operation's parameter {@code name}, or null. */

@@ -63,6 +63,48 @@ public final class Fields {
     return s;
   }
 
+  /**
+   * An identifier field (a user, streamer or merchant id) that may be absent: see {@link #isIdentifier}. Free text
+   * loses its NUL characters ({@link #storable}); an identifier may not, since {@code "a\u0000b"} and {@code "ab"}
+   * would then name one person.
+   *
+   * @return the id without white space at its ends, or null when the field is absent or null
+   * @throws ApiException 400 naming the field when it is not an identifier of at most {@code max} characters
+   */
+  public static String optionalIdentifier(JsonObject body, String field, int max) {
+    Object value = body == null ? null : body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String id) || !isIdentifier(id, max)) {
+      throw ApiException.badRequest(identifierRule(field, max));
+    }
+    return id.strip();
+  }
+
+  /**
+   * True when {@code id} names someone legibly: 1 to {@code max} characters once trimmed, at least one of them
+   * visible ({@link #hasVisible}), none of them a control or format character (Unicode Cc, Cf: NUL, the
+   * bidirectional marks and overrides, zero-width characters) or half of a surrogate pair. Two ids that look
+   * alike on a staff screen are then alike in the data too, but for the look-alike letters of different scripts.
+   */
+  public static boolean isIdentifier(String id, int max) {
+    // Checked before trimming: String.trim drops every control character at the ends, NUL included.
+    if (!wellFormed(id) || id.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL
+        || Character.getType(c) == Character.FORMAT)) {
+      return false;
+    }
+    String trimmed = id.strip();
+    int length = length(trimmed);
+    return length >= 1 && length <= max && hasVisible(trimmed);
+  }
+
+  /** The error message of an identifier that breaks {@link #isIdentifier}. */
+  public static String identifierRule(String field, int max) {
+    return field + " must be 1-" + max + " characters with something visible and no control or format characters "
+        + "(NUL, bidirectional marks, zero-width characters)";
+  }
+
   /** Characters (code points) in {@code text}, a character beyond the basic plane counting once. */
   public static int length(String text) {
     return text.codePointCount(0, text.length());

@@ -240,6 +240,7 @@ public record Settings(
             positive(p, "LIVEJURY_SOCKETS_PER_USER"),
             positive(p, "LIVEJURY_HANDSHAKE_TIMEOUT_SECONDS"),
             positive(p, "LIVEJURY_HTTP_IDLE_SECONDS"),
+            positive(p, "LIVEJURY_HTTP_BODY_SECONDS"),
             list(p, "LIVEJURY_ALLOWED_ORIGINS"),
             TrustedProxies.parse("LIVEJURY_TRUSTED_PROXIES", list(p, "LIVEJURY_TRUSTED_PROXIES"))),
         p.getProperty("LIVEJURY_ADMIN_PORT", "").isBlank() ? null : port(p, "LIVEJURY_ADMIN_PORT"),

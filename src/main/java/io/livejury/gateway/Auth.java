@@ -1,6 +1,7 @@
 package io.livejury.gateway;
 
 import io.livejury.common.ApiException;
+import io.livejury.common.Fields;
 import io.livejury.jury.JurorClaims;
 import io.livejury.model.Principal;
 import io.livejury.model.Role;
@@ -30,6 +31,9 @@ import java.util.Set;
  * or past its limits refuses the token: a claim LiveJury cannot read must not be taken as "nothing to say".
  */
 public final class Auth {
+
+  /** The longest {@code sub} or {@code merchantId} a token may carry, in characters: a platform's ids, with room. */
+  static final int MAX_ID = 256;
 
   /** The claims a platform may set about a viewer as a juror (docs/protocol.md, "Juries"). */
   public static final List<String> JUROR_CLAIMS = List.of("acct", "verified", "ties", "net");
@@ -103,12 +107,17 @@ public final class Auth {
             return Future.failedFuture(new ApiException(401, "unauthorized",
                 "the token lacks a subject, a known role or an expiry"));
           }
+          Object merchantId = claims.getValue("merchantId");
+          if (!Fields.isIdentifier(subject, MAX_ID) || merchantId instanceof String m && !Fields.isIdentifier(m, MAX_ID)) {
+            return Future.failedFuture(new ApiException(401, "unauthorized",
+                "the token's " + Fields.identifierRule(Fields.isIdentifier(subject, MAX_ID) ? "merchantId" : "sub",
+                    MAX_ID)));
+          }
           long lifetimeLeft = ((Number) exp).longValue() - Instant.now().getEpochSecond();
           if (lifetimeLeft > maxLifetimeSeconds) {
             return Future.failedFuture(new ApiException(401, "unauthorized",
                 "the token expires too far ahead: at most " + maxHours + " hours from now"));
           }
-          Object merchantId = claims.getValue("merchantId");
           JurorClaims juror;
           try {
             juror = jurorClaims(claims);

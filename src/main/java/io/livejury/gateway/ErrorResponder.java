@@ -36,6 +36,8 @@ final class ErrorResponder implements Handler<RoutingContext> {
     ApiException error = classify(ctx.failure(), ctx.statusCode());
     if (error.status() == 500) {
       LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+    } else if (error.status() == 503) {
+      LOG.debug("Answered 503 on {} {}: {}", ctx.request().method(), ctx.request().path(), ctx.failure().toString());
     }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
@@ -81,6 +83,19 @@ final class ErrorResponder implements Handler<RoutingContext> {
     } else {
       error = ApiException.badRequest("the request is not valid HTTP");
     }
+    answerAndClose(request, error);
+  }
+
+  /**
+   * Answers an HTTP/1 request without a usable {@code Host} header (absent, or no host[:port]: {@code Host: a b})
+   * with 400 before the router, which would throw on it.
+   */
+  static void noHost(HttpServerRequest request) {
+    answerAndClose(request, ApiException.badRequest("the Host header is missing or is not a host[:port]"));
+  }
+
+  /** Answers with {@code error} outside the router and closes the connection once the answer is out. */
+  private static void answerAndClose(HttpServerRequest request, ApiException error) {
     HttpServerResponse response = request.response();
     if (response.headWritten()) {
       request.connection().close();
@@ -91,6 +106,15 @@ final class ErrorResponder implements Handler<RoutingContext> {
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
         .end(body(error.code(), error.getMessage()))
         .onComplete(done -> request.connection().close());
+  }
+
+  /**
+   * Answers a request whose body did not all arrive within {@code seconds} of its headers with 408
+   * {@code request_timeout}, then closes the connection: what is left of the body may still be on its way.
+   */
+  static void bodyTimedOut(HttpServerRequest request, long seconds) {
+    answerAndClose(request, new ApiException(408, "request_timeout",
+        "the request body did not arrive within " + seconds + " seconds"));
   }
 
   /**

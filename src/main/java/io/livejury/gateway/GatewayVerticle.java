@@ -11,6 +11,7 @@ import io.livejury.room.RoomService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
@@ -58,7 +59,8 @@ public final class GatewayVerticle extends VerticleBase {
     HttpApi api = new HttpApi(vertx, settings, auth, rooms, sockets.prompts(), reviews, transcripts, teach,
         new Health(redis, pg), metrics, escalation, contract);
     SocketGate gate = new SocketGate(vertx, auth, rooms, sockets, escalation.queue(), escalation.feeds());
-    HandshakeDeadline deadline = new HandshakeDeadline(vertx, settings.socketPolicy().handshakeSeconds(), metrics);
+    HandshakeDeadline deadline = new HandshakeDeadline(vertx, settings.socketPolicy().handshakeSeconds(),
+        settings.socketPolicy().bodySeconds(), metrics);
     Router router = api.router();
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.httpHost())
@@ -80,9 +82,12 @@ public final class GatewayVerticle extends VerticleBase {
         .invalidRequestHandler(ErrorResponder::invalidRequest)
         .requestHandler(request -> {
           deadline.passed(request.connection().remoteAddress());
-          if (SocketGate.isHandshake(request)) {
+          if (request.version() != HttpVersion.HTTP_2 && request.authority() == null) {
+            ErrorResponder.noHost(request);
+          } else if (SocketGate.isHandshake(request)) {
             gate.handshake(request);
           } else {
+            deadline.watchBody(request);
             router.handle(request);
           }
         })

@@ -30,6 +30,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.XFrameHandler;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -168,7 +169,7 @@ final class HttpApi {
     operation(router.get("/api/detector/report"), "getDetectorReport", Role.STAFF)
         .handler(json(200, ctx -> teach.report()));
 
-    router.route("/api/*").handler(ctx -> ctx.fail(404));
+    router.route("/api/*").handler(this::noRoute);
     // The pages: from ./webroot when run from a checkout, else from inside the jar. They are revalidated on
     // every load (no-cache, answered 304 by Last-Modified while unchanged), so an edit shows on the next
     // reload: the handler's own default would be "immutable" for a day. Files are not taken as read-only,
@@ -183,6 +184,23 @@ final class HttpApi {
     router.route().failureHandler(new ErrorResponder());
     router.errorHandler(400, ErrorResponder::unroutable);
     return router;
+  }
+
+  /**
+   * No route of {@code /api} took the request: 405 {@code method_not_allowed} with {@code Allow} when the contract
+   * has its path under other methods (RFC 9110, 15.5.6), else 404.
+   */
+  private void noRoute(RoutingContext ctx) {
+    io.vertx.openapi.contract.Path path = contract.contract().findPath(ctx.normalizedPath());
+    List<String> methods = path == null ? List.of()
+        : path.getOperations().stream().map(operation -> operation.getHttpMethod().name()).toList();
+    // A method the document has but this node does not route (the dev token outside dev mode) is not here at all.
+    if (methods.isEmpty() || methods.contains(ctx.request().method().name())) {
+      ctx.fail(404);
+      return;
+    }
+    ctx.response().putHeader(HttpHeaders.ALLOW, String.join(", ", methods));
+    ctx.fail(405);
   }
 
   /**
@@ -242,9 +260,12 @@ final class HttpApi {
   /** {@code {"sub", "role", "merchantId"?}} (the contract checks their types and the role's name) → a token. */
   private Future<JsonObject> devToken(RoutingContext ctx) {
     JsonObject body = body(ctx);
-    String userId = Fields.requiredText(body, "sub", 64);
+    String userId = Fields.optionalIdentifier(body, "sub", 64);
+    if (userId == null) {
+      throw ApiException.badRequest("sub is required");
+    }
     Role role = Role.fromWire(body.getString("role")).orElseThrow();
-    String merchantId = Fields.optionalText(body, "merchantId", 64);
+    String merchantId = Fields.optionalIdentifier(body, "merchantId", 64);
     if (role == Role.STREAMER && merchantId == null) {
       throw ApiException.badRequest("a streamer token needs the streamer's merchantId");
     }

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param perUser          sockets one user id may hold on one node at once; the next handshake gets 429
  * @param handshakeSeconds a connection must send a complete request or WebSocket upgrade within this time
  * @param httpIdleSeconds  an HTTP connection with no traffic either way for this long is closed
+ * @param bodySeconds      a request's body must all arrive within this time of its headers, or the request is
+ *                         answered 408 and its connection closed
  * @param allowedOrigins   browser origins (scheme://host[:port]) whose pages may open sockets besides the
  *                         node's own origin; {@code *} allows any. Clients that send no Origin (apps, tools)
  *                         are not browsers and are let through on their token alone
@@ -32,6 +34,7 @@ public record SocketPolicy(
     int perUser,
     int handshakeSeconds,
     int httpIdleSeconds,
+    int bodySeconds,
     Set<String> allowedOrigins,
     TrustedProxies trustedProxies) {
 

@@ -158,7 +158,7 @@ public final class Metrics {
     roomFanOut.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
   }
 
-  /** A connection the node closed on its own, by why: slow_consumer, idle, too_big, handshake_timeout. */
+  /** A connection the node closed on its own, by why: slow_consumer, idle, too_big, handshake_timeout, body_timeout. */
   public void connectionClosed(String reason) {
     closes.computeIfAbsent(reason, r -> Counter.builder("livejury_connections_closed").tag("reason", r)
         .description("Connections the node closed itself, by reason").register(registry)).increment();

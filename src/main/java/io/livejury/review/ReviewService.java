@@ -297,10 +297,8 @@ public final class ReviewService {
    * user with none. 400 for an id that cannot be a token's subject (blank, control characters, over 256 chars).
    */
   public Future<JsonObject> juror(String userId) {
-    if (userId == null || userId.isBlank() || userId.length() > MAX_USER_ID
-        || userId.chars().anyMatch(Character::isISOControl)) {
-      return Future.failedFuture(ApiException.badRequest("userId must be 1-" + MAX_USER_ID
-          + " characters, none of them control characters"));
+    if (userId == null || !Fields.isIdentifier(userId, MAX_USER_ID)) {
+      return Future.failedFuture(ApiException.badRequest(Fields.identifierRule("userId", MAX_USER_ID)));
     }
     return jurors.view(userId);
   }

@@ -51,9 +51,9 @@ public final class RoomService {
     // The API contract has checked a requested id's form (Ids.isValid's, as a pattern).
     String requested = body.getString("roomId");
     String roomId = requested == null ? Ids.next("r") : requested;
-    String streamerId = orElse(Fields.optionalText(body, "streamerId", 64),
+    String streamerId = orElse(Fields.optionalIdentifier(body, "streamerId", 64),
         caller.is(Role.STREAMER) ? caller.userId() : null);
-    String merchantId = orElse(Fields.optionalText(body, "merchantId", 64), caller.merchantId());
+    String merchantId = orElse(Fields.optionalIdentifier(body, "merchantId", 64), caller.merchantId());
     String title = Fields.requiredText(body, "title", MAX_TITLE);
     if (streamerId == null || merchantId == null) {
       return Future.failedFuture(ApiException.badRequest("streamerId and merchantId are required"));

@@ -1,6 +1,7 @@
 package io.livejury.gateway;
 
 import io.livejury.api.ApiContract;
+import io.livejury.common.Fields;
 import io.livejury.config.Settings;
 import io.livejury.support.EmbeddedServersExtension;
 import io.livejury.support.Http;
@@ -183,6 +184,53 @@ class ApiContractTest {
     }
   }
 
+  /** The whole answer to a request written to the socket as is. */
+  private static String rawAnswer(String method, String target) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", node.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+          + staff + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void aMethodAPathDoesNotTakeIs405NamingTheMethodsItDoes() throws IOException {
+    String room = rawAnswer("DELETE", "/api/rooms/some-room");
+    assertThat(room).startsWith("HTTP/1.1 405 ").containsIgnoringCase("\r\nallow: GET\r\n")
+        .contains("\"code\":\"method_not_allowed\"");
+    assertThat(rawAnswer("PUT", "/api/verdicts/v-1/review")).startsWith("HTTP/1.1 405 ")
+        .containsIgnoringCase("\r\nallow: POST\r\n");
+    assertThat(rawAnswer("PATCH", "/api/detector/examples")).startsWith("HTTP/1.1 405 ")
+        .containsIgnoringCase("\r\nallow: POST, GET\r\n");
+    assertThat(rawAnswer("DELETE", "/api/nowhere")).startsWith("HTTP/1.1 404 ").contains("\"code\":\"not_found\"");
+  }
+
+  @Test
+  void aRequestWithoutAUsableHostIsTheClientsBadRequest() throws IOException {
+    for (String head : List.of("GET /health HTTP/1.1\r\nHost: a b\r\n", "GET /api/rooms/x HTTP/1.1\r\n")) {
+      try (Socket socket = new Socket("127.0.0.1", node.port())) {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write((head + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(answer).as(head).startsWith("HTTP/1.1 400 ")
+            .contains("{\"error\":{\"code\":\"bad_request\",\"message\":\"the Host header is missing or is not a host[:port]\"}}");
+      }
+    }
+  }
+
+  @Test
+  void idsWithControlOrFormatCharactersAreRefusedNotQuietlyChanged() {
+    refused(http.post("/api/rooms", staff, new JsonObject().put("title", "t").put("streamerId", "streamer\u0000x")
+        .put("merchantId", "m")), Fields.identifierRule("streamerId", 64));
+    refused(http.post("/api/rooms", staff, new JsonObject().put("title", "t").put("streamerId", "s")
+        .put("merchantId", "\u200b")), Fields.identifierRule("merchantId", 64));
+    refused(http.post("/api/dev/token", null, new JsonObject().put("sub", "u\u0000").put("role", "viewer")),
+        Fields.identifierRule("sub", 64));
+    refused(http.get("/api/jurors/%E2%80%8F%E2%80%8F", staff), Fields.identifierRule("userId", 256));
+    assertThat(http.get("/api/jurors/%E8%A7%82%E4%BC%97", staff).status()).as("观众").isEqualTo(200);
+  }
+
   @Test
   void aMalformedPercentEscapeIsTheClientsBadRequest() throws IOException {
     for (String target : List.of("/api/queue?limit=%ZZ", "/api/verdicts?cursor=%", "/api/queue?%ZZ=1")) {
@@ -231,7 +279,7 @@ class ApiContractTest {
     refused(http.post("/api/dev/token", null, new JsonObject().put("sub", "u1").put("role", "admin")),
         "role must be one of [viewer, streamer, staff]");
     refused(http.get("/api/verdicts?status=PENDING", staff),
-        "status must be one of [, pending, none, confirmed, overturned, appealed]");
+        "status must be empty or one of [pending, none, confirmed, overturned, appealed]");
     // Lengths and the body itself.
     refused(http.post("/api/rooms", staff, new JsonObject().put("title", "长".repeat(201))),
         "title is longer than 200 characters");

@@ -52,6 +52,7 @@ class HostileSocketTest {
         "LIVEJURY_SOCKET_PING_SECONDS", "1",
         "LIVEJURY_SOCKET_IDLE_SECONDS", "3",
         "LIVEJURY_HANDSHAKE_TIMEOUT_SECONDS", "1",
+        "LIVEJURY_HTTP_BODY_SECONDS", "2",
         "LIVEJURY_SOCKETS_PER_USER", "5",
         "LIVEJURY_ALLOWED_ORIGINS", "https://shop.example"));
     http = new Http(node.port());
@@ -227,6 +228,26 @@ class HostileSocketTest {
       assertThat(silent.getInputStream().read()).as("a silent connection is closed").isEqualTo(-1);
     }
     assertThat(closes("handshake_timeout")).isEqualTo(before + 2);
+  }
+
+  @Test
+  void aBodyThatStopsShortOfItsLengthIsAnswered408AndItsConnectionClosed() throws Exception {
+    double before = closes("body_timeout");
+    try (Socket client = new Socket("127.0.0.1", node.port())) {
+      client.setSoTimeout(10_000);
+      String body = "{\"streamerId\":\"s\"";
+      client.getOutputStream().write(("POST /api/rooms HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + staff
+          + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n" + body)
+          .getBytes(StandardCharsets.US_ASCII));
+      client.getOutputStream().flush();
+      long sent = System.nanoTime();
+      String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+      assertThat(answer).startsWith("HTTP/1.1 408 ").contains("\"code\":\"request_timeout\"")
+          .contains("did not arrive within 2 seconds");
+      assertThat(waitedMs).as("answered at the body deadline, not the idle timeout").isBetween(1_500L, 8_000L);
+    }
+    assertThat(closes("body_timeout")).isEqualTo(before + 1);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.livejury.gateway;
 
 import io.livejury.LiveJury;
+import io.livejury.common.Fields;
 import io.livejury.config.Settings;
 import io.livejury.support.ChildNode;
 import io.livejury.support.DevSigner;
@@ -146,6 +147,30 @@ class TokenRulesTest {
           .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(401));
     }
     tc.completeNow();
+  }
+
+  /** "a\u0000b" and "ab" must not be one person, nor an id of bidi marks alone anybody at all. */
+  @Test
+  void aSubjectOrMerchantWithControlOrFormatCharactersIsRefusedWith401() {
+    String roomId = http.createRoom(staff, "streamer-odd-ids");
+    long inAnHour = Instant.now().plus(1, ChronoUnit.HOURS).getEpochSecond();
+    Map<JsonObject, String> refused = new LinkedHashMap<>();
+    refused.put(new JsonObject().put("sub", "staff\u0000x").put("role", "staff"), "sub");
+    refused.put(new JsonObject().put("sub", "\u200f\u200e").put("role", "viewer"), "sub");
+    refused.put(new JsonObject().put("sub", "a".repeat(257)).put("role", "viewer"), "sub");
+    refused.put(new JsonObject().put("sub", "streamer-odd-ids").put("role", "streamer").put("merchantId", "m\u202e1"),
+        "merchantId");
+    refused.forEach((claims, field) -> {
+      String token = devSigner.generateToken(claims.put("exp", inAnHour), new JWTOptions().setAlgorithm("HS256"));
+      Http.Reply reply = http.get("/api/rooms/" + roomId, token);
+      assertThat(reply.status()).as(claims.encode()).isEqualTo(401);
+      assertThat(reply.body().getJsonObject("error").getString("message")).as(claims.encode())
+          .isEqualTo("the token's " + Fields.identifierRule(field, 256));
+    });
+    // A name in any script is an id like another.
+    String chinese = devSigner.generateToken(new JsonObject().put("sub", "观众-小王").put("role", "viewer")
+        .put("exp", inAnHour), new JWTOptions().setAlgorithm("HS256"));
+    assertThat(http.get("/api/rooms/" + roomId, chinese).status()).isEqualTo(200);
   }
 
   @Test
