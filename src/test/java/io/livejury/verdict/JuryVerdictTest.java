@@ -338,20 +338,9 @@ class JuryVerdictTest {
 
   @Test
   void twelveJurorsVotingTogetherOnThreePromptsOfARoomAreCoVoting(VertxTestContext tc) {
-    String streamer = "streamer-co-voting";
-    String roomId = http.createRoom(staff, streamer);
-    List<JsonObject> verdicts = new ArrayList<>();
-    for (int p = 0; p < 3; p++) {
-      long t0 = System.currentTimeMillis() - 50_000;
-      List<Ballot> ballots = new ArrayList<>();
-      for (int i = 0; i < 12; i++) {
-        ballots.add(ballot("pack-" + i, p == 1 ? "true" : "false", t0 + 5_000 + i * 60L));
-      }
-      for (int i = 0; i < 30; i++) {
-        ballots.add(ballot("crowd-" + p + "-" + i, i % 3 == 0 ? "true" : "false", t0 + 8_000 + i * 1_300L));
-      }
-      verdicts.add(recorded(juryPrompt(roomId, streamer, ballots, 50, Map.of(), null)));
-    }
+    String roomId = http.createRoom(staff, "streamer-co-voting");
+    List<JsonObject> verdicts = threePromptsWithAPack(roomId, "streamer-co-voting", "pack-", 12, 60,
+        p -> p == 1 ? "true" : "false", 30, 1_300, 50);
     assertThat(verdicts.get(0).getJsonObject("jury").getJsonArray("flags")).isEmpty();
     assertThat(verdicts.get(1).getJsonObject("jury").getJsonArray("flags")).isEmpty();
     JsonArray flags = verdicts.get(2).getJsonObject("jury").getJsonArray("flags");
@@ -365,6 +354,30 @@ class JuryVerdictTest {
     tc.completeNow();
   }
 
+  /**
+   * The verdicts of three jury prompts of one room, each voted on by the same pack of {@code pack} jurors (one every
+   * {@code packGapMs}, 5 s in, with {@code packOption} of the prompt's index) and by a crowd of {@code crowd} new
+   * viewers after them (one every {@code crowdGapMs} from 8 s in, a third "true"). Each prompt starts on a whole
+   * second, so the pack's seconds hold the pack alone.
+   */
+  private static List<JsonObject> threePromptsWithAPack(String roomId, String streamer, String packPrefix, int pack,
+      long packGapMs, java.util.function.IntFunction<String> packOption, int crowd, long crowdGapMs, long eligible) {
+    List<JsonObject> verdicts = new ArrayList<>();
+    for (int p = 0; p < 3; p++) {
+      long t0 = (System.currentTimeMillis() - 50_000) / 1000 * 1000;
+      List<Ballot> ballots = new ArrayList<>();
+      for (int i = 0; i < pack; i++) {
+        ballots.add(ballot(packPrefix + i, packOption.apply(p), t0 + 5_000 + i * packGapMs));
+      }
+      for (int i = 0; i < crowd; i++) {
+        ballots.add(ballot(packPrefix + "crowd-" + p + "-" + i, i % 3 == 0 ? "true" : "false",
+            t0 + 8_000 + i * crowdGapMs));
+      }
+      verdicts.add(recorded(juryPrompt(roomId, streamer, ballots, eligible, Map.of(), null)));
+    }
+    return verdicts;
+  }
+
   private static List<String> flagTypes(JsonObject verdict) {
     return verdict.getJsonObject("jury").getJsonArray("flags").stream()
         .map(f -> ((JsonObject) f).getString("type")).toList();
@@ -373,21 +386,9 @@ class JuryVerdictTest {
   /** Sixty followed through prompts of 210 ballots: each earlier prompt is read whole (a listpack), not by HMGET. */
   @Test
   void sixtyJurorsVotingTogetherInASmallRoomAreFollowedThroughWholeReads(VertxTestContext tc) {
-    String streamer = "streamer-co-voting-sixty";
-    String roomId = http.createRoom(staff, streamer);
-    List<JsonObject> verdicts = new ArrayList<>();
-    for (int p = 0; p < 3; p++) {
-      // On a whole second: the sixty then fill two clock seconds of their own on every prompt.
-      long t0 = (System.currentTimeMillis() - 50_000) / 1000 * 1000;
-      List<Ballot> ballots = new ArrayList<>();
-      for (int i = 0; i < 60; i++) {
-        ballots.add(ballot("sixty-" + i, "false", t0 + 5_000 + i * 20L));
-      }
-      for (int i = 0; i < 150; i++) {
-        ballots.add(ballot("room-" + p + "-" + i, i % 3 == 0 ? "true" : "false", t0 + 8_000 + i * 250L));
-      }
-      verdicts.add(recorded(juryPrompt(roomId, streamer, ballots, 250, Map.of(), null)));
-    }
+    String roomId = http.createRoom(staff, "streamer-co-voting-sixty");
+    List<JsonObject> verdicts = threePromptsWithAPack(roomId, "streamer-co-voting-sixty", "sixty-", 60, 20,
+        p -> "false", 150, 250, 250);
     // Sixty in a second and a half is also a burst on every prompt; co-voting needs the third.
     assertThat(flagTypes(verdicts.get(0))).containsExactly("burst");
     assertThat(flagTypes(verdicts.get(1))).containsExactly("burst");
