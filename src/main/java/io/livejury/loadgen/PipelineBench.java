@@ -3,6 +3,7 @@ package io.livejury.loadgen;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -127,7 +128,8 @@ public final class PipelineBench {
   private void setUp(Vertx vertx, int rooms) throws IOException, InterruptedException {
     staffToken = api.token("bench-staff", "staff");
     String run = Long.toString(System.currentTimeMillis(), 36);
-    WebSocketClient client = vertx.createWebSocketClient();
+    // One socket per room: the client's default of 50 connections per server would leave the 51st waiting for ever.
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(rooms + 1));
     for (int r = 0; r < rooms; r++) {
       String roomId = "pipe-" + run + "-" + r;
       String streamer = roomId + "-streamer";
