@@ -13,6 +13,9 @@ import java.util.Map;
  */
 public final class Fields {
 
+  /** U+FFFD, the replacement character: what a decoder makes of bytes that are no UTF-8. */
+  private static final int REPLACEMENT_CHARACTER = 0xFFFD;
+
   /** Letters by their category that render as nothing (U+115F, U+1160, U+3164, U+FFA0). */
   private static final String HANGUL_FILLERS = "\u115f\u1160\u3164\uffa0";
   private static final int BRAILLE_BLANK = 0x2800;
@@ -68,7 +71,7 @@ public final class Fields {
    * loses its NUL characters ({@link #storable}); an identifier may not, since {@code "a\u0000b"} and {@code "ab"}
    * would then name one person.
    *
-   * @return the id without white space at its ends, or null when the field is absent or null
+   * @return the id as sent, or null when the field is absent or null
    * @throws ApiException 400 naming the field when it is not an identifier of at most {@code max} characters
    */
   public static String optionalIdentifier(JsonObject body, String field, int max) {
@@ -79,30 +82,27 @@ public final class Fields {
     if (!(value instanceof String id) || !isIdentifier(id, max)) {
       throw ApiException.badRequest(identifierRule(field, max));
     }
-    return id.strip();
+    return id;
   }
 
   /**
-   * True when {@code id} names someone legibly: 1 to {@code max} characters once trimmed, at least one of them
-   * visible ({@link #hasVisible}), none of them a control or format character (Unicode Cc, Cf: NUL, the
-   * bidirectional marks and overrides, zero-width characters) or half of a surrogate pair. Two ids that look
-   * alike on a staff screen are then alike in the data too, but for the look-alike letters of different scripts.
+   * True when {@code id} names someone legibly: 1 to {@code max} characters, at least one of them visible
+   * ({@link #hasVisible}), no white space at either end, none of them a control or format character (Unicode Cc, Cf:
+   * NUL, the bidirectional marks and overrides, zero-width characters), U+FFFD (what a path's invalid UTF-8 decodes
+   * to) or half of a surrogate pair. Ids are compared as sent, in bodies, tokens and paths alike, so two ids that
+   * look alike on a staff screen are alike in the data too, but for the look-alike letters of different scripts.
    */
   public static boolean isIdentifier(String id, int max) {
-    // Checked before trimming: String.trim drops every control character at the ends, NUL included.
-    if (!wellFormed(id) || id.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL
-        || Character.getType(c) == Character.FORMAT)) {
-      return false;
-    }
-    String trimmed = id.strip();
-    int length = length(trimmed);
-    return length >= 1 && length <= max && hasVisible(trimmed);
+    int length = length(id);
+    return length >= 1 && length <= max && wellFormed(id) && hasVisible(id) && id.strip().equals(id)
+        && id.codePoints().noneMatch(c -> c == REPLACEMENT_CHARACTER || Character.getType(c) == Character.CONTROL
+            || Character.getType(c) == Character.FORMAT);
   }
 
   /** The error message of an identifier that breaks {@link #isIdentifier}. */
   public static String identifierRule(String field, int max) {
-    return field + " must be 1-" + max + " characters with something visible and no control or format characters "
-        + "(NUL, bidirectional marks, zero-width characters)";
+    return field + " must be 1-" + max + " characters with something visible, no white space at either end and no "
+        + "control or format characters (NUL, bidirectional marks, zero-width characters) or U+FFFD";
   }
 
   /** Characters (code points) in {@code text}, a character beyond the basic plane counting once. */

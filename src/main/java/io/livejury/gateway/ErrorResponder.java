@@ -3,12 +3,14 @@ package io.livejury.gateway;
 import io.livejury.common.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.VertxException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -43,7 +45,7 @@ final class ErrorResponder implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
-    if (error.status() == 413) {
+    if (error.status() == 413 || isUndecodableBody(ctx.failure())) {
       // The client may still be sending the rest of the body: close instead of reusing a desynchronised connection.
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
@@ -87,15 +89,30 @@ final class ErrorResponder implements Handler<RoutingContext> {
   }
 
   /**
-   * Answers an HTTP/1 request without a usable {@code Host} header (absent, or no host[:port]: {@code Host: a b})
-   * with 400 before the router, which would throw on it.
+   * What is wrong with a request before any route sees it, or null: no usable {@code Host} (absent, empty, given
+   * twice, or no host[:port]: {@code Host: a b}; RFC 9112, 3.2) is 400, as is a WebSocket upgrade that announces a
+   * body (an upgrade is a GET without one, and the node would wait for it); an {@code Expect} other than
+   * {@code 100-continue} is 417 (RFC 9110, 10.1.1).
    */
-  static void noHost(HttpServerRequest request) {
-    answerAndClose(request, ApiException.badRequest("the Host header is missing or is not a host[:port]"));
+  static ApiException unusable(HttpServerRequest request) {
+    if (request.version() != HttpVersion.HTTP_2 && (request.authority() == null
+        || request.authority().host().isEmpty() || request.headers().getAll(HttpHeaders.HOST).size() != 1)) {
+      return ApiException.badRequest("the Host header is missing, given twice or is not a host[:port]");
+    }
+    String expect = request.getHeader(HttpHeaders.EXPECT);
+    if (expect != null && !"100-continue".equalsIgnoreCase(expect.strip())) {
+      return new ApiException(417, "expectation_failed", "the only Expect this server meets is 100-continue");
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (SocketGate.isHandshake(request) && (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+        || length != null && !"0".equals(length.strip()))) {
+      return ApiException.badRequest("a WebSocket upgrade carries no body");
+    }
+    return null;
   }
 
   /** Answers with {@code error} outside the router and closes the connection once the answer is out. */
-  private static void answerAndClose(HttpServerRequest request, ApiException error) {
+  static void answerAndClose(HttpServerRequest request, ApiException error) {
     HttpServerResponse response = request.response();
     if (response.headWritten()) {
       request.connection().close();
@@ -151,6 +168,9 @@ final class ErrorResponder implements Handler<RoutingContext> {
     if (failure instanceof DecodeException) {
       return ApiException.badRequest("the body is not valid JSON");
     }
+    if (isUndecodableBody(failure)) {
+      return ApiException.badRequest("the request body is not valid HTTP (its chunked encoding)");
+    }
     if (isOutage(failure)) {
       return new ApiException(503, "unavailable", "a backing store is unavailable, try again shortly");
     }
@@ -158,6 +178,24 @@ final class ErrorResponder implements Handler<RoutingContext> {
       return new ApiException(status, CODES.get(status), defaultMessage(status));
     }
     return new ApiException(500, "internal", "something went wrong on our side");
+  }
+
+  /**
+   * A body Netty's HTTP decoder could not read: a chunk size that is no number or overflows, a chunk without its
+   * terminator, an extension it refuses. The client's fault, reported by the decoder's own exception classes or, for
+   * a chunk size, by a NumberFormatException thrown from inside it.
+   */
+  static boolean isUndecodableBody(Throwable failure) {
+    if (failure instanceof DecoderException) {
+      return true;
+    }
+    StackTraceElement[] trace = failure == null ? new StackTraceElement[0] : failure.getStackTrace();
+    for (int i = 0; i < Math.min(trace.length, 8); i++) {
+      if (trace[i].getClassName().startsWith("io.netty.handler.codec.http.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.livejury.gateway;
 
 import io.livejury.api.ApiContract;
+import io.livejury.common.ApiException;
 import io.livejury.config.Settings;
 import io.livejury.detect.TranscriptService;
 import io.livejury.escalation.Escalation;
@@ -11,7 +12,6 @@ import io.livejury.room.RoomService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
@@ -82,8 +82,9 @@ public final class GatewayVerticle extends VerticleBase {
         .invalidRequestHandler(ErrorResponder::invalidRequest)
         .requestHandler(request -> {
           deadline.passed(request.connection().remoteAddress());
-          if (request.version() != HttpVersion.HTTP_2 && request.authority() == null) {
-            ErrorResponder.noHost(request);
+          ApiException unusable = ErrorResponder.unusable(request);
+          if (unusable != null) {
+            ErrorResponder.answerAndClose(request, unusable);
           } else if (SocketGate.isHandshake(request)) {
             gate.handshake(request);
           } else {

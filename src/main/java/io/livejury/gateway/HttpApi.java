@@ -181,14 +181,15 @@ final class HttpApi {
     // The API docs page's renderer, from the swagger-ui webjar inside the jar: the page loads nothing from elsewhere.
     router.route(SWAGGER_UI + "*").handler(StaticHandler.create(SWAGGER_UI_WEBJAR).setFilesReadOnly(true));
     router.route().handler(StaticHandler.create("webroot").setIndexPage("index.html").setFilesReadOnly(false));
+    router.route().handler(this::noRoute);
     router.route().failureHandler(new ErrorResponder());
     router.errorHandler(400, ErrorResponder::unroutable);
     return router;
   }
 
   /**
-   * No route of {@code /api} took the request: 405 {@code method_not_allowed} with {@code Allow} when the contract
-   * has its path under other methods (RFC 9110, 15.5.6), else 404.
+   * No route took the request (nor a page): 405 {@code method_not_allowed} with {@code Allow} when the contract has
+   * its path under other methods (RFC 9110, 15.5.6), else 404; both in the contract's JSON.
    */
   private void noRoute(RoutingContext ctx) {
     io.vertx.openapi.contract.Path path = contract.contract().findPath(ctx.normalizedPath());

@@ -204,18 +204,45 @@ class ApiContractTest {
     assertThat(rawAnswer("PATCH", "/api/detector/examples")).startsWith("HTTP/1.1 405 ")
         .containsIgnoringCase("\r\nallow: POST, GET\r\n");
     assertThat(rawAnswer("DELETE", "/api/nowhere")).startsWith("HTTP/1.1 404 ").contains("\"code\":\"not_found\"");
+    // Outside /api too: the document's other paths, and a page that is not there.
+    assertThat(rawAnswer("PUT", "/health")).startsWith("HTTP/1.1 405 ").containsIgnoringCase("\r\nallow: GET\r\n")
+        .contains("\"code\":\"method_not_allowed\"");
+    assertThat(rawAnswer("GET", "/nowhere.html")).startsWith("HTTP/1.1 404 ").contains("\"code\":\"not_found\"");
   }
 
   @Test
   void aRequestWithoutAUsableHostIsTheClientsBadRequest() throws IOException {
-    for (String head : List.of("GET /health HTTP/1.1\r\nHost: a b\r\n", "GET /api/rooms/x HTTP/1.1\r\n")) {
+    for (String head : List.of("GET /health HTTP/1.1\r\nHost: a b\r\n", "GET /api/rooms/x HTTP/1.1\r\n",
+        "GET /health HTTP/1.1\r\nHost: \r\n", "GET /health HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n",
+        "GET /ws/rooms/x?token=t HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n")) {
       try (Socket socket = new Socket("127.0.0.1", node.port())) {
         socket.setSoTimeout(10_000);
         socket.getOutputStream().write((head + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(answer).as(head).startsWith("HTTP/1.1 400 ")
-            .contains("{\"error\":{\"code\":\"bad_request\",\"message\":\"the Host header is missing or is not a host[:port]\"}}");
+            .contains("{\"error\":{\"code\":\"bad_request\",\"message\":\"the Host header is missing, given twice or is "
+                + "not a host[:port]\"}}");
       }
+    }
+  }
+
+  @Test
+  void anExpectationOtherThanContinueIs417AndAnUpgradeWithABody400() throws IOException {
+    assertThat(rawHead("POST /api/dev/token HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 200-ok\r\nContent-Length: 2\r\n",
+        "{}")).startsWith("HTTP/1.1 417 ").contains("\"code\":\"expectation_failed\"");
+    assertThat(rawHead("GET /ws/rooms/x?token=t HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + "Content-Length: 100\r\n", "ab")).startsWith("HTTP/1.1 400 ")
+        .contains("\"message\":\"a WebSocket upgrade carries no body\"");
+  }
+
+  /** Writes {@code head} (request line and headers), the blank line and {@code body}; the whole answer. */
+  private static String rawHead(String head, String body) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", node.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write((head + "\r\n" + body).getBytes(StandardCharsets.UTF_8));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
@@ -228,6 +255,12 @@ class ApiContractTest {
     refused(http.post("/api/dev/token", null, new JsonObject().put("sub", "u\u0000").put("role", "viewer")),
         Fields.identifierRule("sub", 64));
     refused(http.get("/api/jurors/%E2%80%8F%E2%80%8F", staff), Fields.identifierRule("userId", 256));
+    // Bytes that are no UTF-8 decode to U+FFFD: a%FFb and a%FEb would be one person.
+    refused(http.get("/api/jurors/a%FFb", staff), Fields.identifierRule("userId", 256));
+    // An id is compared as sent: " bob " is nobody's id, in a body as in a token or a path.
+    refused(http.post("/api/dev/token", null, new JsonObject().put("sub", " bob ").put("role", "viewer")),
+        Fields.identifierRule("sub", 64));
+    refused(http.get("/api/jurors/%20bob%20", staff), Fields.identifierRule("userId", 256));
     assertThat(http.get("/api/jurors/%E8%A7%82%E4%BC%97", staff).status()).as("观众").isEqualTo(200);
   }
 

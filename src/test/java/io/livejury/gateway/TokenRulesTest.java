@@ -158,6 +158,7 @@ class TokenRulesTest {
     refused.put(new JsonObject().put("sub", "staff\u0000x").put("role", "staff"), "sub");
     refused.put(new JsonObject().put("sub", "\u200f\u200e").put("role", "viewer"), "sub");
     refused.put(new JsonObject().put("sub", "a".repeat(257)).put("role", "viewer"), "sub");
+    refused.put(new JsonObject().put("sub", " bob ").put("role", "viewer"), "sub");
     refused.put(new JsonObject().put("sub", "streamer-odd-ids").put("role", "streamer").put("merchantId", "m\u202e1"),
         "merchantId");
     refused.forEach((claims, field) -> {
