@@ -20,6 +20,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
@@ -189,12 +190,22 @@ final class HttpApi {
 
   /**
    * No route took the request (nor a page): 405 {@code method_not_allowed} with {@code Allow} when the contract has
-   * its path under other methods (RFC 9110, 15.5.6), else 404; both in the contract's JSON.
+   * its path under other methods (RFC 9110, 15.5.6), else 404; both in the contract's JSON. A HEAD where the path
+   * takes GET is answered as that GET, without its body.
    */
   private void noRoute(RoutingContext ctx) {
-    io.vertx.openapi.contract.Path path = contract.contract().findPath(ctx.normalizedPath());
+    String normalized = ctx.normalizedPath();
+    // The document's paths have no trailing slash; the routes take one, so the check does too.
+    String asDocumented = normalized.length() > 1 && normalized.endsWith("/")
+        ? normalized.substring(0, normalized.length() - 1) : normalized;
+    io.vertx.openapi.contract.Path path = contract.contract().findPath(asDocumented);
     List<String> methods = path == null ? List.of()
         : path.getOperations().stream().map(operation -> operation.getHttpMethod().name()).toList();
+    if (ctx.request().method() == HttpMethod.HEAD && methods.contains("GET")) {
+      // HEAD is GET without the body (RFC 9110, 9.3.2): routed as GET, Vert.x leaves the body out of the answer.
+      ctx.reroute(HttpMethod.GET, ctx.request().uri());
+      return;
+    }
     // A method the document has but this node does not route (the dev token outside dev mode) is not here at all.
     if (methods.isEmpty() || methods.contains(ctx.request().method().name())) {
       ctx.fail(404);

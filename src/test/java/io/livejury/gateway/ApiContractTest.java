@@ -208,6 +208,14 @@ class ApiContractTest {
     assertThat(rawAnswer("PUT", "/health")).startsWith("HTTP/1.1 405 ").containsIgnoringCase("\r\nallow: GET\r\n")
         .contains("\"code\":\"method_not_allowed\"");
     assertThat(rawAnswer("GET", "/nowhere.html")).startsWith("HTTP/1.1 404 ").contains("\"code\":\"not_found\"");
+    // With a trailing slash as without one.
+    assertThat(rawAnswer("PUT", "/api/rooms/")).startsWith("HTTP/1.1 405 ").containsIgnoringCase("\r\nallow: POST\r\n");
+    // HEAD is GET without the body.
+    for (String target : List.of("/api/verdicts", "/health")) {
+      String head = rawAnswer("HEAD", target);
+      assertThat(head).as(target).startsWith("HTTP/1.1 200 ")
+          .containsIgnoringCase("\r\ncontent-type: application/json; charset=utf-8\r\n").endsWith("\r\n\r\n");
+    }
   }
 
   @Test
