@@ -175,23 +175,15 @@ class ApiContractTest {
    * them.
    */
   private static String[] raw(String target) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", node.port())) {
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-          + staff + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return new String[] {answer.substring(0, answer.indexOf("\r\n")), answer.substring(answer.indexOf("\r\n\r\n") + 4)};
-    }
+    String answer = rawHead("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + staff
+        + "\r\nConnection: close\r\n", "");
+    return new String[] {answer.substring(0, answer.indexOf("\r\n")), answer.substring(answer.indexOf("\r\n\r\n") + 4)};
   }
 
   /** The whole answer to a request written to the socket as is. */
   private static String rawAnswer(String method, String target) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", node.port())) {
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-          + staff + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    }
+    return rawHead(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + staff
+        + "\r\nContent-Length: 0\r\nConnection: close\r\n", "");
   }
 
   @Test
@@ -224,14 +216,9 @@ class ApiContractTest {
         "GET /health HTTP/1.1\r\nHost: \r\n", "GET /health HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n",
         "GET /ws/rooms/x?token=t HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
             + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n")) {
-      try (Socket socket = new Socket("127.0.0.1", node.port())) {
-        socket.setSoTimeout(10_000);
-        socket.getOutputStream().write((head + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(answer).as(head).startsWith("HTTP/1.1 400 ")
-            .contains("{\"error\":{\"code\":\"bad_request\",\"message\":\"the Host header is missing, given twice or is "
-                + "not a host[:port]\"}}");
-      }
+      assertThat(rawHead(head + "Connection: close\r\n", "")).as(head).startsWith("HTTP/1.1 400 ")
+          .contains("{\"error\":{\"code\":\"bad_request\",\"message\":\"the Host header is missing, given twice or is "
+              + "not a host[:port]\"}}");
     }
   }
 
