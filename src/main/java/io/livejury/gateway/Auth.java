@@ -108,10 +108,11 @@ public final class Auth {
                 "the token lacks a subject, a known role or an expiry"));
           }
           Object merchantId = claims.getValue("merchantId");
-          if (!Fields.isIdentifier(subject, MAX_ID) || merchantId instanceof String m && !Fields.isIdentifier(m, MAX_ID)) {
+          String badId = !Fields.isIdentifier(subject, MAX_ID) ? "sub"
+              : merchantId instanceof String m && !Fields.isIdentifier(m, MAX_ID) ? "merchantId" : null;
+          if (badId != null) {
             return Future.failedFuture(new ApiException(401, "unauthorized",
-                "the token's " + Fields.identifierRule(Fields.isIdentifier(subject, MAX_ID) ? "merchantId" : "sub",
-                    MAX_ID)));
+                "the token's " + Fields.identifierRule(badId, MAX_ID)));
           }
           long lifetimeLeft = ((Number) exp).longValue() - Instant.now().getEpochSecond();
           if (lifetimeLeft > maxLifetimeSeconds) {

@@ -55,6 +55,19 @@ public final class Voters {
   }
 
   /**
+   * Every ballot of one prompt, by user: {@link #scan} gathered (a ballot HSCAN returns twice counts once).
+   *
+   * @param options the prompt's option ids ({@link CountedBallot#parse}); empty when unknown
+   */
+  public static Future<Map<String, CountedBallot>> all(Redis redis, String promptId, List<String> options) {
+    Map<String, CountedBallot> all = new HashMap<>();
+    return scan(redis, promptId, options, page -> {
+      page.forEach(ballot -> all.put(ballot.userId(), ballot));
+      return Future.succeededFuture();
+    }).map(all);
+  }
+
+  /**
    * The ballots of {@code users} on one prompt, by user; users who did not vote there (or whose prompt has
    * expired) are absent. One HMGET per {@link #PAGE} users, one after another.
    */

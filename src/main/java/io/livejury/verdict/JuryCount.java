@@ -20,7 +20,6 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,7 @@ import java.util.Set;
  * Counts a closed jury prompt's ballots for its verdict: reads them from the voters hash in pages, sums their
  * weights per option (for {@link VerdictRule}) and raises the coordination flags ({@link CoordinationFlags}),
  * following {@code co_voting} back through the room's recent closed prompts (each one's ballots of the jurors
- * followed, by HMGET, and its per-second curve). The arithmetic over the ballots runs
+ * followed, by HMGET or, for a small prompt, whole, and its per-second curve). The arithmetic over the ballots runs
  * off the event loop: a prompt of a huge room holds hundreds of thousands of them.
  */
 final class JuryCount {
@@ -44,6 +43,8 @@ final class JuryCount {
    * otherwise only changes which read {@link #ballotsOf} picks, never what it returns.
    */
   private static final int LISTPACK_ENTRIES = 512;
+  /** From this many fields a listpack is cheaper to read whole (HSCAN costs about 40 field searches of one). */
+  private static final int WHOLE_READ_FIELDS = 40;
 
   private final Vertx vertx;
   private final Redis redis;
@@ -63,19 +64,14 @@ final class JuryCount {
    */
   Future<Counted> count(Prompt prompt, PromptKind kind, long eligible, Map<String, Long> excluded) {
     List<String> options = prompt.options().stream().map(PromptOption::id).toList();
-    Map<String, CountedBallot> ballots = new HashMap<>();
     Future<List<String>> earlier = earlierPrompts(prompt);
-    return earlier
-        .compose(ids -> Voters.scan(redis, prompt.id(), options, page -> {
-          // A ballot HSCAN returns twice is the same ballot: keyed by voter, it counts once.
-          page.forEach(ballot -> ballots.put(ballot.userId(), ballot));
-          return Future.succeededFuture();
-        }))
-        .compose(v -> vertx.executeBlocking(() -> firstLook(kind, options, ballots, earlier.result().size())))
+    Future<Map<String, CountedBallot>> read = earlier.compose(ids -> Voters.all(redis, prompt.id(), options));
+    return read
+        .compose(ballots -> vertx.executeBlocking(() -> firstLook(kind, options, ballots, earlier.result().size())))
         .compose(look -> walkBack(look.coVoting(), earlier.result(), 0).map(coVoting -> {
           List<Flag> raised = new ArrayList<>(look.flags());
           coVoting.flag().ifPresent(raised::add);
-          return new Counted(new JuryReport(eligible, ballots.size(), excluded, look.weighted(), raised),
+          return new Counted(new JuryReport(eligible, read.result().size(), excluded, look.weighted(), raised),
               look.weights());
         }));
   }
@@ -136,16 +132,12 @@ final class JuryCount {
    * ballots when that is cheaper for Redis. Why: a voters hash of at most {@link #LISTPACK_ENTRIES} entries is a
    * listpack, which HMGET searches end to end for each field: following 500 jurors through a 500-ballot prompt cost
    * Redis 7.0 2.9 ms by HMGET against 0.22 ms by HSCAN (which returns a listpack whole); in a bigger hash (a hash
-   * table) HMGET is the cheaper, 0.07 ms for the same 500. HSCAN costs about 40 field searches of a listpack.
+   * table) HMGET is the cheaper, 0.07 ms for the same 500.
    */
   private Future<Map<String, CountedBallot>> ballotsOf(String promptId, Set<String> wanted, long total) {
-    if (total > LISTPACK_ENTRIES || wanted.size() < 40) {
+    if (total > LISTPACK_ENTRIES || wanted.size() < WHOLE_READ_FIELDS) {
       return Voters.of(redis, promptId, wanted);
     }
-    Map<String, CountedBallot> all = new HashMap<>();
-    return Voters.scan(redis, promptId, List.of(), page -> {
-      page.forEach(ballot -> all.put(ballot.userId(), ballot));
-      return Future.succeededFuture();
-    }).map(all);
+    return Voters.all(redis, promptId, List.of());
   }
 }
