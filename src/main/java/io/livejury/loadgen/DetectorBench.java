@@ -75,7 +75,7 @@ public final class DetectorBench {
     JsonObject result = new JsonObject()
         .put("date", Instant.now().toString())
         .put("machine", Runtime.getRuntime().availableProcessors() + " cores, one thread scanning, per CPU-second")
-        .put("loadAverage", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+        .put("cpu", Machine.cpu()).put("loadAverage", Machine.loadAverage())
         .put("rules", detector.rules().size())
         .put("patterns", detector.rules().stream().mapToInt(r -> r.terms().size() + r.requires().size() + r.except().size()).sum())
         .put("segments", measured[0])

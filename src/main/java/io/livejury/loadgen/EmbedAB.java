@@ -26,12 +26,12 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Where the time of one embedding goes, and the node's embedding ({@link SentenceModel#embed}, through the model
- * artifact's wrapper) against calling ONNX Runtime directly ({@link DirectEmbedder}) in one process: both embed the
- * same sentences in turns, round after round, the order swapped every round, so whatever else the machine does
+ * Where the time of one embedding goes, and the node's embedding ({@link SentenceModel#embed}, ONNX Runtime called
+ * directly) against the model artifact's own embedding class ({@link WrapperEmbedder}) in one process: both embed
+ * the same sentences in turns, round after round, the order swapped every round, so whatever else the machine does
  * falls on both alike. Figures are per sentence in the calling thread's CPU time (what a core spends; a busy
- * machine stretches wall time far more than this) and wall time; the ratio is node ÷ direct, per round and its
- * median (above 1: the direct call is faster).
+ * machine stretches wall time far more than this) and wall time; the ratio is wrapper ÷ node, per round and its
+ * median (above 1: the node's call is faster).
  *
  * <p>Sentences: the last field of each line of the TSV files (# comments skipped; by default the held-out
  * evaluation sets the pipeline bench posts), normalised as detection does, each once. Also checked: the two give
@@ -63,16 +63,16 @@ public final class EmbedAB {
     List<String> sentences = List.copyOf(distinct);
 
     SentenceModel node = SentenceModel.load();
-    DirectEmbedder direct = DirectEmbedder.load();
-    Map<String, Function<String, float[]>> paths = Map.of("node", node::embed, "direct", direct::embed);
+    WrapperEmbedder wrapper = WrapperEmbedder.load();
+    Map<String, Function<String, float[]>> paths = Map.of("node", node::embed, "wrapper", wrapper::embed);
 
     double lowestCosine = 1;
     for (String text : sentences) {
-      lowestCosine = Math.min(lowestCosine, dot(node.embed(text), direct.embed(text)));
+      lowestCosine = Math.min(lowestCosine, dot(node.embed(text), wrapper.embed(text)));
     }
     for (String text : sentences) { // warm-up: the JIT and ONNX Runtime's allocator settled for both
       node.embed(text);
-      direct.embed(text);
+      wrapper.embed(text);
     }
     JsonObject split = split(sentences);
     System.out.println("split of one embedding (µs of CPU per sentence): " + split.encode());
@@ -81,29 +81,29 @@ public final class EmbedAB {
     double[] wallRatios = new double[rounds];
     JsonArray perRound = new JsonArray();
     for (int round = 0; round < rounds; round++) {
-      List<String> order = round % 2 == 0 ? List.of("node", "direct") : List.of("direct", "node");
+      List<String> order = round % 2 == 0 ? List.of("node", "wrapper") : List.of("wrapper", "node");
       Map<String, double[]> spent = new java.util.HashMap<>();
       for (String path : order) {
         spent.put(path, pass(paths.get(path), sentences));
       }
       double[] nodes = spent.get("node");
-      double[] directs = spent.get("direct");
-      cpuRatios[round] = nodes[0] / directs[0];
-      wallRatios[round] = nodes[1] / directs[1];
+      double[] wrappers = spent.get("wrapper");
+      cpuRatios[round] = wrappers[0] / nodes[0];
+      wallRatios[round] = wrappers[1] / nodes[1];
       JsonObject line = new JsonObject().put("round", round).put("first", order.get(0))
-          .put("nodeCpuMs", round2(nodes[0] / 1e6)).put("directCpuMs", round2(directs[0] / 1e6))
-          .put("nodeWallMs", round2(nodes[1] / 1e6)).put("directWallMs", round2(directs[1] / 1e6))
+          .put("nodeCpuMs", round2(nodes[0] / 1e6)).put("wrapperCpuMs", round2(wrappers[0] / 1e6))
+          .put("nodeWallMs", round2(nodes[1] / 1e6)).put("wrapperWallMs", round2(wrappers[1] / 1e6))
           .put("cpuRatio", round2(cpuRatios[round])).put("wallRatio", round2(wallRatios[round]));
       System.out.println(line.encode());
       perRound.add(line);
     }
     node.close();
-    direct.close();
+    wrapper.close();
 
     JsonObject result = new JsonObject()
         .put("date", Instant.now().toString())
         .put("machine", Runtime.getRuntime().availableProcessors() + " cores")
-        .put("loadAverage", loadAverage())
+        .put("cpu", Machine.cpu()).put("loadAverage", Machine.loadAverage())
         .put("sentences", sentences.size())
         .put("lowestCosine", lowestCosine)
         .put("split", split)
@@ -130,7 +130,7 @@ public final class EmbedAB {
 
   /**
    * One embedding cut into its steps, on a session and tokenizer of its own made as the node makes them: the
-   * tokenizer (one encode), the input tensors, the session's run, reading and normalising [CLS] (the direct call's
+   * tokenizer (one encode), the input tensors, the session's run, reading and normalising [CLS] (the node's
    * steps); what the wrapper adds on top (a first tokenisation, then the sentence decoded from it tokenised again
    * to check it); and the token counts, [CLS] and [SEP] included.
    */
@@ -140,10 +140,7 @@ public final class EmbedAB {
     try (InputStream in = EmbedAB.class.getClassLoader().getResourceAsStream(SentenceModel.MODEL_RESOURCE)) {
       weights = in.readAllBytes();
     }
-    HuggingFaceTokenizer tokenizer;
-    try (InputStream in = EmbedAB.class.getClassLoader().getResourceAsStream(SentenceModel.TOKENIZER_RESOURCE)) {
-      tokenizer = HuggingFaceTokenizer.newInstance(in, Map.of("padding", "false"));
-    }
+    HuggingFaceTokenizer tokenizer = SentenceModel.tokenizer();
     long[] steps = new long[6];
     int[] tokens = new int[sentences.size()];
     try (OrtSession session = environment.createSession(weights, SentenceModel.sessionOptions())) {
@@ -226,14 +223,6 @@ public final class EmbedAB {
 
   private static double round2(double value) {
     return Math.round(value * 100) / 100.0;
-  }
-
-  private static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).strip();
-    } catch (java.io.IOException e) {
-      return "unknown";
-    }
   }
 
   private EmbedAB() {

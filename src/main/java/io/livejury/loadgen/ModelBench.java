@@ -87,7 +87,7 @@ public final class ModelBench {
     JsonObject result = new JsonObject()
         .put("date", Instant.now().toString())
         .put("machine", cores + " cores")
-        .put("loadAverage", loadAverage())
+        .put("cpu", Machine.cpu()).put("loadAverage", Machine.loadAverage())
         .put("modelLoadMs", loadMs)
         .put("modelLoadCpuMs", loadCpuMs)
         .put("embed", embedRuns)
@@ -103,14 +103,6 @@ public final class ModelBench {
   private static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
         .getOperatingSystemMXBean()).getProcessCpuTime();
-  }
-
-  private static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).strip();
-    } catch (java.io.IOException e) {
-      return "unknown";
-    }
   }
 
   /** Embeds unique sentences on {@code threads} threads for {@code seconds}; per-thread rate and call latency. */

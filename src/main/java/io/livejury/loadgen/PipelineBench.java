@@ -63,6 +63,8 @@ public final class PipelineBench {
   private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
   private final Map<String, Long> warnedAfter = new ConcurrentHashMap<>();
   private final AtomicLong segmentIds = new AtomicLong();
+  /** Failed posts by status and error code (or the exception, when there was no answer), over the whole run. */
+  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Random random = new Random(13);
   private String staffToken;
 
@@ -106,8 +108,10 @@ public final class PipelineBench {
       System.out.println("saturated: " + saturated.encode());
       JsonObject report = new JsonObject().put("date", Instant.now().toString())
           .put("machine", Runtime.getRuntime().availableProcessors() + " cores, shared by the node and this generator")
+          .put("cpu", Machine.cpu()).put("loadAverage", Machine.loadAverage())
           .put("sentences", sentences.size()).put("rooms", rooms)
-          .put("warmUp", warmUp).put("atRate", atRate).put("saturated", saturated);
+          .put("warmUp", warmUp).put("atRate", atRate).put("saturated", saturated)
+          .put("failures", new JsonObject(new LinkedHashMap<>(bench.failures)));
       System.out.println(report.encodePrettily());
       if (a.containsKey("result")) {
         Files.writeString(Path.of(a.get("result")), report.encodePrettily());
@@ -115,8 +119,8 @@ public final class PipelineBench {
       int failed = atRate.getInteger("failed") + saturated.getInteger("failed")
           + (warmUp == null ? 0 : warmUp.getInteger("failed"));
       if (failed > 0 || saturated.getInteger("segments") == 0) {
-        System.err.println("FAILED: " + failed + " posts not answered 202, " + saturated.getInteger("segments")
-            + " answered while saturated");
+        System.err.println("FAILED: " + failed + " posts not answered 202 (" + bench.failures + "), "
+            + saturated.getInteger("segments") + " answered while saturated");
         System.exit(1);
       }
     } finally {
@@ -189,6 +193,7 @@ public final class PipelineBench {
       pending.add(post(i).whenComplete((answer, err) -> {
         if (err != null) {
           failed.incrementAndGet();
+          failure(err);
           return;
         }
         answered.add(System.nanoTime() - sent);
@@ -233,6 +238,9 @@ public final class PipelineBench {
       slots.acquire();
       post(index.getAndIncrement()).whenComplete((answer, err) -> {
         (err == null ? done : failed).incrementAndGet();
+        if (err != null) {
+          failure(err);
+        }
         slots.release();
       });
     }
@@ -245,6 +253,16 @@ public final class PipelineBench {
         .put("nodeCpuSeconds", Math.round(cpuSeconds * 100) / 100.0)
         .put("perCpuSecond", Math.round(done.get() / cpuSeconds))
         .put("model", delta(modelBefore, modelVerdicts()));
+  }
+
+  /** Counts a failed post by what it was answered (status and error code) or why it had no answer. */
+  private void failure(Throwable err) {
+    Throwable cause = err.getCause() != null ? err.getCause() : err;
+    String message = String.valueOf(cause.getMessage());
+    java.util.regex.Matcher answered = java.util.regex.Pattern.compile("answered (\\d+): .*?\"code\":\"([^\"]*)\"")
+        .matcher(message);
+    failures.merge(answered.find() ? answered.group(1) + " " + answered.group(2) : cause.getClass().getSimpleName(),
+        1, Integer::sum);
   }
 
   /** {@code livejury_model_verdicts_total} by outcome, as the node counts them so far. */

@@ -48,6 +48,8 @@ final class SheetIndex {
   private final List<String> labels = new ArrayList<>();
   private final List<Example> examples = new ArrayList<>();
   private final float[][] vectors;
+  /** Per example: from a quiet sheet; read once per example per judged clause, so not a label compare each time. */
+  private final boolean[] quietExample;
   private final SemanticSettings.Decision decision;
   private final Map<String, Double> thresholds = new HashMap<>();
   private final Map<String, Double> aloneThresholds = new HashMap<>();
@@ -75,6 +77,10 @@ final class SheetIndex {
       }
     });
     this.vectors = vs.toArray(new float[0][]);
+    this.quietExample = new boolean[vectors.length];
+    for (int i = 0; i < quietExample.length; i++) {
+      quietExample[i] = ExampleSheets.quiet(labels.get(i));
+    }
     leaveOneOut();
     this.problems = List.copyOf(found);
   }
@@ -141,7 +147,7 @@ final class SheetIndex {
         continue;
       }
       double similarity = dot(segment, vectors[i]);
-      if (ExampleSheets.quiet(labels.get(i))) {
+      if (quietExample[i]) {
         if (similarity > quietSimilarity) {
           quietSimilarity = similarity;
           quiet = i;

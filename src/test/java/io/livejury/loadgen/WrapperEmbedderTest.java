@@ -11,23 +11,23 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Calling ONNX Runtime directly ({@link DirectEmbedder}, the candidate {@code scripts/model-ab} measures) gives the
- * node's embedding ({@link SentenceModel#embed}, through the model artifact's wrapper) for every sentence of the
- * shipped sheets, and for a text past the model's 512 positions (both read its first 510 tokens): so the A/B
- * compares two ways of computing one thing.
+ * The node's embedding ({@link SentenceModel#embed}, ONNX Runtime called directly) is the model artifact's own
+ * embedding class's ({@link WrapperEmbedder}, the other side of {@code scripts/model-ab}) for every sentence of the
+ * shipped sheets, and for a text past the model's 512 positions (both read its first 510 tokens): so the node
+ * computes what the artifact defines, and the A/B compares two ways of computing one thing.
  */
-class DirectEmbedderTest {
+class WrapperEmbedderTest {
 
-  private static DirectEmbedder direct;
+  private static WrapperEmbedder wrapper;
 
   @BeforeAll
   static void load() throws Exception {
-    direct = DirectEmbedder.load();
+    wrapper = WrapperEmbedder.load();
   }
 
   @AfterAll
   static void close() throws Exception {
-    direct.close();
+    wrapper.close();
   }
 
   @Test
@@ -37,7 +37,7 @@ class DirectEmbedderTest {
         .map(ExampleSheets.Example::text).distinct().toList();
     assertThat(texts).hasSizeGreaterThan(400);
     for (String text : texts) {
-      assertThat(cosine(model.embed(text), direct.embed(text))).as(text).isGreaterThanOrEqualTo(0.9999);
+      assertThat(cosine(model.embed(text), wrapper.embed(text))).as(text).isGreaterThanOrEqualTo(0.9999);
     }
   }
 
@@ -45,7 +45,7 @@ class DirectEmbedderTest {
   void aTextPastTheModelsLengthIsReadTheSameWay() {
     String text = "这款茶能治疗糖尿病，喝一个月降血糖。".repeat(60);
     float[] node = SentenceModel.shared().embed(text);
-    assertThat(cosine(node, direct.embed(text))).isGreaterThanOrEqualTo(0.9999);
+    assertThat(cosine(node, wrapper.embed(text))).isGreaterThanOrEqualTo(0.9999);
     assertThat(cosine(node, SentenceModel.shared().embed(text + "最后一句完全不同的话"))).as("past 510 tokens")
         .isGreaterThanOrEqualTo(0.9999);
   }
