@@ -10,7 +10,8 @@ RUN mvn -B -q -DskipTests package
 FROM eclipse-temurin:17-jre
 WORKDIR /app
 COPY --from=build /src/target/livejury.jar /app/livejury.jar
+COPY deploy/jvm.options /app/jvm.options
 EXPOSE 8080
-# ParallelGC: no concurrent refinement threads competing with the event loops for the cores; young pauses
-# stay short because a node's live set is small (a few tens of MiB per 1,000 sockets at most).
-ENTRYPOINT ["java", "-XX:+UseParallelGC", "-XX:MaxRAMPercentage=75", "-jar", "/app/livejury.jar"]
+# The JVM starts as the README starts it (deploy/jvm.options); in a container the heap may also take three quarters
+# of the container's memory limit instead of a quarter.
+ENTRYPOINT ["java", "@/app/jvm.options", "-XX:MaxRAMPercentage=75", "-jar", "/app/livejury.jar"]

@@ -2,8 +2,9 @@
 # After start_livejury, $LIVEJURY_URL is the node's base URL, $LIVEJURY_LOG its log and $LIVEJURY_PID its
 # process. start_nodes N starts N nodes on one Redis and one Postgres (the first node's embedded ones) and
 # sets $LIVEJURY_URLS and $LIVEJURY_PIDS (comma-separated). Nodes are stopped when the script exits.
-# JVM options: $LIVEJURY_JAVA_OPTS for nodes, $LOADTEST_JAVA_OPTS for the generator (both default to
-# ParallelGC, as in the Dockerfile).
+# JVM: nodes start as the README's run command starts them, `java @deploy/jvm.options -jar`, with
+# $LIVEJURY_JAVA_OPTS after the file (added or overriding options) and $LIVEJURY_JAVA as the java command (default:
+# java on the PATH); $LOADTEST_JAVA_OPTS are the generator's (default ParallelGC).
 # Cores: NODE_CPUS=0 LOADGEN_CPUS=1 (taskset lists) give the nodes cores of their own; the generator and
 # the embedded Redis and Postgres then run on LOADGEN_CPUS, so the node's figures are its cores' alone.
 # Data: each run starts on empty embedded servers in a folder of its own, removed at exit, so runs compare
@@ -34,7 +35,7 @@ start_node() {
   [ -z "${NODE_MAIN:-}" ] || launch=(-cp "$NODE_CLASSPATH" "$NODE_MAIN")
   env LIVEJURY_HTTP_PORT="${LIVEJURY_HTTP_PORT:-0}" LIVEJURY_JURY_PRESENCE_SECONDS="${LIVEJURY_JURY_PRESENCE_SECONDS:-0}" \
     "$@" ${NODE_CPUS:+taskset -c "$NODE_CPUS"} \
-    java ${LIVEJURY_JAVA_OPTS:--XX:+UseParallelGC} "${launch[@]}" >"$log" 2>&1 &
+    "${LIVEJURY_JAVA:-java}" @deploy/jvm.options ${LIVEJURY_JAVA_OPTS:-} "${launch[@]}" >"$log" 2>&1 &
   NODE_PID=$!
   LIVEJURY_ALL_PIDS+=("$NODE_PID")
   for _ in $(seq 1 240); do

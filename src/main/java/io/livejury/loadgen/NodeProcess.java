@@ -49,7 +49,12 @@ final class NodeProcess implements AutoCloseable {
     Files.createDirectories(dir);
     Path log = dir.resolve(name + ".log");
     List<String> command = new ArrayList<>(List.of(Children.java()));
-    command.addAll(List.of(System.getenv().getOrDefault("LIVEJURY_JAVA_OPTS", "-XX:+UseParallelGC").split("\\s+")));
+    // As the README starts a node, with the scripts' extra options after the file.
+    command.add("@" + Path.of("deploy/jvm.options").toAbsolutePath());
+    String extra = System.getenv().getOrDefault("LIVEJURY_JAVA_OPTS", "").strip();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
     command.addAll(List.of("-jar", Children.jar()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   every POST's answer time. A rule's repeats in one room within {@code LIVEJURY_WARNING_REPEAT_SECONDS} are
  *   answered but not pushed again (by design): counted as {@code warningsNotPushed};</li>
  *   <li><b>saturated</b> ({@code concurrency} posters, each sending its next segment when the last is answered,
- *   for {@code seconds}): segments answered per second, and the node's CPU time over the same window (its
- *   threads' {@code schedstat}), giving segments per CPU-second: the pipeline's throughput per core, whatever
+ *   for {@code seconds}): segments answered per second, and the node's CPU time over the same window
+ *   ({@link NodeProbe#cpuNanos}), giving segments per CPU-second: the pipeline's throughput per core, whatever
  *   else shares the machine.</li>
  * </ol>
  * Both report how the sentence model judged the segments ({@code livejury_model_verdicts_total} at
