@@ -1,5 +1,6 @@
 package io.livejury;
 
+import io.livejury.common.Addresses;
 import io.livejury.common.ChannelSubscriber;
 import io.livejury.common.Ids;
 import io.livejury.common.LuaScript;
@@ -170,7 +171,8 @@ public final class LiveJury {
     RoomService rooms = new RoomService(redis, events, settings.roomsPerStreamer());
     String nodeId = Ids.next("node");
     Presence presence = new Presence(redis, settings.jury(), nodeId);
-    PromptService prompts = new PromptService(redis, rooms, events, presence, settings);
+    PromptService prompts = new PromptService(redis, rooms, events, presence, settings,
+        () -> vertx.eventBus().publish(Addresses.CLOSER_WAKE, null));
     // Ballots that wait for replicas go down connections of their own: WAIT blocks the connection it is sent on.
     PipelinedRedis ballotLane = new PipelinedRedis(Redis.createClient(vertx, redisOptions));
     BallotCounter ballots = new BallotCounter(new ReplicatedWrites(redis, ballotLane,
@@ -230,7 +232,7 @@ public final class LiveJury {
         // Always: staff weigh a room's problems by its audience, jury rules or not.
         .compose(v -> deploy(vertx, deployments, 1, () -> new AudienceVerticle(presence, registry)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),
-            settings.flags(), settings.closerIntervalMs(), settings.closerLeaseMs(), settings.closerBatch(),
+            settings.flags(), settings.closerIntervalMs(), settings.closerIdleMs(), settings.closerLeaseMs(), settings.closerBatch(),
             settings.promptRetentionMs(), verdictStreams, settings.verdictStreamMaxLength())))
         .compose(v -> deploy(vertx, deployments, 1, () -> new PenaltyVerticle(streams, verdictStreams, pg,
             new PenaltyWriter(pg, ladder, outbox, new BallotArchive(redis), jurors), outbox, metrics, penaltyOptions,

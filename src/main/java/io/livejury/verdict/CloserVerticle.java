@@ -1,5 +1,6 @@
 package io.livejury.verdict;
 
+import io.livejury.common.Addresses;
 import io.livejury.common.Frames;
 import io.livejury.common.Json;
 import io.livejury.common.LuaScript;
@@ -34,6 +35,13 @@ import java.util.Map;
  * that dies midway leaves the deadline in place, so another node finishes the job when the lease runs out,
  * and a node starting after an outage closes every prompt that fell due meanwhile on its first round.
  *
+ * <p>When it looks: the claim also says how long until the next deadline, and the closer sleeps until then, at
+ * most {@code idleMs}, so an idle node asks Redis once a second instead of ten times (the interval it polled at
+ * before), and a prompt closes at its deadline rather than up to an interval after it. A node that adds or moves a
+ * deadline earlier publishes {@link Addresses#CLOSER_WAKE}, and its closer looks again at once; a prompt opened by
+ * a node that then died is found by the other nodes within their idle pause. A round that failed, or that claimed a
+ * full batch, is followed by the next after {@code intervalMs} / at once.
+ *
  * <p>A prompt judged by jury rules (its {@code jury} is set) is counted by {@link JuryCount}: weighted ballots,
  * the verdict's {@code jury} block with its coordination flags, and the prompt's {@code calibration} copied on;
  * a calibration verdict needs no review. Once decided, the prompt joins its room's recent closed prompts,
@@ -48,6 +56,7 @@ public final class CloserVerticle extends VerticleBase {
   private final VerdictRule rule;
   private final FlagRules flags;
   private final long intervalMs;
+  private final long idleMs;
   private final long leaseMs;
   private final int batch;
   private final long retentionMs;
@@ -55,18 +64,24 @@ public final class CloserVerticle extends VerticleBase {
   private final long streamMaxLength;
   private JuryCount juries;
   private boolean closing;
+  /** A wake-up came during a round: the next round follows it at once. */
+  private boolean wokenWhileClosing;
+  private long timer = -1;
 
   /**
+   * @param intervalMs      ms between a failed round and the next
+   * @param idleMs          the longest pause between two rounds, however far the next deadline is
    * @param streams         the verdict streams; each prompt's verdict goes to the one its id picks
    * @param streamMaxLength the length each verdict stream is trimmed to (approximately)
    */
   public CloserVerticle(Redis redis, RoomEvents events, VerdictRule rule, FlagRules flags, long intervalMs,
-      long leaseMs, int batch, long retentionMs, VerdictStreams streams, long streamMaxLength) {
+      long idleMs, long leaseMs, int batch, long retentionMs, VerdictStreams streams, long streamMaxLength) {
     this.redis = redis;
     this.events = events;
     this.rule = rule;
     this.flags = flags;
     this.intervalMs = intervalMs;
+    this.idleMs = idleMs;
     this.leaseMs = leaseMs;
     this.batch = batch;
     this.retentionMs = retentionMs;
@@ -77,8 +92,33 @@ public final class CloserVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     juries = new JuryCount(vertx, redis, flags);
-    vertx.setPeriodic(0, intervalMs, id -> round());
+    vertx.eventBus().localConsumer(Addresses.CLOSER_WAKE, message -> wake());
+    next(0);
     return Future.succeededFuture();
+  }
+
+  private void wake() {
+    if (closing) {
+      wokenWhileClosing = true;
+    } else {
+      next(0);
+    }
+  }
+
+  /** The next round in {@code delayMs} (0: now), replacing the one planned. */
+  private void next(long delayMs) {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    if (delayMs <= 0) {
+      vertx.runOnContext(v -> round());
+    } else {
+      timer = vertx.setTimer(delayMs, id -> {
+        timer = -1;
+        round();
+      });
+    }
   }
 
   private void round() {
@@ -86,16 +126,24 @@ public final class CloserVerticle extends VerticleBase {
       return;
     }
     closing = true;
+    wokenWhileClosing = false;
     LuaScript.CLAIM_DUE.call(redis, List.of(RedisKeys.DEADLINES), List.of(Long.toString(leaseMs), Integer.toString(batch)))
-        .compose(due -> {
+        .compose(reply -> {
+          Response due = reply.get(0);
           List<Future<Void>> closes = new ArrayList<>();
           for (Response id : due) {
             closes.add(close(id.toString()).onFailure(err ->
                 LOG.warn("Closing prompt {} failed, retrying after the lease: {}", id, err.getMessage())));
           }
-          return Future.join(closes);
+          long untilNext = reply.get(1).toLong();
+          return Future.join(closes).transform(closed ->
+              Future.succeededFuture(due.size() >= batch || untilNext == 0 ? 0 : untilNext < 0 ? idleMs
+                  : Math.min(untilNext, idleMs)));
         })
-        .onComplete(done -> closing = false);
+        .onComplete(planned -> {
+          closing = false;
+          next(wokenWhileClosing ? 0 : planned.succeeded() ? planned.result() : intervalMs);
+        });
   }
 
   Future<Void> close(String promptId) {

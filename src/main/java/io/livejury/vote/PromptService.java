@@ -58,8 +58,15 @@ public final class PromptService {
   private final RoomEvents events;
   private final Presence presence;
   private final Settings settings;
+  private final Runnable deadlinesMoved;
 
-  public PromptService(Redis redis, RoomService rooms, RoomEvents events, Presence presence, Settings settings) {
+  /**
+   * @param deadlinesMoved run when this service has added a prompt's deadline or moved one earlier, so the node's
+   *                       closer looks again before its idle pause ends
+   */
+  public PromptService(Redis redis, RoomService rooms, RoomEvents events, Presence presence, Settings settings,
+      Runnable deadlinesMoved) {
+    this.deadlinesMoved = deadlinesMoved;
     this.redis = redis;
     this.rooms = rooms;
     this.events = events;
@@ -138,6 +145,7 @@ public final class PromptService {
     prompt.options().forEach(option -> args.add(option.id()));
     // The deadline goes first: whatever fails after it, the closer will still close (or forget) the prompt.
     return redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.DEADLINES).arg(closesAtMs).arg(prompt.id()))
+        .onSuccess(v -> deadlinesMoved.run())
         .compose(v -> LuaScript.OPEN_PROMPT.call(redis,
             List.of(RedisKeys.prompt(prompt.id()), RedisKeys.counts(prompt.id())), args))
         .compose(stored -> stored.toInteger() == 1
@@ -344,7 +352,7 @@ public final class PromptService {
             ? Future.succeededFuture(deadline)
             // XX: a prompt the closer has finished with is not brought back; LT: no deadline moves later.
             : redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.DEADLINES).arg("XX").arg("LT")
-                .arg(deadline.toLong()).arg(promptId)));
+                .arg(deadline.toLong()).arg(promptId)).onSuccess(v -> deadlinesMoved.run()));
   }
 
   private int duration(Object value) {

@@ -66,7 +66,7 @@ public final class RedisProbe {
     Response claimed = LuaScript.CLAIM_DUE.call(redis, List.of(RedisKeys.DEADLINES),
         List.of(Long.toString(leaseMs), "1000")).await();
     List<String> ids = new ArrayList<>();
-    claimed.forEach(id -> ids.add(id.toString()));
+    claimed.get(0).forEach(id -> ids.add(id.toString())); // {claimed ids, ms until the next deadline}
     return ids;
   }
 
