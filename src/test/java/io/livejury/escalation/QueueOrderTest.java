@@ -88,10 +88,21 @@ class QueueOrderTest {
         });
         cursor = page.getString("next");
       } while (cursor != null);
-      assertThat(walked).hasSize(NEWER + 1).doesNotHaveDuplicates();
-      assertThat(new HashSet<>(walked)).containsAll(newer).contains(critical);
-      assertThat(walked.get(0)).isEqualTo(critical);
-      assertThat(risks).isSortedAccordingTo((x, y) -> Double.compare(y, x));
+      // The Redis of the test run is shared: a prompt an earlier test left open may be decided meanwhile and put its
+      // verdict in the queue too. Every item is walked once, in order; this test's own are all there.
+      assertThat(walked).doesNotHaveDuplicates();
+      List<String> ours = walked.stream().filter(id -> id.equals(critical) || newer.contains(id)).toList();
+      assertThat(ours).hasSize(NEWER + 1);
+      assertThat(new HashSet<>(ours)).containsAll(newer).contains(critical);
+      assertThat(ours.get(0)).isEqualTo(critical);
+      List<Double> ourRisks = new ArrayList<>();
+      for (int i = 0; i < walked.size(); i++) {
+        if (ours.contains(walked.get(i))) {
+          ourRisks.add(risks.get(i));
+        }
+      }
+      assertThat(ourRisks).as("this test's items, all of live rooms, by risk")
+          .isSortedAccordingTo((x, y) -> Double.compare(y, x));
 
       assertThat(http.get("/api/queue?limit=0", staff).status()).isEqualTo(400);
       assertThat(http.get("/api/queue?limit=" + (LIST_MAX + 1), staff).status()).isEqualTo(400);
