@@ -126,3 +126,26 @@ run_loadtest() {
   rm -rf "$barrier"
   return $status
 }
+
+# build_ref <ref>: <ref>'s jar, built in a temporary worktree unless a jar of that commit is already kept; sets
+# REF_JAR and REF_COMMIT.
+build_ref() {
+  local ref=$1 tree status=0
+  REF_COMMIT=$(git rev-parse --verify "$ref^{commit}")
+  REF_JAR=target/ab/livejury-$REF_COMMIT.jar
+  if [ -f "$REF_JAR" ]; then
+    echo "=== $ref ($REF_COMMIT): reusing $REF_JAR"
+    return 0
+  fi
+  echo "=== $ref ($REF_COMMIT): building its jar"
+  tree=$(mktemp -d)
+  rmdir "$tree"
+  git worktree add --detach "$tree" "$REF_COMMIT" >/dev/null
+  (cd "$tree" && mvn -B -q -DskipTests package) || status=$?
+  if [ $status -eq 0 ]; then
+    mkdir -p target/ab
+    cp "$tree/target/livejury.jar" "$REF_JAR"
+  fi
+  git worktree remove --force "$tree"
+  return $status
+}

@@ -6,12 +6,15 @@
 -- KEYS[6] resolved hash (id -> {"by","at","outcome"}), KEYS[7] resolved items (sorted set id -> at ms),
 -- KEYS[8] the queue's order (rank keys), KEYS[9] id -> its rank key
 -- ARGV[1] most items to take, ARGV[2] retention ms
--- Returns {now (epoch ms), {escalated id, ...}}
+-- Returns {now (epoch ms), {escalated id, ...}, ms until the next item falls due or leaves the queue (0: a batch was
+-- full, more may be due now; -1: the queue is empty)}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit = tonumber(ARGV[1])
 local escalated = {}
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)) do
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)
+local full = #due == limit
+for _, id in ipairs(due) do
   if not redis.call('ZSCORE', KEYS[2], id) then
     redis.call('ZREM', KEYS[1], id)
   else
@@ -27,7 +30,9 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0
   end
 end
 local cutoff = now - tonumber(ARGV[2])
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', cutoff, 'LIMIT', 0, limit)) do
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', cutoff, 'LIMIT', 0, limit)
+full = full or #expired == limit
+for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[2], id)
   redis.call('ZREM', KEYS[1], id)
   redis.call('HSET', KEYS[6], id, cjson.encode({by = 'system', at = now, outcome = 'expired'}))
@@ -38,11 +43,30 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', cutoff, 'LIMIT'
     redis.call('HDEL', KEYS[9], id)
   end
 end
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', cutoff, 'LIMIT', 0, limit)) do
+local forgotten = redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', cutoff, 'LIMIT', 0, limit)
+full = full or #forgotten == limit
+for _, id in ipairs(forgotten) do
   redis.call('ZREM', KEYS[7], id)
   redis.call('HDEL', KEYS[5], id)
   redis.call('HDEL', KEYS[3], id)
   redis.call('HDEL', KEYS[6], id)
   redis.call('SREM', KEYS[4], id)
 end
-return {now, escalated}
+if full then
+  return {now, escalated, 0}
+end
+-- The earliest of: the next due check, the oldest open item's and the oldest decided item's end of retention.
+local wait = -1
+local function earliest(key, offset)
+  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  if first[2] then
+    local at = math.max(0, tonumber(first[2]) + offset - now)
+    if wait < 0 or at < wait then
+      wait = at
+    end
+  end
+end
+earliest(KEYS[1], 0)
+earliest(KEYS[2], tonumber(ARGV[2]))
+earliest(KEYS[7], tonumber(ARGV[2]))
+return {now, escalated, wait}

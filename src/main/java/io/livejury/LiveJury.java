@@ -184,7 +184,8 @@ public final class LiveJury {
     Lexicons lexicons = new Lexicons(normaliser, new Detector(settings.lexiconPath() == null
         ? Lexicon.fromResource() : Lexicon.fromFile(Path.of(settings.lexiconPath())), normaliser));
     PenaltyLadder ladder = PenaltyLadder.load();
-    ReviewQueue queue = new ReviewQueue(redis, pg, rooms, presence, ladder, settings.queue(), metrics);
+    ReviewQueue queue = new ReviewQueue(redis, pg, rooms, presence, ladder, settings.queue(), metrics,
+        () -> vertx.eventBus().publish(Addresses.REVIEW_WAKE, null));
     RoomStops stops = new RoomStops(redis, pg, rooms, prompts, events, queue, ladder);
     Escalation escalation = new Escalation(queue, stops, new StaffFeeds());
     Redis staffSubscriber = Redis.createClient(vertx, new RedisOptions(redisOptions).setMaxPoolSize(1));

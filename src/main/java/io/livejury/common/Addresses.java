@@ -12,6 +12,12 @@ public final class Addresses {
    */
   public static final String CLOSER_WAKE = "livejury.closer.wake";
 
+  /**
+   * Publish, no body: this node added a review-queue item (a due time, perhaps a room to re-rank); the escalation
+   * and re-rank loops look again at once.
+   */
+  public static final String REVIEW_WAKE = "livejury.review.wake";
+
   private Addresses() {
   }
 }

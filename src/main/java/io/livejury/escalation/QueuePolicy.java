@@ -15,7 +15,7 @@ import java.util.Set;
  * @param warnSeconds            a warn item is due this many seconds after it appears
  * @param claimSeconds           a claim lapses this many seconds after it was made
  * @param repeatSeconds          one rule's warnings in one room make one item per this many seconds
- * @param escalateEveryMs        how often each node looks for items past due
+ * @param escalateEveryMs        the longest pause between two looks for items past due (and two re-rank rounds)
  * @param retentionHours         decided items, and open ones this old, leave the queue
  * @param listMax                GET /api/queue returns at most this many items a page (and this many by default)
  * @param feedMax                the staff feed's {@code queue} frame holds at most this many items

@@ -84,9 +84,15 @@ public final class ReviewQueue {
   private final PenaltyLadder ladder;
   private final QueuePolicy policy;
   private final Metrics metrics;
+  private final Runnable added;
 
+  /**
+   * @param added told after an item is added (a new due time, perhaps a new room to re-rank), so this node's
+   *              escalation and re-rank loops look again ({@link io.livejury.common.Addresses#REVIEW_WAKE})
+   */
   public ReviewQueue(Redis redis, Pool pg, RoomService rooms, Presence presence, PenaltyLadder ladder,
-      QueuePolicy policy, Metrics metrics) {
+      QueuePolicy policy, Metrics metrics, Runnable added) {
+    this.added = added;
     this.redis = redis;
     this.pg = pg;
     this.rooms = rooms;
@@ -186,6 +192,7 @@ public final class ReviewQueue {
               return Future.succeededFuture(Optional.<JsonObject>empty());
             }
             metrics.queueItemAdded(kind);
+            this.added.run();
             return views(List.of(id)).compose(views -> {
               JsonObject view = views.get(0);
               return publish(alert(view)).map(Optional.of(view));
@@ -377,9 +384,10 @@ public final class ReviewQueue {
    * off the due set as it marks it), announcing each to every staff feed as an {@code alert} with
    * {@code "escalated": true}, and counting it in {@code livejury_queue_escalations_total}.
    *
-   * @return how many items this call escalated
+   * @return the ms until the next item falls due or leaves the queue (0: more may be due now; negative: the queue
+   *     is empty), for {@link io.livejury.common.DeadlineLoop}
    */
-  public Future<Integer> escalateDue() {
+  public Future<Long> escalateDue() {
     return LuaScript.QUEUE_ESCALATE.call(redis, List.of(RedisKeys.QUEUE_DUE, RedisKeys.QUEUE_OPEN,
                 RedisKeys.QUEUE_CLAIMS, RedisKeys.QUEUE_ESCALATED, RedisKeys.QUEUE_ITEMS, RedisKeys.QUEUE_RESOLVED,
                 RedisKeys.QUEUE_DONE, RedisKeys.QUEUE_RANK, RedisKeys.QUEUE_RANK_OF),
@@ -387,14 +395,15 @@ public final class ReviewQueue {
         .compose(reply -> {
           List<String> ids = new ArrayList<>();
           reply.get(1).forEach(id -> ids.add(id.toString()));
+          long untilNext = reply.get(2).toLong();
           if (ids.isEmpty()) {
-            return Future.succeededFuture(0);
+            return Future.succeededFuture(untilNext);
           }
           ids.forEach(id -> metrics.queueEscalated());
           return views(ids).compose(views -> {
             List<Future<Void>> sent = new ArrayList<>();
             views.forEach(view -> sent.add(publish(alert(view))));
-            return Future.join(sent).map(ids.size());
+            return Future.join(sent).map(untilNext);
           });
         });
   }
@@ -403,15 +412,17 @@ public final class ReviewQueue {
    * Re-ranks the rooms whose turn it is (each room with open items every {@code LIVEJURY_REVIEW_RERANK_MS}, taken by
    * one node per turn), so items follow their room's audience and liveness.
    *
-   * @return how many rooms this call looked at
+   * @return the ms until the next room's turn (0: more may be due now; negative: no room has items), for
+   *     {@link io.livejury.common.DeadlineLoop}
    */
-  public Future<Integer> rerankDue() {
+  public Future<Long> rerankDue() {
     return LuaScript.QUEUE_ROOMS_DUE.call(redis, List.of(RedisKeys.QUEUE_ROOMS),
             List.of(Integer.toString(RERANK_BATCH), Integer.toString(policy.rerankMs())))
         .compose(reply -> {
           List<Future<Integer>> done = new ArrayList<>();
-          reply.forEach(roomId -> done.add(rerank(roomId.toString(), false)));
-          return Future.join(new ArrayList<Future<?>>(done)).map(done.size());
+          reply.get(0).forEach(roomId -> done.add(rerank(roomId.toString(), false)));
+          long untilNext = reply.get(1).toLong();
+          return Future.join(new ArrayList<Future<?>>(done)).map(untilNext);
         });
   }
 

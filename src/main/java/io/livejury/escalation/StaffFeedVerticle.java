@@ -1,6 +1,8 @@
 package io.livejury.escalation;
 
+import io.livejury.common.Addresses;
 import io.livejury.common.ChannelSubscriber;
+import io.livejury.common.DeadlineLoop;
 import io.livejury.common.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,17 +18,21 @@ import java.util.function.Supplier;
  * Carries staff alerts to this node's staff feeds and escalates due items. It holds one subscriber connection on
  * the staff channel (every node's alerts and updates arrive there, this node's own included); a lost connection is
  * replaced ({@link ChannelSubscriber}) and every feed then gets the whole queue again, since alerts published
- * meanwhile were not heard. Every {@code LIVEJURY_REVIEW_ESCALATE_EVERY_MS} it asks the queue for items past due
+ * meanwhile were not heard. When an item falls due it asks the queue for the items past due
  * ({@link ReviewQueue#escalateDue}), which every node does and each item's escalation happens once, on whichever
- * node takes it first; every {@code LIVEJURY_STOP_AUDIT_SWEEP_MS} it writes the audit rows stops left unwritten
- * ({@link RoomStops#auditPending}); a quarter of {@code LIVEJURY_REVIEW_RERANK_MS} it re-ranks the rooms whose turn
- * it is ({@link ReviewQueue#rerankDue}).
+ * node takes it first; when a room's turn comes it re-ranks the rooms whose turn it is
+ * ({@link ReviewQueue#rerankDue}). Both sleep until their next deadline ({@link DeadlineLoop}), at most
+ * {@code LIVEJURY_REVIEW_ESCALATE_EVERY_MS}, and an item this node adds wakes them ({@link Addresses#REVIEW_WAKE}).
+ * Every {@code LIVEJURY_STOP_AUDIT_SWEEP_MS} it writes the audit rows stops left unwritten
+ * ({@link RoomStops#auditPending}).
  */
 public final class StaffFeedVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StaffFeedVerticle.class);
   /** The name the subscriber connection gives itself (CLIENT SETNAME), so an operator tells it from the room hub's. */
   public static final String CONNECTION_NAME = "livejury-staff-feed";
+  /** The pause after a failed escalation or re-rank round (Redis away). */
+  private static final long RETRY_MS = 500;
 
   private final Redis subscriberClient;
   private final Redis commands;
@@ -55,8 +61,13 @@ public final class StaffFeedVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    every(queue.policy().escalateEveryMs(), "Escalation", queue::escalateDue);
-    every(Math.max(100, queue.policy().rerankMs() / 4), "Re-rank", queue::rerankDue);
+    long idleMs = queue.policy().escalateEveryMs();
+    DeadlineLoop escalation = new DeadlineLoop(vertx, "Escalation", queue::escalateDue, idleMs, RETRY_MS).start();
+    DeadlineLoop rerank = new DeadlineLoop(vertx, "Re-rank", queue::rerankDue, idleMs, RETRY_MS).start();
+    vertx.eventBus().localConsumer(Addresses.REVIEW_WAKE, message -> {
+      escalation.wake();
+      rerank.wake();
+    });
     queue.rankUnranked()
         .onSuccess(n -> {
           if (n > 0) {

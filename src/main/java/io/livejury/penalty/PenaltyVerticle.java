@@ -36,6 +36,8 @@ public final class PenaltyVerticle extends VerticleBase {
 
   public static final String GROUP = "penalty";
   private static final Logger LOG = LoggerFactory.getLogger(PenaltyVerticle.class);
+  /** The longest pause after a failed read (Redis away): a block this long would hold verdicts back after it. */
+  private static final long READ_RETRY_MS = 1_000;
 
   /** How the consumer is tuned; every number comes from configuration. */
   public record Options(String consumer, int batch, long blockMs, long reclaimIdleMs, long reclaimEveryMs,
@@ -124,7 +126,7 @@ public final class PenaltyVerticle extends VerticleBase {
           if (done.failed()) {
             logFailure("Reading the verdict stream failed", done.cause());
             recreateGroupIfGone(key, done.cause());
-            vertx.setTimer(options.blockMs(), id -> readNext(key));
+            vertx.setTimer(Math.min(options.blockMs(), READ_RETRY_MS), id -> readNext(key));
           } else {
             readNext(key);
           }

@@ -73,15 +73,22 @@ public final class Presence {
    * for the node), then one script call per room.
    */
   public Future<Void> report(Iterable<LocalRoom> rooms) {
+    List<LocalRoom> watched = new ArrayList<>();
+    rooms.forEach(room -> {
+      if (room.viewers() > 0) {
+        watched.add(room);
+      }
+    });
+    if (watched.isEmpty()) {
+      return Future.succeededFuture(); // a node without viewers has nothing to report, not even Redis's clock
+    }
     return redis.send(Request.cmd(Command.TIME)).compose(time -> {
       long nowMs = time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
       List<Future<Response>> writes = new ArrayList<>();
       String expiry = Long.toString(AUDIENCE_EXPIRY_MS);
-      for (LocalRoom room : rooms) {
-        if (room.viewers() > 0) {
-          writes.add(LuaScript.AUDIENCE.call(redis, List.of(RedisKeys.roomAudience(room.roomId())),
-              List.of(nodeId, Integer.toString(room.eligibleViewers(nowMs)), expiry, Integer.toString(room.viewers()))));
-        }
+      for (LocalRoom room : watched) {
+        writes.add(LuaScript.AUDIENCE.call(redis, List.of(RedisKeys.roomAudience(room.roomId())),
+            List.of(nodeId, Integer.toString(room.eligibleViewers(nowMs)), expiry, Integer.toString(room.viewers()))));
       }
       return Future.join(writes).mapEmpty();
     });

@@ -1,6 +1,7 @@
 package io.livejury.verdict;
 
 import io.livejury.common.Addresses;
+import io.livejury.common.DeadlineLoop;
 import io.livejury.common.Frames;
 import io.livejury.common.Json;
 import io.livejury.common.LuaScript;
@@ -35,12 +36,12 @@ import java.util.Map;
  * that dies midway leaves the deadline in place, so another node finishes the job when the lease runs out,
  * and a node starting after an outage closes every prompt that fell due meanwhile on its first round.
  *
- * <p>When it looks: the claim also says how long until the next deadline, and the closer sleeps until then, at
- * most {@code idleMs}, so an idle node asks Redis once a second instead of ten times (the interval it polled at
- * before), and a prompt closes at its deadline rather than up to an interval after it. A node that adds or moves a
- * deadline earlier publishes {@link Addresses#CLOSER_WAKE}, and its closer looks again at once; a prompt opened by
- * a node that then died is found by the other nodes within their idle pause. A round that failed, or that claimed a
- * full batch, is followed by the next after {@code intervalMs} / at once.
+ * <p>When it looks ({@link DeadlineLoop}): the claim also says how long until the next deadline, and the closer
+ * sleeps until then, at most {@code idleMs}, so an idle node asks Redis once a pause and a prompt closes at its
+ * deadline. A node that adds or moves a deadline earlier publishes {@link Addresses#CLOSER_WAKE}, and its closer
+ * looks again at once; a prompt opened by a node that then died is found by the other nodes within their idle
+ * pause. A round that failed, or that claimed a full batch, is followed by the next after {@code intervalMs} / at
+ * once.
  *
  * <p>A prompt judged by jury rules (its {@code jury} is set) is counted by {@link JuryCount}: weighted ballots,
  * the verdict's {@code jury} block with its coordination flags, and the prompt's {@code calibration} copied on;
@@ -63,10 +64,6 @@ public final class CloserVerticle extends VerticleBase {
   private final VerdictStreams streams;
   private final long streamMaxLength;
   private JuryCount juries;
-  private boolean closing;
-  /** A wake-up came during a round: the next round follows it at once. */
-  private boolean wokenWhileClosing;
-  private long timer = -1;
 
   /**
    * @param intervalMs      ms between a failed round and the next
@@ -92,42 +89,14 @@ public final class CloserVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     juries = new JuryCount(vertx, redis, flags);
-    vertx.eventBus().localConsumer(Addresses.CLOSER_WAKE, message -> wake());
-    next(0);
+    DeadlineLoop loop = new DeadlineLoop(vertx, "Closer", this::round, idleMs, intervalMs).start();
+    vertx.eventBus().localConsumer(Addresses.CLOSER_WAKE, message -> loop.wake());
     return Future.succeededFuture();
   }
 
-  private void wake() {
-    if (closing) {
-      wokenWhileClosing = true;
-    } else {
-      next(0);
-    }
-  }
-
-  /** The next round in {@code delayMs} (0: now), replacing the one planned. */
-  private void next(long delayMs) {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-    if (delayMs <= 0) {
-      vertx.runOnContext(v -> round());
-    } else {
-      timer = vertx.setTimer(delayMs, id -> {
-        timer = -1;
-        round();
-      });
-    }
-  }
-
-  private void round() {
-    if (closing) {
-      return;
-    }
-    closing = true;
-    wokenWhileClosing = false;
-    LuaScript.CLAIM_DUE.call(redis, List.of(RedisKeys.DEADLINES), List.of(Long.toString(leaseMs), Integer.toString(batch)))
+  /** Closes the prompts due now; the ms until the next deadline (0: a full batch, more may be due). */
+  private Future<Long> round() {
+    return LuaScript.CLAIM_DUE.call(redis, List.of(RedisKeys.DEADLINES), List.of(Long.toString(leaseMs), Integer.toString(batch)))
         .compose(reply -> {
           Response due = reply.get(0);
           List<Future<Void>> closes = new ArrayList<>();
@@ -135,14 +104,8 @@ public final class CloserVerticle extends VerticleBase {
             closes.add(close(id.toString()).onFailure(err ->
                 LOG.warn("Closing prompt {} failed, retrying after the lease: {}", id, err.getMessage())));
           }
-          long untilNext = reply.get(1).toLong();
-          return Future.join(closes).transform(closed ->
-              Future.succeededFuture(due.size() >= batch || untilNext == 0 ? 0 : untilNext < 0 ? idleMs
-                  : Math.min(untilNext, idleMs)));
-        })
-        .onComplete(planned -> {
-          closing = false;
-          next(wokenWhileClosing ? 0 : planned.succeeded() ? planned.result() : intervalMs);
+          long untilNext = due.size() >= batch ? 0 : reply.get(1).toLong();
+          return Future.join(closes).transform(closed -> Future.succeededFuture(untilNext));
         });
   }
 
