@@ -149,3 +149,16 @@ build_ref() {
   git worktree remove --force "$tree"
   return $status
 }
+
+# The floor server, compiled against the jar it borrows Vert.x and the embedded Redis from, into target/floor.
+build_floor() {
+  if [ -f target/floor/FloorServer.class ] \
+      && [ -z "$(find bench/floor target/livejury.jar -newer target/floor/FloorServer.class -print -quit)" ]; then
+    return 0
+  fi
+  rm -rf target/floor
+  mkdir -p target/floor
+  # The jar leaves out Vert.x's code-generation annotations: javac warns of each, harmlessly.
+  javac -nowarn -d target/floor -cp target/livejury.jar bench/floor/*.java 2>target/floor/javac.log \
+    || { grep -v 'Cannot find annotation method' target/floor/javac.log; return 1; }
+}
