@@ -229,7 +229,8 @@ public final class LiveJury {
             new RoomHubVerticle.Options(settings.roomEventsCatchUpBatch(), settings.roomEventsMaxLength(),
                 settings.subscriberCheckMs(), settings.subscriberCheckTimeoutMs(), settings.subscriberReconnectMs()))))
         .compose(v -> deploy(vertx, deployments, 1, () -> new TallyVerticle(redis, registry, settings.tallyIntervalMs(),
-            settings.tallyFramesPerSecond(), metrics, lostPrompts)))
+            settings.tallyFramesPerSecond(), metrics, lostPrompts, ballots::unanswered, settings.tallyHoldBallots(),
+            settings.tallyMaxHoldMs())))
         // Always: staff weigh a room's problems by its audience, jury rules or not.
         .compose(v -> deploy(vertx, deployments, 1, () -> new AudienceVerticle(presence, registry)))
         .compose(v -> deploy(vertx, deployments, 1, () -> new CloserVerticle(redis, events, settings.verdictRule(),

@@ -37,6 +37,9 @@ public final class Metrics {
       .register(registry);
   private final Counter tallyFrames = Counter.builder("livejury_tally_frames")
       .description("Tally frames written to sockets").register(registry);
+  private final Counter tallyRoundsHeld = Counter.builder("livejury_tally_rounds_held")
+      .description("Rounds of live tallies put off while ballots waited for Redis (acks before tallies)")
+      .register(registry);
   private final Map<String, Counter> closes = new ConcurrentHashMap<>();
   private final Counter droppedFrames = Counter.builder("livejury_frames_dropped")
       .description("Frames not written because the socket was not reading (tallies, pongs, error replies)")
@@ -175,6 +178,11 @@ public final class Metrics {
 
   public void tallyFrames(int sent) {
     tallyFrames.increment(sent);
+  }
+
+  /** A round of live tallies put off because ballots were backed up ({@code livejury_tally_rounds_held}). */
+  public void tallyRoundHeld() {
+    tallyRoundsHeld.increment();
   }
 
   /** The verdict streams' entries, pending entries, and the age of the oldest pending one (0: none pending). */

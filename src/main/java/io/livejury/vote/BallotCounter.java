@@ -7,6 +7,7 @@ import io.livejury.jury.JurorProfile;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts ballots: one EVALSHA per ballot does the open check, the eligibility check (for a prompt with jury
@@ -22,9 +23,16 @@ public final class BallotCounter {
   }
 
   private final ReplicatedWrites writes;
+  /** Ballots sent to Redis whose answer has not come back yet, over all event loops. */
+  private final LongAdder unanswered = new LongAdder();
 
   public BallotCounter(ReplicatedWrites writes) {
     this.writes = writes;
+  }
+
+  /** How many of this node's ballots are with Redis now, their answers not back: the backlog of a burst. */
+  public long unanswered() {
+    return unanswered.sum();
   }
 
   /**
@@ -47,11 +55,15 @@ public final class BallotCounter {
     if (jurorArgs != null) {
       args.addAll(jurorArgs);
     }
-    return writes.write(redis -> LuaScript.BALLOT.call(redis, keys, args).map(reply -> {
-      String status = reply.get(0).toString();
-      String detail = reply.get(1).toString();
-      return new Outcome(status, "duplicate".equals(status) ? votedOption(detail) : detail);
-    }), BallotCounter::counted, startNanos);
+    unanswered.increment();
+    ReplicatedWrites.Written<Outcome> written = writes.write(redis -> LuaScript.BALLOT.call(redis, keys, args)
+        .map(reply -> {
+          String status = reply.get(0).toString();
+          String detail = reply.get(1).toString();
+          return new Outcome(status, "duplicate".equals(status) ? votedOption(detail) : detail);
+        }), BallotCounter::counted, startNanos);
+    written.answered().onComplete(done -> unanswered.decrement());
+    return written;
   }
 
   /** The answers that tell the voter their ballot is counted: only these must survive the loss of a server. */

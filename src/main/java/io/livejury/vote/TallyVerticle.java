@@ -18,6 +18,7 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Live tallies, coalesced: every interval this node reads the counts of the open prompts of the rooms it
@@ -29,6 +30,13 @@ import java.util.Map;
  * sockets ({@link LostPrompts}). Each round waits for the one before, and longer when that one went to so many
  * sockets that the node's tally budget ({@code framesPerSecond}) would otherwise be overrun: in a room of
  * 18,000 viewers the tallies slow to about one a second and leave the event loops to acks and prompts.
+ *
+ * <p>Acks before tallies: a round is put off while more than {@code holdBallots} of the node's ballots wait for
+ * Redis ({@link BallotCounter#unanswered}), until the backlog is under it or {@code maxHoldMs} have passed since
+ * the last round. In a mass vote's burst every ballot's ack and every tally frame leave through the same event
+ * loops, and a tally round to a big room is thousands of socket writes (a measured 46 % of a node's event-loop time
+ * in the one-room burst of {@code scripts/profile}, 2026-12-01); held back, a room sees about one tally a second
+ * through the burst and four again after it. The final tally goes with the verdict and is never held.
  */
 public final class TallyVerticle extends VerticleBase {
 
@@ -41,15 +49,28 @@ public final class TallyVerticle extends VerticleBase {
   private final int framesPerSecond;
   private final Metrics metrics;
   private final LostPrompts lost;
+  private final LongSupplier backlog;
+  private final int holdBallots;
+  private final long maxHoldMs;
+  /** When the last round read the counts, System.nanoTime(). */
+  private long lastRoundNanos = System.nanoTime();
 
+  /**
+   * @param backlog     the node's ballots waiting for Redis's answer ({@link BallotCounter#unanswered})
+   * @param holdBallots a round is put off while the backlog is above this ({@code LIVEJURY_TALLY_HOLD_BALLOTS})
+   * @param maxHoldMs   but not longer than this since the last round ({@code LIVEJURY_TALLY_MAX_HOLD_MS})
+   */
   public TallyVerticle(Redis redis, RoomRegistry registry, long intervalMs, int framesPerSecond, Metrics metrics,
-      LostPrompts lost) {
+      LostPrompts lost, LongSupplier backlog, int holdBallots, long maxHoldMs) {
     this.redis = redis;
     this.registry = registry;
     this.intervalMs = intervalMs;
     this.framesPerSecond = framesPerSecond;
     this.metrics = metrics;
     this.lost = lost;
+    this.backlog = backlog;
+    this.holdBallots = holdBallots;
+    this.maxHoldMs = maxHoldMs;
   }
 
   @Override
@@ -63,7 +84,18 @@ public final class TallyVerticle extends VerticleBase {
     return Math.max(intervalMs, frames * 1000L / framesPerSecond);
   }
 
+  /** Whether a round due now waits: ballots are backed up, and the last round is not yet the longest hold ago. */
+  static boolean holds(long backlog, int holdBallots, long sinceLastRoundMs, long maxHoldMs) {
+    return backlog > holdBallots && sinceLastRoundMs < maxHoldMs;
+  }
+
   private void tick() {
+    if (holds(backlog.getAsLong(), holdBallots, (System.nanoTime() - lastRoundNanos) / 1_000_000, maxHoldMs)) {
+      metrics.tallyRoundHeld();
+      vertx.setTimer(intervalMs, id -> tick());
+      return;
+    }
+    lastRoundNanos = System.nanoTime();
     List<Read> reads = new ArrayList<>();
     List<Future<Response>> pending = new ArrayList<>();
     for (LocalRoom room : registry.rooms()) {

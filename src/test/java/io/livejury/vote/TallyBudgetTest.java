@@ -66,4 +66,14 @@ class TallyBudgetTest {
     assertThat(TallyVerticle.pauseAfter(18_000, 250, 20_000)).isEqualTo(900);
     assertThat(TallyVerticle.pauseAfter(100_000, 250, 20_000)).isEqualTo(5_000);
   }
+
+  @Test
+  void aRoundWaitsWhileBallotsAreBackedUpButNotLongerThanTheHold() {
+    // LIVEJURY_TALLY_HOLD_BALLOTS 100, LIVEJURY_TALLY_MAX_HOLD_MS 1000
+    assertThat(TallyVerticle.holds(101, 100, 250, 1000)).as("a burst's backlog, last round 250 ms ago").isTrue();
+    assertThat(TallyVerticle.holds(101, 100, 999, 1000)).isTrue();
+    assertThat(TallyVerticle.holds(101, 100, 1000, 1000)).as("held the longest hold already").isFalse();
+    assertThat(TallyVerticle.holds(100, 100, 250, 1000)).as("a backlog at the threshold").isFalse();
+    assertThat(TallyVerticle.holds(0, 100, 250, 1000)).as("no ballot waiting").isFalse();
+  }
 }
