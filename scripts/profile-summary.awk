@@ -45,11 +45,13 @@ function per(samples) {
   return voterRounds > 0 ? sprintf("%8.1f µs", 1000 * samples / voterRounds) : ""
 }
 END {
+  if (total == 0) { print "no samples"; exit 1 }
   printf "%d samples (1 ms of CPU each)%s%s\n", total, (server != "" ? " of the " server " server" : ""),
     (voterRounds > 0 ? sprintf(" over %d voter-rounds: %.1f µs of CPU per voter-round", voterRounds, 1000 * total / voterRounds) : "")
   printf "\nCPU by thread group%s\n", (voterRounds > 0 ? " (share, per voter-round)" : "")
   for (g in byGroup) if (byGroup[g] / total >= 0.005) printf "%6.1f%% %s  %s\n", 100 * byGroup[g] / total, per(byGroup[g]), g | "sort -rn"
   close("sort -rn")
+  if (serving == 0) exit 0
   printf "\nEvent loops, acceptor and workers (%d samples) by the layer each sample was in\n", serving
   for (l in byLayer) printf "%6.1f%% %s  %s\n", 100 * byLayer[l] / serving, per(byLayer[l]), l | "sort -rn"
   close("sort -rn")

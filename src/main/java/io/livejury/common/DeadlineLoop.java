@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +26,12 @@ import java.util.function.Supplier;
 public final class DeadlineLoop {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadlineLoop.class);
+  /**
+   * A round not over after this long counts as failed and the loop goes on: an answer lost on a half-open connection
+   * must not stop the closer for good. Rounds are safe to overlap (claims under leases, scripts that take each item
+   * once), so the late one finishing afterwards does no harm.
+   */
+  static final long ROUND_TIMEOUT_MS = 60_000;
 
   private final Vertx vertx;
   private final String what;
@@ -102,7 +109,7 @@ public final class DeadlineLoop {
     wokenWhileRunning = false;
     Future<Long> result;
     try {
-      result = round.get();
+      result = round.get().timeout(ROUND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e); // a round that threw must not stop the loop for good
     }

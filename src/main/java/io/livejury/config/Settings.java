@@ -198,7 +198,7 @@ public record Settings(
         positive(p, "LIVEJURY_SUBSCRIBER_CHECK_MS"),
         positive(p, "LIVEJURY_SUBSCRIBER_CHECK_TIMEOUT_MS"),
         positive(p, "LIVEJURY_SUBSCRIBER_RECONNECT_MS"),
-        integer(p, "LIVEJURY_CLOSER_INTERVAL_MS"),
+        positive(p, "LIVEJURY_CLOSER_INTERVAL_MS"),
         positive(p, "LIVEJURY_CLOSER_IDLE_MS"),
         integer(p, "LIVEJURY_CLOSER_LEASE_MS"),
         integer(p, "LIVEJURY_CLOSER_BATCH"),

@@ -422,7 +422,13 @@ public final class ReviewQueue {
           List<Future<Integer>> done = new ArrayList<>();
           reply.get(0).forEach(roomId -> done.add(rerank(roomId.toString(), false)));
           long untilNext = reply.get(1).toLong();
-          return Future.join(new ArrayList<Future<?>>(done)).map(untilNext);
+          // A room that failed is pushed back a turn by the script already and is tried again then.
+          return Future.join(new ArrayList<Future<?>>(done)).transform(ranked -> {
+            if (ranked.failed()) {
+              LOG.debug("Some rooms not re-ranked this turn: {}", ranked.cause().getMessage());
+            }
+            return Future.succeededFuture(untilNext);
+          });
         });
   }
 

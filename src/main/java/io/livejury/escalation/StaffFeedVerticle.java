@@ -42,6 +42,8 @@ public final class StaffFeedVerticle extends VerticleBase {
   private final ChannelSubscriber.Timing timing;
   private final long pingMs;
   private ChannelSubscriber subscriber;
+  private DeadlineLoop escalation;
+  private DeadlineLoop rerank;
 
   /**
    * @param subscriberClient a client of its own, for the subscriber connection
@@ -62,8 +64,8 @@ public final class StaffFeedVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     long idleMs = queue.policy().escalateEveryMs();
-    DeadlineLoop escalation = new DeadlineLoop(vertx, "Escalation", queue::escalateDue, idleMs, RETRY_MS).start();
-    DeadlineLoop rerank = new DeadlineLoop(vertx, "Re-rank", queue::rerankDue, idleMs, RETRY_MS).start();
+    escalation = new DeadlineLoop(vertx, "Escalation", queue::escalateDue, idleMs, RETRY_MS).start();
+    rerank = new DeadlineLoop(vertx, "Re-rank", queue::rerankDue, idleMs, RETRY_MS).start();
     vertx.eventBus().localConsumer(Addresses.REVIEW_WAKE, message -> {
       escalation.wake();
       rerank.wake();
@@ -90,6 +92,8 @@ public final class StaffFeedVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    escalation.stop();
+    rerank.stop();
     return subscriber.stop();
   }
 

@@ -64,6 +64,7 @@ public final class CloserVerticle extends VerticleBase {
   private final VerdictStreams streams;
   private final long streamMaxLength;
   private JuryCount juries;
+  private DeadlineLoop loop;
 
   /**
    * @param intervalMs      ms between a failed round and the next
@@ -89,8 +90,14 @@ public final class CloserVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     juries = new JuryCount(vertx, redis, flags);
-    DeadlineLoop loop = new DeadlineLoop(vertx, "Closer", this::round, idleMs, intervalMs).start();
+    loop = new DeadlineLoop(vertx, "Closer", this::round, idleMs, intervalMs).start();
     vertx.eventBus().localConsumer(Addresses.CLOSER_WAKE, message -> loop.wake());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    loop.stop();
     return Future.succeededFuture();
   }
 

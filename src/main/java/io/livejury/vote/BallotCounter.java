@@ -55,13 +55,13 @@ public final class BallotCounter {
     if (jurorArgs != null) {
       args.addAll(jurorArgs);
     }
-    unanswered.increment();
     ReplicatedWrites.Written<Outcome> written = writes.write(redis -> LuaScript.BALLOT.call(redis, keys, args)
         .map(reply -> {
           String status = reply.get(0).toString();
           String detail = reply.get(1).toString();
           return new Outcome(status, "duplicate".equals(status) ? votedOption(detail) : detail);
         }), BallotCounter::counted, startNanos);
+    unanswered.increment();
     written.answered().onComplete(done -> unanswered.decrement());
     return written;
   }

@@ -121,4 +121,16 @@ class DeadlineLoopTest {
     assertThat(gap(1)).isBetween(240L, 450L);
     assertThat(gap(2)).isBetween(240L, 450L);
   }
+
+  @Test
+  void aStoppedLoopRunsNoMoreRoundsAndIgnoresWakeUps() throws InterruptedException {
+    DeadlineLoop loop = loop(() -> Future.succeededFuture(100L), 10_000, 50);
+    await(() -> starts.size() >= 2, 2_000);
+    context.runOnContext(v -> loop.stop());
+    TimeUnit.MILLISECONDS.sleep(150); // a round already started may still finish
+    int after = starts.size();
+    context.runOnContext(v -> loop.wake());
+    TimeUnit.MILLISECONDS.sleep(400);
+    assertThat(starts).as("rounds after the stop").hasSize(after);
+  }
 }

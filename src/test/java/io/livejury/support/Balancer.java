@@ -60,7 +60,7 @@ public final class Balancer implements AutoCloseable {
   /** The project's configuration with the lines marked {@code # replaced} pointing at these ports. */
   static String configure(String config, int port, List<Integer> nodePorts) {
     String upstream = nodePorts.stream()
-        .map(p -> "    server 127.0.0.1:" + p + " max_fails=1 fail_timeout=5s;")
+        .map(p -> "    server 127.0.0.1:" + p + " max_fails=3 fail_timeout=5s;")
         .collect(Collectors.joining("\n"));
     String listen = "    listen 127.0.0.1:" + port + ";";
     String replaced = config.lines().map(line -> !line.endsWith("# replaced") ? line
