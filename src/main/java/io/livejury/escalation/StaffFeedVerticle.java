@@ -11,8 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * Carries staff alerts to this node's staff feeds and escalates due items. It holds one subscriber connection on
@@ -44,6 +42,7 @@ public final class StaffFeedVerticle extends VerticleBase {
   private ChannelSubscriber subscriber;
   private DeadlineLoop escalation;
   private DeadlineLoop rerank;
+  private DeadlineLoop auditSweep;
 
   /**
    * @param subscriberClient a client of its own, for the subscriber connection
@@ -78,7 +77,11 @@ public final class StaffFeedVerticle extends VerticleBase {
         })
         .onFailure(err -> LOG.warn("Queue items without a rank not ranked: {}", err.getMessage()));
     vertx.setPeriodic(pingMs, id -> feeds.pingAll());
-    every(queue.policy().stopAuditSweepMs(), "Stop audit sweep", stops::auditPending);
+    // The sweep has no deadline to wait for: each round says "nothing scheduled", so the next comes a sweep period
+    // after it ends (or fails).
+    long sweepMs = queue.policy().stopAuditSweepMs();
+    auditSweep = new DeadlineLoop(vertx, "Stop audit sweep", () -> stops.auditPending().map(-1L), sweepMs, sweepMs)
+        .start();
     subscriber = new ChannelSubscriber(vertx, subscriberClient, commands, CONNECTION_NAME,
         Map.of(RedisKeys.STAFF_CHANNEL, feeds::broadcast),
         again -> {
@@ -94,21 +97,8 @@ public final class StaffFeedVerticle extends VerticleBase {
   public Future<?> stop() {
     escalation.stop();
     rerank.stop();
+    auditSweep.stop();
     return subscriber.stop();
   }
 
-  /**
-   * Runs a round of work every {@code periodMs}, one at a time: a round still running when the next is due (Redis
-   * slow or away) makes that one skip, instead of piling rounds up. A failed round is retried by the next.
-   */
-  private void every(long periodMs, String what, Supplier<Future<?>> round) {
-    AtomicBoolean running = new AtomicBoolean();
-    vertx.setPeriodic(periodMs, id -> {
-      if (running.compareAndSet(false, true)) {
-        round.get()
-            .onFailure(err -> LOG.debug("{} round failed, retried next round: {}", what, err.getMessage()))
-            .onComplete(done -> running.set(false));
-      }
-    });
-  }
 }
