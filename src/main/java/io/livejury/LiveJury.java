@@ -6,6 +6,7 @@ import io.livejury.common.Ids;
 import io.livejury.common.LuaScript;
 import io.livejury.common.PipelinedRedis;
 import io.livejury.common.ReplicatedWrites;
+import io.livejury.common.ShardLanes;
 import io.livejury.common.ShardedSubscriber;
 import io.livejury.config.EmbeddedServers;
 import io.livejury.config.Migrations;
@@ -94,12 +95,13 @@ public final class LiveJury {
   private final Vertx vertx;
   private final int port;
   private final int adminPort;
-  private final List<Redis> clients;
+  /** What closes the node's Redis clients and lanes. */
+  private final List<Supplier<Future<Void>>> clients;
   private final Pool pg;
   private final List<String> deployments;
   private final ModelStage semantic;
 
-  private LiveJury(Vertx vertx, int port, int adminPort, List<Redis> clients, Pool pg, List<String> deployments,
+  private LiveJury(Vertx vertx, int port, int adminPort, List<Supplier<Future<Void>>> clients, Pool pg, List<String> deployments,
       ModelStage semantic) {
     this.vertx = vertx;
     this.port = port;
@@ -173,10 +175,14 @@ public final class LiveJury {
     Presence presence = new Presence(redis, settings.jury(), nodeId);
     PromptService prompts = new PromptService(redis, rooms, events, presence, settings,
         () -> vertx.eventBus().publish(Addresses.CLOSER_WAKE, null));
-    // Ballots that wait for replicas go down connections of their own: WAIT blocks the connection it is sent on.
-    PipelinedRedis ballotLane = new PipelinedRedis(Redis.createClient(vertx, redisOptions));
-    BallotCounter ballots = new BallotCounter(new ReplicatedWrites(redis, ballotLane,
-        settings.redisAcks(), view -> new MeteredRedis(view, metrics)));
+    // Ballots that wait for replicas go down connections of their own: WAIT blocks the connection it is sent on, and
+    // confirms only the writes of that connection's server. On a cluster every ballot goes down a lane to its slot's
+    // master, so that one master lost fails only its own slots' ballots.
+    ShardLanes shardLanes = cluster ? new ShardLanes(vertx, redisOptions) : null;
+    PipelinedRedis ballotLane = cluster ? null : new PipelinedRedis(Redis.createClient(vertx, redisOptions));
+    BallotCounter ballots = new BallotCounter(new ReplicatedWrites(redis,
+        cluster ? shardLanes : ReplicatedWrites.Lanes.single(ballotLane), cluster, settings.redisAcks(),
+        view -> new MeteredRedis(view, metrics)));
     LOG.info(settings.redisAcks().describe());
     // The sentence model and its sheets load before the gateway lets traffic in (see the chain below).
     ModelStage semantic = new ModelStage(vertx, settings.semantic(), metrics);
@@ -262,7 +268,8 @@ public final class LiveJury {
             : deploy(vertx, deployments, 1, () ->
                 new AdminVerticle(settings.adminHost(), adminPort, metrics, redis, pg)))
         .map(v -> new LiveJury(vertx, port, adminPort,
-            List.of(redis, subscriber, streams, staffSubscriber, teachSubscriber, ballotLane), pg, deployments, semantic));
+            List.of(redis::close, subscriber::close, streams::close, staffSubscriber::close, teachSubscriber::close,
+                cluster ? shardLanes::close : ballotLane::close), pg, deployments, semantic));
   }
 
   private static Future<Void> deploy(Vertx vertx, List<String> deployments, int instances,
@@ -307,7 +314,7 @@ public final class LiveJury {
         .eventually(semantic::stop)
         .eventually(() -> {
           List<Future<Void>> closing = new ArrayList<>();
-          clients.forEach(client -> closing.add(client.close()));
+          clients.forEach(client -> closing.add(client.get()));
           closing.add(pg.close());
           return Future.join(closing);
         })

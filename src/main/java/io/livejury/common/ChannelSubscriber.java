@@ -50,6 +50,8 @@ public final class ChannelSubscriber {
   private RedisConnection connection;
   private final Heartbeat heartbeat;
   private boolean everSubscribed;
+  /** Set from a failed connect until the next one succeeds: a spell of failures is logged once. */
+  private boolean failing;
   private boolean stopping;
   private long checkTimer = -1;
 
@@ -82,7 +84,9 @@ public final class ChannelSubscriber {
   public Future<Void> stop() {
     stopping = true;
     vertx.cancelTimer(checkTimer);
-    return connection == null ? Future.succeededFuture() : connection.close();
+    RedisConnection open = connection;
+    connection = null; // its end handler then finds nothing to replace, nor to close again
+    return open == null ? Future.succeededFuture() : open.close();
   }
 
   private void connect() {
@@ -100,12 +104,25 @@ public final class ChannelSubscriber {
               .onFailure(err -> conn.close());
         })
         .onSuccess(done -> {
+          if (failing) {
+            failing = false;
+            LOG.info("Subscriber {} is subscribed again", name);
+          }
           boolean again = everSubscribed;
           everSubscribed = true;
           subscribed.accept(again);
         })
         .onFailure(err -> {
-          LOG.warn("Subscriber {} cannot connect yet: {}", name, err.getMessage());
+          if (stopping) {
+            return; // the node closed the client under it
+          }
+          if (!failing) {
+            failing = true;
+            LOG.warn("Subscriber {} cannot connect yet, retrying every {} ms: {}", name, timing.reconnectMs(),
+                err.getMessage());
+          } else {
+            LOG.debug("Subscriber {} cannot connect yet: {}", name, err.getMessage());
+          }
           if (connection == null) {
             retry();
           } // else: the close above ends the connection, and lost() retries
@@ -115,6 +132,9 @@ public final class ChannelSubscriber {
   private void lost(RedisConnection conn) {
     if (connection == conn) {
       connection = null;
+      // On a cluster the connection is one to every server: one of them ended, the others are still leased from
+      // their one-connection pools, and would hold up the next connect until closed.
+      conn.close();
       retry();
     }
   }
@@ -138,7 +158,6 @@ public final class ChannelSubscriber {
     if (heartbeat.lost(now)) {
       LOG.warn("Subscriber {} heard nothing for {} ms; replacing it", name, heartbeat.silenceMs(now));
       lost(conn);
-      conn.close();
       return;
     }
     commands.send(Request.cmd(Command.PUBLISH).arg(heartbeatChannel).arg("1"))

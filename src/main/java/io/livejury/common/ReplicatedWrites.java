@@ -12,6 +12,7 @@ import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,45 +79,94 @@ public final class ReplicatedWrites {
     }
   }
 
+  /**
+   * Where an event loop's lane writes go: on one server its own connection ({@link #single}), on a Redis Cluster its
+   * connection to the master serving the key's slot ({@link ShardLanes}). Called on an event loop.
+   */
+  public interface Lanes {
+
+    /** A lane connection and the server it goes to, {@code host:port} ("" on a single server). */
+    record Routed(String server, RedisConnection connection) {
+    }
+
+    /** The calling event loop's connection for writes to a key. */
+    Future<Routed> forKey(String key);
+
+    /** The calling event loop's connection to a server an ASK redirect named. */
+    Future<Routed> forServer(String server);
+
+    /** A server answered MOVED: the key's slot has another master now. */
+    void layoutChanged();
+
+    /** Every write down the calling event loop's own connection to the one server. */
+    static Lanes single(PipelinedRedis pipelined) {
+      return new Lanes() {
+        @Override
+        public Future<Routed> forKey(String key) {
+          return pipelined.ownConnection().map(connection -> new Routed("", connection));
+        }
+
+        @Override
+        public Future<Routed> forServer(String server) {
+          return Future.failedFuture(new IllegalStateException("a redirect to " + server + " from a single server"));
+        }
+
+        @Override
+        public void layoutChanged() {
+        }
+      };
+    }
+  }
+
   private final Redis shared;
-  private final PipelinedRedis lane;
+  private final Lanes lanes;
+  private final boolean routed;
   private final ReplicaAcks acks;
   private final UnaryOperator<Redis> meter;
-  private final Map<Thread, Lane> lanes = new ConcurrentHashMap<>();
+  /** Per event loop: server → its lane. Each inner map is touched by its own thread only. */
+  private final Map<Thread, Map<String, Lane>> lanesByLoop = new ConcurrentHashMap<>();
   /** Set while WAITs fall short, so the log says so once per spell rather than once per ballot. */
   private final AtomicBoolean shortOfReplicas = new AtomicBoolean();
 
   /**
-   * @param shared the node's ordinary client, for writes when no replica is asked for
-   * @param lane   a pipelined client over a pool of its own, whose per-event-loop connections carry the writes
-   *               and their WAITs
+   * @param shared the node's ordinary client, for writes when no replica is asked for and lanes are not routed
+   * @param lanes  the per-event-loop connections that carry the writes and their WAITs
+   * @param routed whether every write must go down the lanes even when nothing waits: on a cluster, so that a
+   *               master lost fails only the writes of its own slots
    * @param meter  wraps a lane connection's view so its commands are timed like the rest (EVALSHA, WAIT)
    */
-  public ReplicatedWrites(Redis shared, PipelinedRedis lane, ReplicaAcks acks, UnaryOperator<Redis> meter) {
+  public ReplicatedWrites(Redis shared, Lanes lanes, boolean routed, ReplicaAcks acks, UnaryOperator<Redis> meter) {
     this.shared = shared;
-    this.lane = lane;
+    this.lanes = lanes;
+    this.routed = routed;
     this.acks = acks;
     this.meter = meter;
   }
 
   /**
-   * Sends a write and answers it once its answer is safe to pass on. Call it on an event loop.
+   * Sends a write and answers it once its answer is safe to pass on. Call it on an event loop. On a cluster a
+   * MOVED answer reads the layout again and sends the write once more to the slot's new master (the refused write
+   * did not run), an ASK answer sends it to the server named, after ASKING; TRYAGAIN and CLUSTERDOWN fail it.
    *
+   * @param key           a key the write touches: it picks the lane (every key of a script shares its slot)
    * @param write         sends the write through the client it is given and reads its answer
    * @param mustReplicate whether an answer promises something durable (a counted ballot): only those wait
    * @param startNanos    when the caller took the write on ({@link System#nanoTime()}): the timeout runs from then
    * @return the write's answer, and the same answer once safe; that one fails with {@link NotReplicated} when
    *     replicas did not confirm it in time, or with the connection's failure
    */
-  public <T> Written<T> write(Function<Redis, Future<T>> write, Predicate<T> mustReplicate, long startNanos) {
-    if (!acks.waits()) {
+  public <T> Written<T> write(String key, Function<Redis, Future<T>> write, Predicate<T> mustReplicate,
+      long startNanos) {
+    if (!acks.waits() && !routed) {
       Future<T> answer = write.apply(shared);
       return new Written<>(answer, answer);
     }
-    Future<Read<T>> answered = lane.ownConnection().map(this::laneOf).compose(own -> {
-      long number = ++own.written;
-      return write.apply(view(own.connection)).map(answer -> new Read<>(own, number, answer));
-    });
+    Future<Read<T>> answered = lanes.forKey(key).compose(lane -> send(lane, write, false))
+        .recover(err -> redirected(err, key, write));
+    if (!acks.waits()) {
+      Future<T> answer = answered.map(Read::answer);
+      return new Written<>(answer, answer);
+    }
     Future<T> safe = answered.compose(read -> mustReplicate.test(read.answer())
         ? replicated(read, startNanos).map(done -> read.answer())
         : Future.succeededFuture(read.answer()));
@@ -127,10 +177,37 @@ public final class ReplicatedWrites {
   private record Read<T>(Lane lane, long number, T answer) {
   }
 
-  /** This event loop's lane for its current connection: a replaced connection's lane settles what it holds. */
-  private Lane laneOf(RedisConnection connection) {
-    return lanes.compute(Thread.currentThread(),
-        (thread, current) -> current != null && current.connection == connection ? current : new Lane(connection));
+  private <T> Future<Read<T>> send(Lanes.Routed routedTo, Function<Redis, Future<T>> write, boolean asking) {
+    Lane own = laneOf(routedTo);
+    long number = ++own.written;
+    Redis view = meter.apply(new OnConnection(own.connection, asking));
+    return write.apply(view).map(answer -> new Read<>(own, number, answer));
+  }
+
+  /** Follows one MOVED or ASK answer (a resharding, a failover); any other failure stands. */
+  private <T> Future<Read<T>> redirected(Throwable err, String key, Function<Redis, Future<T>> write) {
+    String message = err.getMessage() == null ? "" : err.getMessage();
+    if (message.startsWith("MOVED ")) {
+      lanes.layoutChanged();
+      return lanes.forKey(key).compose(lane -> send(lane, write, false));
+    }
+    if (message.startsWith("ASK ")) {
+      String[] parts = message.split(" ");
+      return parts.length < 3 ? Future.failedFuture(err)
+          : lanes.forServer(parts[2]).compose(lane -> send(lane, write, true));
+    }
+    return Future.failedFuture(err);
+  }
+
+  /** This event loop's lane for a server's current connection: a replaced connection's lane settles what it holds. */
+  private Lane laneOf(Lanes.Routed routedTo) {
+    Map<String, Lane> own = lanesByLoop.computeIfAbsent(Thread.currentThread(), thread -> new HashMap<>());
+    Lane lane = own.get(routedTo.server());
+    if (lane == null || lane.connection != routedTo.connection()) {
+      lane = new Lane(routedTo.connection());
+      own.put(routedTo.server(), lane);
+    }
+    return lane;
   }
 
   /** Joins the lane's next batch, whose WAIT goes out after this turn, or once the WAIT in flight returns. */
@@ -193,19 +270,28 @@ public final class ReplicatedWrites {
   }
 
   private Redis view(RedisConnection connection) {
-    return meter.apply(new OnConnection(connection));
+    return meter.apply(new OnConnection(connection, false));
   }
 
-  /** One connection seen as a client, so scripts and WAIT go down it and nowhere else. */
-  private record OnConnection(RedisConnection connection) implements Redis {
+  /**
+   * One connection seen as a client, so scripts and WAIT go down it and nowhere else. Asking, each command is
+   * preceded by ASKING (a slot being imported serves only commands so flagged), pipelined on the same connection.
+   */
+  private record OnConnection(RedisConnection connection, boolean asking) implements Redis {
 
     @Override
     public Future<Response> send(Request request) {
+      if (asking) {
+        connection.send(Request.cmd(Command.ASKING));
+      }
       return connection.send(request);
     }
 
     @Override
     public Future<List<Response>> batch(List<Request> requests) {
+      if (asking) {
+        connection.send(Request.cmd(Command.ASKING));
+      }
       return connection.batch(requests);
     }
 

@@ -347,8 +347,7 @@ public record Settings(
 
   /**
    * Why the Redis settings cannot run, if they cannot: a cluster needs its seed list (the embedded Redis is one
-   * server), and durable acks are not offered on a cluster yet — a ballot's WAIT would have to reach the master of
-   * the shard that counted it, and the cluster client sends WAIT to any master, which promises nothing.
+   * server).
    *
    * @return the reason, one line naming the variables, or empty when the settings may be used
    */
@@ -359,11 +358,6 @@ public record Settings(
     if (redisUrl == null || redisUrl.isBlank()) {
       return Optional.of("LIVEJURY_REDIS_CLUSTER=true needs LIVEJURY_REDIS_URL: a comma-separated seed list of the"
           + " cluster's servers (redis://host:port,redis://host:port); the embedded Redis is a single server");
-    }
-    if (redisAcks.waits()) {
-      return Optional.of("LIVEJURY_REDIS_ACK_REPLICAS=" + redisAcks.replicas() + " is not supported with"
-          + " LIVEJURY_REDIS_CLUSTER=true yet: a ballot's WAIT must reach the master of the shard that counted it."
-          + " Set LIVEJURY_REDIS_ACK_REPLICAS=0 (acks then follow the shard master's count alone)");
     }
     return Optional.empty();
   }

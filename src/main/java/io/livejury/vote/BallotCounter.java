@@ -55,7 +55,7 @@ public final class BallotCounter {
     if (jurorArgs != null) {
       args.addAll(jurorArgs);
     }
-    ReplicatedWrites.Written<Outcome> written = writes.write(redis -> LuaScript.BALLOT.call(redis, keys, args)
+    ReplicatedWrites.Written<Outcome> written = writes.write(keys.get(0), redis -> LuaScript.BALLOT.call(redis, keys, args)
         .map(reply -> {
           String status = reply.get(0).toString();
           String detail = reply.get(1).toString();

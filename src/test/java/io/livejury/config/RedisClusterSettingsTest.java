@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@code LIVEJURY_REDIS_CLUSTER} and {@code LIVEJURY_VERDICT_STREAM_SHARDS}: a single server stays as it was (one
  * URL, the one {@code lj:verdicts} stream); a cluster takes a comma-separated seed list and splits the verdicts over
- * three streams; a cluster without seeds, or with durable acks, is refused with one line naming the variables.
+ * three streams; a cluster without seeds is refused with one line naming the variables, and durable acks are
+ * accepted on it (each shard's master confirms its own ballots).
  */
 class RedisClusterSettingsTest {
 
@@ -45,14 +46,14 @@ class RedisClusterSettingsTest {
   }
 
   @Test
-  void aClusterWithoutSeedsOrWithDurableAcksIsRefused() {
+  void aClusterWithoutSeedsIsRefusedAndDurableAcksAreAccepted() {
     assertThatThrownBy(() -> Settings.load(env("LIVEJURY_REDIS_CLUSTER", "true")).requireStartable())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("LIVEJURY_REDIS_CLUSTER=true needs LIVEJURY_REDIS_URL");
-    assertThatThrownBy(() -> Settings.load(env("LIVEJURY_REDIS_CLUSTER", "true", "LIVEJURY_REDIS_URL", "redis://a:1",
-        "LIVEJURY_REDIS_ACK_REPLICAS", "1")).requireStartable())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("LIVEJURY_REDIS_ACK_REPLICAS=1 is not supported with LIVEJURY_REDIS_CLUSTER=true");
+    Settings durable = Settings.load(env("LIVEJURY_REDIS_CLUSTER", "true", "LIVEJURY_REDIS_URL", "redis://a:1",
+        "LIVEJURY_REDIS_ACK_REPLICAS", "1"));
+    assertThat(durable.redisProblem()).isEmpty();
+    assertThat(durable.redisAcks().replicas()).isEqualTo(1);
     assertThatThrownBy(() -> Settings.load(env("LIVEJURY_REDIS_CLUSTER", "yes")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LIVEJURY_REDIS_CLUSTER must be true or false");
     assertThatThrownBy(() -> Settings.load(env("LIVEJURY_VERDICT_STREAM_SHARDS", "-1")))

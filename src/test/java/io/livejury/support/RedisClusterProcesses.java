@@ -37,6 +37,7 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
   private final Map<Integer, Process> processes = new LinkedHashMap<>();
+  private final Map<Integer, Path> folders = new LinkedHashMap<>();
   private final Map<Integer, Redis> clients = new LinkedHashMap<>();
 
   private RedisClusterProcesses(Path dir) throws IOException, InterruptedException {
@@ -120,6 +121,67 @@ public final class RedisClusterProcesses implements AutoCloseable {
         .send(request).await();
   }
 
+  /** Kills one server with SIGKILL, as a crash would: no shutdown, nothing saved. */
+  public void kill(int port) throws InterruptedException {
+    Process process = processes.get(port);
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+    Redis client = clients.remove(port);
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  /**
+   * Starts a killed server again on its port and folder. It kept no data (no snapshot, no append-only file) but its
+   * cluster configuration: once its replica was promoted in its place, it rejoins as that master's replica. Started
+   * before the promotion it would come back as an empty master; wait for {@link #awaitNewMaster} first.
+   */
+  public void restart(int port) throws IOException, InterruptedException {
+    start(folders.get(port), port);
+  }
+
+  /**
+   * Waits until a server other than {@code lost} serves the slot as its master, as the live servers see it.
+   *
+   * @return the new master's port
+   */
+  public int awaitNewMaster(int slot, int lost, long withinMs) throws InterruptedException {
+    long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(withinMs);
+    while (true) {
+      for (int port : processes.keySet()) {
+        if (port == lost || !processes.get(port).isAlive()) {
+          continue;
+        }
+        try {
+          for (Response range : call(port, Request.cmd(Command.CLUSTER).arg("SLOTS"))) {
+            if (range.get(0).toInteger() <= slot && slot <= range.get(1).toInteger()
+                && range.get(2).get(1).toInteger() != lost) {
+              return range.get(2).get(1).toInteger();
+            }
+          }
+        } catch (Exception notYet) {
+          // a server busy with the failover: ask the next
+        }
+      }
+      if (System.nanoTime() > giveUp) {
+        throw new IllegalStateException("no server took over slot " + slot + " from " + lost + " in " + withinMs + " ms");
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+
+  /** Waits until a master has a replica attached and in sync ({@code INFO replication}: a slave line, online). */
+  public void awaitReplicaOf(int master, long withinMs) throws InterruptedException {
+    long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(withinMs);
+    while (!call(master, Request.cmd(Command.INFO).arg("replication")).toString().contains("state=online")) {
+      if (System.nanoTime() > giveUp) {
+        throw new IllegalStateException("master " + master + " has no replica in sync after " + withinMs + " ms");
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+
   @Override
   public void close() {
     processes.values().forEach(process -> {
@@ -150,7 +212,11 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
   private void start(Path dir) throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    int port = freePortWithBus();
+    start(dir, freePortWithBus());
+  }
+
+  private void start(Path dir, int port) throws IOException, InterruptedException {
+    folders.put(port, dir);
     Process process = new ProcessBuilder(SERVER.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no",
         "--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes.conf").toString(),

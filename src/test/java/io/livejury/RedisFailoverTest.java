@@ -1,0 +1,199 @@
+package io.livejury;
+
+import io.livejury.common.HashSlots;
+import io.livejury.common.RedisKeys;
+import io.livejury.support.EmbeddedServersExtension;
+import io.livejury.support.Http;
+import io.livejury.support.PgProbe;
+import io.livejury.support.RedisClusterProcesses;
+import io.livejury.support.TestNode;
+import io.livejury.support.TestSocket;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A master of a real Redis Cluster (three masters, three replicas) killed with SIGKILL mid-vote, on a node that acks
+ * a ballot only once a replica holds it ({@code LIVEJURY_REDIS_ACK_REPLICAS=1}): the master's replica is promoted,
+ * the killed server comes back as the new master's replica, voting goes on. Every ballot acked {@code accepted} is
+ * in the final count, each voter once; a voter acked before the failover who votes again for the other option is
+ * told {@code duplicate} with the first option; while the shard has no master, or a master without a replica in
+ * sync, its ballots are acked {@code rejected}/{@code unavailable} and never {@code accepted}; the other shards'
+ * ballots are accepted throughout; every prompt gets exactly one verdict, in Postgres and on every socket; the
+ * staff feed hears alerts again.
+ */
+@ExtendWith(EmbeddedServersExtension.class)
+class RedisFailoverTest {
+
+  private static final int PER_ROOM = 18;
+  private static final int PROMPT_SECONDS = 30;
+
+  @Test
+  void aMasterKilledMidVoteLosesNoAcknowledgedBallot() throws Exception {
+    try (RedisClusterProcesses cluster = RedisClusterProcesses.start("failover")) {
+      Vertx clients = Vertx.vertx();
+      TestNode node = TestNode.start(Map.of("LIVEJURY_REDIS_URL", cluster.seeds(), "LIVEJURY_REDIS_CLUSTER", "true",
+          "LIVEJURY_REDIS_ACK_REPLICAS", "1", "LIVEJURY_REDIS_ACK_TIMEOUT_MS", "1000"));
+      PgProbe pg = new PgProbe(clients);
+      try {
+        Http http = new Http(node.port());
+        String staff = http.token("staff-1", "staff");
+        TestSocket feed = TestSocket.staff(clients, node.port(), staff);
+        feed.await("queue");
+
+        // Rooms, each with its viewers joined and then a prompt, until the prompts live on at least two masters:
+        // one to kill, one to keep voting on.
+        Map<String, List<TestSocket>> viewersByPrompt = new LinkedHashMap<>();
+        Map<String, Integer> masterByPrompt = new LinkedHashMap<>();
+        String nonce = Long.toString(System.currentTimeMillis(), 36);
+        for (int n = 0; n < 3 || new HashSet<>(masterByPrompt.values()).size() < 2; n++) {
+          String roomId = "failover-" + nonce + "-" + n;
+          assertThat(http.post("/api/rooms", staff, new JsonObject().put("roomId", roomId).put("streamerId",
+              "st-" + roomId).put("merchantId", "m-" + roomId).put("title", "Failover room")).status()).isEqualTo(201);
+          List<TestSocket> sockets = TestSocket.viewers(clients, http, roomId, "v-" + roomId + "-", PER_ROOM);
+          String promptId = http.openPrompt(staff, roomId, PROMPT_SECONDS).getString("id");
+          sockets.forEach(socket -> socket.await("prompt"));
+          viewersByPrompt.put(promptId, sockets);
+          masterByPrompt.put(promptId, cluster.masterOfKey(RedisKeys.prompt(promptId)));
+        }
+        String victimPrompt = viewersByPrompt.keySet().iterator().next();
+        int victim = masterByPrompt.get(victimPrompt);
+        int slot = HashSlots.slot(RedisKeys.prompt(victimPrompt));
+
+        // Each prompt's voters in three waves: before the kill, during the failover, after it.
+        Map<TestSocket, String> optionOf = new HashMap<>();
+        Map<TestSocket, String> promptOf = new HashMap<>();
+        List<List<TestSocket>> waves = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        viewersByPrompt.forEach((promptId, sockets) -> {
+          for (int v = 0; v < sockets.size(); v++) {
+            optionOf.put(sockets.get(v), v % 3 == 0 ? "true" : "false");
+            promptOf.put(sockets.get(v), promptId);
+            waves.get(v * 3 / sockets.size()).add(sockets.get(v));
+          }
+        });
+
+        Votes first = vote(waves.get(0), promptOf, optionOf, "w1", 10_000);
+        assertThat(first.unavailable()).as("ballots refused with every server up").isEmpty();
+
+        cluster.kill(victim);
+        long killed = System.nanoTime();
+        Votes during = vote(waves.get(1), promptOf, optionOf, "w2", 1);
+        // The shards still up count their ballots while the killed one has no master.
+        for (TestSocket socket : waves.get(1)) {
+          if (masterByPrompt.get(promptOf.get(socket)) != victim) {
+            assertThat(during.counted()).as("a ballot on a shard still up").containsKey(socket);
+          }
+        }
+        int promoted = cluster.awaitNewMaster(slot, victim, 20_000);
+        long promotedAt = System.nanoTime();
+        // The promoted replica has no replica of its own: nothing is acked accepted on its shard until one syncs.
+        Votes orphaned = vote(waves.get(1), promptOf, optionOf, "w2o", 1);
+        for (TestSocket socket : waves.get(1)) {
+          if (masterByPrompt.get(promptOf.get(socket)) == victim) {
+            assertThat(orphaned.counted()).as("a ballot acked while its master has no replica").doesNotContainKey(socket);
+          }
+        }
+        cluster.restart(victim);
+        cluster.awaitReplicaOf(promoted, 20_000);
+        long synced = System.nanoTime();
+        Votes retried = vote(waves.get(1), promptOf, optionOf, "w2r", 10_000);
+        Votes last = vote(waves.get(2), promptOf, optionOf, "w3", 10_000);
+        System.out.printf("Failover: replica promoted %.1f s after the kill, the killed server back as its replica and"
+            + " in sync %.1f s after the kill%n", (promotedAt - killed) / 1e9, (synced - killed) / 1e9);
+
+        // Wave one's ballots, acked before the kill, survived it: a second ballot for the other option is a duplicate
+        // of the first.
+        for (TestSocket socket : waves.get(0)) {
+          String other = optionOf.get(socket).equals("true") ? "false" : "true";
+          socket.ballot("again", promptOf.get(socket), other);
+        }
+        for (TestSocket socket : waves.get(0)) {
+          JsonObject ack = socket.ack("again");
+          assertThat(ack.getString("status")).as("a second ballot of a voter acked before the kill").isEqualTo("duplicate");
+          assertThat(ack.getString("voted")).isEqualTo(optionOf.get(socket));
+        }
+
+        // The node's plain subscribers came back too: a warning raised now reaches the staff feed.
+        String alertRoom = http.createRoom(staff, "st-alert-" + nonce);
+        assertThat(http.post("/api/rooms/" + alertRoom + "/transcript", staff, Http.transcript("after-failover",
+            List.of("这款茶能治疗糖尿病，大家放心喝"))).status()).isEqualTo(202);
+        feed.await(f -> "alert".equals(f.getString("type")) && alertRoom.equals(f.getJsonObject("item")
+            .getString("roomId")));
+
+        // Every voter was acked once as counted; the verdicts count each exactly once, in Postgres and on the sockets.
+        Map<TestSocket, String> counted = new HashMap<>(first.counted());
+        counted.putAll(during.counted());
+        counted.putAll(retried.counted());
+        counted.putAll(last.counted());
+        assertThat(counted).hasSize(optionOf.size());
+        for (Map.Entry<String, List<TestSocket>> room : viewersByPrompt.entrySet()) {
+          String promptId = room.getKey();
+          long condemning = room.getValue().stream().filter(s -> optionOf.get(s).equals("false")).count();
+          JsonObject recorded = http.awaitVerdict("v-" + promptId, staff, Duration.ofSeconds(PROMPT_SECONDS + 30));
+          assertThat(recorded.getLong("total")).as("verdict of " + promptId).isEqualTo(PER_ROOM);
+          assertThat(recorded.getJsonObject("counts").getLong("false")).isEqualTo(condemning);
+          assertThat(pg.count("SELECT count(*) FROM verdicts WHERE prompt_id = $1", promptId)).isEqualTo(1);
+          for (TestSocket socket : room.getValue()) {
+            JsonObject verdict = socket.await(f -> "verdict".equals(f.getString("type"))
+                && promptId.equals(f.getJsonObject("verdict").getString("promptId"))).getJsonObject("verdict");
+            assertThat(verdict.getLong("total")).isEqualTo(PER_ROOM);
+          }
+        }
+      } finally {
+        pg.close();
+        clients.close().await();
+        node.stop();
+      }
+    }
+  }
+
+  /**
+   * What one round of voting got: the sockets acked as counted ({@code accepted} or {@code duplicate}, with the
+   * status), and those acked {@code unavailable} at their last try.
+   */
+  private record Votes(Map<TestSocket, String> counted, Set<TestSocket> unavailable) {
+  }
+
+  /**
+   * Each socket votes its option and re-sends every 200 ms while acked {@code rejected}/{@code unavailable}, for at
+   * most {@code rounds} rounds or until every one is counted. Any other refusal fails the test.
+   */
+  private static Votes vote(List<TestSocket> sockets, Map<TestSocket, String> promptOf,
+      Map<TestSocket, String> optionOf, String refPrefix, int rounds) throws InterruptedException {
+    Map<TestSocket, String> counted = new HashMap<>();
+    Set<TestSocket> waiting = new HashSet<>(sockets);
+    for (int round = 0; round < rounds && !waiting.isEmpty(); round++) {
+      String ref = refPrefix + "-" + round;
+      waiting.forEach(socket -> socket.ballot(ref, promptOf.get(socket), optionOf.get(socket)));
+      for (TestSocket socket : List.copyOf(waiting)) {
+        JsonObject ack = socket.ack(ref);
+        String status = ack.getString("status");
+        if ("accepted".equals(status) || "duplicate".equals(status)) {
+          assertThat("duplicate".equals(status) ? ack.getString("voted") : optionOf.get(socket))
+              .as("the option counted").isEqualTo(optionOf.get(socket));
+          counted.put(socket, status);
+          waiting.remove(socket);
+        } else {
+          assertThat(ack.getString("reason")).as("ack " + ack).isEqualTo("unavailable");
+        }
+      }
+      if (!waiting.isEmpty()) {
+        TimeUnit.MILLISECONDS.sleep(200);
+      }
+    }
+    return new Votes(counted, waiting);
+  }
+}
