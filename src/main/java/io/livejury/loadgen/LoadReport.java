@@ -175,6 +175,8 @@ final class LoadReport {
         .put("ack", Percentiles.of(acks).toJson())
         .put("acceptedBallots", acceptedTotal)
         .put("rejectedBallots", rejectedTotal)
+        .put("retriedBallots", outcomes.stream().filter(v -> v.retries() > 0).count())
+        .put("retries", outcomes.stream().mapToInt(Voter.Outcome::retries).sum())
         .put("acceptedPerSecond", Math.round(acks.size() / votingSeconds))
         .put("tallyFramesPerSocketPerSecond", Math.round(100.0 * tallyFrames / outcomes.size() / promptSeconds) / 100.0)
         .put("tallyFramesPerSocketPeakInOneSecond", tallyPeak)

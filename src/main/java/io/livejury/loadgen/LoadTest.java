@@ -46,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  * ballots start, for the fan-out to finish), afterFanOut (true: every ballot waits until every socket of the process
  * has the prompt, then all go at once; ballots/s then times the ballot path alone), jurySize (sent with every prompt: a jury of about that many is
  * drawn from the room's viewers, the others' ballots are answered {@code rejected: not_selected}; 0, the
- * default, sends none),
+ * default, sends none), retryUnavailable (true: a ballot acked {@code unavailable} is sent again every 200 ms
+ * until counted, its ack latency counted from the first try; the report says how many were),
  * pids (the nodes' process ids, in url order, to measure heap and the nodes' CPU time per fan-out and per round,
  * also reported as µs per voter-round: {@code nodeCpuUsPerVoter}),
  * serverPids (the Redis and Postgres processes' ids: their CPU time per round, their child processes included, and
@@ -62,7 +63,7 @@ public final class LoadTest {
 
   record Options(List<URI> nodes, int sockets, int rooms, int seconds, double falseShare, double duplicateShare,
       double lateShare, int addresses, int rounds, boolean silent, double rate, long paceAfterMs, boolean afterFanOut,
-      int jurySize,
+      int jurySize, boolean retryUnavailable,
       List<Long> pids, List<Long> serverPids, boolean heap, String result, String run, Barrier barrier) {
 
     static Options parse(String[] args) {
@@ -88,6 +89,7 @@ public final class LoadTest {
           Long.parseLong(a.getOrDefault("paceAfterMs", "2000")),
           Boolean.parseBoolean(a.getOrDefault("afterFanOut", "false")),
           Integer.parseInt(a.getOrDefault("jurySize", "0")),
+          Boolean.parseBoolean(a.getOrDefault("retryUnavailable", "false")),
           pidList(a.get("pids")),
           pidList(a.get("serverPids")),
           Boolean.parseBoolean(a.getOrDefault("heap", "true")),
@@ -242,7 +244,8 @@ public final class LoadTest {
       String userId = "load-" + o.run() + "-v" + j;
       Voter.Plan plan = new Voter.Plan(optionRoll < o.falseShare() ? "false" : "true",
           !o.silent() && roll < o.duplicateShare(),
-          !o.silent() && roll >= o.duplicateShare() && roll < o.duplicateShare() + o.lateShare(), o.silent());
+          !o.silent() && roll >= o.duplicateShare() && roll < o.duplicateShare() + o.lateShare(), o.silent(),
+          o.retryUnavailable());
       Api node = nodes.get((j / o.rooms()) % nodes.size());
       String token = tokens.juror(userId, j);
       batch.add(Voter.join(vertx, clients.get(mine++ % clients.size()), node.host(), node.port(),

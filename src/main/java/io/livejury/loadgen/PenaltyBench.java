@@ -69,7 +69,7 @@ public final class PenaltyBench {
       for (int v = 0; v < viewersPerRoom; v++) {
         String userId = "bench-" + run + "-viewer-" + r + "-" + v;
         joining.add(Voter.join(vertx, client, api.host(), api.port(), roomId, userId, api.token(userId, "viewer"),
-            new Voter.Plan("false", false, false, false), Pacer.BURST, 0));
+            new Voter.Plan("false", false, false, false, false), Pacer.BURST, 0));
       }
     }
     List<Voter> viewers = Future.all(joining).await().list();

@@ -21,9 +21,15 @@ final class Voter {
   private static final String TALLY_PREFIX = "{\"type\":\"tally\"";
   private static final String PROMPT_PREFIX = "{\"type\":\"prompt\",\"prompt\":{\"id\":\"";
 
-  /** What this viewer does when a prompt arrives; a silent viewer only watches. */
-  record Plan(String option, boolean duplicate, boolean late, boolean silent) {
+  /**
+   * What this viewer does when a prompt arrives; a silent viewer only watches. With {@code retryUnavailable}, a
+   * ballot acked {@code rejected}/{@code unavailable} is sent again every {@value #RETRY_MS} ms, as the viewer page
+   * does (a store failing over), and its ack time counts from the first try.
+   */
+  record Plan(String option, boolean duplicate, boolean late, boolean silent, boolean retryUnavailable) {
   }
+
+  static final long RETRY_MS = 200;
 
   /**
    * What one viewer saw in a round, with nanosecond times of {@link System#nanoTime()}; on Linux that clock is
@@ -31,7 +37,7 @@ final class Voter {
    */
   record Outcome(String userId, String roomId, Plan plan, long promptAt, long ballotSentAt, long ackAt,
       String firstAck, String firstReason, String secondAck, long verdictAt, String verdict, int tallies,
-      int tallyPeak, int verdicts, String dropped) {
+      int tallyPeak, int verdicts, String dropped, int retries) {
   }
 
   final String userId;
@@ -55,6 +61,8 @@ final class Voter {
   /** The reason given with the first ballot's ack, when it was rejected. */
   volatile String firstReason;
   volatile String secondAck;
+  /** How many times the first ballot was sent again after an {@code unavailable} ack. */
+  volatile int retries;
   volatile long verdictAt;
   volatile JsonObject verdict;
   volatile int tallies;
@@ -117,9 +125,18 @@ final class Voter {
       case "tally" -> onTally(now);
       case "ack" -> {
         if ("first".equals(frame.getString("ref"))) {
+          String status = frame.getString("status");
+          if (plan.retryUnavailable() && "rejected".equals(status) && "unavailable".equals(frame.getString("reason"))) {
+            retries++;
+            vertx.setTimer(RETRY_MS, timer -> send("first"));
+            return;
+          }
+          // A retry answered duplicate with this voter's own option: an earlier try was counted after all.
+          boolean countedBefore = retries > 0 && "duplicate".equals(status)
+              && plan.option().equals(frame.getString("voted"));
           ackAt = now;
-          firstAck = frame.getString("status");
-          firstReason = frame.getString("reason");
+          firstAck = countedBefore ? "accepted" : status;
+          firstReason = countedBefore ? null : frame.getString("reason");
           if (plan.duplicate()) {
             vote("second");
           }
@@ -165,13 +182,17 @@ final class Voter {
     if ("first".equals(ref)) {
       ballotSentAt = System.nanoTime();
     }
+    send(ref);
+  }
+
+  private void send(String ref) {
     ws.writeTextMessage(new JsonObject().put("type", "ballot").put("ref", ref).put("promptId", promptId)
         .put("option", plan.option()).encode());
   }
 
   Outcome outcome() {
     return new Outcome(userId, roomId, plan, promptAt, ballotSentAt, ackAt, firstAck, firstReason, secondAck, verdictAt,
-        verdict == null ? null : verdict.encode(), tallies, tallyPeak, verdicts, dropped);
+        verdict == null ? null : verdict.encode(), tallies, tallyPeak, verdicts, dropped, retries);
   }
 
   /** Forgets the previous prompt before the next round on the same socket. */
@@ -183,6 +204,7 @@ final class Voter {
     firstAck = null;
     firstReason = null;
     secondAck = null;
+    retries = 0;
     verdictAt = 0;
     verdict = null;
     tallies = 0;

@@ -92,13 +92,13 @@ class LoadReportTest {
   }
 
   private static Voter.Outcome outcome(String userId, String ack, String reason) {
-    return new Voter.Outcome(userId, ROOM, new Voter.Plan("true", false, false, false), 1_000, 2_000, 3_000, ack,
-        reason, null, 0, null, 1, 1, 0, null);
+    return new Voter.Outcome(userId, ROOM, new Voter.Plan("true", false, false, false, false), 1_000, 2_000, 3_000, ack,
+        reason, null, 0, null, 1, 1, 0, null, 0);
   }
 
   private static Voter.Outcome withVerdict(Voter.Outcome o, JsonObject verdict) {
     return new Voter.Outcome(o.userId(), o.roomId(), o.plan(), o.promptAt(), o.ballotSentAt(), o.ackAt(),
         o.firstAck(), o.firstReason(), o.secondAck(), 4_000, verdict.encode(), o.tallies(), o.tallyPeak(), 1,
-        o.dropped());
+        o.dropped(), o.retries());
   }
 }

@@ -115,6 +115,19 @@ public final class RedisClusterProcesses implements AutoCloseable {
     return masterOf(HashSlots.slot(key));
   }
 
+  /** A server's node id in the cluster ({@code CLUSTER MYID}), as {@code CLUSTER SETSLOT} names it. */
+  public String nodeId(int port) {
+    return call(port, Request.cmd(Command.CLUSTER).arg("MYID")).toString();
+  }
+
+  /** The keys one server holds in a slot ({@code CLUSTER GETKEYSINSLOT}, at most 1,000). */
+  public List<String> keysInSlot(int port, int slot) {
+    List<String> keys = new ArrayList<>();
+    call(port, Request.cmd(Command.CLUSTER).arg("GETKEYSINSLOT").arg(slot).arg(1_000))
+        .forEach(key -> keys.add(key.toString()));
+    return keys;
+  }
+
   /** A command sent to one server as it is (no redirection followed). */
   public Response call(int port, Request request) {
     return clients.computeIfAbsent(port, p -> Redis.createClient(vertx, "redis://127.0.0.1:" + p))
@@ -220,7 +233,8 @@ public final class RedisClusterProcesses implements AutoCloseable {
     Process process = new ProcessBuilder(SERVER.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no",
         "--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes.conf").toString(),
-        "--cluster-node-timeout", "2000", "--logfile", dir.resolve("redis.log").toString())
+        "--cluster-node-timeout", "2000", "--repl-diskless-sync-delay", "0",
+        "--logfile", dir.resolve("redis.log").toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("redis.out").toFile()).start();
     processes.put(port, process);
     long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_WAIT_MS);

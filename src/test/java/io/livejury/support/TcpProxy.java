@@ -25,7 +25,7 @@ public final class TcpProxy {
 
   public TcpProxy(Vertx vertx, String targetHost, int targetPort) {
     this.vertx = vertx;
-    this.port = EmbeddedServers.freePort();
+    this.port = belowEphemeralRange();
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.client = vertx.createNetClient();
@@ -33,6 +33,24 @@ public final class TcpProxy {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * A free port below Linux's ephemeral range (32768 and up): the proxy goes down and up again on the same port,
+   * and a port from that range may meanwhile be given to any outgoing connection on the machine.
+   */
+  private static int belowEphemeralRange() {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int candidate = random.nextInt(20_000, 32_000);
+      try (java.net.ServerSocket probe = new java.net.ServerSocket(candidate, 1,
+          java.net.InetAddress.getLoopbackAddress())) {
+        return candidate;
+      } catch (java.io.IOException taken) {
+        // try another
+      }
+    }
+    return EmbeddedServers.freePort();
   }
 
   public synchronized void up() {
