@@ -44,8 +44,7 @@ class RedisFailoverTest {
   void aMasterKilledMidVoteLosesNoAcknowledgedBallot() throws Exception {
     try (RedisClusterProcesses cluster = RedisClusterProcesses.start("failover")) {
       Vertx clients = Vertx.vertx();
-      TestNode node = TestNode.start(Map.of("LIVEJURY_REDIS_URL", cluster.seeds(), "LIVEJURY_REDIS_CLUSTER", "true",
-          "LIVEJURY_REDIS_ACK_REPLICAS", "1", "LIVEJURY_REDIS_ACK_TIMEOUT_MS", "1000"));
+      TestNode node = TestNode.start(cluster.durableNodeEnv());
       PgProbe pg = new PgProbe(clients);
       try {
         Http http = new Http(node.port());

@@ -24,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two nodes behind the project's balancer ({@code deploy/nginx/nginx.conf}, run by Debian's nginx): clients know one
  * address. The API and the room's sockets go through it, the sockets spread over both nodes, a prompt reaches every
  * socket and every ballot is acked and counted once; when one node stops, its viewers reconnect through the same
- * address, all land on the node left, and the next prompt is counted as exactly.
+ * address, all land on the node left, and the next prompt is counted as exactly. When the balancer itself goes away
+ * mid-vote, every socket through it is closed on both sides, and once it is back the viewers reconnect, find the
+ * prompt open, and each is counted once.
  */
 @ExtendWith(EmbeddedServersExtension.class)
 class BalancerTest {
@@ -83,6 +85,72 @@ class BalancerTest {
       }
       b.stop();
     }
+  }
+
+  @Test
+  void aBalancerRestartedMidVoteClosesItsSocketsAndLosesNoBallot() throws InterruptedException {
+    Map<String, String> env = Map.of("LIVEJURY_TRUSTED_PROXIES", "127.0.0.1");
+    Vertx clients = Vertx.vertx();
+    TestNode a = TestNode.start(env);
+    TestNode b = TestNode.start(env);
+    try (Balancer balancer = Balancer.start("restart", List.of(a.port(), b.port()))) {
+      Http http = new Http(balancer.port());
+      String staff = http.token("lbr-staff", "staff");
+      String roomId = http.createRoom(staff, "lbr-streamer");
+      List<TestSocket> viewers = TestSocket.viewers(clients, http, roomId, "lbr-viewer-", VIEWERS);
+      String promptId = http.openPrompt(staff, roomId, 8).getString("id");
+      for (int v = 0; v < VIEWERS / 2; v++) {
+        viewers.get(v).await("prompt");
+        viewers.get(v).ballot("before", promptId, option(v));
+      }
+      for (int v = 0; v < VIEWERS / 2; v++) {
+        assertThat(viewers.get(v).ack("before").getString("status")).isEqualTo("accepted");
+      }
+
+      // The balancer goes away mid-vote: every socket through it is closed, on the viewers' side and the nodes'.
+      balancer.close();
+      awaitUntil(() -> viewers.stream().allMatch(TestSocket::isClosed), 10_000);
+      assertThat(viewers).as("viewers whose socket the balancer closed").allMatch(TestSocket::isClosed);
+      awaitUntil(() -> sockets(a) + sockets(b) == 0, 10_000);
+      assertThat(sockets(a) + sockets(b)).as("sockets the nodes still hold").isZero();
+
+      // Back on the same address: every viewer reconnects, finds the prompt still open (with their vote, if counted)
+      // and votes; those counted before the drop are told so, with the option they chose.
+      balancer.restart();
+      List<TestSocket> back = new ArrayList<>();
+      for (int v = 0; v < VIEWERS; v++) {
+        TestSocket socket = TestSocket.connect(clients, balancer.port(), roomId, http.token("lbr-viewer-" + v, "viewer"));
+        JsonObject open = socket.await("welcome").getJsonArray("openPrompts").stream().map(JsonObject.class::cast)
+            .filter(prompt -> promptId.equals(prompt.getString("id"))).findFirst().orElseThrow();
+        assertThat(open.getString("voted")).as("viewer " + v + "'s vote, as the welcome recalls it")
+            .isEqualTo(v < VIEWERS / 2 ? option(v) : null);
+        socket.ballot("after", promptId, option(v));
+        back.add(socket);
+      }
+      for (int v = 0; v < VIEWERS; v++) {
+        JsonObject ack = back.get(v).ack("after");
+        if (v < VIEWERS / 2) {
+          assertThat(ack.getString("status")).as("viewer " + v + ", counted before the drop").isEqualTo("duplicate");
+          assertThat(ack.getString("voted")).isEqualTo(option(v));
+        } else {
+          assertThat(ack.getString("status")).as("viewer " + v).isEqualTo("accepted");
+        }
+      }
+      back.forEach(socket -> {
+        JsonObject verdict = socket.await(f -> "verdict".equals(f.getString("type"))
+            && promptId.equals(f.getJsonObject("verdict").getString("promptId"))).getJsonObject("verdict");
+        assertThat(verdict.getLong("total")).isEqualTo((long) VIEWERS);
+        assertThat(verdict.getJsonObject("counts").getLong("true")).isEqualTo(5L);
+      });
+    } finally {
+      clients.close().await();
+      a.stop();
+      b.stop();
+    }
+  }
+
+  private static String option(int viewer) {
+    return viewer % 4 == 0 ? "true" : "false";
   }
 
   /** Opens a prompt through the balancer; every viewer votes once; each ack and the verdict's counts are exact. */

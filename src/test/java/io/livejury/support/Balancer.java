@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +23,11 @@ public final class Balancer implements AutoCloseable {
   private static final Path CONFIG = Path.of("deploy", "nginx", "nginx.conf");
   private static final long START_WAIT_MS = 10_000;
 
-  private final Process process;
+  private Process process;
   private final int port;
   private final Path dir;
 
-  private Balancer(Process process, int port, Path dir) {
-    this.process = process;
+  private Balancer(int port, Path dir) {
     this.port = port;
     this.dir = dir;
   }
@@ -44,17 +42,31 @@ public final class Balancer implements AutoCloseable {
     try {
       Path dir = Path.of("target", "balancer", name).toAbsolutePath();
       Files.createDirectories(dir.resolve("logs"));
-      int port = freePort();
+      // The port stays the balancer's across a restart, as a real balancer's address does.
+      int port = Ports.reusable();
       Files.writeString(dir.resolve("nginx.conf"), configure(Files.readString(CONFIG), port, nodePorts));
-      Process process = new ProcessBuilder(NGINX.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-          "-g", "daemon off; pid " + dir.resolve("nginx.pid") + "; error_log " + dir.resolve("logs/error.log") + " warn;")
-          .redirectErrorStream(true).redirectOutput(dir.resolve("logs/nginx.out").toFile()).start();
-      Balancer balancer = new Balancer(process, port, dir);
-      balancer.awaitListening();
+      Balancer balancer = new Balancer(port, dir);
+      balancer.run();
       return balancer;
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Starts nginx again on the same port and configuration, after {@link #close}. */
+  public void restart() {
+    try {
+      run();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void run() throws IOException {
+    process = new ProcessBuilder(NGINX.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
+        "-g", "daemon off; pid " + dir.resolve("nginx.pid") + "; error_log " + dir.resolve("logs/error.log") + " warn;")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("logs/nginx.out").toFile()).start();
+    awaitListening();
   }
 
   /** The project's configuration with the lines marked {@code # replaced} pointing at these ports. */
@@ -72,12 +84,6 @@ public final class Balancer implements AutoCloseable {
       throw new IllegalStateException(CONFIG + " has no 'server ... # replaced' or 'listen ... # replaced' line");
     }
     return replaced;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private void awaitListening() throws IOException {
@@ -106,7 +112,7 @@ public final class Balancer implements AutoCloseable {
     return port;
   }
 
-  /** Stops nginx (its workers with it) and waits for it. */
+  /** Stops nginx (its workers with it, every connection through it closed) and waits for it. */
   @Override
   public void close() {
     process.destroy();

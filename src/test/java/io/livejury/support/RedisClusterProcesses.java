@@ -89,6 +89,15 @@ public final class RedisClusterProcesses implements AutoCloseable {
     return processes.keySet().stream().map(port -> "redis://127.0.0.1:" + port).collect(Collectors.joining(","));
   }
 
+  /**
+   * A node's settings on this cluster with durable acks: a ballot acked {@code accepted} only once its shard's
+   * replica holds it, else {@code unavailable} within 1 s.
+   */
+  public Map<String, String> durableNodeEnv() {
+    return Map.of("LIVEJURY_REDIS_URL", seeds(), "LIVEJURY_REDIS_CLUSTER", "true",
+        "LIVEJURY_REDIS_ACK_REPLICAS", "1", "LIVEJURY_REDIS_ACK_TIMEOUT_MS", "1000");
+  }
+
   /** Every server's port, masters and replicas. */
   public List<Integer> servers() {
     return List.copyOf(processes.keySet());

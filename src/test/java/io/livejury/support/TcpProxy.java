@@ -1,6 +1,5 @@
 package io.livejury.support;
 
-import io.livejury.config.EmbeddedServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
@@ -25,7 +24,7 @@ public final class TcpProxy {
 
   public TcpProxy(Vertx vertx, String targetHost, int targetPort) {
     this.vertx = vertx;
-    this.port = belowEphemeralRange();
+    this.port = Ports.reusable();
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.client = vertx.createNetClient();
@@ -35,23 +34,6 @@ public final class TcpProxy {
     return port;
   }
 
-  /**
-   * A free port below Linux's ephemeral range (32768 and up): the proxy goes down and up again on the same port,
-   * and a port from that range may meanwhile be given to any outgoing connection on the machine.
-   */
-  private static int belowEphemeralRange() {
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int candidate = random.nextInt(20_000, 32_000);
-      try (java.net.ServerSocket probe = new java.net.ServerSocket(candidate, 1,
-          java.net.InetAddress.getLoopbackAddress())) {
-        return candidate;
-      } catch (java.io.IOException taken) {
-        // try another
-      }
-    }
-    return EmbeddedServers.freePort();
-  }
 
   public synchronized void up() {
     server = vertx.createNetServer().connectHandler(inbound -> {
