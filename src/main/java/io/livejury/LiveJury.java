@@ -78,6 +78,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -135,6 +136,10 @@ public final class LiveJury {
         .setMaxPoolSize(settings.redisPoolSize())
         .setMaxPoolWaiting(settings.redisPoolWaiting())
         .setMaxWaitingHandlers(settings.redisPipeline());
+    // A server that hangs keeps its connections open and answers nothing: without a read deadline every command
+    // sent to it, and every connect of the cluster client (which opens one to every server), would wait for ever.
+    redisOptions.getNetClientOptions().setReadIdleTimeout(settings.redisReadIdleMs())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     if (cluster) {
       // Routed by key slot, MOVED / ASK followed; every read goes to the slot's master, which holds what the node
       // just wrote there (a replica may lag behind it).

@@ -55,7 +55,8 @@ public final class Main {
     LiveJury node;
     try {
       node = LiveJury.start(vertx, settings).await();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // await() rethrows a failure as it came: a Redis client's connect failure is checked
+
       LOG.error("LiveJury failed to start", e);
       vertx.close().await();
       if (embedded != null) {

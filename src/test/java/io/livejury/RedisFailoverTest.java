@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +40,8 @@ class RedisFailoverTest {
 
   private static final int PER_ROOM = 18;
   private static final int PROMPT_SECONDS = 30;
+  /** Long enough for the hung master's replica to be promoted and given a replica of its own before the close. */
+  private static final int HUNG_PROMPT_SECONDS = 30;
 
   @Test
   void aMasterKilledMidVoteLosesNoAcknowledgedBallot() throws Exception {
@@ -52,21 +55,9 @@ class RedisFailoverTest {
         TestSocket feed = TestSocket.staff(clients, node.port(), staff);
         feed.await("queue");
 
-        // Rooms, each with its viewers joined and then a prompt, until the prompts live on at least two masters:
-        // one to kill, one to keep voting on.
         Map<String, List<TestSocket>> viewersByPrompt = new LinkedHashMap<>();
         Map<String, Integer> masterByPrompt = new LinkedHashMap<>();
-        String nonce = Long.toString(System.currentTimeMillis(), 36);
-        for (int n = 0; n < 3 || new HashSet<>(masterByPrompt.values()).size() < 2; n++) {
-          String roomId = "failover-" + nonce + "-" + n;
-          assertThat(http.post("/api/rooms", staff, new JsonObject().put("roomId", roomId).put("streamerId",
-              "st-" + roomId).put("merchantId", "m-" + roomId).put("title", "Failover room")).status()).isEqualTo(201);
-          List<TestSocket> sockets = TestSocket.viewers(clients, http, roomId, "v-" + roomId + "-", PER_ROOM);
-          String promptId = http.openPrompt(staff, roomId, PROMPT_SECONDS).getString("id");
-          sockets.forEach(socket -> socket.await("prompt"));
-          viewersByPrompt.put(promptId, sockets);
-          masterByPrompt.put(promptId, cluster.masterOfKey(RedisKeys.prompt(promptId)));
-        }
+        openOnTwoMasters(cluster, clients, http, staff, PROMPT_SECONDS, viewersByPrompt, masterByPrompt);
         String victimPrompt = viewersByPrompt.keySet().iterator().next();
         int victim = masterByPrompt.get(victimPrompt);
         int slot = HashSlots.slot(RedisKeys.prompt(victimPrompt));
@@ -125,7 +116,7 @@ class RedisFailoverTest {
         }
 
         // The node's plain subscribers came back too: a warning raised now reaches the staff feed.
-        String alertRoom = http.createRoom(staff, "st-alert-" + nonce);
+        String alertRoom = http.createRoom(staff, "st-alert-" + Long.toString(System.currentTimeMillis(), 36));
         assertThat(http.post("/api/rooms/" + alertRoom + "/transcript", staff, Http.transcript("after-failover",
             List.of("这款茶能治疗糖尿病，大家放心喝"))).status()).isEqualTo(202);
         // As an alert, or — when its subscriber is still catching up after the failover — in the queue frame the
@@ -160,5 +151,123 @@ class RedisFailoverTest {
         node.stop();
       }
     }
+  }
+
+  /**
+   * A master that hangs (SIGSTOP: its connections stay open and nothing answers, as a frozen host or a partition
+   * looks) instead of dying: its shard's ballots are acked {@code unavailable} within the read deadline, never left
+   * unanswered, and the other shards' are accepted; while it still hangs, once its replica is promoted, a new prompt
+   * opens and gets its verdict; once the promoted master has a replica in sync, the hung shard's voters are counted,
+   * and every verdict counts each voter once.
+   */
+  @Test
+  void aHungMasterCostsItsShardSecondsAndTheOthersNothing() throws Exception {
+    try (RedisClusterProcesses cluster = RedisClusterProcesses.start("hung")) {
+      Vertx clients = Vertx.vertx();
+      Map<String, String> env = new HashMap<>(cluster.durableNodeEnv());
+      env.put("LIVEJURY_REDIS_READ_IDLE_MS", "2000");
+      TestNode node = TestNode.start(env);
+      try {
+        Http http = new Http(node.port());
+        String staff = http.token("staff-1", "staff");
+        Map<String, List<TestSocket>> viewersByPrompt = new LinkedHashMap<>();
+        Map<String, Integer> masterByPrompt = new LinkedHashMap<>();
+        openOnTwoMasters(cluster, clients, http, staff, HUNG_PROMPT_SECONDS, viewersByPrompt, masterByPrompt);
+        String victimPrompt = viewersByPrompt.keySet().iterator().next();
+        int victim = masterByPrompt.get(victimPrompt);
+        Map<TestSocket, String> optionOf = options(viewersByPrompt);
+        Map<TestSocket, String> promptOf = new HashMap<>();
+        viewersByPrompt.forEach((promptId, sockets) -> sockets.forEach(socket -> promptOf.put(socket, promptId)));
+        List<TestSocket> everyone = viewersByPrompt.values().stream().flatMap(List::stream).toList();
+
+        cluster.pause(victim);
+        long hung = System.nanoTime();
+        // One try each: every ballot is answered (TestSocket waits 15 s at most for an ack), the hung shard's as
+        // unavailable, the others' counted.
+        RetriedVotes during = RetriedVotes.cast(everyone, promptOf::get, optionOf, "hung", 1);
+        for (TestSocket socket : everyone) {
+          boolean onVictim = masterByPrompt.get(promptOf.get(socket)) == victim;
+          assertThat(during.counted().containsKey(socket)).as("counted while its master hangs: " + onVictim)
+              .isEqualTo(!onVictim);
+        }
+        System.out.printf("Hung master: every ballot answered %.1f s after the master stopped answering%n",
+            (System.nanoTime() - hung) / 1e9);
+
+        // The node is not wedged while the server still hangs: once its replica is promoted, a new room and prompt
+        // open (503 until then), its ballots are counted and its verdict comes.
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String fresh = null;
+        List<TestSocket> late = null;
+        while (fresh == null) {
+          try {
+            String roomId = http.createRoom(staff, "st-hung-" + Long.toString(System.nanoTime(), 36));
+            late = TestSocket.viewers(clients, http, roomId, "h-" + roomId + "-", 4);
+            fresh = http.openPrompt(staff, roomId, 2).getString("id");
+          } catch (RuntimeException notYet) { // 503s, refused upgrades, until the replica is promoted
+            assertThat(System.nanoTime()).as("the node serving again while a master hangs: " + notYet)
+                .isLessThan(giveUp);
+            TimeUnit.MILLISECONDS.sleep(200);
+          }
+        }
+        String freshPrompt = fresh;
+        Map<TestSocket, String> freshOption = new HashMap<>();
+        late.forEach(socket -> freshOption.put(socket, "false"));
+        late.forEach(socket -> socket.await("prompt"));
+        assertThat(RetriedVotes.cast(late, socket -> freshPrompt, freshOption, "fresh", 25).counted()).hasSize(4);
+        assertThat(http.awaitVerdict("v-" + freshPrompt, staff, Duration.ofSeconds(20)).getLong("total")).isEqualTo(4);
+        System.out.printf("Hung master: a new prompt's verdict written %.1f s after the master stopped answering%n",
+            (System.nanoTime() - hung) / 1e9);
+
+        // The hung server is killed and started again: it rejoins as its promoted replica's replica, and the hung
+        // shard's voters, trying again, are counted.
+        int promoted = cluster.awaitNewMaster(HashSlots.slot(RedisKeys.prompt(victimPrompt)), victim, 20_000);
+        cluster.kill(victim);
+        cluster.restart(victim);
+        cluster.awaitReplicaOf(promoted, 20_000);
+        List<TestSocket> waiting = everyone.stream().filter(socket -> !during.counted().containsKey(socket)).toList();
+        RetriedVotes retried = RetriedVotes.cast(waiting, promptOf::get, optionOf, "again", 50);
+        assertThat(retried.unavailable()).as("hung shard's voters never counted").isEmpty();
+        for (Map.Entry<String, List<TestSocket>> room : viewersByPrompt.entrySet()) {
+          JsonObject recorded = http.awaitVerdict("v-" + room.getKey(), staff,
+              Duration.ofSeconds(HUNG_PROMPT_SECONDS + 30));
+          assertThat(recorded.getLong("total")).as("verdict of " + room.getKey()).isEqualTo(PER_ROOM);
+          assertThat(recorded.getJsonObject("counts").getLong("false"))
+              .isEqualTo(room.getValue().stream().filter(socket -> optionOf.get(socket).equals("false")).count());
+        }
+      } finally {
+        clients.close().await();
+        node.stop();
+      }
+    }
+  }
+
+  /**
+   * Rooms, each with its viewers joined and then a prompt, until the prompts live on at least two masters (one to
+   * lose, one to keep voting on): each prompt's viewers and master, in the order opened.
+   */
+  private static void openOnTwoMasters(RedisClusterProcesses cluster, Vertx clients, Http http, String staff,
+      int seconds, Map<String, List<TestSocket>> viewersByPrompt, Map<String, Integer> masterByPrompt) {
+    String nonce = Long.toString(System.currentTimeMillis(), 36);
+    for (int n = 0; n < 3 || new HashSet<>(masterByPrompt.values()).size() < 2; n++) {
+      String roomId = "failover-" + nonce + "-" + n;
+      assertThat(http.post("/api/rooms", staff, new JsonObject().put("roomId", roomId).put("streamerId",
+          "st-" + roomId).put("merchantId", "m-" + roomId).put("title", "Failover room")).status()).isEqualTo(201);
+      List<TestSocket> sockets = TestSocket.viewers(clients, http, roomId, "v-" + roomId + "-", PER_ROOM);
+      String promptId = http.openPrompt(staff, roomId, seconds).getString("id");
+      sockets.forEach(socket -> socket.await("prompt"));
+      viewersByPrompt.put(promptId, sockets);
+      masterByPrompt.put(promptId, cluster.masterOfKey(RedisKeys.prompt(promptId)));
+    }
+  }
+
+  /** Each voter's option: a third of each room clears the claim, the rest condemn it. */
+  private static Map<TestSocket, String> options(Map<String, List<TestSocket>> viewersByPrompt) {
+    Map<TestSocket, String> optionOf = new HashMap<>();
+    viewersByPrompt.values().forEach(sockets -> {
+      for (int v = 0; v < sockets.size(); v++) {
+        optionOf.put(sockets.get(v), v % 3 == 0 ? "true" : "false");
+      }
+    });
+    return optionOf;
   }
 }

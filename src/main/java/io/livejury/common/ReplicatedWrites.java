@@ -145,8 +145,8 @@ public final class ReplicatedWrites {
 
   /**
    * Sends a write and answers it once its answer is safe to pass on. Call it on an event loop. On a cluster a
-   * MOVED answer reads the layout again and sends the write once more to the slot's new master (the refused write
-   * did not run), an ASK answer sends it to the server named, after ASKING; TRYAGAIN and CLUSTERDOWN fail it.
+   * MOVED answer sends the write once more to the master it names (the refused write did not run) and has the
+   * layout read again, an ASK answer sends it to the server named, after ASKING; TRYAGAIN and CLUSTERDOWN fail it.
    *
    * @param key           a key the write touches: it picks the lane (every key of a script shares its slot)
    * @param write         sends the write through the client it is given and reads its answer
@@ -188,8 +188,12 @@ public final class ReplicatedWrites {
   private <T> Future<Read<T>> redirected(Throwable err, String key, Function<Redis, Future<T>> write) {
     String message = err.getMessage() == null ? "" : err.getMessage();
     if (message.startsWith("MOVED ")) {
+      // The layout is read again for the writes after this one; this one goes where the refusal says, which a
+      // layout read from a server that has not heard of the change yet would not.
       lanes.layoutChanged();
-      return lanes.forKey(key).compose(lane -> send(lane, write, false));
+      String[] parts = message.split(" ");
+      return parts.length < 3 ? lanes.forKey(key).compose(lane -> send(lane, write, false))
+          : lanes.forServer(parts[2]).compose(lane -> send(lane, write, false));
     }
     if (message.startsWith("ASK ")) {
       String[] parts = message.split(" ");

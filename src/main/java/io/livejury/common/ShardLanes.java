@@ -101,7 +101,7 @@ public final class ShardLanes implements ReplicatedWrites.Lanes {
       if (isDown(server)) {
         return Future.failedFuture(new VertxException("Redis server " + server + " is unreachable", true));
       }
-      current = open(loop, own, server);
+      current = open(own, server);
     }
     return current.map(connection -> new Routed(server, connection));
   }
@@ -124,7 +124,8 @@ public final class ShardLanes implements ReplicatedWrites.Lanes {
     return Future.join(closing).mapEmpty();
   }
 
-  private Future<RedisConnection> open(Thread loop, Map<String, Future<RedisConnection>> own, String server) {
+  private Future<RedisConnection> open(Map<String, Future<RedisConnection>> own, String server) {
+    Context context = Vertx.currentContext();
     Promise<RedisConnection> opening = Promise.promise();
     Future<RedisConnection> opened = opening.future();
     own.put(server, opened);
@@ -138,31 +139,20 @@ public final class ShardLanes implements ReplicatedWrites.Lanes {
       }
       downUntil.remove(server);
       RedisConnection connection = result.result();
-      connection.exceptionHandler(err -> drop(loop, server, opened, connection));
-      connection.endHandler(v -> drop(loop, server, opened, connection));
+      // The inner map is its event loop's alone: a lost lane is removed on the context that opened it.
+      connection.exceptionHandler(err -> context.runOnContext(v -> drop(own, server, opened, connection)));
+      connection.endHandler(v -> context.runOnContext(again -> drop(own, server, opened, connection)));
       opening.complete(connection);
     });
     return opened;
   }
 
   /** A lost lane: the next call opens another, after reading the layout again (its master may have failed over). */
-  private void drop(Thread loop, String server, Future<RedisConnection> opened, RedisConnection connection) {
-    Map<String, Future<RedisConnection>> own = connections.get(loop);
-    if (own == null) {
-      return;
-    }
-    Context context = Vertx.currentContext();
-    Runnable remove = () -> {
-      if (own.remove(server, opened)) {
-        connection.close();
-        layoutChanged();
-      }
-    };
-    // The inner map is its event loop's alone; a handler run elsewhere hands the removal over to it.
-    if (context != null && Thread.currentThread() == loop) {
-      remove.run();
-    } else {
-      vertx.runOnContext(v -> remove.run());
+  private void drop(Map<String, Future<RedisConnection>> own, String server, Future<RedisConnection> opened,
+      RedisConnection connection) {
+    if (own.remove(server, opened)) {
+      connection.close();
+      layoutChanged();
     }
   }
 

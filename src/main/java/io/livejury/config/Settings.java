@@ -92,6 +92,7 @@ public record Settings(
     int redisPoolSize,
     int redisPoolWaiting,
     int redisPipeline,
+    int redisReadIdleMs,
     ReplicaAcks redisAcks,
     int pgPoolSize,
     SocketPolicy socketPolicy,
@@ -235,6 +236,7 @@ public record Settings(
         integer(p, "LIVEJURY_REDIS_POOL"),
         integer(p, "LIVEJURY_REDIS_POOL_WAITING"),
         integer(p, "LIVEJURY_REDIS_PIPELINE"),
+        positive(p, "LIVEJURY_REDIS_READ_IDLE_MS"),
         ReplicaAcks.from(reader(p)),
         integer(p, "LIVEJURY_PG_POOL"),
         new SocketPolicy(
@@ -347,11 +349,15 @@ public record Settings(
 
   /**
    * Why the Redis settings cannot run, if they cannot: a cluster needs its seed list (the embedded Redis is one
-   * server).
+   * server), and a connection may not be given up as hung sooner than the verdict consumer's blocking read returns.
    *
    * @return the reason, one line naming the variables, or empty when the settings may be used
    */
   public Optional<String> redisProblem() {
+    if (redisReadIdleMs <= penaltyBlockMs) {
+      return Optional.of("LIVEJURY_REDIS_READ_IDLE_MS=" + redisReadIdleMs + " must exceed LIVEJURY_PENALTY_BLOCK_MS="
+          + penaltyBlockMs + ": the verdict consumer's blocking read is silent that long by design");
+    }
     if (!redisCluster) {
       return Optional.empty();
     }

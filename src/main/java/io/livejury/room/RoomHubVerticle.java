@@ -87,6 +87,8 @@ public final class RoomHubVerticle extends VerticleBase {
   private long generation;
   private boolean connecting;
   private boolean reconnectScheduled;
+  /** Set from a failed reconnect until the next one succeeds: a spell of failures is logged once. */
+  private boolean failingToReconnect;
   /** This hub's own channel, published to by itself every check interval. */
   private final String heartbeatChannel = RedisKeys.subscriberHeartbeat(Ids.next("hub"));
   private Heartbeat heartbeat;
@@ -187,8 +189,21 @@ public final class RoomHubVerticle extends VerticleBase {
     vertx.setTimer(options.reconnectMs(), id -> {
       reconnectScheduled = false;
       if (connection == null && !connecting && !stopping) {
-        connect().onFailure(err -> {
-          LOG.warn("Room subscriber cannot reconnect yet: {}", err.getMessage());
+        connect().onComplete(done -> {
+          if (done.succeeded()) {
+            if (failingToReconnect) {
+              failingToReconnect = false;
+              LOG.info("Room subscriber reconnected");
+            }
+            return;
+          }
+          if (!failingToReconnect) {
+            failingToReconnect = true;
+            LOG.warn("Room subscriber cannot reconnect yet, retrying every {} ms: {}", options.reconnectMs(),
+                done.cause().getMessage());
+          } else {
+            LOG.debug("Room subscriber cannot reconnect yet: {}", done.cause().getMessage());
+          }
           reconnect();
         });
       }

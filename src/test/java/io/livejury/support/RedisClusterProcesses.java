@@ -155,6 +155,17 @@ public final class RedisClusterProcesses implements AutoCloseable {
   }
 
   /**
+   * Stops one server with SIGSTOP, as a frozen host or a network partition looks to its clients: connections stay
+   * open, nothing is answered. The cluster fails it over like a dead one; {@link #kill} ends it.
+   */
+  public void pause(int port) throws IOException, InterruptedException {
+    Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(processes.get(port).pid())).start();
+    if (!stop.waitFor(10, TimeUnit.SECONDS) || stop.exitValue() != 0) {
+      throw new IllegalStateException("kill -STOP of the server on " + port + " failed");
+    }
+  }
+
+  /**
    * Starts a killed server again on its port and folder. It kept no data (no snapshot, no append-only file) but its
    * cluster configuration: once its replica was promoted in its place, it rejoins as that master's replica. Started
    * before the promotion it would come back as an empty master; wait for {@link #awaitNewMaster} first.
