@@ -119,6 +119,16 @@ public final class RedisClusterProcesses implements AutoCloseable {
     throw new IllegalStateException("no master serves slot " + slot);
   }
 
+  /** The port of the master serving a slot, as one server (a live one, when another hangs) sees it. */
+  public int masterOf(int slot, int askedPort) {
+    for (Response range : call(askedPort, Request.cmd(Command.CLUSTER).arg("SLOTS"))) {
+      if (range.get(0).toInteger() <= slot && slot <= range.get(1).toInteger()) {
+        return range.get(2).get(1).toInteger();
+      }
+    }
+    throw new IllegalStateException("no master serves slot " + slot);
+  }
+
   /** The port of the master holding a key (or shard channel). */
   public int masterOfKey(String key) {
     return masterOf(HashSlots.slot(key));
