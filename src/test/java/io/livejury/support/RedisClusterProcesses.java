@@ -119,16 +119,6 @@ public final class RedisClusterProcesses implements AutoCloseable {
     throw new IllegalStateException("no master serves slot " + slot);
   }
 
-  /** The port of the master serving a slot, as one server (a live one, when another hangs) sees it. */
-  public int masterOf(int slot, int askedPort) {
-    for (Response range : call(askedPort, Request.cmd(Command.CLUSTER).arg("SLOTS"))) {
-      if (range.get(0).toInteger() <= slot && slot <= range.get(1).toInteger()) {
-        return range.get(2).get(1).toInteger();
-      }
-    }
-    throw new IllegalStateException("no master serves slot " + slot);
-  }
-
   /** The port of the master holding a key (or shard channel). */
   public int masterOfKey(String key) {
     return masterOf(HashSlots.slot(key));
@@ -161,17 +151,6 @@ public final class RedisClusterProcesses implements AutoCloseable {
     Redis client = clients.remove(port);
     if (client != null) {
       client.close();
-    }
-  }
-
-  /**
-   * Stops one server with SIGSTOP, as a frozen host or a network partition looks to its clients: connections stay
-   * open, nothing is answered. The cluster fails it over like a dead one; {@link #kill} ends it.
-   */
-  public void pause(int port) throws IOException, InterruptedException {
-    Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(processes.get(port).pid())).start();
-    if (!stop.waitFor(10, TimeUnit.SECONDS) || stop.exitValue() != 0) {
-      throw new IllegalStateException("kill -STOP of the server on " + port + " failed");
     }
   }
 
